@@ -1,0 +1,27 @@
+/**
+ * A CLI command: one module per command under src/cli/commands, registered in
+ * src/cli/commands/index.ts. The dispatcher answers `--help` for every command from
+ * `usage`, so a command only parses its own options (node:util parseArgs).
+ * `run` returns the process exit code; it writes through `io`, never to the console,
+ * so tests can capture what a user would see.
+ */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** True when stdout is a terminal (progress lines, colours). */
+  isTty: boolean;
+}
+
+export interface CliCommand {
+  name: string;
+  summary: string;
+  /** Full help text: synopsis, options, examples. */
+  usage: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+export const consoleIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  isTty: Boolean(process.stdout.isTTY),
+};
