@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { Config } from '../config/config.js';
+import { checkDatabaseUrl, createDb, redactUrl, toDbError, type Db } from '../db/db.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres.js';
+
+/**
+ * Opens the two databases the gateway works with. Each is either a PostgreSQL server named
+ * by a URL or, when the URL is unset, an embedded PGlite in its own folder under DATA_DIR:
+ * `store/` (the gateway's outbox and audit) and `provincial/` (the demo provincial database).
+ * They are separate instances, as in production, so a long read of the provincial snapshot
+ * never holds up writes to the store.
+ */
+export interface OpenedDatabase {
+  db: Db;
+  url: string;
+  embedded: boolean;
+  /** Closes the pool and, when embedded, stops the PGlite instance. */
+  close(): Promise<void>;
+}
+
+async function checkReachable(db: Db, key: string, url: string): Promise<void> {
+  try {
+    await db.query('SELECT 1');
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw toDbError(err, `${key}: cannot reach ${redactUrl(url)}`);
+  }
+}
+
+async function open(url: string | undefined, key: string, embeddedDir: string, appName: string): Promise<OpenedDatabase> {
+  if (url) {
+    checkDatabaseUrl(url, key);
+    const db = createDb(url, { max: 10, applicationName: appName });
+    await checkReachable(db, key, url);
+    return { db, url, embedded: false, close: () => db.close() };
+  }
+  const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: embeddedDir });
+  const db = createDb(embedded.url, { max: 4, applicationName: appName, description: `embedded PGlite in ${embeddedDir}` });
+  return {
+    db,
+    url: embedded.url,
+    embedded: true,
+    async close() {
+      await db.close();
+      await embedded.stop();
+    },
+  };
+}
+
+export function openStoreDatabase(config: Config): Promise<OpenedDatabase> {
+  return open(config.databaseUrl, 'DATABASE_URL', join(config.dataDir, 'store'), 'csdl-gateway');
+}
+
+export function openSourceDatabase(config: Config): Promise<OpenedDatabase> {
+  return open(config.sourceDatabaseUrl, 'SOURCE_DATABASE_URL', join(config.dataDir, 'provincial'), 'csdl-gateway-source');
+}

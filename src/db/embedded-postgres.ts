@@ -1,0 +1,88 @@
+import { mkdirSync, existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { GatewayError } from '../errors.js';
+
+/**
+ * The embedded default (docs/decisions/embedded-postgres.md): PGlite, PostgreSQL compiled to
+ * WebAssembly, persisted in a folder and served over the PostgreSQL wire protocol on loopback
+ * by pglite-socket, so the gateway talks to it with the same `pg` code as to a real server.
+ *
+ * PGlite is one backend: the socket server multiplexes connections and runs a transaction's
+ * statements only from the connection that opened it, so a small pool works, but session
+ * state (advisory locks, SET) is shared. One process may open a data folder at a time: a
+ * pid file guards it, because two PGlite instances on one folder corrupt it.
+ */
+export interface EmbeddedPostgres {
+  url: string;
+  port: number;
+  dataDir: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Folder to persist in; undefined for an in-memory database (tests). */
+  dataDir?: string;
+  /** Port on 127.0.0.1; 0 picks a free one. */
+  port?: number;
+  maxConnections?: number;
+}
+
+export class EmbeddedDbError extends GatewayError {}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function claimFolder(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const pidFile = join(dataDir, 'gateway.pid');
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
+      throw new EmbeddedDbError(
+        'db.embedded_in_use',
+        `the embedded database in ${dataDir} is in use by process ${pid}; stop it, or set DATABASE_URL to share a PostgreSQL server between processes`,
+      );
+    }
+  }
+  writeFileSync(pidFile, String(process.pid));
+  return pidFile;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
+  const pidFile = options.dataDir ? claimFolder(options.dataDir) : undefined;
+  let db: PGlite;
+  try {
+    db = await PGlite.create(options.dataDir ? join(options.dataDir, 'pgdata') : 'memory://');
+  } catch (err) {
+    throw new EmbeddedDbError('db.embedded_failed', `cannot open the embedded database in ${options.dataDir ?? 'memory'}: ${(err as Error).message}`, { cause: err });
+  }
+  const server = new PGLiteSocketServer({
+    db,
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    maxConnections: options.maxConnections ?? 8,
+  });
+  await server.start();
+  const port = Number(server.getServerConn().split(':').pop());
+  let stopped = false;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    port,
+    dataDir: options.dataDir,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      await db.close();
+      if (pidFile) rmSync(pidFile, { force: true });
+    },
+  };
+}

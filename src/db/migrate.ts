@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { paths } from '../paths.js';
+import type { Db } from './db.js';
+
+/**
+ * Forward-only numbered migrations (`NNN_name.sql` in src/db/migrations), each applied in its
+ * own transaction and recorded in csdl_gateway.schema_migrations (the graphile-worker model).
+ * The gateway's objects live in the schema `csdl_gateway`, never in the vendor's `qlcb`.
+ * Concurrent starts are serialised by a transaction-scoped advisory lock.
+ */
+export const GATEWAY_SCHEMA = 'csdl_gateway';
+const LOCK_KEY = 7_310_2026;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function listMigrations(dir: string = paths.migrations): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => ({
+      version: Number(file.slice(0, 3)),
+      name: file.slice(4, -4),
+      sql: readFileSync(join(dir, file), 'utf8'),
+    }));
+}
+
+export async function appliedVersions(db: Db): Promise<number[]> {
+  const exists = await db.query<{ ok: boolean }>(
+    `SELECT to_regclass('${GATEWAY_SCHEMA}.schema_migrations') IS NOT NULL AS ok`,
+  );
+  if (!exists.rows[0]?.ok) return [];
+  const res = await db.query<{ version: number }>(
+    `SELECT version FROM ${GATEWAY_SCHEMA}.schema_migrations ORDER BY version`,
+  );
+  return res.rows.map((r) => Number(r.version));
+}
+
+/** Applies what is missing; returns the versions it applied. */
+export async function migrate(db: Db, migrations: Migration[] = listMigrations()): Promise<number[]> {
+  const applied: number[] = [];
+  for (const m of migrations) {
+    const did = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+      await tx.query(`CREATE SCHEMA IF NOT EXISTS ${GATEWAY_SCHEMA}`);
+      await tx.query(
+        `CREATE TABLE IF NOT EXISTS ${GATEWAY_SCHEMA}.schema_migrations (
+           version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const seen = await tx.query(`SELECT 1 FROM ${GATEWAY_SCHEMA}.schema_migrations WHERE version = $1`, [m.version]);
+      if (seen.rowCount) return false;
+      await tx.query(m.sql);
+      await tx.query(`INSERT INTO ${GATEWAY_SCHEMA}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      return true;
+    });
+    if (did) applied.push(m.version);
+  }
+  return applied;
+}
+
+/** Versions shipped with this build that the database has not applied. */
+export async function pendingMigrations(db: Db, migrations: Migration[] = listMigrations()): Promise<number[]> {
+  const done = new Set(await appliedVersions(db));
+  return migrations.map((m) => m.version).filter((v) => !done.has(v));
+}

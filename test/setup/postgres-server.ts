@@ -1,0 +1,76 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A throw-away PostgreSQL server from Debian's `postgresql` package, for tests and benches:
+ * initdb in a temp folder, trust auth on 127.0.0.1, fsync off, a free port. PostgreSQL refuses
+ * to run as root, so as root the server runs as the package's `postgres` user.
+ */
+export interface ThrowawayPostgres {
+  url: string;
+  stop(): void;
+}
+
+export function findPostgresBin(): string | undefined {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base).sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) {
+    const bin = join(base, v, 'bin');
+    if (existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl'))) return bin;
+  }
+  return undefined;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function run(bin: string, args: string[], asUser: string | undefined): void {
+  const cmd = asUser ? 'runuser' : bin;
+  const argv = asUser ? ['-u', asUser, '--', bin, ...args] : args;
+  const res = spawnSync(cmd, argv, { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${res.stderr || res.stdout}`);
+}
+
+export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+  const bin = findPostgresBin();
+  if (!bin) {
+    throw new Error(
+      'no PostgreSQL server binaries under /usr/lib/postgresql: install Debian\'s postgresql package ' +
+        '(apt-get install -y postgresql) or set TEST_DATABASE_URL to a server you own',
+    );
+  }
+  const asUser = process.getuid?.() === 0 ? 'postgres' : undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'csdl-pg-'));
+  chmodSync(dir, 0o777);
+  const dataDir = join(dir, 'data');
+  if (asUser) execFileSync('chown', [asUser, dir]);
+  run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale'], asUser);
+  const port = await freePort();
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  run(join(bin, 'pg_ctl'), ['-D', dataDir, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], asUser);
+  let stopped = false;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        run(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], asUser);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
