@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import type { Config } from '../config/config.js';
+import { openSourceDatabase, openStoreDatabase, type OpenedDatabase } from '../compose/databases.js';
+import { bindInstance } from '../db/instance-store.js';
+import { migrate } from '../db/migrate.js';
+import { storeReadiness } from '../db/store-readiness.js';
+import { createHttpApp } from '../http/http-app.js';
+import type { Logger } from '../log/logger.js';
+
+/**
+ * The running gateway, wired in one place: databases, migrations, the HTTP server and, as
+ * later capabilities land, the signer, the national simulator and the sync schedule.
+ * `startGateway` returns once everything listens; `stop` undoes it in reverse order.
+ */
+export interface RunningGateway {
+  port: number;
+  store: OpenedDatabase;
+  source: OpenedDatabase;
+  summary: string[];
+  stop(): Promise<void>;
+}
+
+export type StartStep = (ctx: StartContext) => Promise<void>;
+
+export interface StartContext {
+  config: Config;
+  logger: Logger;
+  store: OpenedDatabase;
+  source: OpenedDatabase;
+  /** Lines printed at start-up: what runs and where. */
+  summary: string[];
+  /** Run at stop, last registered first. */
+  onStop(fn: () => Promise<void>): void;
+}
+
+function listen(app: ReturnType<typeof createHttpApp>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, '0.0.0.0');
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+export async function startGateway(config: Config, logger: Logger, steps: StartStep[] = []): Promise<RunningGateway> {
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const fn of stoppers.reverse()) await fn().catch((err) => logger.warn('stop step failed', { error: String(err) }));
+  };
+  try {
+    const store = await openStoreDatabase(config);
+    stoppers.push(() => store.close());
+    const applied = await migrate(store.db);
+    await bindInstance(store.db, config.senderCode);
+    const source = await openSourceDatabase(config);
+    stoppers.push(() => source.close());
+
+    const summary = [
+      `store:       ${store.embedded ? `embedded PostgreSQL (PGlite) in ${config.dataDir}/store` : store.db.description}` +
+        (applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''),
+      `provincial:  ${source.embedded ? `embedded demo database in ${config.dataDir}/provincial` : source.db.description}`,
+    ];
+    const ctx: StartContext = { config, logger, store, source, summary, onStop: (fn) => stoppers.push(fn) };
+    for (const step of steps) await step(ctx);
+
+    const app = createHttpApp({ logger, readiness: [storeReadiness(store.db)] });
+    const server = await listen(app, config.port);
+    stoppers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    summary.unshift(`http:        http://127.0.0.1:${port} (/healthz, /readyz)`);
+    return { port, store, source, summary, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

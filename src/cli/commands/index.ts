@@ -1,0 +1,7 @@
+import type { CliCommand } from '../command.js';
+import { configCommand } from './config-command.js';
+import { migrateCommand } from './migrate-command.js';
+import { startCommand } from './start-command.js';
+
+/** Every command of the `csdl-gateway` CLI, in the order `--help` lists them. */
+export const commands: CliCommand[] = [startCommand, migrateCommand, configCommand];

@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { startGateway } from '../../app/gateway.js';
+import { startSteps } from '../../app/start-steps.js';
+import { loadConfig } from '../../config/config.js';
+import { createLogger } from '../../log/logger.js';
+import type { CliCommand } from '../command.js';
+
+export const startCommand: CliCommand = {
+  name: 'start',
+  summary: 'Run the gateway: HTTP server, scheduled sync, and the embedded default when unconfigured',
+  usage: `Usage: csdl-gateway start [--port N]
+
+Starts the gateway and keeps running until SIGINT or SIGTERM.
+With no configuration it runs on the embedded default: an embedded PostgreSQL (PGlite) under
+DATA_DIR for its store and for a demo provincial database, a development PKI under certs/dev,
+and the local national simulator on loopback. Configuration comes from config/default.json,
+CONFIG_FILE and the environment (see README, "Configuration").
+
+Options:
+  --port N   HTTP port (overrides PORT)
+  --help     show this help`,
+  async run(argv, io) {
+    const { values } = parseArgs({ args: argv, options: { port: { type: 'string' } }, strict: true });
+    const config = loadConfig(values.port ? { ...process.env, PORT: values.port } : process.env);
+    const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+    const gateway = await startGateway(config, logger, startSteps());
+    io.out('csdl-gateway is running');
+    for (const line of gateway.summary) io.out(`  ${line}`);
+    logger.info('gateway started', { port: gateway.port });
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        logger.info('stopping', { signal });
+        resolve();
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    await gateway.stop();
+    return 0;
+  },
+};

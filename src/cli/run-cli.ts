@@ -1,0 +1,57 @@
+import { describeError, GatewayError } from '../errors.js';
+import type { CliCommand, CliIo } from './command.js';
+
+/**
+ * Dispatches `csdl-gateway <command> [options]`. `--help` works on every command from its
+ * `usage`. A failure ends in one readable line with its code, never a bare stack trace:
+ * exit 2 for bad usage or configuration, 1 for anything else.
+ */
+export class UsageError extends GatewayError {
+  constructor(message: string) {
+    super('cli.usage', message);
+  }
+}
+
+export function overview(commands: CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'Usage: csdl-gateway <command> [options]',
+    '',
+    'The gateway between the provincial civil-servant database and the national CSDL.',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'csdl-gateway <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], commands: CliCommand[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(overview(commands));
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`csdl-gateway: unknown command '${name}'`);
+    io.err(overview(commands));
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    io.err(`csdl-gateway ${name}: ${describeError(err)}`);
+    const e = err as { code?: string };
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+      e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' || e.code === 'cli.usage' || e.code === 'config.invalid') {
+      io.err(`Run 'csdl-gateway ${name} --help' for usage.`);
+      return 2;
+    }
+    return 1;
+  }
+}

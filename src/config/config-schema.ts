@@ -1,0 +1,40 @@
+/**
+ * Every configuration key, its type, default and meaning. Keys are the environment variable
+ * names; `config/default.json` and an optional CONFIG_FILE use the same names. The README's
+ * configuration table is checked against this list by a test.
+ */
+const agencyCode = '^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-K][0-9]{2}$';
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    DATABASE_URL: { type: 'string', minLength: 1, description: "The gateway's own store (PostgreSQL URL). Unset: the embedded PGlite under DATA_DIR." },
+    SOURCE_DATABASE_URL: { type: 'string', minLength: 1, description: 'The provincial HR database (vendor schema qlcb), read-only except qlcb.tiep_nhan_chuyen_den. Unset: the embedded demo provincial database under DATA_DIR.' },
+    NDXP_URL: { type: 'string', pattern: '^https?://', description: 'Base URL of the national platform (NDXP). Unset: the built-in national simulator on loopback.' },
+    NDXP_CLIENT_ID: { type: 'string', minLength: 1, description: 'OAuth2 client id issued to the province on NDXP.' },
+    NDXP_CLIENT_SECRET: { type: 'string', minLength: 1, description: 'OAuth2 client secret issued to the province on NDXP.' },
+    SENDER_CODE: { type: 'string', pattern: agencyCode, description: "The province's electronic agency code (QĐ 20/2020/QĐ-TTg); must equal the signing certificate's OU." },
+    SIGNING_KEY_FILE: { type: 'string', minLength: 1, description: 'The Ministry-issued signing key: PKCS#12 (.p12/.pfx), or a PEM key with SIGNING_CERT_FILE. Unset: the development PKI under certs/dev.' },
+    SIGNING_CERT_FILE: { type: 'string', minLength: 1, description: 'PEM certificate for a PEM SIGNING_KEY_FILE.' },
+    SIGNING_KEY_PASSPHRASE: { type: 'string', description: 'Passphrase of SIGNING_KEY_FILE.' },
+    TRUST_ANCHORS_FILE: { type: 'string', minLength: 1, description: 'PEM bundle of the CAs trusted for incoming envelopes (the Ministry\'s).' },
+    MAPPING_FILE: { type: 'string', minLength: 1, description: 'The mapping (folder or file under mappings/) from the provincial schema to the national record.' },
+    SYNC_CRON: { type: 'string', minLength: 9, description: 'When the scheduled sync runs (cron, 5 or 6 fields).' },
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, description: 'HTTP port of the gateway (health, operators, sharing).' },
+    LOG_LEVEL: { enum: ['error', 'warn', 'info', 'debug'], description: 'Lowest level logged.' },
+    LOG_FORMAT: { enum: ['json', 'pretty'], description: 'Log line format. Unset: pretty on a terminal, JSON lines otherwise.' },
+    DATA_DIR: { type: 'string', minLength: 1, description: 'Where the embedded databases and local state live.' },
+    PACKET_MAX_RECORDS: { type: 'integer', minimum: 1, maximum: 500, description: 'Most records per packet (contract limit 500).' },
+    PACKET_MAX_BYTES: { type: 'integer', minimum: 1024, maximum: 8388608, description: 'Most payload bytes per packet (contract limit 8 MiB).' },
+    PACKET_FORMAT: { enum: ['json', 'xml'], description: 'Payload encoding of outgoing packets.' },
+    DEMO_PEOPLE: { type: 'integer', minimum: 0, maximum: 1000000, description: 'People generated into the embedded demo provincial database on its first start.' },
+  },
+  dependentRequired: {
+    NDXP_URL: ['NDXP_CLIENT_ID', 'NDXP_CLIENT_SECRET', 'SIGNING_KEY_FILE', 'TRUST_ANCHORS_FILE'],
+    SIGNING_CERT_FILE: ['SIGNING_KEY_FILE'],
+  },
+} as const;
+
+export type ConfigKey = keyof typeof configSchema.properties;
+export const CONFIG_KEYS = Object.keys(configSchema.properties) as ConfigKey[];

@@ -1,0 +1,139 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { GatewayError } from '../errors.js';
+import { paths } from '../paths.js';
+import { CONFIG_KEYS, configSchema, type ConfigKey } from './config-schema.js';
+
+/**
+ * Configuration is read once, layered (config/default.json < CONFIG_FILE < environment),
+ * validated with ajv, typed and frozen. Nothing else in the gateway reads process.env.
+ * A bad value stops the program with one line naming the key and what is expected.
+ */
+export interface Config {
+  databaseUrl: string | undefined;
+  sourceDatabaseUrl: string | undefined;
+  ndxp: { url: string | undefined; clientId: string | undefined; clientSecret: string | undefined };
+  senderCode: string;
+  signing: {
+    keyFile: string | undefined;
+    certFile: string | undefined;
+    passphrase: string | undefined;
+    trustAnchorsFile: string | undefined;
+  };
+  mappingFile: string;
+  syncCron: string;
+  port: number;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  logFormat: 'json' | 'pretty' | undefined;
+  dataDir: string;
+  packet: { maxRecords: number; maxBytes: number; format: 'json' | 'xml' };
+  demoPeople: number;
+}
+
+export class ConfigError extends GatewayError {
+  constructor(message: string, key?: string) {
+    super('config.invalid', message, key ? { details: [{ path: key, message }] } : {});
+  }
+}
+
+type Raw = Partial<Record<ConfigKey, unknown>>;
+
+const ajv = new Ajv({ allErrors: false, coerceTypes: true, strict: false });
+const validate = ajv.compile<Raw>(configSchema);
+
+function readJsonFile(file: string): Raw {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read configuration file ${file}: ${(err as Error).message}`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Raw;
+  } catch (err) {
+    throw new ConfigError(`configuration file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function explain(error: ErrorObject): ConfigError {
+  const fromPath = error.instancePath.replace(/^\//, '');
+  if (error.keyword === 'additionalProperties') {
+    const key = String(error.params.additionalProperty);
+    return new ConfigError(`config: unknown key ${key} (known keys: ${CONFIG_KEYS.join(', ')})`, key);
+  }
+  if (error.keyword === 'dependentRequired') {
+    const key = String(error.params.missingProperty);
+    return new ConfigError(`config: ${key} is required when ${String(error.params.property)} is set`, key);
+  }
+  const key = fromPath || 'config';
+  const spec = configSchema.properties[key as ConfigKey] as { description?: string } | undefined;
+  const hint = spec?.description ? ` (${spec.description})` : '';
+  return new ConfigError(`config: ${key} ${error.message ?? 'is invalid'}${hint}`, key);
+}
+
+/** The raw layered key/value map, before typing. Exposed for `csdl-gateway config`. */
+export function loadRawConfig(env: NodeJS.ProcessEnv = process.env): Raw {
+  const layered: Raw = existsSync(paths.defaultConfig) ? readJsonFile(paths.defaultConfig) : {};
+  const extra = env.CONFIG_FILE;
+  if (extra) Object.assign(layered, readJsonFile(resolve(extra)));
+  for (const key of CONFIG_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') layered[key] = value;
+  }
+  return layered;
+}
+
+function checkPemPair(raw: Raw): void {
+  const key = raw.SIGNING_KEY_FILE;
+  if (typeof key === 'string' && /\.(pem|key)$/i.test(key) && !raw.SIGNING_CERT_FILE) {
+    throw new ConfigError('config: SIGNING_CERT_FILE is required when SIGNING_KEY_FILE is a PEM key', 'SIGNING_CERT_FILE');
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const inRoot = (p: string): string => (isAbsolute(p) ? p : resolve(p));
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = loadRawConfig(env);
+  if (!validate(raw)) {
+    const first = validate.errors?.[0];
+    throw first ? explain(first) : new ConfigError('config: invalid');
+  }
+  checkPemPair(raw);
+  const config: Config = {
+    databaseUrl: str(raw.DATABASE_URL),
+    sourceDatabaseUrl: str(raw.SOURCE_DATABASE_URL),
+    ndxp: { url: str(raw.NDXP_URL), clientId: str(raw.NDXP_CLIENT_ID), clientSecret: str(raw.NDXP_CLIENT_SECRET) },
+    senderCode: str(raw.SENDER_CODE) ?? '000.00.00.H62',
+    signing: {
+      keyFile: str(raw.SIGNING_KEY_FILE),
+      certFile: str(raw.SIGNING_CERT_FILE),
+      passphrase: str(raw.SIGNING_KEY_PASSPHRASE),
+      trustAnchorsFile: str(raw.TRUST_ANCHORS_FILE),
+    },
+    mappingFile: str(raw.MAPPING_FILE) ?? 'mappings/qlcb',
+    syncCron: str(raw.SYNC_CRON) ?? '*/15 * * * *',
+    port: Number(raw.PORT ?? 8080),
+    logLevel: (str(raw.LOG_LEVEL) ?? 'info') as Config['logLevel'],
+    logFormat: str(raw.LOG_FORMAT) as Config['logFormat'],
+    dataDir: inRoot(str(raw.DATA_DIR) ?? './data'),
+    packet: {
+      maxRecords: Number(raw.PACKET_MAX_RECORDS ?? 500),
+      maxBytes: Number(raw.PACKET_MAX_BYTES ?? 8 * 1024 * 1024),
+      format: (str(raw.PACKET_FORMAT) ?? 'json') as 'json' | 'xml',
+    },
+    demoPeople: Number(raw.DEMO_PEOPLE ?? 500),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

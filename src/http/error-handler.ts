@@ -1,0 +1,31 @@
+import type { NextFunction, Request, Response } from 'express';
+import { GatewayError } from '../errors.js';
+
+/**
+ * Every refusal carries a machine-readable code: GatewayErrors answer with their own status
+ * and code; a body that is not JSON is a 400 `http.bad_json`; anything else is a 500 whose
+ * details go to the log, not to the caller.
+ */
+export function notFound(req: Request, res: Response): void {
+  res.status(404).json({ code: 'http.not_found', message: `no route for ${req.method} ${req.path}` });
+}
+
+export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+  if (err instanceof GatewayError) {
+    const status = err.status ?? 400;
+    if (status >= 500) req.log?.error('request failed', { code: err.code, error: err.message });
+    res.status(status).json(err.toJSON());
+    return;
+  }
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.parse.failed') {
+    res.status(400).json({ code: 'http.bad_json', message: 'the request body is not valid JSON' });
+    return;
+  }
+  if (e.type === 'entity.too.large') {
+    res.status(413).json({ code: 'http.too_large', message: 'the request body is too large' });
+    return;
+  }
+  req.log?.error('unexpected error', { error: e.message ?? String(err) });
+  res.status(500).json({ code: 'http.internal', message: 'internal error; see the gateway log for request ' + req.id });
+}

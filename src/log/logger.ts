@@ -1,0 +1,56 @@
+import winston from 'winston';
+import { maskPersonalData, maskText } from './mask.js';
+
+/**
+ * winston, JSON lines in production and readable lines on a terminal. Work carries its ids
+ * (`syncId`, `packetId`, `requestId`, `attempt`) through child loggers: `logger.child({...})`.
+ * ERROR means a person must act. Every line passes through the personal-number mask.
+ */
+export type Logger = winston.Logger;
+
+export interface LoggerOptions {
+  level?: string;
+  format?: 'json' | 'pretty';
+  /** Where lines go; default stdout (tests pass a stream to read them back). */
+  stream?: NodeJS.WritableStream;
+}
+
+const SPLAT = Symbol.for('splat');
+
+const maskFormat = winston.format((info) => {
+  const masked = maskPersonalData({ ...info }) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(masked)) (info as Record<string, unknown>)[k] = v;
+  if (typeof info.message === 'string') info.message = maskText(info.message);
+  delete (info as Record<symbol, unknown>)[SPLAT];
+  return info;
+});
+
+const pretty = winston.format.printf((info) => {
+  const { level, message, timestamp, ...meta } = info as Record<string, unknown>;
+  const ids = Object.entries(meta)
+    .filter(([k]) => typeof k === 'string')
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ');
+  return `${String(timestamp).slice(11, 19)} ${String(level).padEnd(5)} ${String(message)}${ids ? `  ${ids}` : ''}`;
+});
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const format = options.format ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const transport = options.stream
+    ? new winston.transports.Stream({ stream: options.stream })
+    : new winston.transports.Console({ stderrLevels: [] });
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    format: winston.format.combine(
+      winston.format.timestamp(),
+      maskFormat(),
+      format === 'json' ? winston.format.json() : pretty,
+    ),
+    transports: [transport],
+  });
+}
+
+/** A logger that drops everything, for tests and library defaults. */
+export function silentLogger(): Logger {
+  return winston.createLogger({ silent: true, transports: [new winston.transports.Console({ silent: true })] });
+}
