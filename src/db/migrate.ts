@@ -10,7 +10,7 @@ import type { Db } from './db.js';
  * Concurrent starts are serialised by a transaction-scoped advisory lock.
  */
 export const GATEWAY_SCHEMA = 'csdl_gateway';
-const LOCK_KEY = 7_310_2026;
+const LOCK_KEY = 73_102_026;
 
 export interface Migration {
   version: number;
@@ -29,32 +29,40 @@ export function listMigrations(dir: string = paths.migrations): Migration[] {
     }));
 }
 
-export async function appliedVersions(db: Db): Promise<number[]> {
+export async function appliedVersions(db: Db, schema: string = GATEWAY_SCHEMA): Promise<number[]> {
   const exists = await db.query<{ ok: boolean }>(
-    `SELECT to_regclass('${GATEWAY_SCHEMA}.schema_migrations') IS NOT NULL AS ok`,
+    `SELECT to_regclass('${schema}.schema_migrations') IS NOT NULL AS ok`,
   );
   if (!exists.rows[0]?.ok) return [];
   const res = await db.query<{ version: number }>(
-    `SELECT version FROM ${GATEWAY_SCHEMA}.schema_migrations ORDER BY version`,
+    `SELECT version FROM ${schema}.schema_migrations ORDER BY version`,
   );
   return res.rows.map((r) => Number(r.version));
 }
 
-/** Applies what is missing; returns the versions it applied. */
-export async function migrate(db: Db, migrations: Migration[] = listMigrations()): Promise<number[]> {
+/**
+ * Applies what is missing; returns the versions it applied. `schema` is where the migrations
+ * table lives (the gateway's by default; the national simulator keeps its ledger in its own).
+ */
+export async function migrate(
+  db: Db,
+  migrations: Migration[] = listMigrations(),
+  schema: string = GATEWAY_SCHEMA,
+): Promise<number[]> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   const applied: number[] = [];
   for (const m of migrations) {
     const did = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-      await tx.query(`CREATE SCHEMA IF NOT EXISTS ${GATEWAY_SCHEMA}`);
+      await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await tx.query(
-        `CREATE TABLE IF NOT EXISTS ${GATEWAY_SCHEMA}.schema_migrations (
+        `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (
            version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
-      const seen = await tx.query(`SELECT 1 FROM ${GATEWAY_SCHEMA}.schema_migrations WHERE version = $1`, [m.version]);
+      const seen = await tx.query(`SELECT 1 FROM ${schema}.schema_migrations WHERE version = $1`, [m.version]);
       if (seen.rowCount) return false;
       await tx.query(m.sql);
-      await tx.query(`INSERT INTO ${GATEWAY_SCHEMA}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      await tx.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       return true;
     });
     if (did) applied.push(m.version);
@@ -63,7 +71,11 @@ export async function migrate(db: Db, migrations: Migration[] = listMigrations()
 }
 
 /** Versions shipped with this build that the database has not applied. */
-export async function pendingMigrations(db: Db, migrations: Migration[] = listMigrations()): Promise<number[]> {
-  const done = new Set(await appliedVersions(db));
+export async function pendingMigrations(
+  db: Db,
+  migrations: Migration[] = listMigrations(),
+  schema: string = GATEWAY_SCHEMA,
+): Promise<number[]> {
+  const done = new Set(await appliedVersions(db, schema));
   return migrations.map((m) => m.version).filter((v) => !done.has(v));
 }
