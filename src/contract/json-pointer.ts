@@ -1,0 +1,16 @@
+/**
+ * JSON Pointers (RFC 6901), the path format of every problem the contract layer reports:
+ * `/luong/heSo`, `/records/0/data/danhGia/1/xepLoai/ma`. The root is the empty string.
+ */
+export function escapePointerToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function pointer(...tokens: (string | number)[]): string {
+  return tokens.map((t) => `/${escapePointerToken(t)}`).join('');
+}
+
+/** `child('/luong', 'heSo')` is `/luong/heSo`. */
+export function childPointer(parent: string, token: string | number): string {
+  return `${parent}/${escapePointerToken(token)}`;
+}

@@ -1,0 +1,124 @@
+import Ajv2020Module from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { childPointer } from './json-pointer.js';
+import type { NationalContract } from './national-contract.js';
+
+/**
+ * The national JSON schemas compiled once per contract (ajv, draft 2020-12, formats on),
+ * as the national side applies them ("payload against the schemas (formats date, date-time
+ * and uuid included)", contract README). Each check returns every problem (`allErrors`),
+ * never throws on bad input.
+ */
+export interface SchemaProblem {
+  /** JSON Pointer into the checked value; for a missing or extra property, the property's own path. */
+  path: string;
+  message: string;
+}
+
+export type SchemaCheck = (value: unknown) => SchemaProblem[];
+
+export interface SchemaValidators {
+  official: SchemaCheck;
+  packet: SchemaCheck;
+  envelope: SchemaCheck;
+  receipt: SchemaCheck;
+  /** One item of a packet's `records` (operation, soDinhDanh, approvedAt, data). */
+  pushRecord: SchemaCheck;
+  /**
+   * The packet with each record only required to be an object naming a `soDinhDanh`
+   * string: the checks on the packet as a whole (see packet-checks.ts).
+   */
+  packetShell: SchemaCheck;
+}
+
+// ajv ships CommonJS with `exports.default`; under NodeNext the default import is the
+// module object, so the class is its `default` (true at run time too: ajv sets both).
+const Ajv2020 = Ajv2020Module.default;
+const addFormats = addFormatsModule.default;
+
+/** Contract annotations that carry no validation: declared so strict mode accepts them. */
+const ANNOTATION_KEYWORDS = [
+  { keyword: 'x-codeList', schemaType: 'string' },
+  { keyword: 'x-sensitive', schemaType: 'boolean' },
+] as const;
+
+function idOf(schema: Record<string, unknown>): string {
+  const id = schema.$id;
+  if (typeof id !== 'string') throw new Error('national schema without $id');
+  return id;
+}
+
+function toProblem(error: ErrorObject): SchemaProblem {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
+    return {
+      path: childPointer(error.instancePath, params.missingProperty),
+      message: 'required property is missing',
+    };
+  }
+  if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+    return {
+      path: childPointer(error.instancePath, params.additionalProperty),
+      message: 'property is not allowed by the schema',
+    };
+  }
+  if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+    return {
+      path: error.instancePath,
+      message: `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+    };
+  }
+  if (error.keyword === 'const') {
+    return { path: error.instancePath, message: `must equal ${JSON.stringify(params.allowedValue)}` };
+  }
+  return { path: error.instancePath, message: error.message ?? `fails ${error.keyword}` };
+}
+
+function check(validate: ValidateFunction): SchemaCheck {
+  return (value) => (validate(value) ? [] : (validate.errors ?? []).map(toProblem));
+}
+
+/** A copy of the packet schema whose records are only checked for what the receipt needs. */
+function packetShellSchema(packet: Record<string, unknown>): Record<string, unknown> {
+  const properties = packet.properties as Record<string, Record<string, unknown>>;
+  return {
+    ...packet,
+    $id: idOf(packet).replace(/\.schema\.json$/, '.shell.schema.json'),
+    properties: {
+      ...properties,
+      records: {
+        ...properties.records,
+        items: {
+          type: 'object',
+          required: ['soDinhDanh'],
+          properties: { soDinhDanh: { type: 'string' } },
+        },
+      },
+    },
+  };
+}
+
+const compiled = new WeakMap<NationalContract, SchemaValidators>();
+
+export function createSchemaValidators(contract: NationalContract): SchemaValidators {
+  const known = compiled.get(contract);
+  if (known) return known;
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, logger: false });
+  addFormats(ajv, ['date', 'date-time', 'uuid']);
+  for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ ...keyword });
+  const { official, packet, envelope, receipt } = contract.schemas;
+  // packet.schema.json refers to official.schema.json by relative $ref.
+  ajv.addSchema(official);
+  ajv.addSchema(packet);
+  const validators: SchemaValidators = {
+    official: check(ajv.compile(official)),
+    packet: check(ajv.compile(packet)),
+    envelope: check(ajv.compile(envelope)),
+    receipt: check(ajv.compile(receipt)),
+    pushRecord: check(ajv.compile({ $ref: `${idOf(packet)}#/properties/records/items` })),
+    packetShell: check(ajv.compile(packetShellSchema(packet))),
+  };
+  compiled.set(contract, validators);
+  return validators;
+}
