@@ -4,6 +4,7 @@ import { openSourceDatabase, openStoreDatabase, type OpenedDatabase } from '../c
 import { bindInstance } from '../db/instance-store.js';
 import { migrate } from '../db/migrate.js';
 import { storeReadiness } from '../db/store-readiness.js';
+import type { ReadinessCheck } from '../http/health-controller.js';
 import { createHttpApp } from '../http/http-app.js';
 import type { Logger } from '../log/logger.js';
 
@@ -20,6 +21,13 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** Filled by start steps, read by later ones; each capability adds its entry. */
+export interface Services {
+  signer?: import('../signing/cms-signer.js').CmsSigner;
+  devPki?: import('../signing/dev-pki.js').DevPkiFiles;
+  trustAnchorsFile?: string;
+}
+
 export type StartStep = (ctx: StartContext) => Promise<void>;
 
 export interface StartContext {
@@ -29,6 +37,10 @@ export interface StartContext {
   source: OpenedDatabase;
   /** Lines printed at start-up: what runs and where. */
   summary: string[];
+  /** Checks behind /readyz; steps add their own. */
+  readiness: ReadinessCheck[];
+  /** What steps make for later steps (the signer, the simulator's URL...). */
+  services: Services;
   /** Run at stop, last registered first. */
   onStop(fn: () => Promise<void>): void;
 }
@@ -59,10 +71,15 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
         (applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''),
       `provincial:  ${source.embedded ? `embedded demo database in ${config.dataDir}/provincial` : source.db.description}`,
     ];
-    const ctx: StartContext = { config, logger, store, source, summary, onStop: (fn) => stoppers.push(fn) };
+    const ctx: StartContext = {
+      config, logger, store, source, summary,
+      readiness: [storeReadiness(store.db)],
+      services: {},
+      onStop: (fn) => stoppers.push(fn),
+    };
     for (const step of steps) await step(ctx);
 
-    const app = createHttpApp({ logger, readiness: [storeReadiness(store.db)] });
+    const app = createHttpApp({ logger, readiness: ctx.readiness });
     const server = await listen(app, config.port);
     stoppers.push(() => new Promise((resolve) => server.close(() => resolve())));
     const address = server.address();

@@ -1,10 +1,11 @@
 import type { StartStep } from './gateway.js';
+import { signingStep } from './signing-step.js';
 
 /**
  * What `csdl-gateway start` does beyond databases and HTTP, in order. Each capability adds
- * its step here: the demo provincial data, the development PKI, the national simulator
- * (issue 5) and the sync schedule (issue 5).
+ * its step here: the signing key (or the development PKI), the demo provincial data, and,
+ * with the sync issue, the national simulator and the sync schedule.
  */
 export function startSteps(): StartStep[] {
-  return [];
+  return [signingStep];
 }

@@ -18,6 +18,9 @@ export const configSchema = {
     SIGNING_KEY_FILE: { type: 'string', minLength: 1, description: 'The Ministry-issued signing key: PKCS#12 (.p12/.pfx), or a PEM key with SIGNING_CERT_FILE. Unset: the development PKI under certs/dev.' },
     SIGNING_CERT_FILE: { type: 'string', minLength: 1, description: 'PEM certificate for a PEM SIGNING_KEY_FILE.' },
     SIGNING_KEY_PASSPHRASE: { type: 'string', description: 'Passphrase of SIGNING_KEY_FILE.' },
+    SIGNING_NEXT_KEY_FILE: { type: 'string', minLength: 1, description: 'A second key for rotation (PKCS#12, or PEM with SIGNING_NEXT_CERT_FILE): the newest valid of the two signs.' },
+    SIGNING_NEXT_CERT_FILE: { type: 'string', minLength: 1, description: 'PEM certificate for a PEM SIGNING_NEXT_KEY_FILE.' },
+    SIGNING_NEXT_KEY_PASSPHRASE: { type: 'string', description: 'Passphrase of SIGNING_NEXT_KEY_FILE.' },
     TRUST_ANCHORS_FILE: { type: 'string', minLength: 1, description: 'PEM bundle of the CAs trusted for incoming envelopes (the Ministry\'s).' },
     MAPPING_FILE: { type: 'string', minLength: 1, description: 'The mapping (folder or file under mappings/) from the provincial schema to the national record.' },
     SYNC_CRON: { type: 'string', minLength: 9, description: 'When the scheduled sync runs (cron, 5 or 6 fields).' },
@@ -33,6 +36,8 @@ export const configSchema = {
   dependentRequired: {
     NDXP_URL: ['NDXP_CLIENT_ID', 'NDXP_CLIENT_SECRET', 'SIGNING_KEY_FILE', 'TRUST_ANCHORS_FILE'],
     SIGNING_CERT_FILE: ['SIGNING_KEY_FILE'],
+    SIGNING_NEXT_KEY_FILE: ['SIGNING_KEY_FILE'],
+    SIGNING_NEXT_CERT_FILE: ['SIGNING_NEXT_KEY_FILE'],
   },
 } as const;
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv2019, type ErrorObject } from 'ajv/dist/2019.js';
 import { GatewayError } from '../errors.js';
 import { paths } from '../paths.js';
 import { CONFIG_KEYS, configSchema, type ConfigKey } from './config-schema.js';
@@ -19,6 +19,7 @@ export interface Config {
     keyFile: string | undefined;
     certFile: string | undefined;
     passphrase: string | undefined;
+    next: { keyFile: string | undefined; certFile: string | undefined; passphrase: string | undefined };
     trustAnchorsFile: string | undefined;
   };
   mappingFile: string;
@@ -39,22 +40,25 @@ export class ConfigError extends GatewayError {
 
 type Raw = Partial<Record<ConfigKey, unknown>>;
 
-const ajv = new Ajv({ allErrors: false, coerceTypes: true, strict: false });
+// Draft 2019-09: the schema's `dependentRequired` is not a draft-07 keyword, and with
+// strict: false the draft-07 class would ignore it without a word.
+const ajv = new Ajv2019({ allErrors: false, coerceTypes: true, strict: false });
 const validate = ajv.compile<Raw>(configSchema);
 
-function readJsonFile(file: string): Raw {
+/** `key` names the layer in the message: CONFIG_FILE, or the defaults file. */
+function readJsonFile(file: string, key: string): Raw {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read configuration file ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`config: cannot read ${key} ${file}: ${(err as Error).message}`, key);
   }
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
     return value as Raw;
   } catch (err) {
-    throw new ConfigError(`configuration file ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new ConfigError(`config: ${key} ${file} is not a JSON object: ${(err as Error).message}`, key);
   }
 }
 
@@ -76,9 +80,9 @@ function explain(error: ErrorObject): ConfigError {
 
 /** The raw layered key/value map, before typing. Exposed for `csdl-gateway config`. */
 export function loadRawConfig(env: NodeJS.ProcessEnv = process.env): Raw {
-  const layered: Raw = existsSync(paths.defaultConfig) ? readJsonFile(paths.defaultConfig) : {};
+  const layered: Raw = existsSync(paths.defaultConfig) ? readJsonFile(paths.defaultConfig, 'config/default.json') : {};
   const extra = env.CONFIG_FILE;
-  if (extra) Object.assign(layered, readJsonFile(resolve(extra)));
+  if (extra) Object.assign(layered, readJsonFile(resolve(extra), 'CONFIG_FILE'));
   for (const key of CONFIG_KEYS) {
     const value = env[key];
     if (value !== undefined && value !== '') layered[key] = value;
@@ -87,9 +91,12 @@ export function loadRawConfig(env: NodeJS.ProcessEnv = process.env): Raw {
 }
 
 function checkPemPair(raw: Raw): void {
-  const key = raw.SIGNING_KEY_FILE;
-  if (typeof key === 'string' && /\.(pem|key)$/i.test(key) && !raw.SIGNING_CERT_FILE) {
-    throw new ConfigError('config: SIGNING_CERT_FILE is required when SIGNING_KEY_FILE is a PEM key', 'SIGNING_CERT_FILE');
+  const pairs = [['SIGNING_KEY_FILE', 'SIGNING_CERT_FILE'], ['SIGNING_NEXT_KEY_FILE', 'SIGNING_NEXT_CERT_FILE']] as const;
+  for (const [keyName, certName] of pairs) {
+    const key = raw[keyName];
+    if (typeof key === 'string' && /\.(pem|key)$/i.test(key) && !raw[certName]) {
+      throw new ConfigError(`config: ${certName} is required when ${keyName} is a PEM key`, certName);
+    }
   }
 }
 
@@ -112,6 +119,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keyFile: str(raw.SIGNING_KEY_FILE),
       certFile: str(raw.SIGNING_CERT_FILE),
       passphrase: str(raw.SIGNING_KEY_PASSPHRASE),
+      next: {
+        keyFile: str(raw.SIGNING_NEXT_KEY_FILE),
+        certFile: str(raw.SIGNING_NEXT_CERT_FILE),
+        passphrase: str(raw.SIGNING_NEXT_KEY_PASSPHRASE),
+      },
       trustAnchorsFile: str(raw.TRUST_ANCHORS_FILE),
     },
     mappingFile: str(raw.MAPPING_FILE) ?? 'mappings/qlcb',

@@ -1,0 +1,106 @@
+/**
+ * Signing speed (issue 4, "Speed"): 200 packets of 500 realistic records (~1.5 KB each) must be
+ * signed in under 1 s in total. Prints the figures and checks one signature with openssl.
+ * Run: npx tsx bench/signing.bench.ts
+ */
+import { spawnSync } from 'node:child_process';
+import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { issueCertificate } from '../src/signing/certificate-builder.js';
+import { summarizeCertificate } from '../src/signing/certificate-info.js';
+import { createCmsSigner } from '../src/signing/cms-signer.js';
+import type { SigningIdentity } from '../src/signing/signing-identity.js';
+
+const PACKETS = 200;
+const RECORDS = 500;
+const SENDER = '000.00.00.H62';
+
+function record(i: number): object {
+  const id = `0261850${String(i).padStart(5, '0')}`;
+  return {
+    operation: 'upsert',
+    soDinhDanh: id,
+    approvedAt: '2026-05-28T09:15:00+07:00',
+    data: {
+      soDinhDanh: id,
+      hoTen: `Nguyễn Thị Thu Hà ${i}`,
+      ngaySinh: '1985-03-14',
+      gioiTinh: { ma: '2', ten: 'Nữ' },
+      noiSinh: { tinh: { ma: '25', ten: 'Phú Thọ' }, chiTiet: 'Xã Tam Hợp, huyện Bình Xuyên, tỉnh Vĩnh Phúc (cũ)' },
+      queQuan: { tinh: { ma: '25', ten: 'Phú Thọ' } },
+      danToc: { ma: '01', ten: 'Kinh' },
+      tonGiao: { ma: '00', ten: 'Không' },
+      soBhxh: '2609123456',
+      loaiNhanSu: { ma: 'CC', ten: 'Công chức' },
+      coQuanQuanLy: SENDER,
+      donViSuDung: '000.00.14.H62',
+      tinhTrang: { ma: 'DANG_CONG_TAC', ten: 'Đang công tác' },
+      ngayTuyenDung: '2009-09-01',
+      coQuanTuyenDung: 'Sở Nội vụ tỉnh Vĩnh Phúc',
+      chucVu: { ten: 'Phó Trưởng phòng', ngayBoNhiem: '2020-01-15' },
+      viTriViecLam: { ten: 'Quản lý công chức, viên chức' },
+      luong: { ngach: { ma: '01.003', ten: 'Chuyên viên' }, bac: 5, heSo: 3.66, ngayHuong: '2023-09-01', phanTramHuong: 100 },
+      trinhDo: { phoThong: '12/12', chuyenMon: { ma: 'THS', ten: 'Thạc sĩ' }, lyLuanChinhTri: { ma: 'TC', ten: 'Trung cấp' } },
+      ngoaiNgu: [{ ten: 'Tiếng Anh', trinhDo: 'B1' }],
+      quaTrinhCongTac: [
+        { tuThang: '2009-09', denThang: '2015-05', donVi: 'UBND huyện Bình Xuyên', chucVu: 'Chuyên viên' },
+        { tuThang: '2015-06', donVi: 'Sở Nội vụ tỉnh Vĩnh Phúc', chucVu: 'Phó Trưởng phòng Công chức, viên chức' },
+      ],
+    },
+  };
+}
+
+function packet(): Buffer {
+  const records = Array.from({ length: RECORDS }, (_, i) => record(i));
+  const header = {
+    schemaVersion: '1.0',
+    packetId: randomUUID(),
+    sender: SENDER,
+    receiver: '000.00.00.G09',
+    createdAt: new Date().toISOString(),
+    recordCount: RECORDS,
+    approval: { approvedBy: { hoTen: 'Lê Văn Nam', chucVu: 'Giám đốc Sở Nội vụ' }, approvedAt: '2026-05-28T09:00:00+07:00' },
+  };
+  return Buffer.from(JSON.stringify({ header, records }), 'utf8');
+}
+
+function identity(): SigningIdentity {
+  const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const now = Date.now();
+  const certificate = issueCertificate({
+    subject: { country: 'VN', organizationalUnit: SENDER, commonName: 'bench signer' },
+    publicKey: createPublicKey(privateKey),
+    notBefore: new Date(now - 86_400_000),
+    notAfter: new Date(now + 86_400_000),
+    isCa: false,
+    selfSigningKey: privateKey,
+  });
+  return { privateKey, certificate, chain: [], summary: summarizeCertificate(certificate), source: 'bench' };
+}
+
+const signer = createCmsSigner(identity());
+const payloads = Array.from({ length: PACKETS }, packet);
+const totalBytes = payloads.reduce((sum, p) => sum + p.length, 0);
+signer.sign(Buffer.from('warm-up'));
+
+const started = process.hrtime.bigint();
+const signatures = payloads.map((payload) => signer.sign(payload));
+const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+
+console.log(`packets: ${PACKETS} x ${RECORDS} records, ${(totalBytes / PACKETS / RECORDS / 1024).toFixed(2)} KB per record, ${(totalBytes / 1024 / 1024).toFixed(1)} MiB in all`);
+console.log(`total:   ${elapsedMs.toFixed(1)} ms (target < 1000 ms) ${elapsedMs < 1000 ? 'OK' : 'TOO SLOW'}`);
+console.log(`per signature (hash + RSA-2048 + CMS): ${(elapsedMs / PACKETS).toFixed(2)} ms`);
+
+const dir = mkdtempSync(join(tmpdir(), 'csdl-bench-'));
+try {
+  // The bench certificate is self-signed, so it is its own trust anchor.
+  writeFileSync(join(dir, 'cert.pem'), signer.identity().certificate.toString());
+  writeFileSync(join(dir, 'payload.bin'), payloads[0] as Buffer);
+  writeFileSync(join(dir, 'sig.der'), signatures[0] as Buffer);
+  const check = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'payload.bin'), '-CAfile', join(dir, 'cert.pem'), '-purpose', 'any', '-out', '/dev/null']);
+  console.log(`openssl cms -verify on packet 1: ${check.status === 0 ? 'Verification successful' : `FAILED ${check.stderr.toString()}`}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

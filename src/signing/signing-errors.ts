@@ -1,0 +1,49 @@
+import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+
+/**
+ * Refusals of the local signing identity, raised at start-up (issue 4: "refuse at start-up,
+ * with a clear message"). None is retryable: a person must fix the key material or config.
+ */
+export type SigningErrorCode =
+  | 'signing.file_unreadable'
+  | 'signing.bad_passphrase'
+  | 'signing.unsupported_format'
+  | 'signing.key_missing'
+  | 'signing.cert_missing'
+  | 'signing.key_unsupported'
+  | 'signing.key_mismatch'
+  | 'signing.cert_expired'
+  | 'signing.cert_not_yet_valid'
+  | 'signing.key_too_short'
+  | 'signing.ou_mismatch'
+  | 'signing.no_identity'
+  | 'signing.trust_anchors_empty'
+  | 'signing.bad_argument';
+
+export class SigningError extends GatewayError {
+  declare readonly code: SigningErrorCode;
+
+  constructor(code: SigningErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(code, message, { retryable: false, ...options });
+  }
+}
+
+/**
+ * Refusals of an incoming envelope. The codes are the national contract's wire codes
+ * (contract README, "The signed envelope" and the 400/403 answers), so a simulator or the
+ * share API can answer with `code` as is.
+ */
+export type EnvelopeErrorCode =
+  | 'BAD_ENVELOPE'
+  | 'SIGNATURE_INVALID'
+  | 'CERT_NOT_TRUSTED'
+  | 'CERT_EXPIRED'
+  | 'SIGNER_MISMATCH';
+
+export class EnvelopeError extends GatewayError {
+  declare readonly code: EnvelopeErrorCode;
+
+  constructor(code: EnvelopeErrorCode, message: string, options: GatewayErrorOptions = {}) {
+    super(code, message, { retryable: false, status: code === 'BAD_ENVELOPE' ? 400 : 403, ...options });
+  }
+}
