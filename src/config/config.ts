@@ -101,7 +101,8 @@ function checkPemPair(raw: Raw): void {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const inRoot = (p: string): string => (isAbsolute(p) ? p : resolve(p));
+/** Relative paths are taken from the working directory, as a command-line user expects. */
+const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(p));
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = loadRawConfig(env);
@@ -131,7 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: Number(raw.PORT ?? 8080),
     logLevel: (str(raw.LOG_LEVEL) ?? 'info') as Config['logLevel'],
     logFormat: str(raw.LOG_FORMAT) as Config['logFormat'],
-    dataDir: inRoot(str(raw.DATA_DIR) ?? './data'),
+    dataDir: absolute(str(raw.DATA_DIR) ?? './data'),
     packet: {
       maxRecords: Number(raw.PACKET_MAX_RECORDS ?? 500),
       maxBytes: Number(raw.PACKET_MAX_BYTES ?? 8 * 1024 * 1024),

@@ -31,12 +31,21 @@ export interface EmbeddedOptions {
 
 export class EmbeddedDbError extends GatewayError {}
 
-function isAlive(pid: number): boolean {
+/**
+ * Whether the pid names a live Node process. After a crash and a container restart the pid in
+ * the file may belong to some other program; only a Node process can be a gateway holding
+ * the folder. Where /proc is absent, any live process counts.
+ */
+function holdsFolder(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    return /node/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return !existsSync('/proc/self');
   }
 }
 
@@ -45,7 +54,7 @@ function claimFolder(dataDir: string): string {
   const pidFile = join(dataDir, 'gateway.pid');
   if (existsSync(pidFile)) {
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
+    if (Number.isInteger(pid) && pid !== process.pid && holdsFolder(pid)) {
       throw new EmbeddedDbError(
         'db.embedded_in_use',
         `the embedded database in ${dataDir} is in use by process ${pid}; stop it, or set DATABASE_URL to share a PostgreSQL server between processes`,

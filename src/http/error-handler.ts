@@ -3,7 +3,7 @@ import { GatewayError } from '../errors.js';
 
 /**
  * Every refusal carries a machine-readable code: GatewayErrors answer with their own status
- * and code; a body that is not JSON is a 400 `http.bad_json`; anything else is a 500 whose
+ * (503 or 500 when they name none) and code; a body that is not JSON is a 400 `http.bad_json`; anything else is a 500 whose
  * details go to the log, not to the caller.
  */
 export function notFound(req: Request, res: Response): void {
@@ -12,7 +12,9 @@ export function notFound(req: Request, res: Response): void {
 
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof GatewayError) {
-    const status = err.status ?? 400;
+    // An error that names no status is ours, not the caller's: 503 when trying again may
+    // help (the store is unreachable), 500 otherwise. Refusals of a request set their 4xx.
+    const status = err.status ?? (err.retryable ? 503 : 500);
     if (status >= 500) req.log?.error('request failed', { code: err.code, error: err.message });
     res.status(status).json(err.toJSON());
     return;

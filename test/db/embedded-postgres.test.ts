@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { createDb } from '../../src/db/db.js';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
+import { GatewayError } from '../../src/errors.js';
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+describe('db: embedded PostgreSQL (PGlite) in a data folder', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const children: ChildProcess[] = [];
+
+  beforeEach(function () {
+    dir = mkdtempSync(join(tmpdir(), 'csdl-embedded-'));
+  });
+  afterEach(async function () {
+    for (const child of children.splice(0)) {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps its rows across a stop and a start, and frees its pid file on stop', async function () {
+    const first = await startEmbeddedPostgres({ dataDir: dir });
+    expect(readFileSync(join(dir, 'gateway.pid'), 'utf8').trim()).to.equal(String(process.pid));
+    const db1 = createDb(first.url, { max: 1 });
+    await db1.query('CREATE TABLE kept (id int PRIMARY KEY, ho_ten text NOT NULL)');
+    await db1.query("INSERT INTO kept VALUES (1, 'Nguyễn Văn An'), (2, 'Trần Thị Bình')");
+    await db1.close();
+    await first.stop();
+    expect(existsSync(join(dir, 'gateway.pid'))).to.equal(false);
+
+    const second = await startEmbeddedPostgres({ dataDir: dir });
+    const db2 = createDb(second.url, { max: 1 });
+    try {
+      const res = await db2.query<{ id: number; ho_ten: string }>('SELECT id, ho_ten FROM kept ORDER BY id');
+      expect(res.rows).to.deep.equal([
+        { id: 1, ho_ten: 'Nguyễn Văn An' },
+        { id: 2, ho_ten: 'Trần Thị Bình' },
+      ]);
+    } finally {
+      await db2.close();
+      await second.stop();
+    }
+  });
+
+  it('refuses a folder whose pid file names another live Node process (db.embedded_in_use)', async function () {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    children.push(other);
+    expect(other.pid).to.be.a('number');
+    writeFileSync(join(dir, 'gateway.pid'), String(other.pid));
+    let failure: unknown;
+    await startEmbeddedPostgres({ dataDir: dir }).catch((err: unknown) => (failure = err));
+    expect(failure).to.be.instanceOf(GatewayError);
+    expect((failure as GatewayError).code).to.equal('db.embedded_in_use');
+    expect((failure as GatewayError).message).to.include(String(other.pid)).and.include('DATABASE_URL');
+    // The owner's claim is left alone.
+    expect(readFileSync(join(dir, 'gateway.pid'), 'utf8')).to.equal(String(other.pid));
+  });
+
+  it('takes over a folder whose pid file names a live process that is not Node (pid reused after a restart)', async function () {
+    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
+    children.push(stranger);
+    writeFileSync(join(dir, 'gateway.pid'), String(stranger.pid));
+    const embedded = await startEmbeddedPostgres({ dataDir: dir });
+    try {
+      expect(readFileSync(join(dir, 'gateway.pid'), 'utf8').trim()).to.equal(String(process.pid));
+    } finally {
+      await embedded.stop();
+    }
+  });
+
+  it('takes over a folder whose pid file names a process that has ended', async function () {
+    const gone = spawn('sleep', ['30'], { stdio: 'ignore' });
+    gone.kill('SIGKILL');
+    await exited(gone);
+    writeFileSync(join(dir, 'gateway.pid'), String(gone.pid));
+    const embedded = await startEmbeddedPostgres({ dataDir: dir });
+    try {
+      expect(readFileSync(join(dir, 'gateway.pid'), 'utf8').trim()).to.equal(String(process.pid));
+    } finally {
+      await embedded.stop();
+    }
+  });
+});
