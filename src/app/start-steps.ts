@@ -1,4 +1,5 @@
 import type { StartStep } from './gateway.js';
+import { demoProvinceStep } from './demo-province-step.js';
 import { signingStep } from './signing-step.js';
 
 /**
@@ -7,5 +8,5 @@ import { signingStep } from './signing-step.js';
  * with the sync issue, the national simulator and the sync schedule.
  */
 export function startSteps(): StartStep[] {
-  return [signingStep];
+  return [signingStep, demoProvinceStep];
 }

@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { openSourceDatabase, type OpenedDatabase } from '../../compose/databases.js';
+import { loadConfig } from '../../config/config.js';
+import { checkDatabaseUrl, createDb } from '../../db/db.js';
+import { generatePeople, type GenerationSummary } from '../../demo/generate-people.js';
+import { installProvincialSchema } from '../../demo/provincial-schema.js';
+import type { CliCommand, CliIo } from '../command.js';
+import { UsageError } from '../run-cli.js';
+
+/**
+ * `csdl-gateway demo-data`: fills a provincial database (the vendor schema qlcb, installed if
+ * absent) with generated people, for the demo, the tests and the benches. Failures are thrown:
+ * run-cli turns them into one line and the exit code (2 for usage, 1 otherwise).
+ */
+const USAGE = `Usage: csdl-gateway demo-data --people N [--database URL] [--seed S] [--with-sample]
+
+Fills a provincial database with N generated people: the vendor schema qlcb is created if it
+is absent, then units, ranks, people, their history and their approvals are written.
+
+Options:
+  --people N        how many people to generate (required)
+  --database URL    the provincial database, postgres://user:pass@host:port/db; default
+                    SOURCE_DATABASE_URL, or the embedded demo database under DATA_DIR
+  --seed S          random seed (default 1): the same seed gives the same people
+  --with-sample     also load the vendor sample (contract/provincial/sample.sql) if absent;
+                    only into an empty schema
+  --help            this text
+
+Example:
+  csdl-gateway demo-data --people 100000 --database postgres://postgres@127.0.0.1:5432/qlcb`;
+
+function wholeNumber(value: string | undefined, name: string, min: number): number {
+  const n = Number(value);
+  if (value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be a whole number >= ${min}${value === undefined ? '' : `, got '${value}'`}`);
+  }
+  return n;
+}
+
+export function formatSummary(summary: GenerationSummary, seconds: number): string[] {
+  const pct = (n: number) => (summary.people === 0 ? '0' : ((100 * n) / summary.people).toFixed(1));
+  const quirks = Object.entries(summary.byQuirk).filter(([, n]) => n > 0).map(([q, n]) => `${q} ${n}`);
+  return [
+    `demo-data: ${summary.people} people in ${seconds.toFixed(1)} s`,
+    `  approved ${summary.approved} (${pct(summary.approved)} %), invalid on purpose ${summary.intentionallyInvalid.size}`,
+    `  rows: ${Object.entries(summary.rows).map(([t, n]) => `${t} ${n}`).join(', ')}`,
+    `  quirks: ${quirks.join(', ')}`,
+  ];
+}
+
+async function openTarget(url: string | undefined): Promise<OpenedDatabase> {
+  if (url === undefined) return openSourceDatabase(loadConfig());
+  checkDatabaseUrl(url, '--database');
+  const db = createDb(url, { max: 3, applicationName: 'csdl-gateway demo-data' });
+  return { db, url, embedded: false, close: () => db.close() };
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      people: { type: 'string' },
+      seed: { type: 'string' },
+      database: { type: 'string' },
+      'with-sample': { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const people = wholeNumber(values.people, 'people', 1);
+  const seed = values.seed === undefined ? 1 : wholeNumber(values.seed, 'seed', 0);
+
+  const target = await openTarget(values.database);
+  try {
+    const installed = await installProvincialSchema(target.db, { sample: values['with-sample'] === true });
+    io.out(`demo-data: into ${target.db.description}${installed.schemaCreated ? ', vendor schema created' : ''}${installed.sampleLoaded ? ', sample loaded' : ''}`);
+    const started = performance.now();
+    let shown = 0;
+    const summary = await generatePeople(target.db, {
+      people,
+      seed,
+      // The embedded PGlite runs one transaction at a time: writing two chunks at once only queues.
+      concurrency: target.embedded ? 1 : 2,
+      onProgress: (done) => {
+        // A line per tenth on a terminal; nothing in between when piped.
+        if (io.isTty && done - shown >= people / 10 && done < people) {
+          shown = done;
+          io.out(`  ${done} / ${people} people, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        }
+      },
+    });
+    for (const line of formatSummary(summary, (performance.now() - started) / 1000)) io.out(line);
+    return 0;
+  } finally {
+    await target.close();
+  }
+}
+
+export const demoDataCommand: CliCommand = {
+  name: 'demo-data',
+  summary: 'fill a provincial database (vendor schema) with generated people',
+  usage: USAGE,
+  run,
+};

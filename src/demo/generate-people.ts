@@ -1,0 +1,162 @@
+import { nationalContract, type NationalContract } from '../contract/national-contract.js';
+import { type Db, type Queryable, toDbError } from '../db/db.js';
+import { ColumnBatch } from './column-batch.js';
+import { DemoError } from './demo-error.js';
+import type { GeneratedPerson, GenerationContext, Workplace } from './demo-model.js';
+import { CAN_BO, HISTORY_TABLES, type HistoryTable } from './demo-tables.js';
+import { generatePerson } from './person-generator.js';
+import { countProvincialTables, PROVINCIAL_TABLES } from './provincial-schema.js';
+import { INVALIDATING_QUIRKS, QUIRKS } from './quirks.js';
+import { RankCatalogue } from './rank-catalogue.js';
+import { ensureEthnicities, ensureRanks } from './reference-store.js';
+import { WeightedPicker } from './seeded-random.js';
+import { planUnits } from './unit-plan.js';
+import { ensureUnits, raiseSequence, reserveIds } from './unit-store.js';
+
+/**
+ * Fills a database holding the vendor schema with `people` generated people (see
+ * person-generator.ts for who they are). People are made in chunks: the ids of every row are
+ * reserved from the tables' sequences chunk by chunk, in order, so the data (ids included) is
+ * the same for the same seed and the same starting database; each chunk is written in its own transaction with one
+ * `INSERT ... SELECT * FROM unnest(...)` per table, and the next chunk is generated while the
+ * database writes the previous ones. Memory holds at most `concurrency + 1` chunks.
+ */
+export const DEMO_REFERENCE_DATE = '2026-11-01';
+
+export interface GeneratePeopleOptions {
+  people: number;
+  seed?: number;
+  onProgress?: (done: number) => void;
+  /** People per statement; default 2,000. */
+  chunkSize?: number;
+  /** Chunks written at the same time; default 2 (use 1 on the embedded PGlite). */
+  concurrency?: number;
+  /** Nothing generated lies after this date ('YYYY-MM-DD'); fixed by default, for determinism. */
+  today?: string;
+  contract?: NationalContract;
+}
+
+export interface GenerationSummary {
+  people: number;
+  /** People whose latest approval row is DA_DUYET. */
+  approved: number;
+  /** How many generated people show each quirk (every quirk listed, zeros included). */
+  byQuirk: Record<string, number>;
+  /** can_bo.id -> quirk, for people the national rules must reject. */
+  intentionallyInvalid: Map<number, string>;
+  /** Rows written per vendor table (dm_don_vi: units added). */
+  rows: Record<string, number>;
+}
+
+export async function generatePeople(db: Db, options: GeneratePeopleOptions): Promise<GenerationSummary> {
+  const people = options.people;
+  if (!Number.isInteger(people) || people < 0) throw new DemoError('demo.options_invalid', `people must be a whole number >= 0, got ${people}`);
+  const chunkSize = options.chunkSize ?? 2000;
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  if ((await countProvincialTables(db)) < PROVINCIAL_TABLES.length) {
+    throw new DemoError('demo.schema_missing', 'the vendor schema qlcb is absent or incomplete: install it first (installProvincialSchema)');
+  }
+  const summary: GenerationSummary = {
+    people: 0, approved: 0, byQuirk: Object.fromEntries(QUIRKS.map((q) => [q, 0])), intentionallyInvalid: new Map(),
+    rows: Object.fromEntries(['dm_don_vi', 'can_bo', ...Object.keys(HISTORY_TABLES)].map((t) => [t, 0])),
+  };
+  const ctx = await prepareContext(db, options, summary);
+
+  const inflight = new Set<Promise<void>>();
+  let failure: unknown;
+  let done = 0;
+  for (let start = 0; start < people && failure === undefined; start += chunkSize) {
+    const size = Math.min(chunkSize, people - start);
+    const ids = await reserveIds(db, 'qlcb.can_bo', size);
+    const persons: GeneratedPerson[] = [];
+    for (let i = 0; i < size; i++) {
+      persons.push(generatePerson(ctx, start + i, ids[i] as number));
+      // Let the writes of earlier chunks progress while this one is made.
+      if (i % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const historyIds = await reserveHistoryIds(db, persons);
+    const write: Promise<void> = db
+      .transaction((tx) => writeChunk(tx, persons, historyIds, summary))
+      .then(() => {
+        done += persons.length;
+        options.onProgress?.(done);
+      })
+      .catch((err: unknown) => {
+        failure ??= err;
+      })
+      .finally(() => inflight.delete(write));
+    inflight.add(write);
+    if (inflight.size >= concurrency) await Promise.race(inflight);
+  }
+  await Promise.all(inflight);
+  if (failure !== undefined) throw failure instanceof DemoError ? failure : toDbError(failure, 'demo-data: writing people');
+  return summary;
+}
+
+async function prepareContext(db: Db, options: GeneratePeopleOptions, summary: GenerationSummary): Promise<GenerationContext> {
+  return db.transaction(async (tx) => {
+    for (const table of ['qlcb.dm_don_vi', 'qlcb.dm_ngach', 'qlcb.can_bo']) await raiseSequence(tx, table, 100);
+    const ranks = new RankCatalogue(options.contract ?? nationalContract());
+    const rankIds = await ensureRanks(tx, ranks);
+    const ethnicities = await ensureEthnicities(tx);
+    const before = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM qlcb.dm_don_vi');
+    const plan = planUnits(Math.ceil(options.people / 40));
+    const units = await ensureUnits(tx, plan);
+    const after = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM qlcb.dm_don_vi');
+    summary.rows.dm_don_vi = (after.rows[0]?.n ?? 0) - (before.rows[0]?.n ?? 0);
+    const weighted = units.map((value, i) => ({ value, weight: value.active ? (plan[i]?.weight ?? 0) : 0 }));
+    const closedUnits: Workplace[] = units.filter((u) => !u.active && u.kind === 'district_office');
+    return {
+      seed: options.seed ?? 1,
+      today: options.today ?? DEMO_REFERENCE_DATE,
+      workplaces: new WeightedPicker(weighted),
+      closedUnits,
+      ethnicities,
+      ranks,
+      rankIds,
+    };
+  });
+}
+
+async function reserveHistoryIds(db: Queryable, persons: readonly GeneratedPerson[]): Promise<Record<HistoryTable, number[]>> {
+  const ids = {} as Record<HistoryTable, number[]>;
+  for (const [name, spec] of Object.entries(HISTORY_TABLES) as [HistoryTable, { table: string }][]) {
+    let n = 0;
+    for (const p of persons) n += p.history[name].length;
+    ids[name] = await reserveIds(db, spec.table, n);
+  }
+  return ids;
+}
+
+async function writeChunk(
+  tx: Queryable,
+  persons: readonly GeneratedPerson[],
+  historyIds: Record<HistoryTable, number[]>,
+  summary: GenerationSummary,
+): Promise<void> {
+  const canBo = new ColumnBatch(CAN_BO);
+  const history = Object.fromEntries(
+    Object.entries(HISTORY_TABLES).map(([name, spec]) => [name, new ColumnBatch(spec)]),
+  ) as Record<HistoryTable, ColumnBatch>;
+  const columns = CAN_BO.columns.map(([name]) => name as keyof GeneratedPerson['canBo']);
+  const next = Object.fromEntries(Object.keys(history).map((name) => [name, 0])) as Record<HistoryTable, number>;
+  for (const p of persons) {
+    canBo.push(columns.map((c) => p.canBo[c]));
+    for (const name of Object.keys(history) as HistoryTable[]) {
+      for (const row of p.history[name]) history[name].push([historyIds[name][next[name]++], p.canBo.id, ...row]);
+    }
+  }
+  summary.rows.can_bo = (summary.rows.can_bo ?? 0) + (await canBo.write(tx));
+  for (const name of Object.keys(history) as HistoryTable[]) {
+    summary.rows[name] = (summary.rows[name] ?? 0) + (await history[name].write(tx));
+  }
+  // Counted once the chunk is written, so a failed chunk does not show in the summary.
+  for (const p of persons) {
+    summary.people++;
+    if (p.approved) summary.approved++;
+    for (const q of p.quirks) {
+      summary.byQuirk[q] = (summary.byQuirk[q] ?? 0) + 1;
+      if (INVALIDATING_QUIRKS.has(q)) summary.intentionallyInvalid.set(p.canBo.id, q);
+    }
+  }
+}
