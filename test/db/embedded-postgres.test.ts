@@ -71,25 +71,24 @@ describe('db: embedded PostgreSQL (PGlite) in a data folder', function () {
   it('takes over a folder whose pid file names a live process that is not Node (pid reused after a restart)', async function () {
     const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
     children.push(stranger);
-    writeFileSync(join(dir, 'gateway.pid'), String(stranger.pid));
-    const embedded = await startEmbeddedPostgres({ dataDir: dir });
-    try {
-      expect(readFileSync(join(dir, 'gateway.pid'), 'utf8').trim()).to.equal(String(process.pid));
-    } finally {
-      await embedded.stop();
-    }
+    await expectTakenOver(stranger.pid);
   });
 
   it('takes over a folder whose pid file names a process that has ended', async function () {
     const gone = spawn('sleep', ['30'], { stdio: 'ignore' });
     gone.kill('SIGKILL');
     await exited(gone);
-    writeFileSync(join(dir, 'gateway.pid'), String(gone.pid));
+    await expectTakenOver(gone.pid);
+  });
+
+  /** Writes `pid` as the folder's owner, opens the folder, and expects this process to own it. */
+  async function expectTakenOver(pid: number | undefined): Promise<void> {
+    writeFileSync(join(dir, 'gateway.pid'), String(pid));
     const embedded = await startEmbeddedPostgres({ dataDir: dir });
     try {
       expect(readFileSync(join(dir, 'gateway.pid'), 'utf8').trim()).to.equal(String(process.pid));
     } finally {
       await embedded.stop();
     }
-  });
+  }
 });
