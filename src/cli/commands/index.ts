@@ -2,9 +2,10 @@ import type { CliCommand } from '../command.js';
 import { configCommand } from './config-command.js';
 import { demoDataCommand } from './demo-data-command.js';
 import { keysCommand } from './keys-command.js';
+import { mapCommand } from './map-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { startCommand } from './start-command.js';
 import { verifyCommand } from './verify-command.js';
 
 /** Every command of the `csdl-gateway` CLI, in the order `--help` lists them. */
-export const commands: CliCommand[] = [startCommand, migrateCommand, configCommand, keysCommand, verifyCommand, demoDataCommand];
+export const commands: CliCommand[] = [startCommand, migrateCommand, configCommand, keysCommand, verifyCommand, mapCommand, demoDataCommand];

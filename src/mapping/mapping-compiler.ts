@@ -1,0 +1,164 @@
+import Ajv2020Module from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { codeList, type NationalContract } from '../contract/national-contract.js';
+import { createNationalValidator } from '../contract/record-validator.js';
+import { createCodeMatcher, type CodeListSpec } from './code-matcher.js';
+import { mappingError, type LoadProblem } from './mapping-error.js';
+import { mappingFileSchema } from './mapping-file-schema.js';
+import type { CodeMatcher, Mapping, SourceSpec } from './mapping-types.js';
+import { compileFields, type CompileEnv, type Rule } from './rule-compiler.js';
+
+/**
+ * A mapping's documents (one per file) merged, checked and compiled: the pure half of
+ * `loadMapping` (mapping-loader.ts reads the files). Any problem throws one MappingError
+ * listing every problem found, each as `file.json#/json/path: reason`.
+ */
+export interface MappingDocument {
+  file: string;
+  json: unknown;
+}
+
+export interface CompiledMapping extends Mapping {
+  /** The national validator's pre-validation of one record (record-validator.ts). */
+  validate(record: unknown): { code: string; path: string; message: string }[];
+}
+
+const Ajv2020 = Ajv2020Module.default;
+const validateFile = new Ajv2020({ allErrors: true, strict: true, logger: false }).compile(mappingFileSchema);
+
+function decodePointerToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function ajvProblem(error: ErrorObject, locate: (p: string) => string): LoadProblem | undefined {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'propertyNames') {
+    const name = String(params.propertyName);
+    return { code: 'mapping.transform_unknown', path: locate(`${error.instancePath}/${name}`), message: `unknown transform or option '${name}'` };
+  }
+  // The enum failure under propertyNames repeats the propertyNames one.
+  if (error.keyword === 'enum' && error.schemaPath.includes('propertyNames')) return undefined;
+  if (error.keyword === 'additionalProperties') {
+    const name = String(params.additionalProperty);
+    return { code: 'mapping.file_invalid', path: locate(`${error.instancePath}/${name}`), message: 'property is not allowed here' };
+  }
+  if (error.keyword === 'required') {
+    return { code: 'mapping.file_invalid', path: locate(error.instancePath), message: `'${String(params.missingProperty)}' is required` };
+  }
+  return { code: 'mapping.file_invalid', path: locate(error.instancePath), message: error.message ?? error.keyword };
+}
+
+function joinSql(sql: string | string[]): string {
+  return Array.isArray(sql) ? sql.join('\n') : sql;
+}
+
+export function compileMapping(documents: MappingDocument[], contract: NationalContract): CompiledMapping {
+  const problems: LoadProblem[] = [];
+  const merged: Record<string, unknown> = {};
+  const origin = new Map<string, string>();
+  for (const { file, json } of documents) {
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      problems.push({ code: 'mapping.file_invalid', path: `${file}#`, message: 'a mapping file holds one JSON object' });
+      continue;
+    }
+    for (const [key, value] of Object.entries(json)) {
+      if (key === '$comment') continue;
+      if (origin.has(key)) {
+        problems.push({ code: 'mapping.file_invalid', path: `${file}#/${key}`, message: `'${key}' is also defined in ${origin.get(key)}` });
+        continue;
+      }
+      origin.set(key, file);
+      merged[key] = value;
+    }
+  }
+  const fallback = documents[0]?.file ?? '(mapping)';
+  const locate = (jsonPath: string): string => {
+    const top = decodePointerToken(jsonPath.split('/')[1] ?? '');
+    return `${origin.get(top) ?? fallback}#${jsonPath}`;
+  };
+  if (problems.length === 0 && !validateFile(merged)) {
+    for (const error of validateFile.errors ?? []) {
+      const p = ajvProblem(error, locate);
+      if (p) problems.push(p);
+    }
+  }
+  if (problems.length > 0) throw mappingError(problems);
+
+  const doc = merged as {
+    mapping: string;
+    source: Omit<SourceSpec, 'documentSql' | 'reference'> & {
+      documentSql: string | string[];
+      reference: Record<string, { sql: string | string[]; key: string }>;
+    };
+    fields: Record<string, Rule>;
+    codes: Record<string, CodeListSpec>;
+    reverse: { fields: Record<string, Rule> };
+  };
+  const source: SourceSpec = {
+    ...doc.source,
+    documentSql: joinSql(doc.source.documentSql),
+    reference: Object.fromEntries(
+      Object.entries(doc.source.reference).map(([name, r]) => [name, { sql: joinSql(r.sql), key: r.key }]),
+    ),
+  };
+  const codes = buildMatchers(doc.codes, contract, problems, locate);
+  const referenceNames = new Set(Object.keys(source.reference));
+  if (!referenceNames.has(source.units.table)) {
+    problems.push({ code: 'mapping.reference_unknown', path: locate('/source/units/table'), message: `no reference table '${source.units.table}' in source.reference` });
+  }
+  const env = (direction: CompileEnv['direction']): CompileEnv => ({
+    direction,
+    contract,
+    matcher: (list) => codes.get(list),
+    units: source.units,
+    referenceNames,
+    problems,
+    locate,
+  });
+  const forward = compileFields(doc.fields, env('forward'), '/fields', source.table);
+  const reverse = compileFields(doc.reverse.fields, env('reverse'), '/reverse/fields', '');
+  if (problems.length > 0) throw mappingError(problems);
+
+  const validator = createNationalValidator(contract);
+  return {
+    name: doc.mapping,
+    files: documents.map((d) => d.file),
+    contract,
+    source,
+    codes,
+    forward,
+    reverse,
+    validate: (record) => validator.validateRecord(record),
+  };
+}
+
+/** One matcher per national list: the mapping's spec where it has one, names otherwise. */
+function buildMatchers(
+  specs: Record<string, CodeListSpec>, contract: NationalContract, problems: LoadProblem[], locate: (p: string) => string,
+): Map<string, CodeMatcher> {
+  const matchers = new Map<string, CodeMatcher>();
+  for (const [name, spec] of Object.entries(specs)) {
+    if (name === '$comment') continue;
+    const list = contract.codes.get(name);
+    if (!list) {
+      problems.push({ code: 'mapping.code_list_unknown', path: locate(`/codes/${name}`), message: `no national code list '${name}'` });
+      continue;
+    }
+    for (const table of ['synonyms', 'superseded'] as const) {
+      for (const [from, to] of Object.entries(spec[table] ?? {})) {
+        if (!list.byCode.has(to)) {
+          problems.push({
+            code: 'mapping.code_target_unknown',
+            path: locate(`/codes/${name}/${table}/${from.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+            message: `'${to}' is not a code of the national list '${name}'`,
+          });
+        }
+      }
+    }
+    matchers.set(name, createCodeMatcher(list, spec));
+  }
+  for (const name of contract.codes.keys()) {
+    if (!matchers.has(name) && !(name in specs)) matchers.set(name, createCodeMatcher(codeList(contract, name), { match: 'name' }));
+  }
+  return matchers;
+}

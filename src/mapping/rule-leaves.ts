@@ -1,0 +1,182 @@
+import type { CompileEnv, Rule } from './rule-compiler.js';
+import type { Evaluator, RunContext } from './mapping-types.js';
+import { parseVendorDate, toVendorDate, type DatePrecision, type VendorDateStyle } from './date-transforms.js';
+import { normaliseName, normalisePhone, normaliseText } from './text-transforms.js';
+import { codeFromVendor, codeToVendor } from './code-rules.js';
+import { agencyOfUnit, unitOfAgency } from './unit-rules.js';
+
+/**
+ * The transforms of the mapping vocabulary (mappings/README.md) that turn input values into
+ * an output value. `undefined` is "absent": the field is left out of the result. A value the
+ * transform cannot use is reported (errors block the record; warnings do not) and is absent.
+ */
+export function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+/** Text of a scalar, or undefined for absent values and non-scalars. */
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
+export function report(
+  run: RunContext, severity: 'errors' | 'warnings', code: string, path: string, source: string, message: string,
+): void {
+  run[severity].push({ code, path, source, message });
+}
+
+function at(list: Evaluator[] | undefined, i: number): Evaluator {
+  const e = list?.[i];
+  if (!e) throw new Error('rule compiled without its input');
+  return e;
+}
+
+export function leafEvaluator(
+  rule: Rule, kind: string, inputs: Evaluator[] | undefined, source: string, env: CompileEnv,
+): Evaluator {
+  if (kind === 'path') {
+    const steps = String(rule.path).split('.');
+    return (input) => {
+      let current: unknown = input;
+      for (const step of steps) {
+        if (current === null || typeof current !== 'object') return undefined;
+        current = (current as Record<string, unknown>)[step];
+      }
+      return current ?? undefined;
+    };
+  }
+  if (kind === 'first') {
+    const parts = inputs ?? [];
+    return (input, run, here) => {
+      for (const part of parts) {
+        const value = part(input, run, here);
+        if (!isAbsent(value)) return value;
+      }
+      return undefined;
+    };
+  }
+  if (kind === 'join') {
+    const parts = inputs ?? [];
+    const separator = typeof rule.separator === 'string' ? rule.separator : ', ';
+    return (input, run, here) => {
+      const texts: string[] = [];
+      for (const part of parts) {
+        const text = scalarText(part(input, run, here));
+        if (text !== undefined && text.trim() !== '') texts.push(text);
+      }
+      return texts.length > 0 ? texts.join(separator) : undefined;
+    };
+  }
+  if (kind === 'list') {
+    const parts = inputs ?? [];
+    const keepEmpty = rule.keepEmpty === true;
+    return (input, run, here) => {
+      const out = parts.map((p, i) => p(input, run, `${here}/${i}`)).filter((v) => !isAbsent(v));
+      return out.length > 0 || keepEmpty ? out : undefined;
+    };
+  }
+  const from = at(inputs, 0);
+  const unary = (fn: (value: unknown, run: RunContext, here: string) => unknown): Evaluator =>
+    (input, run, here) => {
+      const value = from(input, run, here);
+      return isAbsent(value) ? undefined : fn(value, run, here);
+    };
+
+  switch (kind) {
+    case 'text':
+      return unary((v) => {
+        const text = scalarText(v);
+        return text === undefined ? undefined : normaliseText(text) || undefined;
+      });
+    case 'name':
+      return unary((v) => {
+        const text = scalarText(v);
+        return text === undefined ? undefined : normaliseName(text) || undefined;
+      });
+    case 'phone':
+      return unary((v, run, here) => {
+        const text = scalarText(v) ?? '';
+        if (text.trim() === '') return undefined;
+        const phone = normalisePhone(text);
+        if (phone === undefined) {
+          report(run, 'warnings', 'mapping.phone_invalid', here, source, `'${text}' is not a Vietnamese phone number; left out`);
+        }
+        return phone;
+      });
+    case 'date': {
+      const precision = (rule.precision ?? 'any') as DatePrecision;
+      return unary((v, run, here) => {
+        const text = scalarText(v) ?? '';
+        if (text.trim() === '') return undefined;
+        const iso = parseVendorDate(text, precision);
+        if (iso === undefined) {
+          report(run, 'errors', 'mapping.date_invalid', here, source, `'${text}' is not a date (dd/mm/yyyy, mm/yyyy, yyyy or ISO${precision === 'day' ? ', with day and month known' : ''})`);
+        }
+        return iso;
+      });
+    }
+    case 'vendorDate': {
+      const style = (rule.style ?? 'dmy') as VendorDateStyle;
+      return unary((v, run, here) => {
+        const text = scalarText(v) ?? '';
+        const out = toVendorDate(text, style);
+        if (out === undefined) report(run, 'errors', 'mapping.date_invalid', here, source, `'${text}' is not an ISO date`);
+        return out;
+      });
+    }
+    case 'number':
+    case 'integer':
+      return unary((v, run, here) => {
+        // An object is a national code kept by `vendorCode` for want of a vendor value.
+        if (typeof v === 'object') return v;
+        const text = scalarText(v);
+        const n = typeof v === 'number' ? v : text !== undefined && text.trim() !== '' ? Number(text) : Number.NaN;
+        if (Number.isFinite(n) && (kind === 'number' || Number.isInteger(n))) return n;
+        if (text !== undefined && text.trim() === '') return undefined;
+        report(run, 'errors', 'mapping.number_invalid', here, source, `'${String(text)}' is not ${kind === 'integer' ? 'an integer' : 'a number'}`);
+        return undefined;
+      });
+    case 'replace': {
+      const values = (rule.values ?? {}) as Record<string, unknown>;
+      return unary((v) => {
+        const text = scalarText(v);
+        return text !== undefined && Object.hasOwn(values, text) ? values[text] : v;
+      });
+    }
+    case 'split': {
+      const separator = typeof rule.separator === 'string' ? rule.separator : ', ';
+      const tail = rule.part === 'tail';
+      return unary((v) => {
+        const text = scalarText(v);
+        if (text === undefined) return undefined;
+        const cut = text.lastIndexOf(separator);
+        if (cut < 0) return tail ? undefined : text;
+        return tail ? text.slice(cut + separator.length) : text.slice(0, cut);
+      });
+    }
+    case 'lookup': {
+      const table = String(rule.table);
+      const column = String(rule.column);
+      return unary((v, run, here) => {
+        const row = run.reference.tables.get(table)?.get(String(v));
+        if (!row) {
+          report(run, 'errors', 'mapping.reference_missing', here, source, `no row ${String(v)} in reference table '${table}'`);
+          return undefined;
+        }
+        return row[column] ?? undefined;
+      });
+    }
+    case 'code':
+      return codeFromVendor(rule, from, source, env);
+    case 'vendorCode':
+      return codeToVendor(rule, from, source, env);
+    case 'agency':
+      return unary((v, run, here) => agencyOfUnit(String(v), rule.level === 'unit' ? 'unit' : 'root', env.units, run, here, source));
+    case 'vendorUnit':
+      return unary((v, run, here) => unitOfAgency(String(v), env.units, run, here, source));
+    default:
+      throw new Error(`no evaluator for transform '${kind}'`);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Text transforms of issue 3 §2: vendor text (possibly NFD, capitals, doubled spaces) to the
+ * national form ("Unicode NFC, single spaces", official.schema.json hoTen), and the one
+ * normalised key every code-list match uses. Pure functions.
+ */
+
+/**
+ * Characters NFC may change: combining marks and the few precomposed characters that NFC
+ * replaces lie outside printable Basic Latin..Spacing Modifiers (U+0020-02FF) and Latin Extended
+ * Additional (U+1E00-1EFF), where all of Vietnamese is written. Text without them is
+ * already NFC, and skipping String.normalize there halves the cost of mapping a person.
+ */
+const MAYBE_NOT_NFC = /[^\u0020-\u02ff\u1e00-\u1eff]/;
+
+export function nfc(value: string): string {
+  return MAYBE_NOT_NFC.test(value) ? value.normalize('NFC') : value;
+}
+
+/** White space to fold: at either end, doubled, or other than a plain space. */
+const UNTIDY_SPACE = /^\s|\s$|\s\s|[^\S ]/;
+
+/** NFC, trimmed, runs of white space folded to one space; '' when nothing is left. */
+export function normaliseText(value: string): string {
+  const text = nfc(value);
+  return UNTIDY_SPACE.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
+}
+
+/**
+ * A person's name: normalised text, and proper case when the vendor stored it in capitals
+ * ('TRẦN  VĂN   BÌNH' -> 'Trần Văn Bình'). Mixed-case names are kept as typed: only the
+ * all-capitals form is known to be a data-entry convention, not the person's spelling.
+ */
+export function normaliseName(value: string): string {
+  const text = normaliseText(value);
+  const hasLetters = /\p{L}/u.test(text);
+  if (!hasLetters || text !== text.toUpperCase()) return text;
+  return text
+    .toLowerCase()
+    .split(' ')
+    .map((word) => (word.length === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+    .join(' ');
+}
+
+/**
+ * The key two spellings of one code-list name share: NFC, lower case, hyphens as spaces,
+ * white space folded (issue 3 §1: "NFC, case, spacing and hyphens folded"). Diacritics are
+ * kept: 'Giẻ-Triêng' and 'Gié-Triêng' stay different and need an explicit synonym.
+ */
+export function codeKey(value: string): string {
+  return nfc(value)
+    .toLowerCase()
+    .replace(/[-\u2010-\u2015]/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/**
+ * A Vietnamese phone number as the national pattern wants it, `0xxxxxxxxx`: separators
+ * dropped, the country prefix (+84, 84, 0084) replaced by 0. Undefined when the digits do not
+ * make such a number.
+ */
+export function normalisePhone(value: string): string | undefined {
+  let digits = value.replace(/[\s.\-()/]/gu, '');
+  if (digits.startsWith('+84')) digits = `0${digits.slice(3)}`;
+  else if (digits.startsWith('0084')) digits = `0${digits.slice(4)}`;
+  else if (digits.startsWith('84') && digits.length === 11) digits = `0${digits.slice(2)}`;
+  return /^0[0-9]{9}$/u.test(digits) ? digits : undefined;
+}

@@ -1,0 +1,69 @@
+import type { ReferenceData, RunContext, SourceSpec } from './mapping-types.js';
+
+/**
+ * Units to agency codes and back. A unit closed by the 2025 reorganisation names its successor
+ * (`thay_the_boi_id`, schema.sql): the person's data is written as belonging to the successor,
+ * followed to the end of the chain. `root` climbs to the top of the unit tree (the province's
+ * People's Committee, the managing agency of contract example official.json).
+ */
+const MAX_CHAIN = 50;
+
+type Row = Record<string, unknown>;
+
+function fail(run: RunContext, code: string, path: string, source: string, message: string): undefined {
+  run.errors.push({ code, path, source, message });
+  return undefined;
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+export function agencyOfUnit(
+  unitId: string, level: 'unit' | 'root', units: SourceSpec['units'], run: RunContext, path: string, source: string,
+): string | undefined {
+  const table = run.reference.tables.get(units.table);
+  let row: Row | undefined = table?.get(unitId);
+  if (!row) return fail(run, 'mapping.unit_unknown', path, source, `unit ${unitId} is not in '${units.table}'`);
+  const seen = new Set<Row>();
+  const step = (column: string): boolean => {
+    const next = row?.[column];
+    if (!present(next)) return false;
+    const nextRow = table?.get(String(next));
+    if (!nextRow || seen.has(nextRow) || seen.size > MAX_CHAIN) return false;
+    seen.add(nextRow);
+    row = nextRow;
+    return true;
+  };
+  while (step(units.successor));
+  if (level === 'root') while (step(units.parent)) while (step(units.successor));
+  const code = row[units.code];
+  if (!present(code)) {
+    return fail(run, 'mapping.unit_code_missing', path, source, `unit ${unitId} has no agency code (${units.code}), nor has its successor`);
+  }
+  return String(code);
+}
+
+/** The vendor unit carrying an agency code, preferring one not replaced by another. */
+export function unitOfAgency(
+  code: string, units: SourceSpec['units'], run: RunContext, path: string, source: string,
+): string | { ma: string } {
+  const found = findUnit(run.reference, units, code);
+  if (found !== undefined) return found;
+  run.warnings.push({
+    code: 'mapping.no_vendor_value', path, source,
+    message: `no vendor unit has the agency code '${code}'; the code is kept`,
+  });
+  // Kept as {ma}, like a code the vendor has no value for (code-rules.ts).
+  return { ma: code };
+}
+
+function findUnit(reference: ReferenceData, units: SourceSpec['units'], code: string): string | undefined {
+  let fallback: string | undefined;
+  for (const [key, row] of reference.tables.get(units.table) ?? []) {
+    if (String(row[units.code] ?? '') !== code) continue;
+    if (!present(row[units.successor])) return key;
+    fallback ??= key;
+  }
+  return fallback;
+}

@@ -1,0 +1,161 @@
+import type { Db, Queryable } from '../db/db.js';
+import type { Mapping, ReferenceData, SourcePerson } from '../mapping/mapping-types.js';
+import { personQuery, referenceQueries, type Selection } from './person-queries.js';
+
+/**
+ * Reading persons from the provincial database in chunks (issue 3 §4): by vendor ids, or all
+ * of them page by page on the person id (keyset, never OFFSET), inside one REPEATABLE READ,
+ * READ ONLY transaction so every chunk sees the same snapshot. At most one chunk is held ahead
+ * of the consumer, so memory stays flat in the number of persons.
+ */
+export type PersonFilter =
+  | { vendorIds: string[]; approvedOnly?: boolean }
+  | { all: true; after?: string; approvedOnly?: boolean };
+
+const META = new Set(['person_key', 'approval_id', 'approval_status', 'approval_at', 'approval_unit', 'approval_approver', 'vendor_id', 'doc']);
+
+function text(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+/** One result row -> a SourcePerson: `doc`, plus every other column of documentSql merged in. */
+export function toSourcePerson(row: Record<string, unknown>): SourcePerson {
+  const doc: Record<string, unknown> = { ...(row.doc as Record<string, unknown> | null ?? {}) };
+  for (const [key, value] of Object.entries(row)) if (!META.has(key)) doc[key] = value;
+  const person: SourcePerson = { vendorId: String(row.person_key), doc };
+  const id = text(row.approval_id);
+  if (id !== undefined) {
+    const at = row.approval_at;
+    person.approval = {
+      id,
+      status: String(row.approval_status),
+      ...(at instanceof Date ? { at: at.toISOString() } : at ? { at: new Date(String(at)).toISOString() } : {}),
+      ...(text(row.approval_unit) !== undefined ? { unitId: text(row.approval_unit) } : {}),
+      ...(text(row.approval_approver) !== undefined ? { approver: text(row.approval_approver) } : {}),
+    };
+  }
+  return person;
+}
+
+/** Chunks on a connection the caller holds (already in its transaction). */
+export async function* readPersonChunks(
+  q: Queryable, mapping: Mapping, filter: PersonFilter, chunkSize: number,
+): AsyncGenerator<SourcePerson[]> {
+  const approvedOnly = filter.approvedOnly === true;
+  if ('vendorIds' in filter) {
+    // In id order, each once, like the keyset pages.
+    const ids = [...new Set(filter.vendorIds)].sort(new Intl.Collator('en', { numeric: true }).compare);
+    for (let i = 0; i < ids.length; i += chunkSize) {
+      const selection: Selection = { ids: ids.slice(i, i + chunkSize) };
+      const { text: sql, values } = personQuery(mapping.source, selection, approvedOnly);
+      const res = await q.query(sql, values);
+      if (res.rows.length > 0) yield res.rows.map(toSourcePerson);
+    }
+    return;
+  }
+  let after = filter.after;
+  for (;;) {
+    const { text: sql, values } = personQuery(mapping.source, { after, limit: chunkSize }, approvedOnly);
+    const res = await q.query(sql, values);
+    const chunk = res.rows.map(toSourcePerson);
+    if (chunk.length > 0) yield chunk;
+    if (chunk.length < chunkSize) return;
+    after = chunk[chunk.length - 1]?.vendorId;
+  }
+}
+
+/** Reference tables (units, ranks, ethnicities...) keyed as the mapping says. */
+export async function readReference(q: Queryable, mapping: Mapping): Promise<ReferenceData> {
+  const tables = new Map<string, Map<string, Record<string, unknown>>>();
+  for (const { name, key, text: sql } of referenceQueries(mapping.source)) {
+    const res = await q.query(sql);
+    tables.set(name, new Map(res.rows.map((row) => [String(row[key]), row])));
+  }
+  return { tables };
+}
+
+/**
+ * The reference tables and then the persons' chunks, all from one consistent snapshot.
+ * Breaking out of the loop ends the transaction.
+ */
+export async function* readPersons(
+  db: Db, mapping: Mapping, filter: PersonFilter, chunkSize = 1000,
+): AsyncGenerator<{ reference: ReferenceData; persons: SourcePerson[] }> {
+  const channel = createHandoff<{ reference: ReferenceData; persons: SourcePerson[] }>();
+  const producer = db
+    .transaction(async (tx) => {
+      const reference = await readReference(tx, mapping);
+      for await (const persons of readPersonChunks(tx, mapping, filter, chunkSize)) {
+        if (!(await channel.put({ reference, persons }))) return;
+      }
+    }, { isolation: 'repeatable read', readOnly: true })
+    .then(() => channel.end(), (err: unknown) => channel.fail(err));
+  try {
+    for (;;) {
+      const next = await channel.take();
+      if (next === DONE) return;
+      yield next;
+    }
+  } finally {
+    channel.cancel();
+    await producer;
+  }
+}
+
+const DONE = Symbol('done');
+
+/** A one-slot rendezvous: the producer waits until the consumer has taken each chunk. */
+function createHandoff<T>() {
+  let slot: { value: T; taken: (accepted: boolean) => void } | undefined;
+  let waiter: ((v: T | typeof DONE) => void) | undefined;
+  let failure: { err: unknown } | undefined;
+  let finished = false;
+  let cancelled = false;
+  let rejectWaiter: ((err: unknown) => void) | undefined;
+  return {
+    put(value: T): Promise<boolean> {
+      if (cancelled) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        if (waiter) {
+          const w = waiter;
+          waiter = undefined;
+          rejectWaiter = undefined;
+          w(value);
+          resolve(true);
+        } else {
+          slot = { value, taken: resolve };
+        }
+      });
+    },
+    take(): Promise<T | typeof DONE> {
+      if (slot) {
+        const { value, taken } = slot;
+        slot = undefined;
+        taken(true);
+        return Promise.resolve(value);
+      }
+      if (failure) return Promise.reject(failure.err);
+      if (finished) return Promise.resolve(DONE);
+      return new Promise((resolve, reject) => {
+        waiter = resolve;
+        rejectWaiter = reject;
+      });
+    },
+    end(): void {
+      finished = true;
+      waiter?.(DONE);
+      waiter = undefined;
+    },
+    fail(err: unknown): void {
+      failure = { err };
+      rejectWaiter?.(err);
+      waiter = undefined;
+      rejectWaiter = undefined;
+    },
+    cancel(): void {
+      cancelled = true;
+      slot?.taken(false);
+      slot = undefined;
+    },
+  };
+}

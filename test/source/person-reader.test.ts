@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { loadMapping } from '../../src/mapping/mapping-loader.js';
+import { readPersons } from '../../src/source/person-reader.js';
+import { BACKENDS, type TestDatabase } from '../setup/databases.js';
+import { readAll, sampleDatabase } from '../mapping/sample-database.js';
+
+/** Reading persons in chunks from one snapshot, by id or all, optionally only approved ones. */
+for (const backend of BACKENDS) {
+  describe(`person reader (${backend})`, function () {
+    this.timeout(60_000);
+    const mapping = loadMapping('mappings/qlcb');
+    let t: TestDatabase;
+
+    before(async function () {
+      t = await sampleDatabase(backend);
+    });
+    after(async function () {
+      await t?.drop();
+    });
+
+    it('reads everyone page by page on the id, in order, with their history as arrays', async function () {
+      const { persons, chunks } = await readAll(t, mapping, { all: true }, 5);
+      expect(chunks).to.equal(3);
+      expect(persons.map((p) => p.vendorId)).to.deep.equal(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
+      const first = persons[0]?.doc ?? {};
+      expect(first.ho_ten).to.equal('Nguyễn Thị Thu Hà');
+      expect(first.qua_trinh_cong_tac).to.deep.equal([
+        { tu_ngay: '09/2009', den_ngay: '05/2015', don_vi: 'UBND huyện Bình Xuyên', chuc_vu: 'Chuyên viên' },
+        { tu_ngay: '06/2015', den_ngay: '', don_vi: 'Sở Nội vụ tỉnh Vĩnh Phúc', chuc_vu: 'Phó Trưởng phòng' },
+      ]);
+      expect(persons[2]?.doc.dao_tao).to.deep.equal([]);
+    });
+
+    it('reads chosen vendor ids, and gives the latest approval row of each', async function () {
+      const { persons } = await readAll(t, mapping, { vendorIds: ['12', '10', '1', '999'] }, 2);
+      expect(persons.map((p) => p.vendorId)).to.deep.equal(['1', '10', '12']);
+      expect(persons[0]?.approval).to.deep.equal({ id: '2', status: 'DA_DUYET', at: '2026-10-21T02:11:00.000Z', unitId: '2', approver: 'Trần Văn Bình' });
+      expect(persons[1]?.approval).to.deep.equal({ id: '21', status: 'CHO_DUYET' });
+    });
+
+    it('keeps only people whose latest approval is DA_DUYET when asked', async function () {
+      const { persons } = await readAll(t, mapping, { all: true, approvedOnly: true }, 4);
+      expect(persons.map((p) => p.vendorId)).to.deep.equal(['1', '2', '3', '4', '5', '6', '7', '8', '9', '12']);
+      expect(persons.every((p) => p.approval?.status === 'DA_DUYET')).to.equal(true);
+    });
+
+    it('reads from one snapshot: a change committed while reading is not seen', async function () {
+      // PGlite runs one transaction at a time: no other writer can commit during the read.
+      if (backend === 'pglite') this.skip();
+      const seen: string[] = [];
+      let changed = false;
+      for await (const { persons } of readPersons(t.db, mapping, { all: true }, 5)) {
+        seen.push(...persons.map((p) => String(p.doc.ho_ten)));
+        if (!changed) {
+          await t.db.query(`UPDATE qlcb.can_bo SET ho_ten = 'Đổi Tên' WHERE id = 12`);
+          changed = true;
+        }
+      }
+      await t.db.query(`UPDATE qlcb.can_bo SET ho_ten = 'Triệu Thị Xuân' WHERE id = 12`);
+      expect(seen).to.have.length(12);
+      expect(seen).to.not.include('Đổi Tên');
+    });
+
+    it('ends its transaction when the consumer stops early', async function () {
+      for await (const chunk of readPersons(t.db, mapping, { all: true }, 2)) {
+        expect(chunk.persons).to.have.length(2);
+        break;
+      }
+      const again = await readAll(t, mapping, { vendorIds: ['3'] });
+      expect(again.persons).to.have.length(1);
+    });
+  });
+}
