@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import { paths } from '../paths.js';
 import { createCmsSigner } from '../signing/cms-signer.js';
-import { ensureDevPki } from '../signing/dev-pki.js';
+import { DEV_PKI_DIR, DEV_PKI_PASSPHRASE, ensureDevPki } from '../signing/dev-pki.js';
 import { loadKeyRing, sourceFromPath, type IdentitySource } from '../signing/key-store.js';
 import type { StartStep } from './gateway.js';
 
@@ -12,8 +10,6 @@ import type { StartStep } from './gateway.js';
  * SIGNING_KEY_FILE, the development PKI under certs/dev is created on first start and used.
  * A certificate expiring within 30 days is logged and shown in /readyz.
  */
-export const DEV_PKI_DIR = join(paths.root, 'certs', 'dev');
-export const DEV_PKI_PASSPHRASE = 'dev-only-passphrase';
 
 function configuredSources(config: Config): IdentitySource[] {
   const { keyFile, certFile, passphrase, next } = config.signing;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import { checkDatabaseUrl, createDb, redactUrl, toDbError, type Db } from '../db/db.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres.js';
+import { EMBEDDED_POOL, startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres.js';
 
 /**
  * Opens the two databases the gateway works with. Each is either a PostgreSQL server named
@@ -35,7 +35,7 @@ async function open(url: string | undefined, key: string, embeddedDir: string, a
     return { db, url, embedded: false, close: () => db.close() };
   }
   const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: embeddedDir });
-  const db = createDb(embedded.url, { max: 4, applicationName: appName, description: `embedded PGlite in ${embeddedDir}` });
+  const db = createDb(embedded.url, { ...EMBEDDED_POOL, applicationName: appName, description: `embedded PGlite in ${embeddedDir}` });
   return {
     db,
     url: embedded.url,

@@ -34,6 +34,8 @@ export interface DbOptions {
   max?: number;
   description?: string;
   applicationName?: string;
+  /** Close idle connections after this long; 0 keeps them (the embedded PGlite). */
+  idleTimeoutMillis?: number;
 }
 
 export class DbError extends GatewayError {}
@@ -65,7 +67,7 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     connectionString: url,
     max: options.max ?? 10,
     connectionTimeoutMillis: 10_000,
-    idleTimeoutMillis: 30_000,
+    idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
     application_name: options.applicationName ?? 'csdl-gateway',
   });
   // An idle client that loses its server must not crash the process; the next query

@@ -9,10 +9,12 @@ import { GatewayError } from '../errors.js';
  * WebAssembly, persisted in a folder and served over the PostgreSQL wire protocol on loopback
  * by pglite-socket, so the gateway talks to it with the same `pg` code as to a real server.
  *
- * PGlite is one backend: the socket server multiplexes connections and runs a transaction's
- * statements only from the connection that opened it, so a small pool works, but session
- * state (advisory locks, SET) is shared. One process may open a data folder at a time: a
- * pid file guards it, because two PGlite instances on one folder corrupt it.
+ * PGlite is one backend. Its socket server can multiplex several connections, but it
+ * interleaves their extended-protocol messages: with three or four pooled connections we saw
+ * `portal "" does not exist` and an INSERT ... RETURNING that lost its row. So the server
+ * takes exactly one connection and callers use a pool of one (`EMBEDDED_POOL`), kept open.
+ * One process may open a data folder at a time: a pid file guards it, because two PGlite
+ * instances on one folder corrupt it.
  */
 export interface EmbeddedPostgres {
   url: string;
@@ -26,8 +28,10 @@ export interface EmbeddedOptions {
   dataDir?: string;
   /** Port on 127.0.0.1; 0 picks a free one. */
   port?: number;
-  maxConnections?: number;
 }
+
+/** Pool options for a Db on an embedded PGlite: one connection, never closed while idle. */
+export const EMBEDDED_POOL = { max: 1, idleTimeoutMillis: 0 } as const;
 
 export class EmbeddedDbError extends GatewayError {}
 
@@ -77,7 +81,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     db,
     host: '127.0.0.1',
     port: options.port ?? 0,
-    maxConnections: options.maxConnections ?? 8,
+    maxConnections: 1,
   });
   await server.start();
   const port = Number(server.getServerConn().split(':').pop());

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { paths } from '../paths.js';
 import { issueCertificate, type DistinguishedName } from './certificate-builder.js';
 import { writePkcs12 } from './pkcs12-writer.js';
 
@@ -12,6 +13,10 @@ import { writePkcs12 } from './pkcs12-writer.js';
  * deleted leaf is re-issued by the same CA. Keys are RSA-3072 from node:crypto.
  */
 export const MINISTRY_CODE = '000.00.00.G09';
+
+/** The development PKI's passphrase and folder: known to every part that uses certs/dev. */
+export const DEV_PKI_PASSPHRASE = 'csdl-dev';
+export const DEV_PKI_DIR = join(paths.root, 'certs', 'dev');
 
 export interface DevPkiOptions {
   senderCode: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type Db } from '../../src/db/db.js';
-import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
+import { EMBEDDED_POOL, startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 import { startThrowawayPostgres, type ThrowawayPostgres } from './postgres-server.js';
 
 /**
@@ -66,7 +66,7 @@ async function freshPostgres(): Promise<TestDatabase> {
 
 async function freshPglite(): Promise<TestDatabase> {
   const embedded = await startEmbeddedPostgres();
-  const db = createDb(embedded.url, { max: 4 });
+  const db = createDb(embedded.url, EMBEDDED_POOL);
   return {
     backend: 'pglite',
     url: embedded.url,

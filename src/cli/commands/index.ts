@@ -4,8 +4,9 @@ import { demoDataCommand } from './demo-data-command.js';
 import { keysCommand } from './keys-command.js';
 import { mapCommand } from './map-command.js';
 import { migrateCommand } from './migrate-command.js';
+import { simulatorCommand } from './simulator-command.js';
 import { startCommand } from './start-command.js';
 import { verifyCommand } from './verify-command.js';
 
 /** Every command of the `csdl-gateway` CLI, in the order `--help` lists them. */
-export const commands: CliCommand[] = [startCommand, migrateCommand, configCommand, keysCommand, verifyCommand, mapCommand, demoDataCommand];
+export const commands: CliCommand[] = [startCommand, migrateCommand, configCommand, keysCommand, verifyCommand, mapCommand, demoDataCommand, simulatorCommand];

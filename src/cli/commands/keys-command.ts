@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { describeError } from '../../errors.js';
+import { DEV_PKI_PASSPHRASE } from '../../signing/dev-pki.js';
 import { summarizeCertificate, type CertificateSummary } from '../../signing/certificate-info.js';
 import { ensureDevPki } from '../../signing/dev-pki.js';
 import { loadIdentity, sourceFromPath } from '../../signing/key-store.js';
@@ -29,7 +30,7 @@ Examples:
   csdl-gateway keys dev-pki --out certs/dev --sender 000.00.00.H62
   csdl-gateway keys inspect certs/dev/province.p12 --passphrase csdl-dev`;
 
-const DEV_PASSPHRASE = 'csdl-dev';
+const DEV_PASSPHRASE = DEV_PKI_PASSPHRASE;
 
 function printSummary(io: CliIo, summary: CertificateSummary, now: Date): void {
   const days = Math.floor((summary.notAfter.getTime() - now.getTime()) / 86_400_000);
