@@ -1,6 +1,7 @@
 import type { StartStep } from './gateway.js';
 import { demoProvinceStep } from './demo-province-step.js';
 import { signingStep } from './signing-step.js';
+import { syncStep } from './sync-step.js';
 
 /**
  * What `csdl-gateway start` does beyond databases and HTTP, in order. Each capability adds
@@ -8,5 +9,5 @@ import { signingStep } from './signing-step.js';
  * with the sync issue, the national simulator and the sync schedule.
  */
 export function startSteps(): StartStep[] {
-  return [signingStep, demoProvinceStep];
+  return [signingStep, demoProvinceStep, syncStep];
 }

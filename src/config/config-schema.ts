@@ -31,6 +31,11 @@ export const configSchema = {
     PACKET_MAX_RECORDS: { type: 'integer', minimum: 1, maximum: 500, description: 'Most records per packet (contract limit 500).' },
     PACKET_MAX_BYTES: { type: 'integer', minimum: 1024, maximum: 8388608, description: 'Most payload bytes per packet (contract limit 8 MiB).' },
     PACKET_FORMAT: { enum: ['json', 'xml'], description: 'Payload encoding of outgoing packets.' },
+    APPROVER_NAME: { type: 'string', minLength: 1, maxLength: 100, description: "Who approves the batches the signature attests (packet header approval.approvedBy.hoTen). Unset: the signing certificate's CN." },
+    APPROVER_TITLE: { type: 'string', minLength: 1, maxLength: 200, description: "The approver's position (approval.approvedBy.chucVu). Unset: the signing certificate's O." },
+    NDXP_TIMEOUT_MS: { type: 'integer', minimum: 1000, maximum: 600000, description: 'Response timeout of one HTTP attempt to NDXP.' },
+    RECEIPT_WAIT_MS: { type: 'integer', minimum: 0, maximum: 3600000, description: 'How long one sync polls a packet\'s receipt before leaving it to the next sync.' },
+    SIMULATOR_PORT: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port of the built-in national simulator when NDXP_URL is unset (0: any free port).' },
     DEMO_PEOPLE: { type: 'integer', minimum: 0, maximum: 1000000, description: 'People generated into the embedded demo provincial database on its first start.' },
   },
   dependentRequired: {

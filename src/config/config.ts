@@ -30,6 +30,10 @@ export interface Config {
   dataDir: string;
   packet: { maxRecords: number; maxBytes: number; format: 'json' | 'xml' };
   demoPeople: number;
+  approver: { name: string | undefined; title: string | undefined };
+  ndxpTimeoutMs: number;
+  receiptWaitMs: number;
+  simulatorPort: number;
 }
 
 export class ConfigError extends GatewayError {
@@ -139,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       format: (str(raw.PACKET_FORMAT) ?? 'json') as 'json' | 'xml',
     },
     demoPeople: Number(raw.DEMO_PEOPLE ?? 500),
+    approver: { name: str(raw.APPROVER_NAME), title: str(raw.APPROVER_TITLE) },
+    ndxpTimeoutMs: Number(raw.NDXP_TIMEOUT_MS ?? 30_000),
+    receiptWaitMs: Number(raw.RECEIPT_WAIT_MS ?? 60_000),
+    simulatorPort: Number(raw.SIMULATOR_PORT ?? 0),
   };
   return deepFreeze(config);
 }

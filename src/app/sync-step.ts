@@ -1,0 +1,24 @@
+import { openNationalSide } from '../compose/national-side.js';
+import { composeSync } from '../compose/sync-compose.js';
+import { scheduleSync } from '../sync/sync-scheduler.js';
+import type { StartStep } from './gateway.js';
+
+/**
+ * The national side (NDXP, or the built-in simulator when NDXP_URL is unset) and the sync
+ * schedule. One sync runs right after start, so a fresh embedded default shows a real sync
+ * within a minute; then every SYNC_CRON tick.
+ */
+export const syncStep: StartStep = async (ctx) => {
+  const signer = ctx.services.signer;
+  if (!signer) throw new Error('the signing step must run before the sync step');
+  const national = await openNationalSide(ctx.config);
+  ctx.onStop(() => national.close());
+  const service = composeSync(ctx.config, { store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger });
+  const schedule = scheduleSync(ctx.config.syncCron, service, ctx.logger);
+  ctx.onStop(async () => schedule.stop());
+  ctx.summary.push(`national:    ${national.description}`);
+  ctx.summary.push(`sync:        on '${ctx.config.syncCron}', and once now`);
+  // Not awaited: start-up completes while the first sync runs; stop waits for the lock holder.
+  const first = schedule.runNow();
+  ctx.onStop(() => first);
+};

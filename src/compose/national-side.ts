@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import type { Config } from '../config/config.js';
+import { MINISTRY_AGENCY_CODE } from '../contract/national-contract.js';
+import { createNdxpClient, type AttemptRecord, type NdxpClient } from '../ndxp/ndxp-client.js';
+import { DEV_PKI_DIR, DEV_PKI_PASSPHRASE } from '../signing/dev-pki.js';
+import { startDevSimulator } from '../simulator/dev-simulator.js';
+
+/**
+ * The national side the gateway talks to: NDXP when NDXP_URL is set, otherwise the built-in
+ * national simulator on loopback (the embedded default), with its ledger under DATA_DIR and
+ * the development PKI's Ministry identity. Endpoints are configuration, never code.
+ */
+export interface NationalSide {
+  client: NdxpClient;
+  /** Attempts the client reported, drained by the sync service into the outbox. */
+  attempts: AttemptRecord[];
+  receiverCode: string;
+  description: string;
+  close(): Promise<void>;
+}
+
+export async function openNationalSide(config: Config): Promise<NationalSide> {
+  let baseUrl = config.ndxp.url;
+  let clientId = config.ndxp.clientId;
+  let clientSecret = config.ndxp.clientSecret;
+  let stopSimulator: () => Promise<void> = async () => undefined;
+  let description = `NDXP at ${baseUrl ?? ''}`;
+  if (!baseUrl) {
+    const sim = await startDevSimulator({
+      pkiDir: DEV_PKI_DIR, passphrase: DEV_PKI_PASSPHRASE, senderCode: config.senderCode,
+      port: config.simulatorPort, dataDir: join(config.dataDir),
+    });
+    baseUrl = sim.url;
+    clientId = sim.client.clientId;
+    clientSecret = sim.client.clientSecret;
+    stopSimulator = () => sim.stop();
+    description = `national simulator at ${sim.url} (ledger in ${config.dataDir}/simulator; ${sim.url}/_sim/ledger)`;
+  }
+  const attempts: AttemptRecord[] = [];
+  const client = createNdxpClient({
+    baseUrl, clientId: clientId ?? '', clientSecret: clientSecret ?? '', consumerCode: config.senderCode,
+    connectTimeoutMs: 10_000, responseTimeoutMs: config.ndxpTimeoutMs,
+    onAttempt: (a) => attempts.push(a),
+  });
+  return {
+    client, attempts, receiverCode: MINISTRY_AGENCY_CODE, description,
+    async close() {
+      client.close();
+      await stopSimulator();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { Config } from '../config/config.js';
+import type { OpenedDatabase } from './databases.js';
+import { nationalContract } from '../contract/national-contract.js';
+import { createPayloadCodec } from '../encoding/payload-codec.js';
+import type { Logger } from '../log/logger.js';
+import { loadMapping } from '../mapping/mapping-loader.js';
+import { createOutboxStore } from '../outbox/outbox-store.js';
+import type { Approval } from '../packet/packet-builder.js';
+import type { CmsSigner } from '../signing/cms-signer.js';
+import { createSyncLock } from '../sync/sync-lock.js';
+import { createSyncService, type SyncService } from '../sync/sync-service.js';
+import type { NationalSide } from './national-side.js';
+
+/**
+ * Wires one sync service from configuration and the opened edges. The packet header's
+ * approval names who approved the batch: APPROVER_NAME / APPROVER_TITLE, defaulting to the
+ * signing certificate's CN and O (issue 5, item 2).
+ */
+function subjectPart(subject: string, key: string): string | undefined {
+  return subject.split(/\n|, /).find((part) => part.startsWith(`${key}=`))?.slice(key.length + 1);
+}
+
+export function approvalFrom(config: Config): (signer: CmsSigner, now: Date) => Approval {
+  return (signer, now) => {
+    const subject = signer.identity(now).certificate.subject;
+    return {
+      approvedBy: {
+        hoTen: config.approver.name ?? subjectPart(subject, 'CN') ?? config.senderCode,
+        chucVu: config.approver.title ?? subjectPart(subject, 'O') ?? 'Sở Nội vụ',
+      },
+      approvedAt: now.toISOString(),
+      ky: now.toISOString().slice(0, 7),
+    };
+  };
+}
+
+export function composeSync(
+  config: Config, edges: { store: OpenedDatabase; source: OpenedDatabase; signer: CmsSigner; national: NationalSide | undefined; logger: Logger },
+): SyncService {
+  const contract = nationalContract();
+  return createSyncService({
+    store: createOutboxStore(edges.store.db),
+    storeDb: edges.store.db,
+    source: edges.source.db,
+    mapping: loadMapping(config.mappingFile, contract),
+    codec: createPayloadCodec(contract),
+    signer: edges.signer,
+    client: edges.national?.client,
+    attempts: edges.national?.attempts ?? [],
+    lock: createSyncLock(edges.store.db, { sharedServer: !edges.store.embedded }),
+    logger: edges.logger,
+    settings: {
+      senderCode: config.senderCode,
+      receiverCode: edges.national?.receiverCode ?? '000.00.00.G09',
+      format: config.packet.format,
+      maxRecords: config.packet.maxRecords,
+      maxBytes: config.packet.maxBytes,
+      approval: approvalFrom(config),
+      chunkSize: 500,
+      receiptWaitMs: config.receiptWaitMs,
+    },
+  });
+}

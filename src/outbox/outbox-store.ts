@@ -1,0 +1,191 @@
+import type { Db, Queryable } from '../db/db.js';
+import type {
+  AttemptRow, PersonState, QueuedVersion, ReceiptResult, RecordVersion, StoredPacket,
+} from './outbox-types.js';
+
+/**
+ * Every statement the outbox runs, in named functions over the `Db` interface. Each state
+ * change that must be atomic (queueing versions with their person state, storing a packet
+ * with its records, landing a receipt's results) is one transaction here.
+ */
+const S = 'csdl_gateway';
+
+export function createOutboxStore(db: Db) {
+  return {
+    async startRun(dryRun: boolean): Promise<string> {
+      const res = await db.query<{ id: string }>(`INSERT INTO ${S}.sync_runs (dry_run) VALUES ($1) RETURNING id::text`, [dryRun]);
+      return res.rows[0]!.id;
+    },
+
+    async finishRun(id: string, status: 'finished' | 'failed', summary: unknown, error?: string): Promise<void> {
+      await db.query(
+        `UPDATE ${S}.sync_runs SET finished_at = now(), status = $2, summary = $3, error = $4 WHERE id = $1`,
+        [id, status, JSON.stringify(summary), error ?? null],
+      );
+    },
+
+    async personStates(vendorIds: string[]): Promise<Map<string, PersonState>> {
+      const res = await db.query<{ vendor_id: string; last_approval_id: string; accepted_hash: string | null }>(
+        `SELECT vendor_id, last_approval_id::text, accepted_hash FROM ${S}.person_state WHERE vendor_id = ANY($1::text[])`,
+        [vendorIds],
+      );
+      return new Map(res.rows.map((r) => [r.vendor_id, { lastApprovalId: r.last_approval_id, acceptedHash: r.accepted_hash ?? undefined }]));
+    },
+
+    /** Records versions once each (a repeat after a crash adds nothing) and advances person state. */
+    async queueVersions(runId: string, versions: RecordVersion[]): Promise<void> {
+      if (versions.length === 0) return;
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO ${S}.record_versions
+             (vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, errors, sync_run_id)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+                                $8::text[], $9::jsonb[], $10::jsonb[], $11::bigint[])
+           ON CONFLICT (vendor_id, approval_id) DO NOTHING`,
+          [
+            versions.map((v) => v.vendorId), versions.map((v) => v.approvalId), versions.map((v) => v.soDinhDanh ?? null),
+            versions.map((v) => v.operation), versions.map((v) => v.approvedAt), versions.map((v) => v.approvedByUnit ?? null),
+            versions.map((v) => v.status), versions.map((v) => v.recordHash ?? null),
+            versions.map((v) => (v.record ? JSON.stringify(v.record) : null)),
+            versions.map((v) => (v.errors ? JSON.stringify(v.errors) : null)), versions.map(() => runId),
+          ],
+        );
+        await tx.query(
+          `INSERT INTO ${S}.person_state (vendor_id, last_approval_id, so_dinh_danh)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+           ON CONFLICT (vendor_id) DO UPDATE
+             SET last_approval_id = GREATEST(${S}.person_state.last_approval_id, EXCLUDED.last_approval_id),
+                 so_dinh_danh = COALESCE(EXCLUDED.so_dinh_danh, ${S}.person_state.so_dinh_danh), updated_at = now()`,
+          [versions.map((v) => v.vendorId), versions.map((v) => v.approvalId), versions.map((v) => v.soDinhDanh ?? null)],
+        );
+      });
+    },
+
+    async queued(limit: number): Promise<QueuedVersion[]> {
+      const res = await db.query<{
+        id: string; vendor_id: string; so_dinh_danh: string; operation: 'upsert' | 'archive';
+        approved_at: Date; approved_by_unit: string | null; record: Record<string, unknown>;
+      }>(
+        `SELECT id::text, vendor_id, so_dinh_danh, operation, approved_at, approved_by_unit, record
+           FROM ${S}.record_versions WHERE status = 'queued' ORDER BY id LIMIT $1`,
+        [limit],
+      );
+      return res.rows.map((r) => ({
+        id: r.id, vendorId: r.vendor_id, soDinhDanh: r.so_dinh_danh, operation: r.operation,
+        approvedAt: r.approved_at.toISOString(), approvedByUnit: r.approved_by_unit ?? undefined, record: r.record,
+      }));
+    },
+
+    /** Stores a signed packet and moves its records into it, atomically, before any send. */
+    async storePacket(runId: string, p: {
+      packetId: string; format: string; envelope: Buffer; payloadSha256: string; payloadBytes: number; signer: string; recordIds: string[];
+    }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO ${S}.packets (packet_id, sync_run_id, status, format, envelope, payload_sha256, payload_bytes, record_count, signer)
+           VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8)`,
+          [p.packetId, runId, p.format, p.envelope, p.payloadSha256, p.payloadBytes, p.recordIds.length, p.signer],
+        );
+        const moved = await tx.query(
+          `UPDATE ${S}.record_versions SET status = 'in_packet', packet_id = $1, updated_at = now()
+            WHERE id = ANY($2::bigint[]) AND status = 'queued'`,
+          [p.packetId, p.recordIds],
+        );
+        if (moved.rowCount !== p.recordIds.length) throw new Error(`packet ${p.packetId}: records changed while it was built`);
+      });
+    },
+
+    async storePreview(runId: string, p: { packetId: string; format: string; envelope: Buffer; recordCount: number }): Promise<void> {
+      await db.query(
+        `INSERT INTO ${S}.packet_previews (packet_id, sync_run_id, format, envelope, record_count) VALUES ($1, $2, $3, $4, $5)`,
+        [p.packetId, runId, p.format, p.envelope, p.recordCount],
+      );
+    },
+
+    async packetsIn(status: 'pending' | 'sent'): Promise<StoredPacket[]> {
+      const res = await db.query<{ packet_id: string; envelope: Buffer; record_count: number }>(
+        `SELECT packet_id::text, envelope, record_count FROM ${S}.packets WHERE status = $1 ORDER BY created_at, packet_id`,
+        [status],
+      );
+      return res.rows.map((r) => ({ packetId: r.packet_id, envelope: r.envelope, recordCount: r.record_count }));
+    },
+
+    async recordAttempt(a: AttemptRow): Promise<void> {
+      await db.query(
+        `INSERT INTO ${S}.send_attempts (packet_id, operation, started_at, duration_ms, http_status, national_code, request_id, error)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [a.packetId ?? null, a.operation, a.startedAt, Math.round(a.durationMs), a.httpStatus ?? null, a.nationalCode ?? null, a.requestId, a.error ?? null],
+      );
+    },
+
+    async markSent(packetId: string, receiptId: string): Promise<void> {
+      await db.query(
+        `UPDATE ${S}.packets SET status = 'sent', sent_at = COALESCE(sent_at, now()), receipt_id = $2, last_error = NULL
+          WHERE packet_id = $1 AND status = 'pending'`,
+        [packetId, receiptId],
+      );
+    },
+
+    async noteError(packetId: string, error: string): Promise<void> {
+      await db.query(`UPDATE ${S}.packets SET last_error = $2 WHERE packet_id = $1`, [packetId, error]);
+    },
+
+    async markFailed(packetId: string, nationalCode: string | undefined, error: string): Promise<void> {
+      await db.query(
+        `UPDATE ${S}.packets SET status = 'failed', completed_at = now(), national_code = $2, last_error = $3
+          WHERE packet_id = $1 AND status IN ('pending', 'sent')`,
+        [packetId, nationalCode ?? null, error],
+      );
+    },
+
+    /** A `done` receipt: every record's result, accepted hashes, the packet done; one transaction. */
+    async completePacket(packetId: string, receipt: unknown, results: ReceiptResult[]): Promise<void> {
+      await db.transaction(async (tx) => {
+        await saveReceipt(tx, packetId, 'done', receipt);
+        // A result names its record by số định danh and approvedAt (a person may have two
+        // versions in one packet after a failed receipt put one back in the queue).
+        await tx.query(
+          `UPDATE ${S}.record_versions v SET status = r.status, errors = r.errors, updated_at = now()
+             FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS r(so_dinh_danh, status, errors, approved_at)
+            WHERE v.packet_id = $1 AND v.so_dinh_danh = r.so_dinh_danh AND v.status = 'in_packet'
+              AND (r.approved_at IS NULL OR v.approved_at = r.approved_at)`,
+          [packetId, results.map((r) => r.soDinhDanh), results.map((r) => r.status),
+            results.map((r) => (r.errors ? JSON.stringify(r.errors) : null)), results.map((r) => r.approvedAt ?? null)],
+        );
+        await tx.query(
+          `UPDATE ${S}.person_state s SET accepted_hash = v.record_hash, accepted_at = now(), updated_at = now()
+             FROM ${S}.record_versions v
+            WHERE v.packet_id = $1 AND v.status = 'accepted' AND s.vendor_id = v.vendor_id`,
+          [packetId],
+        );
+        await tx.query(`UPDATE ${S}.packets SET status = 'done', completed_at = now() WHERE packet_id = $1`, [packetId]);
+      });
+    },
+
+    /** A `failed` receipt: nothing was stored nationally; its records go back to the queue. */
+    async failPacketFromReceipt(packetId: string, receipt: unknown, code: string | undefined, message: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        await saveReceipt(tx, packetId, 'failed', receipt);
+        await tx.query(
+          `UPDATE ${S}.record_versions SET status = 'queued', packet_id = NULL, updated_at = now()
+            WHERE packet_id = $1 AND status = 'in_packet'`,
+          [packetId],
+        );
+        await tx.query(
+          `UPDATE ${S}.packets SET status = 'failed', completed_at = now(), national_code = $2, last_error = $3 WHERE packet_id = $1`,
+          [packetId, code ?? null, message],
+        );
+      });
+    },
+  };
+}
+
+async function saveReceipt(tx: Queryable, packetId: string, status: string, receipt: unknown): Promise<void> {
+  await tx.query(
+    `INSERT INTO ${S}.receipts (packet_id, status, receipt) VALUES ($1, $2, $3)
+     ON CONFLICT (packet_id) DO UPDATE SET status = EXCLUDED.status, receipt = EXCLUDED.receipt, received_at = now()`,
+    [packetId, status, JSON.stringify(receipt)],
+  );
+}
+
+export type OutboxStore = ReturnType<typeof createOutboxStore>;

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { PayloadCodec, PayloadFormat } from '../encoding/payload-codec.js';
+
+/**
+ * Building push packets (contract: "Push"; packet.schema.json): group records into packets of
+ * at most `maxRecords` records and `maxBytes` of encoded payload, write the header, encode.
+ * Pure: ids and clocks come in as values; signing happens at the caller.
+ */
+export interface PushRecord {
+  operation: 'upsert' | 'archive';
+  soDinhDanh: string;
+  approvedAt: string;
+  approvedByUnit?: string;
+  data: Record<string, unknown>;
+}
+
+export interface Approval {
+  approvedBy: { hoTen: string; chucVu: string };
+  approvedAt: string;
+  ky?: string;
+}
+
+export interface PacketLimits {
+  maxRecords: number;
+  maxBytes: number;
+}
+
+export interface PacketInput<T> {
+  packetId: string;
+  createdAt: string;
+  sender: string;
+  receiver: string;
+  approval: Approval;
+  format: PayloadFormat;
+  items: T[];
+  record: (item: T) => PushRecord;
+}
+
+export interface BuiltPacket<T> {
+  packetId: string;
+  items: T[];
+  payload: Buffer;
+  payloadSha256: string;
+}
+
+/** Greedy grouping by count and by each record's estimated encoded size. */
+export function groupBySize<T>(items: T[], sizeOf: (item: T) => number, limits: PacketLimits): T[][] {
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let bytes = HEADER_ALLOWANCE;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (current.length > 0 && (current.length >= limits.maxRecords || bytes + size > limits.maxBytes)) {
+      groups.push(current);
+      current = [];
+      bytes = HEADER_ALLOWANCE;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+/** Room kept for the header and the wrapping of the records array. */
+const HEADER_ALLOWANCE = 2048;
+
+/** A record's encoded size, estimated from its JSON; XML spends about half as much again on tags. */
+export function estimateRecordBytes(record: PushRecord, format: PayloadFormat): number {
+  const json = Buffer.byteLength(JSON.stringify(record));
+  return format === 'xml' ? Math.ceil(json * 1.6) : json + 1;
+}
+
+export function packetPayload(input: Omit<PacketInput<PushRecord>, 'items' | 'record'>, records: PushRecord[]): Record<string, unknown> {
+  return {
+    header: {
+      schemaVersion: '1.0',
+      packetId: input.packetId,
+      sender: input.sender,
+      receiver: input.receiver,
+      createdAt: input.createdAt,
+      recordCount: records.length,
+      approval: input.approval,
+    },
+    records,
+  };
+}
+
+/**
+ * Encodes one packet. When the estimate was short and the payload exceeds `maxBytes`, the
+ * caller splits the group (see `splitToFit`): the limit is a contract rule (413 otherwise).
+ */
+export function encodePacket<T>(input: PacketInput<T>, codec: PayloadCodec): BuiltPacket<T> {
+  const payload = codec.encode('packet', input.format, packetPayload(input, input.items.map(input.record)));
+  return {
+    packetId: input.packetId,
+    items: input.items,
+    payload,
+    payloadSha256: createHash('sha256').update(payload).digest('hex'),
+  };
+}
+
+/**
+ * Encodes `input`, halving its items until each part fits `maxBytes`. Each part after the
+ * first takes the next id from `nextId`. A single record that cannot fit is returned alone
+ * for the caller to refuse (the national side would answer 413).
+ */
+export function splitToFit<T>(
+  input: PacketInput<T>, codec: PayloadCodec, maxBytes: number, nextId: () => string,
+): BuiltPacket<T>[] {
+  const built = encodePacket(input, codec);
+  if (built.payload.length <= maxBytes || input.items.length <= 1) return [built];
+  const half = Math.ceil(input.items.length / 2);
+  return [
+    ...splitToFit({ ...input, items: input.items.slice(0, half) }, codec, maxBytes, nextId),
+    ...splitToFit({ ...input, packetId: nextId(), items: input.items.slice(half) }, codec, maxBytes, nextId),
+  ];
+}

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/db.js';
+import type { PayloadCodec } from '../encoding/payload-codec.js';
+import { isGatewayError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { CompiledMapping } from '../mapping/mapping-compiler.js';
+import { mapPerson } from '../mapping/person-mapper.js';
+import type { AttemptRecord, NdxpClient } from '../ndxp/ndxp-client.js';
+import type { OutboxStore } from '../outbox/outbox-store.js';
+import type { QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
+import { estimateRecordBytes, groupBySize, splitToFit, type Approval } from '../packet/packet-builder.js';
+import type { CmsSigner } from '../signing/cms-signer.js';
+import { readPersonChunks, readReference } from '../source/person-reader.js';
+import { approvedHeads } from './due-query.js';
+import { toPushRecord, toRecordVersion } from './record-version.js';
+import type { SyncLock } from './sync-lock.js';
+import { emptySummary, type SyncSummary } from './sync-summary.js';
+
+/**
+ * One sync, province to nation (issue 5; docs/decisions/outbox.md), as restartable steps:
+ * due -> queue -> pack (sign, store bytes) -> send -> receipts. Every step starts from what
+ * the store holds, so a run killed at any point is finished by the next one without building
+ * a record version twice, re-signing a stored packet or losing a record.
+ */
+export interface SyncDeps {
+  store: OutboxStore;
+  storeDb: Db;
+  source: Db;
+  mapping: CompiledMapping;
+  codec: PayloadCodec;
+  signer: CmsSigner;
+  /** The national side; absent for a dry run only. */
+  client: NdxpClient | undefined;
+  lock: SyncLock;
+  logger: Logger;
+  settings: SyncSettings;
+  /** Attempts the client reports; the service stores them against the packet in hand. */
+  attempts: AttemptRecord[];
+  newId?: () => string;
+  now?: () => Date;
+}
+
+export interface SyncSettings {
+  senderCode: string;
+  receiverCode: string;
+  format: 'json' | 'xml';
+  maxRecords: number;
+  maxBytes: number;
+  approval: (signer: CmsSigner, now: Date) => Approval;
+  /** People read per source query. */
+  chunkSize: number;
+  receiptWaitMs: number;
+}
+
+export interface RunOptions {
+  dryRun?: boolean;
+  /** At most this many due people this run. */
+  limit?: number;
+  onProgress?: (line: string) => void;
+}
+
+export function createSyncService(deps: SyncDeps) {
+  const newId = deps.newId ?? randomUUID;
+  const now = deps.now ?? (() => new Date());
+  const { store, settings, logger } = deps;
+
+  async function flushAttempts(packetId: string | undefined): Promise<void> {
+    const batch = deps.attempts.splice(0);
+    for (const a of batch) {
+      await store.recordAttempt({ packetId, operation: a.operation, startedAt: a.startedAt, durationMs: a.durationMs,
+        requestId: a.requestId, ...(a.httpStatus !== undefined ? { httpStatus: a.httpStatus } : {}),
+        ...(a.nationalCode ? { nationalCode: a.nationalCode } : {}), ...(a.error ? { error: a.error } : {}) });
+    }
+  }
+
+  /** Steps 1-2: the due people, mapped and pre-validated, recorded as versions (or previewed). */
+  async function collect(runId: string, summary: SyncSummary, options: RunOptions, sink: (v: RecordVersion[]) => Promise<void>): Promise<void> {
+    await deps.source.transaction(async (tx) => {
+      const reference = await readReference(tx, deps.mapping);
+      let after: string | undefined;
+      for (;;) {
+        const heads = await approvedHeads(tx, deps.mapping.source, after, 5000);
+        if (heads.length === 0) break;
+        after = heads[heads.length - 1]!.vendorId;
+        const states = await store.personStates(heads.map((h) => h.vendorId));
+        let due = heads.filter((h) => {
+          const seen = states.get(h.vendorId)?.lastApprovalId;
+          return seen === undefined || BigInt(h.approvalId) > BigInt(seen);
+        });
+        if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - summary.due));
+        for (let i = 0; i < due.length; i += settings.chunkSize) {
+          const ids = due.slice(i, i + settings.chunkSize).map((h) => h.vendorId);
+          for await (const persons of readPersonChunks(tx, deps.mapping, { vendorIds: ids, approvedOnly: true }, settings.chunkSize)) {
+            const versions = persons.map((p) => toRecordVersion(deps.mapping, reference, p, mapPerson(deps.mapping, p, reference), states.get(p.vendorId)));
+            for (const v of versions) summary[v.status === 'queued' ? 'queued' : v.status] += 1;
+            summary.due += versions.length;
+            await sink(versions);
+          }
+          options.onProgress?.(`due ${summary.due}: queued ${summary.queued}, unchanged ${summary.unchanged}, invalid ${summary.invalid}`);
+        }
+        if (heads.length < 5000 || (options.limit !== undefined && summary.due >= options.limit)) break;
+      }
+    }, { isolation: 'repeatable read', readOnly: true });
+    logger.info('due records collected', { syncRunId: runId, due: summary.due, queued: summary.queued, unchanged: summary.unchanged, invalid: summary.invalid });
+  }
+
+  /** Step 3: group, encode, sign; `keep` stores each packet (outbox) or its preview (dry run). */
+  async function pack(versions: QueuedVersion[], keep: (p: { packetId: string; envelope: Buffer; sha: string; bytes: number; ids: string[] }) => Promise<void>): Promise<number> {
+    const at = now();
+    const approval = settings.approval(deps.signer, at);
+    const groups = groupBySize(versions, (v) => estimateRecordBytes(toPushRecord(v), settings.format), settings);
+    let count = 0;
+    for (const group of groups) {
+      const built = splitToFit({
+        packetId: newId(), createdAt: at.toISOString(), sender: settings.senderCode, receiver: settings.receiverCode,
+        approval, format: settings.format, items: group, record: toPushRecord,
+      }, deps.codec, settings.maxBytes, newId);
+      for (const packet of built) {
+        const envelope = Buffer.from(JSON.stringify({
+          format: settings.format, payload: packet.payload.toString('base64'), signature: deps.signer.sign(packet.payload).toString('base64'),
+        }));
+        await keep({ packetId: packet.packetId, envelope, sha: packet.payloadSha256, bytes: packet.payload.length, ids: packet.items.map((v) => v.id) });
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  async function packQueued(runId: string, summary: SyncSummary): Promise<void> {
+    const signer = deps.signer.identity(now()).summary.subject;
+    for (;;) {
+      const queued = await store.queued(settings.maxRecords * 20);
+      if (queued.length === 0) return;
+      summary.packetsBuilt += await pack(queued, (p) => store.storePacket(runId, {
+        packetId: p.packetId, format: settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer, recordIds: p.ids,
+      }));
+    }
+  }
+
+  /** Step 4: post every pending packet's stored bytes. Stops at the first outage. */
+  async function send(summary: SyncSummary, client: NdxpClient): Promise<void> {
+    for (const packet of await store.packetsIn('pending')) {
+      try {
+        const answer = await client.pushPacket(packet.envelope);
+        await flushAttempts(packet.packetId);
+        await store.markSent(packet.packetId, answer.receipt.receiptId);
+        summary.packetsSent += 1;
+      } catch (err) {
+        await flushAttempts(packet.packetId);
+        const message = isGatewayError(err) ? `${err.code}: ${err.message}` : String(err);
+        if (isGatewayError(err) && !err.retryable) {
+          await store.markFailed(packet.packetId, (err as { nationalCode?: string }).nationalCode, message);
+          summary.packetsFailed += 1;
+          logger.error('packet refused by the national side', { packetId: packet.packetId, error: message });
+          continue;
+        }
+        await store.noteError(packet.packetId, message);
+        summary.packetsPending += 1;
+        logger.warn('national side unavailable; packets stay pending for the next sync', { packetId: packet.packetId, error: message });
+        return;
+      }
+    }
+  }
+
+  /** Step 5: land the receipts of sent packets. */
+  async function settle(summary: SyncSummary, client: NdxpClient): Promise<void> {
+    for (const packet of await store.packetsIn('sent')) {
+      try {
+        const receipt = await client.pollReceipt(packet.packetId, { maxWaitMs: settings.receiptWaitMs, minDelayMs: 50, maxDelayMs: 2000 });
+        await flushAttempts(packet.packetId);
+        if (receipt.status === 'done') {
+          const results = receipt.results ?? [];
+          await store.completePacket(packet.packetId, receipt, results.map((r) => ({
+            soDinhDanh: r.soDinhDanh, status: r.status,
+            ...(r.approvedAt ? { approvedAt: r.approvedAt } : {}), ...(r.errors ? { errors: r.errors } : {}),
+          })));
+          for (const r of results) summary[r.status] += 1;
+        } else {
+          await store.failPacketFromReceipt(packet.packetId, receipt, receipt.error?.code, receipt.error?.message ?? 'receipt failed');
+          summary.packetsFailed += 1;
+          logger.warn('packet failed nationally; its records are queued again', { packetId: packet.packetId, error: receipt.error });
+        }
+      } catch (err) {
+        await flushAttempts(packet.packetId);
+        summary.receiptsPending += 1;
+        logger.info('receipt not final yet', { packetId: packet.packetId, error: isGatewayError(err) ? err.code : String(err) });
+      }
+    }
+  }
+
+  async function runUnlocked(options: RunOptions): Promise<SyncSummary> {
+    const summary = emptySummary();
+    const runId = await store.startRun(options.dryRun === true);
+    const log = logger.child({ syncRunId: runId });
+    try {
+      if (options.dryRun) {
+        const preview: QueuedVersion[] = [];
+        await collect(runId, summary, options, async (vs) => {
+          for (const v of vs) if (v.status === 'queued') preview.push({ id: String(preview.length), vendorId: v.vendorId, soDinhDanh: v.soDinhDanh!, operation: v.operation, approvedAt: v.approvedAt, approvedByUnit: v.approvedByUnit, record: v.record! });
+        });
+        summary.packetsBuilt = await pack(preview, (p) => store.storePreview(runId, { packetId: p.packetId, format: settings.format, envelope: p.envelope, recordCount: p.ids.length }));
+      } else {
+        const client = deps.client;
+        if (!client) throw new Error('no national client configured');
+        await collect(runId, summary, options, (vs) => store.queueVersions(runId, vs));
+        await packQueued(runId, summary);
+        options.onProgress?.(`packets built ${summary.packetsBuilt}; sending`);
+        await send(summary, client);
+        options.onProgress?.(`packets sent ${summary.packetsSent}; waiting for receipts`);
+        await settle(summary, client);
+      }
+      await store.finishRun(runId, 'finished', summary);
+      log.info('sync finished', { ...summary });
+      return summary;
+    } catch (err) {
+      await store.finishRun(runId, 'failed', summary, String(err)).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  return {
+    /** Runs one sync; `skipped: true` when another is running (here or in another process). */
+    async run(options: RunOptions = {}): Promise<SyncSummary> {
+      const result = await deps.lock.runExclusive(() => runUnlocked(options));
+      return result ?? { ...emptySummary(), skipped: true };
+    },
+  };
+}
+
+export type SyncService = ReturnType<typeof createSyncService>;
