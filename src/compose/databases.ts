@@ -54,3 +54,15 @@ export function openStoreDatabase(config: Config): Promise<OpenedDatabase> {
 export function openSourceDatabase(config: Config): Promise<OpenedDatabase> {
   return open(config.sourceDatabaseUrl, 'SOURCE_DATABASE_URL', join(config.dataDir, 'provincial'), 'csdl-gateway-source');
 }
+
+/**
+ * The provincial database for a command: `--database URL` when given (a plain pool, never
+ * embedded), otherwise the configured one (SOURCE_DATABASE_URL, or the embedded demo).
+ */
+export async function openSourceFromOption(url: string | undefined, config: () => Config, appName: string): Promise<OpenedDatabase> {
+  if (url === undefined) return openSourceDatabase(config());
+  checkDatabaseUrl(url, '--database');
+  const db = createDb(url, { max: 3, applicationName: appName });
+  await checkReachable(db, '--database', url);
+  return { db, url, embedded: false, close: () => db.close() };
+}

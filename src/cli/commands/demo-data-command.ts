@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { openSourceDatabase, type OpenedDatabase } from '../../compose/databases.js';
+import { openSourceFromOption, type OpenedDatabase } from '../../compose/databases.js';
 import { loadConfig } from '../../config/config.js';
-import { checkDatabaseUrl, createDb } from '../../db/db.js';
 import { generatePeople, type GenerationSummary } from '../../demo/generate-people.js';
 import { installProvincialSchema } from '../../demo/provincial-schema.js';
 import type { CliCommand, CliIo } from '../command.js';
@@ -48,12 +47,8 @@ export function formatSummary(summary: GenerationSummary, seconds: number): stri
   ];
 }
 
-async function openTarget(url: string | undefined): Promise<OpenedDatabase> {
-  if (url === undefined) return openSourceDatabase(loadConfig());
-  checkDatabaseUrl(url, '--database');
-  const db = createDb(url, { max: 3, applicationName: 'csdl-gateway demo-data' });
-  return { db, url, embedded: false, close: () => db.close() };
-}
+const openTarget = (url: string | undefined): Promise<OpenedDatabase> =>
+  openSourceFromOption(url, loadConfig, 'csdl-gateway demo-data');
 
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({

@@ -1,10 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { openSourceDatabase, type OpenedDatabase } from '../../compose/databases.js';
+import { ensureDemoProvince } from '../../app/demo-province-step.js';
+import { openSourceFromOption, type OpenedDatabase } from '../../compose/databases.js';
+import { silentLogger } from '../../log/logger.js';
 import { loadConfig } from '../../config/config.js';
 import { nationalContract } from '../../contract/national-contract.js';
-import { checkDatabaseUrl, createDb } from '../../db/db.js';
 import { encodePayload, type PayloadFormat } from '../../encoding/payload-codec.js';
 import { loadMapping } from '../../mapping/mapping-loader.js';
 import { emptySummary, formatSummary, tally } from '../../mapping/map-summary.js';
@@ -42,11 +43,11 @@ Options:
 Example:
   csdl-gateway map --all --out /tmp/records.jsonl`;
 
+/** The provincial database; an embedded demo one is seeded on first use, as by start. */
 async function openSource(url: string | undefined): Promise<OpenedDatabase> {
-  if (url === undefined) return openSourceDatabase(loadConfig());
-  checkDatabaseUrl(url, '--database');
-  const db = createDb(url, { max: 2, applicationName: 'csdl-gateway map' });
-  return { db, url, embedded: false, close: () => db.close() };
+  const opened = await openSourceFromOption(url, loadConfig, 'csdl-gateway map');
+  if (opened.embedded) await ensureDemoProvince(opened, loadConfig(), silentLogger());
+  return opened;
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { signingStep } from '../../app/signing-step.js';
-import type { Services, StartContext } from '../../app/gateway.js';
+import { ensureDemoProvince } from '../../app/demo-province-step.js';
 import { openSourceDatabase, openStoreDatabase } from '../../compose/databases.js';
 import { openNationalSide } from '../../compose/national-side.js';
+import { openSigner } from '../../compose/signer.js';
 import { composeSync } from '../../compose/sync-compose.js';
 import { loadConfig } from '../../config/config.js';
 import { bindInstance } from '../../db/instance-store.js';
@@ -40,12 +40,11 @@ Options:
       await bindInstance(store.db, config.senderCode);
       const source = await openSourceDatabase(config);
       closers.push(() => source.close());
-      const services: Services = {};
-      const ctx = { config, logger, store, source, summary: [], readiness: [], services, onStop: () => undefined } as StartContext;
-      await signingStep(ctx);
+      await ensureDemoProvince(source, config, logger);
+      const { signer } = await openSigner(config, logger);
       const national = values['dry-run'] ? undefined : await openNationalSide(config);
       if (national) closers.push(() => national.close());
-      const service = composeSync(config, { store, source, signer: services.signer!, national, logger });
+      const service = composeSync(config, { store, source, signer, national, logger });
       const summary = await service.run({
         dryRun: values['dry-run'] === true,
         ...(limit !== undefined ? { limit } : {}),
