@@ -15,6 +15,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY src/db/migrations ./src/db/migrations
+COPY src/simulator/migrations ./src/simulator/migrations
 COPY contract ./contract
 COPY mappings ./mappings
 COPY config ./config
