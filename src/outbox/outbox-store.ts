@@ -61,13 +61,18 @@ export function createOutboxStore(db: Db) {
       });
     },
 
+    /**
+     * The queue in the order versions were recorded, so a person's older version always goes
+     * before their newer one (else the national side answers the older `stale`). `v.id`, not
+     * `id`: a bare name would sort by the output column `id::text` ('1208' before '15').
+     */
     async queued(limit: number): Promise<QueuedVersion[]> {
       const res = await db.query<{
         id: string; vendor_id: string; so_dinh_danh: string; operation: 'upsert' | 'archive';
         approved_at: Date; approved_by_unit: string | null; record: Record<string, unknown>;
       }>(
         `SELECT id::text, vendor_id, so_dinh_danh, operation, approved_at, approved_by_unit, record
-           FROM ${S}.record_versions WHERE status = 'queued' ORDER BY id LIMIT $1`,
+           FROM ${S}.record_versions v WHERE status = 'queued' ORDER BY v.id LIMIT $1`,
         [limit],
       );
       return res.rows.map((r) => ({
