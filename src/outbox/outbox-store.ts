@@ -107,12 +107,21 @@ export function createOutboxStore(db: Db) {
       );
     },
 
+    /** Packets in a state, oldest first, without their bytes (a full sync holds ~200 MB of them). */
     async packetsIn(status: 'pending' | 'sent'): Promise<StoredPacket[]> {
-      const res = await db.query<{ packet_id: string; envelope: Buffer; record_count: number }>(
-        `SELECT packet_id::text, envelope, record_count FROM ${S}.packets WHERE status = $1 ORDER BY created_at, packet_id`,
+      const res = await db.query<{ packet_id: string; record_count: number }>(
+        `SELECT packet_id::text, record_count FROM ${S}.packets WHERE status = $1 ORDER BY created_at, packet_id`,
         [status],
       );
-      return res.rows.map((r) => ({ packetId: r.packet_id, envelope: r.envelope, recordCount: r.record_count }));
+      return res.rows.map((r) => ({ packetId: r.packet_id, recordCount: r.record_count }));
+    },
+
+    /** The exact envelope bytes stored for a packet, as first signed. */
+    async envelopeOf(packetId: string): Promise<Buffer> {
+      const res = await db.query<{ envelope: Buffer }>(`SELECT envelope FROM ${S}.packets WHERE packet_id = $1`, [packetId]);
+      const row = res.rows[0];
+      if (!row) throw new Error(`packet ${packetId} is not in the outbox`);
+      return row.envelope;
     },
 
     async recordAttempt(a: AttemptRow): Promise<void> {

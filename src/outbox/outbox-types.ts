@@ -32,7 +32,6 @@ export interface QueuedVersion {
 
 export interface StoredPacket {
   packetId: string;
-  envelope: Buffer;
   recordCount: number;
 }
 

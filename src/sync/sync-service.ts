@@ -141,7 +141,7 @@ export function createSyncService(deps: SyncDeps) {
   async function send(summary: SyncSummary, client: NdxpClient): Promise<void> {
     for (const packet of await store.packetsIn('pending')) {
       try {
-        const answer = await client.pushPacket(packet.envelope);
+        const answer = await client.pushPacket(await store.envelopeOf(packet.packetId));
         await flushAttempts(packet.packetId);
         await store.markSent(packet.packetId, answer.receipt.receiptId);
         summary.packetsSent += 1;

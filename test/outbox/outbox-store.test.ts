@@ -78,8 +78,9 @@ for (const backend of BACKENDS) {
       expect(queued.map((v) => v.vendorId)).to.deep.equal(['1', '2', '3']);
       await pack(PACKET(1), [queued[0]!.id, queued[1]!.id]);
       expect(await statuses(t)).to.deep.equal({ '1/10': 'in_packet', '2/20': 'in_packet', '3/30': 'queued', '4/40': 'invalid' });
-      expect((await store.packetsIn('pending')).map((p) => [p.packetId, p.recordCount, p.envelope.toString()]))
-        .to.deep.equal([[PACKET(1), 2, `envelope ${PACKET(1)}`]]);
+      expect((await store.packetsIn('pending')).map((p) => [p.packetId, p.recordCount]))
+        .to.deep.equal([[PACKET(1), 2]]);
+      expect((await store.envelopeOf(PACKET(1))).toString()).to.equal(`envelope ${PACKET(1)}`);
 
       // Record 2 is already in packet 1: a second packet naming it is refused, and rolled back.
       let refused: unknown;
