@@ -1,3 +1,5 @@
+import type { AttemptRecord } from '../ndxp/ndxp-client.js';
+
 /**
  * The outbox's states (docs/decisions/outbox.md). Packet: pending -> sent -> done | failed
  * (or cancelled by an operator). Record version: queued -> in_packet -> accepted | stale |
@@ -47,13 +49,5 @@ export interface ReceiptResult {
   errors?: unknown[];
 }
 
-export interface AttemptRow {
-  packetId: string | undefined;
-  operation: string;
-  startedAt: Date;
-  durationMs: number;
-  httpStatus?: number;
-  nationalCode?: string;
-  requestId: string;
-  error?: string;
-}
+/** One HTTP attempt as the NDXP client reports it, against the packet it was about. */
+export type AttemptRow = AttemptRecord & { packetId: string | undefined };

@@ -66,11 +66,7 @@ export function createSyncService(deps: SyncDeps) {
 
   async function flushAttempts(packetId: string | undefined): Promise<void> {
     const batch = deps.attempts.splice(0);
-    for (const a of batch) {
-      await store.recordAttempt({ packetId, operation: a.operation, startedAt: a.startedAt, durationMs: a.durationMs,
-        requestId: a.requestId, ...(a.httpStatus !== undefined ? { httpStatus: a.httpStatus } : {}),
-        ...(a.nationalCode ? { nationalCode: a.nationalCode } : {}), ...(a.error ? { error: a.error } : {}) });
-    }
+    for (const a of batch) await store.recordAttempt({ ...a, packetId });
   }
 
   /** Steps 1-2: the due people, mapped and pre-validated, recorded as versions (or previewed). */
