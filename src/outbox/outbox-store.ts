@@ -32,40 +32,47 @@ export function createOutboxStore(db: Db) {
       return new Map(res.rows.map((r) => [r.vendor_id, { lastApprovalId: r.last_approval_id, acceptedHash: r.accepted_hash ?? undefined }]));
     },
 
-    /** Records versions once each (a repeat after a crash adds nothing) and advances person state. */
-    async queueVersions(runId: string, versions: RecordVersion[]): Promise<void> {
-      if (versions.length === 0) return;
+    /**
+     * Records versions once each (a repeat after a crash adds nothing) and advances person
+     * state, in one transaction. Returns the ids of the versions this call queued, so the
+     * caller can pack them without reading them back. The chunk travels as one JSON
+     * parameter: pg's escaping of a jsonb[] array cost 33 s per 100,000 records.
+     */
+    async queueVersions(runId: string, versions: RecordVersion[]): Promise<Map<string, string>> {
+      const queuedIds = new Map<string, string>();
+      if (versions.length === 0) return queuedIds;
+      const rows = JSON.stringify(versions.map((v) => ({
+        vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null, operation: v.operation,
+        approved_at: v.approvedAt, approved_by_unit: v.approvedByUnit ?? null, status: v.status,
+        record_hash: v.recordHash ?? null, record: v.record ?? null, errors: v.errors ?? null,
+      })));
       await db.transaction(async (tx) => {
-        await tx.query(
+        const inserted = await tx.query<{ id: string; vendor_id: string; approval_id: string; status: string }>(
           `INSERT INTO ${S}.record_versions
              (vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, errors, sync_run_id)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
-                                $8::text[], $9::jsonb[], $10::jsonb[], $11::bigint[])
-           ON CONFLICT (vendor_id, approval_id) DO NOTHING`,
-          [
-            versions.map((v) => v.vendorId), versions.map((v) => v.approvalId), versions.map((v) => v.soDinhDanh ?? null),
-            versions.map((v) => v.operation), versions.map((v) => v.approvedAt), versions.map((v) => v.approvedByUnit ?? null),
-            versions.map((v) => v.status), versions.map((v) => v.recordHash ?? null),
-            versions.map((v) => (v.record ? JSON.stringify(v.record) : null)),
-            versions.map((v) => (v.errors ? JSON.stringify(v.errors) : null)), versions.map(() => runId),
-          ],
+           SELECT v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, v.status,
+                  v.record_hash, v.record, v.errors, $2
+             FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
+                  approved_at timestamptz, approved_by_unit text, status text, record_hash text, record jsonb, errors jsonb)
+           ON CONFLICT (vendor_id, approval_id) DO NOTHING
+           RETURNING id::text, vendor_id, approval_id::text, status`,
+          [rows, runId],
         );
+        for (const r of inserted.rows) if (r.status === 'queued') queuedIds.set(`${r.vendor_id}/${r.approval_id}`, r.id);
         await tx.query(
           `INSERT INTO ${S}.person_state (vendor_id, last_approval_id, so_dinh_danh)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+           SELECT v.vendor_id, max(v.approval_id), max(v.so_dinh_danh)
+             FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text)
+            GROUP BY v.vendor_id
            ON CONFLICT (vendor_id) DO UPDATE
              SET last_approval_id = GREATEST(${S}.person_state.last_approval_id, EXCLUDED.last_approval_id),
                  so_dinh_danh = COALESCE(EXCLUDED.so_dinh_danh, ${S}.person_state.so_dinh_danh), updated_at = now()`,
-          [versions.map((v) => v.vendorId), versions.map((v) => v.approvalId), versions.map((v) => v.soDinhDanh ?? null)],
+          [rows],
         );
       });
+      return queuedIds;
     },
 
-    /**
-     * The queue in the order versions were recorded, so a person's older version always goes
-     * before their newer one (else the national side answers the older `stale`). `v.id`, not
-     * `id`: a bare name would sort by the output column `id::text` ('1208' before '15').
-     */
     async queued(limit: number): Promise<QueuedVersion[]> {
       const res = await db.query<{
         id: string; vendor_id: string; so_dinh_danh: string; operation: 'upsert' | 'archive';

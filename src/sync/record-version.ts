@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { agencyOfUnit } from '../mapping/unit-rules.js';
 import type { MapResult, Mapping, ReferenceData, RunContext, SourcePerson } from '../mapping/mapping-types.js';
 import type { PushRecord } from '../packet/packet-builder.js';
-import type { PersonState, RecordVersion } from '../outbox/outbox-types.js';
+import type { PersonState, QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
 
 /**
  * One approved person, mapped and pre-validated, as the version the outbox records (issue 5,
@@ -66,4 +66,13 @@ export function toPushRecord(v: { operation: 'upsert' | 'archive'; soDinhDanh: s
 
 function textOf(v: unknown): string | undefined {
   return v === null || v === undefined ? undefined : String(v);
+}
+
+/** A version the outbox has queued under `id`, in the shape packing takes. */
+export function toQueuedVersion(v: RecordVersion, id: string): QueuedVersion {
+  if (v.status !== 'queued' || !v.record || !v.soDinhDanh) throw new Error(`version ${v.vendorId}/${v.approvalId} is not queued`);
+  return {
+    id, vendorId: v.vendorId, soDinhDanh: v.soDinhDanh, operation: v.operation,
+    approvedAt: v.approvedAt, approvedByUnit: v.approvedByUnit, record: v.record,
+  };
 }

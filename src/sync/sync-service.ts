@@ -12,7 +12,7 @@ import { estimateRecordBytes, groupBySize, splitToFit, type Approval } from '../
 import type { CmsSigner } from '../signing/cms-signer.js';
 import { readPersonChunks, readReference } from '../source/person-reader.js';
 import { approvedHeads } from './due-query.js';
-import { toPushRecord, toRecordVersion } from './record-version.js';
+import { toPushRecord, toQueuedVersion, toRecordVersion } from './record-version.js';
 import type { SyncLock } from './sync-lock.js';
 import { emptySummary, type SyncSummary } from './sync-summary.js';
 
@@ -122,40 +122,80 @@ export function createSyncService(deps: SyncDeps) {
     return count;
   }
 
-  async function packQueued(runId: string, summary: SyncSummary): Promise<void> {
+  /** Packs `versions`, storing each signed packet with its records; `onStored` gets its id. */
+  async function packAndStore(runId: string, versions: QueuedVersion[], summary: SyncSummary, onStored: (packetId: string) => void): Promise<void> {
+    if (versions.length === 0) return;
     const signer = deps.signer.identity(now()).summary.subject;
+    summary.packetsBuilt += await pack(versions, async (p) => {
+      await store.storePacket(runId, {
+        packetId: p.packetId, format: settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer, recordIds: p.ids,
+      });
+      onStored(p.packetId);
+    });
+  }
+
+  /** Versions left queued by an earlier run (a crash, a failed receipt): older, so packed first. */
+  async function packLeftovers(runId: string, summary: SyncSummary, onStored: (packetId: string) => void): Promise<void> {
     for (;;) {
       const queued = await store.queued(settings.maxRecords * 20);
       if (queued.length === 0) return;
-      summary.packetsBuilt += await pack(queued, (p) => store.storePacket(runId, {
-        packetId: p.packetId, format: settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer, recordIds: p.ids,
-      }));
+      await packAndStore(runId, queued, summary, onStored);
     }
   }
 
-  /** Step 4: post every pending packet's stored bytes. Stops at the first outage. */
-  async function send(summary: SyncSummary, client: NdxpClient): Promise<void> {
-    for (const packet of await store.packetsIn('pending')) {
-      try {
-        const answer = await client.pushPacket(await store.envelopeOf(packet.packetId));
-        await flushAttempts(packet.packetId);
-        await store.markSent(packet.packetId, answer.receipt.receiptId);
-        summary.packetsSent += 1;
-      } catch (err) {
-        await flushAttempts(packet.packetId);
-        const message = isGatewayError(err) ? `${err.code}: ${err.message}` : String(err);
-        if (isGatewayError(err) && !err.retryable) {
-          await store.markFailed(packet.packetId, (err as { nationalCode?: string }).nationalCode, message);
-          summary.packetsFailed += 1;
-          logger.error('packet refused by the national side', { packetId: packet.packetId, error: message });
-          continue;
-        }
-        await store.noteError(packet.packetId, message);
-        summary.packetsPending += 1;
-        logger.warn('national side unavailable; packets stay pending for the next sync', { packetId: packet.packetId, error: message });
-        return;
+  /** Step 4: post one stored packet's bytes. 'outage' when the national side is unavailable. */
+  async function sendOne(packetId: string, summary: SyncSummary, client: NdxpClient): Promise<'sent' | 'failed' | 'outage'> {
+    try {
+      const answer = await client.pushPacket(await store.envelopeOf(packetId));
+      await flushAttempts(packetId);
+      await store.markSent(packetId, answer.receipt.receiptId);
+      summary.packetsSent += 1;
+      return 'sent';
+    } catch (err) {
+      await flushAttempts(packetId);
+      const message = isGatewayError(err) ? `${err.code}: ${err.message}` : String(err);
+      if (isGatewayError(err) && !err.retryable) {
+        await store.markFailed(packetId, (err as { nationalCode?: string }).nationalCode, message);
+        summary.packetsFailed += 1;
+        logger.error('packet refused by the national side', { packetId, error: message });
+        return 'failed';
       }
+      await store.noteError(packetId, message);
+      logger.warn('national side unavailable; packets stay pending for the next sync', { packetId, error: message });
+      return 'outage';
     }
+  }
+
+  /**
+   * Sends packets in the order they were stored, one at a time, while collection and packing
+   * go on: the network wait overlaps the mapping. After an outage nothing more is posted this
+   * run; the packets stay pending, their bytes stored, for the next sync.
+   */
+  function createSender(summary: SyncSummary, client: NdxpClient) {
+    let chain = Promise.resolve();
+    let halted = false;
+    let failure: unknown;
+    return {
+      enqueue(packetId: string): void {
+        chain = chain.then(async () => {
+          if (halted) {
+            summary.packetsPending += 1;
+            return;
+          }
+          if ((await sendOne(packetId, summary, client)) === 'outage') {
+            halted = true;
+            summary.packetsPending += 1;
+          }
+        }).catch((err: unknown) => {
+          halted = true;
+          failure ??= err;
+        });
+      },
+      async drain(): Promise<void> {
+        await chain;
+        if (failure) throw failure;
+      },
+    };
   }
 
   /** Step 5: land the receipts of sent packets. */
@@ -192,16 +232,33 @@ export function createSyncService(deps: SyncDeps) {
       if (options.dryRun) {
         const preview: QueuedVersion[] = [];
         await collect(runId, summary, options, async (vs) => {
-          for (const v of vs) if (v.status === 'queued') preview.push({ id: String(preview.length), vendorId: v.vendorId, soDinhDanh: v.soDinhDanh!, operation: v.operation, approvedAt: v.approvedAt, approvedByUnit: v.approvedByUnit, record: v.record! });
+          for (const v of vs) if (v.status === 'queued') preview.push(toQueuedVersion(v, String(preview.length)));
         });
         summary.packetsBuilt = await pack(preview, (p) => store.storePreview(runId, { packetId: p.packetId, format: settings.format, envelope: p.envelope, recordCount: p.ids.length }));
       } else {
         const client = deps.client;
         if (!client) throw new Error('no national client configured');
-        await collect(runId, summary, options, (vs) => store.queueVersions(runId, vs));
-        await packQueued(runId, summary);
+        const sender = createSender(summary, client);
+        // Older work first: packets stored by an earlier run, then versions it left queued.
+        // A newer version sent before an older one would make the older come back stale.
+        for (const packet of await store.packetsIn('pending')) sender.enqueue(packet.packetId);
+        await packLeftovers(runId, summary, sender.enqueue);
+        let buffer: QueuedVersion[] = [];
+        await collect(runId, summary, options, async (vs) => {
+          const ids = await store.queueVersions(runId, vs);
+          for (const v of vs) {
+            const id = ids.get(`${v.vendorId}/${v.approvalId}`);
+            if (id !== undefined) buffer.push(toQueuedVersion(v, id));
+          }
+          if (buffer.length >= settings.maxRecords) {
+            const full = buffer.slice(0, buffer.length - (buffer.length % settings.maxRecords));
+            buffer = buffer.slice(full.length);
+            await packAndStore(runId, full, summary, sender.enqueue);
+          }
+        });
+        await packAndStore(runId, buffer, summary, sender.enqueue);
         options.onProgress?.(`packets built ${summary.packetsBuilt}; sending`);
-        await send(summary, client);
+        await sender.drain();
         options.onProgress?.(`packets sent ${summary.packetsSent}; waiting for receipts`);
         await settle(summary, client);
       }
