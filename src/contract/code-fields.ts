@@ -67,3 +67,27 @@ export function codeFieldValues(
   for (const location of locations) visit(value, location.steps, basePath, location.list);
   return out;
 }
+
+/**
+ * Whether every code value present at the given locations passes `known(list, ma)`: the walk
+ * of codeFieldValues without building a path per value, for the common case of a record with
+ * nothing to report (the validator runs on every mapped record).
+ */
+export function everyCodeField(
+  value: unknown,
+  locations: readonly CodeFieldLocation[],
+  known: (list: string, ma: string) => boolean,
+): boolean {
+  const visit = (node: unknown, steps: readonly (string | '*')[], depth: number, list: string): boolean => {
+    if (depth === steps.length) return !(isObject(node) && typeof node.ma === 'string') || known(list, node.ma);
+    const step = steps[depth];
+    if (step === '*') {
+      if (!Array.isArray(node)) return true;
+      for (const item of node) if (!visit(item, steps, depth + 1, list)) return false;
+      return true;
+    }
+    return !(isObject(node) && step !== undefined && node[step] !== undefined) || visit(node[step], steps, depth + 1, list);
+  };
+  for (const location of locations) if (!visit(value, location.steps, 0, location.list)) return false;
+  return true;
+}

@@ -3,7 +3,9 @@
  * `/luong/heSo`, `/records/0/data/danhGia/1/xepLoai/ma`. The root is the empty string.
  */
 export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  // Field names and indexes almost never need escaping: skip the two replacements then.
+  const text = typeof token === 'string' ? token : String(token);
+  return text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text;
 }
 
 export function pointer(...tokens: (string | number)[]): string {

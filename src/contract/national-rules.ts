@@ -1,4 +1,4 @@
-import { codeFieldValues, type CodeFieldLocation } from './code-fields.js';
+import { codeFieldValues, everyCodeField, type CodeFieldLocation } from './code-fields.js';
 import { childPointer } from './json-pointer.js';
 import type { CodeList, NationalContract } from './national-contract.js';
 
@@ -46,9 +46,12 @@ function maOf(v: unknown): string | undefined {
 
 /** Every code field is in its national list; `ten` is not checked (contract README). */
 export function checkCodes(data: Obj, locations: readonly CodeFieldLocation[], lists: RuleLists, base = ''): RecordProblem[] {
+  const known = (list: string, ma: string): boolean => lists.codes.get(list)?.byCode.has(ma) === true;
+  // Paths are only built when there is something to report.
+  if (everyCodeField(data, locations, known)) return [];
   const problems: RecordProblem[] = [];
   for (const { path, list, ma } of codeFieldValues(data, locations, base)) {
-    if (lists.codes.get(list)?.byCode.has(ma)) continue;
+    if (known(list, ma)) continue;
     problems.push({ code: 'CODE_UNKNOWN', path, message: `code '${ma}' is not in the national list '${list}'` });
   }
   return problems;

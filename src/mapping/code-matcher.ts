@@ -17,6 +17,9 @@ export interface CodeListSpec {
   stripPrefixes?: string[];
 }
 
+/** Distinct vendor values remembered per list before the cache starts over. */
+export const MATCH_CACHE_SIZE = 10_000;
+
 /** A key two national items share cannot decide between them: it is left to synonyms. */
 const AMBIGUOUS = Symbol('ambiguous');
 
@@ -52,14 +55,28 @@ export function createCodeMatcher(list: CodeList, spec: CodeListSpec): CodeMatch
     return typeof code === 'string' ? list.byCode.get(code) : undefined;
   }
 
+  function match(value: string): CodeItem | undefined {
+    const key = codeKey(value);
+    const found = lookup(key) ?? (spec.match === 'code' ? list.byCode.get(value.trim()) : undefined);
+    if (found) return found;
+    const prefix = prefixes.find((p) => key.startsWith(p));
+    return prefix ? lookup(key.slice(prefix.length)) : undefined;
+  }
+
+  // A vendor value seen once is matched once: a code column holds few distinct values, and
+  // folding the key (NFC, case, hyphens, spacing) on every person was a tenth of the mapping's
+  // time. The cache belongs to this matcher, so to one mapping and one list; free text in a
+  // code column cannot grow it without bound.
+  const seen = new Map<string, CodeItem | null>();
   return {
     list,
     forward(value) {
-      const key = codeKey(value);
-      const found = lookup(key) ?? (spec.match === 'code' ? list.byCode.get(value.trim()) : undefined);
-      if (found) return found;
-      const prefix = prefixes.find((p) => key.startsWith(p));
-      return prefix ? lookup(key.slice(prefix.length)) : undefined;
+      const known = seen.get(value);
+      if (known !== undefined) return known ?? undefined;
+      const found = match(value);
+      if (seen.size >= MATCH_CACHE_SIZE) seen.clear();
+      seen.set(value, found ?? null);
+      return found;
     },
     reverse(code) {
       const item = list.byCode.get(code);

@@ -38,6 +38,12 @@ export function leafEvaluator(
 ): Evaluator {
   if (kind === 'path') {
     const steps = String(rule.path).split('.');
+    const [only] = steps;
+    if (steps.length === 1 && only !== undefined) {
+      // Most paths name one column: no loop to walk per person.
+      return (input) =>
+        input === null || typeof input !== 'object' ? undefined : ((input as Record<string, unknown>)[only] ?? undefined);
+    }
     return (input) => {
       let current: unknown = input;
       for (const step of steps) {

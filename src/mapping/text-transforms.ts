@@ -19,10 +19,33 @@ export function nfc(value: string): string {
 /** White space to fold: at either end, doubled, or other than a plain space. */
 const UNTIDY_SPACE = /^\s|\s$|\s\s|[^\S ]/;
 
-/** NFC, trimmed, runs of white space folded to one space; '' when nothing is left. */
-export function normaliseText(value: string): string {
-  const text = nfc(value);
+function fold(text: string): string {
   return UNTIDY_SPACE.test(text) ? text.replace(/\s+/g, ' ').trim() : text;
+}
+
+/**
+ * NFC, trimmed, runs of white space folded to one space; '' when nothing is left.
+ * Runs for nearly every vendor value, so the common case (already NFC and tidy) is decided in
+ * one pass over the characters instead of two regular expressions. Inside the ranges that
+ * MAYBE_NOT_NFC lets through the only white space is U+0020 and U+00A0; anything else, and
+ * any untidy space, takes the general path.
+ */
+export function normaliseText(value: string): string {
+  const last = value.length - 1;
+  let previousSpace = false;
+  for (let i = 0; i <= last; i += 1) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || (c > 0x2ff && (c < 0x1e00 || c > 0x1eff))) return fold(nfc(value));
+    if (c === 0x20) {
+      if (previousSpace || i === 0 || i === last) return fold(nfc(value));
+      previousSpace = true;
+    } else if (c === 0xa0) {
+      return fold(nfc(value));
+    } else {
+      previousSpace = false;
+    }
+  }
+  return value;
 }
 
 /**

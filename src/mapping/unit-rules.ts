@@ -19,12 +19,45 @@ function present(value: unknown): boolean {
   return value !== undefined && value !== null && value !== '';
 }
 
+/** What following a unit gave: its agency code, or the problem to report. */
+type Outcome = { code: string } | { problem: string; message: string };
+
+/**
+ * Outcomes per reference data and units declaration: two rules read each person's unit, and a
+ * province has a few thousand units for a hundred thousand people. Keyed by the objects
+ * themselves, so another reference snapshot or another mapping never sees these results
+ * (reference data is read once per run and never changed). Unit ids absent from the table
+ * are remembered too, so the map starts over rather than grow past OUTCOME_CACHE_SIZE.
+ */
+const OUTCOME_CACHE_SIZE = 20_000;
+const outcomes = new WeakMap<ReferenceData, WeakMap<SourceSpec['units'], Map<string, Outcome>>>();
+
+function cachedOutcomes(reference: ReferenceData, units: SourceSpec['units']): Map<string, Outcome> {
+  let byUnits = outcomes.get(reference);
+  if (!byUnits) outcomes.set(reference, (byUnits = new WeakMap()));
+  let found = byUnits.get(units);
+  if (!found) byUnits.set(units, (found = new Map()));
+  return found;
+}
+
 export function agencyOfUnit(
   unitId: string, level: 'unit' | 'root', units: SourceSpec['units'], run: RunContext, path: string, source: string,
 ): string | undefined {
-  const table = run.reference.tables.get(units.table);
+  const cache = cachedOutcomes(run.reference, units);
+  const key = `${level} ${unitId}`;
+  let outcome = cache.get(key);
+  if (!outcome) {
+    outcome = followUnit(unitId, level, units, run.reference);
+    if (cache.size >= OUTCOME_CACHE_SIZE) cache.clear();
+    cache.set(key, outcome);
+  }
+  return 'code' in outcome ? outcome.code : fail(run, outcome.problem, path, source, outcome.message);
+}
+
+function followUnit(unitId: string, level: 'unit' | 'root', units: SourceSpec['units'], reference: ReferenceData): Outcome {
+  const table = reference.tables.get(units.table);
   let row: Row | undefined = table?.get(unitId);
-  if (!row) return fail(run, 'mapping.unit_unknown', path, source, `unit ${unitId} is not in '${units.table}'`);
+  if (!row) return { problem: 'mapping.unit_unknown', message: `unit ${unitId} is not in '${units.table}'` };
   const seen = new Set<Row>();
   const step = (column: string): boolean => {
     const next = row?.[column];
@@ -39,9 +72,9 @@ export function agencyOfUnit(
   if (level === 'root') while (step(units.parent)) while (step(units.successor));
   const code = row[units.code];
   if (!present(code)) {
-    return fail(run, 'mapping.unit_code_missing', path, source, `unit ${unitId} has no agency code (${units.code}), nor has its successor`);
+    return { problem: 'mapping.unit_code_missing', message: `unit ${unitId} has no agency code (${units.code}), nor has its successor` };
   }
-  return String(code);
+  return { code: String(code) };
 }
 
 /** The vendor unit carrying an agency code, preferring one not replaced by another. */

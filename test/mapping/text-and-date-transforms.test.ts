@@ -60,6 +60,16 @@ describe('mapping transforms: vendor dates (issue 3 §2)', function () {
     }
   });
 
+  it('knows the length of every month, leap years included', function () {
+    expect(parseVendorDate('29/02/2024')).to.equal('2024-02-29');
+    expect(parseVendorDate('29/02/2000')).to.equal('2000-02-29');
+    expect(parseVendorDate('31/12/1999')).to.equal('1999-12-31');
+    expect(parseVendorDate('2023-04-30')).to.equal('2023-04-30');
+    for (const bad of ['29/02/2023', '29/02/1900', '30/02/2024', '31/04/2020', '31/06/2020', '31/09/2020', '31/11/2020', '32/01/2020']) {
+      expect(parseVendorDate(bad), bad).to.equal(undefined);
+    }
+  });
+
   it('applies a precision: month for periods, day for full dates', function () {
     expect(parseVendorDate('15/09/2009', 'month')).to.equal('2009-09');
     expect(parseVendorDate('2009', 'month')).to.equal('2009');
