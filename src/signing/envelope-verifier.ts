@@ -32,18 +32,22 @@ export interface VerifyOptions {
 }
 
 const ENVELOPE_KEYS = ['format', 'payload', 'signature'];
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const bad = (message: string, details: ErrorDetail[] = []): EnvelopeError =>
   new EnvelopeError('BAD_ENVELOPE', message, { details });
 
-/** RFC 4648 base64, canonical: the alphabet, padding, and zero pad bits (re-encoding gives it back). */
+/**
+ * RFC 4648 base64, canonical: the alphabet, padding, and zero pad bits. Node's decoder skips
+ * what it does not know (whitespace, base64url's '-' and '_', a missing '='), so the value is
+ * canonical exactly when re-encoding the bytes gives it back; a regex over a 2 MB payload
+ * cost the simulator a third of its CPU.
+ */
 function decodeBase64(value: unknown, path: string): Buffer {
   if (typeof value !== 'string' || value.length < 4) {
     throw bad(`${path} must be a base64 string`, [{ path, message: 'not a base64 string of at least 4 characters' }]);
   }
   const bytes = Buffer.from(value, 'base64');
-  if (!BASE64.test(value) || bytes.toString('base64') !== value) {
+  if (bytes.toString('base64') !== value) {
     throw bad(`${path} is not valid base64`, [{ path, message: 'not canonical RFC 4648 base64' }]);
   }
   return bytes;
