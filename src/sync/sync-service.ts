@@ -123,19 +123,19 @@ export function createSyncService(deps: SyncDeps) {
   }
 
   /** Packs `versions`, storing each signed packet with its records; `onStored` gets its id. */
-  async function packAndStore(runId: string, versions: QueuedVersion[], summary: SyncSummary, onStored: (packetId: string) => void): Promise<void> {
+  async function packAndStore(runId: string, versions: QueuedVersion[], summary: SyncSummary, onStored: (packetId: string, envelope: Buffer) => void): Promise<void> {
     if (versions.length === 0) return;
     const signer = deps.signer.identity(now()).summary.subject;
     summary.packetsBuilt += await pack(versions, async (p) => {
       await store.storePacket(runId, {
         packetId: p.packetId, format: settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer, recordIds: p.ids,
       });
-      onStored(p.packetId);
+      onStored(p.packetId, p.envelope);
     });
   }
 
   /** Versions left queued by an earlier run (a crash, a failed receipt): older, so packed first. */
-  async function packLeftovers(runId: string, summary: SyncSummary, onStored: (packetId: string) => void): Promise<void> {
+  async function packLeftovers(runId: string, summary: SyncSummary, onStored: (packetId: string, envelope: Buffer) => void): Promise<void> {
     for (;;) {
       const queued = await store.queued(settings.maxRecords * 20);
       if (queued.length === 0) return;
@@ -144,9 +144,9 @@ export function createSyncService(deps: SyncDeps) {
   }
 
   /** Step 4: post one stored packet's bytes. 'outage' when the national side is unavailable. */
-  async function sendOne(packetId: string, summary: SyncSummary, client: NdxpClient): Promise<'sent' | 'failed' | 'outage'> {
+  async function sendOne(packetId: string, envelope: Buffer | undefined, summary: SyncSummary, client: NdxpClient): Promise<'sent' | 'failed' | 'outage'> {
     try {
-      const answer = await client.pushPacket(await store.envelopeOf(packetId));
+      const answer = await client.pushPacket(envelope ?? (await store.envelopeOf(packetId)));
       await flushAttempts(packetId);
       await store.markSent(packetId, answer.receipt.receiptId);
       summary.packetsSent += 1;
@@ -169,20 +169,26 @@ export function createSyncService(deps: SyncDeps) {
   /**
    * Sends packets in the order they were stored, one at a time, while collection and packing
    * go on: the network wait overlaps the mapping. After an outage nothing more is posted this
-   * run; the packets stay pending, their bytes stored, for the next sync.
+   * run; the packets stay pending, their bytes stored, for the next sync. A packet built this
+   * run travels with its bytes (exactly what was stored) while few are waiting; beyond that
+   * they are read back when their turn comes, so a slow national side cannot fill memory.
    */
   function createSender(summary: SyncSummary, client: NdxpClient) {
     let chain = Promise.resolve();
     let halted = false;
     let failure: unknown;
+    let waiting = 0;
     return {
-      enqueue(packetId: string): void {
+      enqueue(packetId: string, envelope?: Buffer): void {
+        waiting += 1;
+        const bytes = waiting <= 8 ? envelope : undefined;
         chain = chain.then(async () => {
+          waiting -= 1;
           if (halted) {
             summary.packetsPending += 1;
             return;
           }
-          if ((await sendOne(packetId, summary, client)) === 'outage') {
+          if ((await sendOne(packetId, bytes, summary, client)) === 'outage') {
             halted = true;
             summary.packetsPending += 1;
           }
