@@ -1,13 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type * as DatabasesModule from '../../src/compose/databases.js';
-import type * as NationalSideModule from '../../src/compose/national-side.js';
-import type * as SignerModule from '../../src/compose/signer.js';
+import type * as SyncEdgesModule from '../../src/compose/sync-edges.js';
 import type * as SyncComposeModule from '../../src/compose/sync-compose.js';
 import type * as ConfigModule from '../../src/config/config.js';
-import type * as InstanceStoreModule from '../../src/db/instance-store.js';
-import type * as MigrateModule from '../../src/db/migrate.js';
 import type * as LoggerModule from '../../src/log/logger.js';
 import { classifySource, classifyStore, createTimingLog, note, timed, timedDb, type StatementTiming, type TimingLog } from './timed-db.js';
 
@@ -46,28 +42,16 @@ async function main(): Promise<void> {
   const out = process.env.BENCH_PROBE_FILE;
   const dist = process.env.BENCH_DIST;
   if (!out || !dist) throw new Error('BENCH_PROBE_FILE or BENCH_DIST is not set: run this from bench/sync.bench.ts --profile');
-  const { openSourceDatabase, openStoreDatabase } = await load<typeof DatabasesModule>(dist, 'compose/databases.js');
-  const { openNationalSide } = await load<typeof NationalSideModule>(dist, 'compose/national-side.js');
-  const { openSigner } = await load<typeof SignerModule>(dist, 'compose/signer.js');
+  const { openSyncEdges } = await load<typeof SyncEdgesModule>(dist, 'compose/sync-edges.js');
   const { composeSync } = await load<typeof SyncComposeModule>(dist, 'compose/sync-compose.js');
   const { loadConfig } = await load<typeof ConfigModule>(dist, 'config/config.js');
-  const { bindInstance } = await load<typeof InstanceStoreModule>(dist, 'db/instance-store.js');
-  const { migrate } = await load<typeof MigrateModule>(dist, 'db/migrate.js');
   const { createLogger } = await load<typeof LoggerModule>(dist, 'log/logger.js');
   const config = loadConfig();
   const logger = createLogger({ level: 'warn', format: 'json' });
   const log = createTimingLog('setup', TRANSITIONS);
-  const closers: (() => Promise<void>)[] = [];
+  const { store, source, signer, national, close } = await openSyncEdges(config, logger, { national: true });
   try {
-    const store = await openStoreDatabase(config);
-    closers.push(() => store.close());
-    await migrate(store.db);
-    await bindInstance(store.db, config.senderCode);
-    const source = await openSourceDatabase(config);
-    closers.push(() => source.close());
-    const { signer } = await openSigner(config, logger);
-    const national = await openNationalSide(config);
-    closers.push(() => national.close());
+    if (!national) throw new Error('no national side');
     const client = national.client;
     const service = composeSync(config, {
       store: { ...store, db: timedDb(store.db, log, classifyStore) },
@@ -97,7 +81,7 @@ async function main(): Promise<void> {
     };
     writeFileSync(out, JSON.stringify(report));
   } finally {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await close();
   }
 }
 

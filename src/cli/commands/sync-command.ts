@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
-import { ensureDemoProvince } from '../../app/demo-province-step.js';
-import { openSourceDatabase, openStoreDatabase } from '../../compose/databases.js';
-import { openNationalSide } from '../../compose/national-side.js';
-import { openSigner } from '../../compose/signer.js';
+import { openSyncEdges } from '../../compose/sync-edges.js';
 import { composeSync } from '../../compose/sync-compose.js';
 import { loadConfig } from '../../config/config.js';
-import { bindInstance } from '../../db/instance-store.js';
-import { migrate } from '../../db/migrate.js';
 import { createLogger } from '../../log/logger.js';
 import { formatSummary } from '../../sync/sync-summary.js';
 import type { CliCommand } from '../command.js';
@@ -32,19 +27,9 @@ Options:
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit must be a whole number >= 1, got '${values.limit}'`);
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat });
-    const closers: (() => Promise<void>)[] = [];
+    const edges = await openSyncEdges(config, logger, { national: values['dry-run'] !== true });
     try {
-      const store = await openStoreDatabase(config);
-      closers.push(() => store.close());
-      await migrate(store.db);
-      await bindInstance(store.db, config.senderCode);
-      const source = await openSourceDatabase(config);
-      closers.push(() => source.close());
-      await ensureDemoProvince(source, config, logger);
-      const { signer } = await openSigner(config, logger);
-      const national = values['dry-run'] ? undefined : await openNationalSide(config);
-      if (national) closers.push(() => national.close());
-      const service = composeSync(config, { store, source, signer, national, logger });
+      const service = composeSync(config, { ...edges, logger });
       const summary = await service.run({
         dryRun: values['dry-run'] === true,
         ...(limit !== undefined ? { limit } : {}),
@@ -54,7 +39,7 @@ Options:
       if (values['dry-run']) io.out('dry run: packets are in csdl_gateway.packet_previews; nothing was sent');
       return summary.packetsFailed > 0 ? 1 : 0;
     } finally {
-      for (const close of closers.reverse()) await close().catch(() => undefined);
+      await edges.close();
     }
   },
 };

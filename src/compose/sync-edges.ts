@@ -1,0 +1,45 @@
+import { ensureDemoProvince } from '../app/demo-province-step.js';
+import type { Config } from '../config/config.js';
+import { bindInstance } from '../db/instance-store.js';
+import { migrate } from '../db/migrate.js';
+import type { Logger } from '../log/logger.js';
+import type { CmsSigner } from '../signing/cms-signer.js';
+import { openSourceDatabase, openStoreDatabase, type OpenedDatabase } from './databases.js';
+import { openNationalSide, type NationalSide } from './national-side.js';
+import { openSigner } from './signer.js';
+
+/**
+ * Everything a sync outside `start` needs, opened in order and closed in reverse: the store
+ * (migrated, bound to SENDER_CODE), the provincial database (the embedded demo seeded on
+ * first use), the signer, and, unless only previewing, the national side.
+ */
+export interface SyncEdges {
+  store: OpenedDatabase;
+  source: OpenedDatabase;
+  signer: CmsSigner;
+  national: NationalSide | undefined;
+  close(): Promise<void>;
+}
+
+export async function openSyncEdges(config: Config, logger: Logger, options: { national: boolean }): Promise<SyncEdges> {
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const fn of closers.reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    const store = await openStoreDatabase(config);
+    closers.push(() => store.close());
+    await migrate(store.db);
+    await bindInstance(store.db, config.senderCode);
+    const source = await openSourceDatabase(config);
+    closers.push(() => source.close());
+    await ensureDemoProvince(source, config, logger);
+    const { signer } = await openSigner(config, logger);
+    const national = options.national ? await openNationalSide(config) : undefined;
+    if (national) closers.push(() => national.close());
+    return { store, source, signer, national, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
