@@ -24,8 +24,6 @@ export interface RunningGateway {
 /** Filled by start steps, read by later ones; each capability adds its entry. */
 export interface Services {
   signer?: import('../signing/cms-signer.js').CmsSigner;
-  devPki?: import('../signing/dev-pki.js').DevPkiFiles;
-  trustAnchorsFile?: string;
 }
 
 export type StartStep = (ctx: StartContext) => Promise<void>;

@@ -6,10 +6,8 @@ import type { StartStep } from './gateway.js';
  * start-up lines, and shows every identity and any expiry warning in /readyz.
  */
 export const signingStep: StartStep = async (ctx) => {
-  const { signer, ring, origin, trustAnchorsFile, devPki } = await openSigner(ctx.config, ctx.logger);
+  const { signer, ring, origin } = await openSigner(ctx.config, ctx.logger);
   ctx.services.signer = signer;
-  if (devPki) ctx.services.devPki = devPki;
-  if (trustAnchorsFile) ctx.services.trustAnchorsFile = trustAnchorsFile;
 
   const active = ring.status().find((s) => s.state === 'active');
   ctx.summary.push(

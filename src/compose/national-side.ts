@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import { MINISTRY_AGENCY_CODE } from '../contract/national-contract.js';
 import { createNdxpClient, type AttemptRecord, type NdxpClient } from '../ndxp/ndxp-client.js';
@@ -28,7 +27,7 @@ export async function openNationalSide(config: Config): Promise<NationalSide> {
   if (!baseUrl) {
     const sim = await startDevSimulator({
       pkiDir: DEV_PKI_DIR, passphrase: DEV_PKI_PASSPHRASE, senderCode: config.senderCode,
-      port: config.simulatorPort, dataDir: join(config.dataDir),
+      port: config.simulatorPort, dataDir: config.dataDir,
     });
     baseUrl = sim.url;
     clientId = sim.client.clientId;

@@ -40,7 +40,6 @@ export function composeSync(
   const contract = nationalContract();
   return createSyncService({
     store: createOutboxStore(edges.store.db),
-    storeDb: edges.store.db,
     source: edges.source.db,
     mapping: loadMapping(config.mappingFile, contract),
     codec: createPayloadCodec(contract),

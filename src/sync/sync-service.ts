@@ -24,7 +24,6 @@ import { emptySummary, type SyncSummary } from './sync-summary.js';
  */
 export interface SyncDeps {
   store: OutboxStore;
-  storeDb: Db;
   source: Db;
   mapping: CompiledMapping;
   codec: PayloadCodec;

@@ -121,7 +121,7 @@ export async function startSyncWorld(options: WorldOptions): Promise<SyncWorld> 
       const outbox = createOutboxStore(storeDb);
       const service = createSyncService({
         ...(o.newId ? { newId: o.newId } : {}),
-        store: o.wrapOutbox ? o.wrapOutbox(outbox) : outbox, storeDb, source: source.db, mapping, codec, signer: sim.signer, client,
+        store: o.wrapOutbox ? o.wrapOutbox(outbox) : outbox, source: source.db, mapping, codec, signer: sim.signer, client,
         lock: createSyncLock(storeDb, { sharedServer: store.backend === 'postgres' }),
         logger, attempts,
         settings: {
