@@ -1,39 +1,15 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { listMigrations } from '../../src/db/migrate.js';
-import { paths } from '../../src/paths.js';
+import { assertCliBuilt, startCli, type CliExit } from '../setup/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../setup/databases.js';
 
-/**
- * The CLI as a user runs it: the built `node dist/cli/index.js` in a child process, with an
- * environment holding only what each test gives (nothing leaks in from the test runner's).
- * `npm test` builds before mocha; run `npm run build` first when running this file alone.
- */
-const CLI = join(paths.root, 'dist', 'cli', 'index.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliExit;
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: paths.root,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return startCli(args, env).exit;
 }
 
 const lines = (text: string): string[] => text.split('\n').filter((l) => l.trim().length > 0);
@@ -43,7 +19,7 @@ describe('cli: csdl-gateway', function () {
   let dataDir: string;
 
   before(function () {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+    assertCliBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'csdl-cli-'));
   });
   after(function () {

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -8,12 +7,12 @@ import { migrate } from '../../src/db/migrate.js';
 import { generatePeople, type GenerationSummary } from '../../src/demo/generate-people.js';
 import { installProvincialSchema } from '../../src/demo/provincial-schema.js';
 import { SeededRandom } from '../../src/demo/seeded-random.js';
-import { paths } from '../../src/paths.js';
 import { createCmsSigner } from '../../src/signing/cms-signer.js';
 import { ensureDevPki } from '../../src/signing/dev-pki.js';
 import { FaultSwitches } from '../../src/simulator/fault-switches.js';
 import { ledgerSummary } from '../../src/simulator/ledger-summary.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { assertCliBuilt, startCli, type CliExit } from '../setup/cli-process.js';
 import { freshDatabase, type TestDatabase } from '../setup/databases.js';
 import { CLIENT, PASSPHRASE, PROVINCE, devPki } from '../simulator/simulator-harness.js';
 
@@ -26,7 +25,6 @@ import { CLIENT, PASSPHRASE, PROVINCE, devPki } from '../simulator/simulator-har
  * every due valid person accepted exactly once, and the store no packet rebuilt or re-signed.
  * `npm test` builds first; run `npm run build` before running this file alone.
  */
-const CLI = join(paths.root, 'dist', 'cli', 'index.js');
 const PEOPLE = 1500;
 const KILLS = 12;
 /**
@@ -36,12 +34,7 @@ const KILLS = 12;
  */
 const KILL_MAX_MS = 2500;
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+type Exit = CliExit;
 
 /** The newest sync run's id (0: none yet). */
 async function lastRunId(store: TestDatabase): Promise<number> {
@@ -52,30 +45,21 @@ async function lastRunId(store: TestDatabase): Promise<number> {
 /** Runs the CLI; with `killAfterMs`, SIGKILLs it that long after its sync run has started. */
 async function runCli(env: Record<string, string>, store: TestDatabase, killAfterMs?: number): Promise<Exit> {
   const before = await lastRunId(store);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'sync'], {
-      cwd: paths.root,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
-    const watch = async (): Promise<void> => {
-      while (!closed && (await lastRunId(store)) === before) await new Promise((r) => setTimeout(r, 20));
-      if (!closed) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    };
-    if (killAfterMs !== undefined) watch().catch(reject);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      closed = true;
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  const { child, exit } = startCli(['sync'], env);
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const watch = async (): Promise<void> => {
+    while (!closed && (await lastRunId(store)) === before) await new Promise((r) => setTimeout(r, 20));
+    if (!closed) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  };
+  const watching = killAfterMs === undefined ? Promise.resolve() : watch();
+  try {
+    return await exit;
+  } finally {
+    closed = true;
+    clearTimeout(timer);
+    await watching;
+  }
 }
 
 /** Where the outbox stands: packets and record versions by status. */
@@ -103,7 +87,7 @@ describe('sync killed with SIGKILL at random moments, then resumed', function ()
   let generated: GenerationSummary;
 
   before(async function () {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+    assertCliBuilt();
     const pki = await devPki();
     const files = await ensureDevPki(pki.dir, { senderCode: PROVINCE, passphrase: PASSPHRASE });
     source = await freshDatabase('postgres');
