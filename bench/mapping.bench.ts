@@ -3,28 +3,32 @@ import pg from 'pg';
 import { createDb, type Db } from '../src/db/db.js';
 import { generatePeople } from '../src/demo/generate-people.js';
 import { installProvincialSchema } from '../src/demo/provincial-schema.js';
-import { encodePayload } from '../src/encoding/payload-codec.js';
+import { availableParallelism } from 'node:os';
+import { mapAhead } from '../src/mapping/map-ahead.js';
 import { loadMapping } from '../src/mapping/mapping-loader.js';
-import { mapPerson } from '../src/mapping/person-mapper.js';
-import { readPersons } from '../src/source/person-reader.js';
+import { createPersonMapper } from '../src/mapping/mapping-pool.js';
+import type { ReferenceData } from '../src/mapping/mapping-types.js';
+import { readRawPersons } from '../src/source/person-reader.js';
 import { startThrowawayPostgres } from '../test/setup/postgres-server.js';
 
 /**
  * Mapping bench (issue 3, quality bar): N generated people (default 100,000) in a throw-away
- * PostgreSQL; people per second for the read alone, for the mapping with pre-validation, for
- * the JSON encoding, and for the whole (read + map + validate + JSON encode), and the resident
- * memory as the run goes, to show it stays flat in N.
+ * PostgreSQL; people per second for the read alone (each person one JSON text) and for the
+ * whole (read + parse + map + pre-validate + JSON encode), with the mapping on the main thread
+ * (0 threads) and on worker threads (src/mapping/mapping-pool.ts), and the resident memory as
+ * the run goes, to show it stays flat in N.
  *
- * Wall time on a shared machine moves with other people's jobs, so the read and the whole also
- * print the CPU they used per person: this process's (`client`, the garbage collector's helper
- * threads included), and the PostgreSQL backends' (`server`, from /proc on Linux). Reading,
- * mapping and encoding share the one JavaScript thread; the server works on the next chunk
- * meanwhile, on the other core.
+ * Wall time on a shared machine moves with other people's jobs, so each stage also prints the
+ * CPU it used per person: this process's (`client`, worker threads and the garbage
+ * collector's helper threads included), and the PostgreSQL backends' (`server`, from /proc on
+ * Linux).
  *
- * Usage: npx tsx bench/mapping.bench.ts [people] [chunk]   (e.g. 30000 to iterate faster)
+ * Usage: npx tsx bench/mapping.bench.ts [people] [chunk] [threads,...]   (e.g. 30000 2000 0,2)
  */
 const people = Number(process.argv[2] ?? 100_000);
 const chunk = Number(process.argv[3] ?? 2_000);
+/** Mapping threads to try, e.g. "0,2": 0 maps on the main thread. Default: 0 and one per core. */
+const threadCounts = (process.argv[4] ?? `0,${availableParallelism()}`).split(',').map(Number);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rate = (n: number, ms: number) => `${Math.round((n * 1000) / ms).toLocaleString('en')} people/s`;
 const perPerson = (us: number, n: number) => `${(us / n).toFixed(1)} µs/person`;
@@ -99,43 +103,48 @@ async function main(): Promise<void> {
     console.log(`generated ${summary.people} people (${summary.approved} approved) in ${((performance.now() - started) / 1000).toFixed(1)} s; chunks of ${chunk}`);
     const mapping = loadMapping('mappings/qlcb');
 
-    // 1. The read alone.
+    // 1. The read alone: each person's row as JSON text, as the mapping threads receive it.
     let read = 0;
     const reading = await measure(bench, async () => {
-      for await (const { persons } of readPersons(bench, mapping, { all: true }, chunk)) read += persons.length;
-    });
-
-    // 2. The whole, timing the mapping (+ pre-validation) and the encoding within it. Each
-    // person is encoded as soon as it is mapped, as a streaming consumer would: holding a
-    // chunk's records until the chunk is done only gives the garbage collector more to copy.
-    global.gc?.();
-    const rssAt: number[] = [];
-    let mapMs = 0;
-    let encodeMs = 0;
-    let valid = 0;
-    let bytes = 0;
-    let done = 0;
-    const whole = await measure(bench, async () => {
-      for await (const { reference, persons } of readPersons(bench, mapping, { all: true }, chunk)) {
-        for (const person of persons) {
-          const t0 = performance.now();
-          const result = mapPerson(mapping, person, reference);
-          const t1 = performance.now();
-          mapMs += t1 - t0;
-          if (!result.ok) continue;
-          valid += 1;
-          bytes += encodePayload('record', 'json', result.record).length;
-          encodeMs += performance.now() - t1;
-        }
-        done += persons.length;
-        if (done % 10_000 < chunk) rssAt.push(process.memoryUsage.rss());
-      }
+      for await (const { raws } of readRawPersons(bench, mapping, { all: true }, chunk)) read += raws.length;
     });
     console.log(line('read', read, reading));
-    console.log(`map+valid ${done} people in ${(mapMs / 1000).toFixed(2)} s: ${rate(done, mapMs)} (${valid} valid)`);
-    console.log(`encode    ${valid} records in ${(encodeMs / 1000).toFixed(2)} s: ${rate(valid, encodeMs)} (${mb(bytes)} of JSON)`);
-    console.log(line('whole', done, whole));
-    console.log(`rss every 10,000 people: ${rssAt.map(mb).join(', ')}`);
+
+    // 2. The whole: read, then parse + map + pre-validate + JSON-encode on the mapping threads,
+    // results taken in order, as the sync and the map command take them.
+    for (const threads of threadCounts) {
+      global.gc?.();
+      const rssAt: number[] = [];
+      let valid = 0;
+      let bytes = 0;
+      let done = 0;
+      // Threads start once per process (the gateway keeps its pool): their start is not the mapping.
+      const starting = performance.now();
+      const mapper = createPersonMapper(mapping, { threads });
+      await mapper.map([], { tables: new Map() });
+      const startMs = performance.now() - starting;
+      let referenceOf: ReferenceData | undefined;
+      const whole = await measure(bench, async () => {
+        const chunks = (async function* () {
+          for await (const { reference, raws } of readRawPersons(bench, mapping, { all: true }, chunk)) {
+            referenceOf = reference;
+            yield raws;
+          }
+        })();
+        for await (const mapped of mapAhead(chunks, (raws) => mapper.map(raws, referenceOf!), Math.max(2, threads * 2))) {
+          for (const person of mapped) {
+            if (!person.ok) continue;
+            valid += 1;
+            bytes += Buffer.byteLength(person.recordJson);
+          }
+          done += mapped.length;
+          if (done % 10_000 < chunk) rssAt.push(process.memoryUsage.rss());
+        }
+      });
+      await mapper.close();
+      console.log(line(`whole/${threads}t`, done, whole, `; ${valid} valid, ${mb(bytes)} of JSON; threads started in ${startMs.toFixed(0)} ms`));
+      console.log(`  rss every 10,000 people: ${rssAt.map(mb).join(', ')}`);
+    }
     console.log(`peak rss (whole process, generation included): ${mb(process.resourceUsage().maxRSS * 1024)}`);
   } finally {
     await db?.close();

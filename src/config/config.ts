@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { Ajv2019, type ErrorObject } from 'ajv/dist/2019.js';
 import { GatewayError } from '../errors.js';
@@ -23,6 +24,7 @@ export interface Config {
     trustAnchorsFile: string | undefined;
   };
   mappingFile: string;
+  mappingThreads: number;
   syncCron: string;
   port: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
@@ -132,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustAnchorsFile: str(raw.TRUST_ANCHORS_FILE),
     },
     mappingFile: str(raw.MAPPING_FILE) ?? 'mappings/qlcb',
+    mappingThreads: Number(raw.MAPPING_THREADS ?? Math.min(4, availableParallelism())),
     syncCron: str(raw.SYNC_CRON) ?? '*/15 * * * *',
     port: Number(raw.PORT ?? 8080),
     logLevel: (str(raw.LOG_LEVEL) ?? 'info') as Config['logLevel'],

@@ -1,5 +1,3 @@
-import type { MapResult } from './mapping-types.js';
-
 /**
  * The tally a mapping run reports (issue 3 §6): persons read, valid, invalid, and how many
  * invalid persons carry each error code (a person with two SCHEMA_INVALID problems counts once).
@@ -15,7 +13,8 @@ export function emptySummary(): MapSummary {
   return { read: 0, valid: 0, invalid: 0, byCode: new Map() };
 }
 
-export function tally(summary: MapSummary, result: MapResult): void {
+/** Counts one mapped person (a MapResult or a MappedPerson). */
+export function tally(summary: MapSummary, result: { ok: true } | { ok: false; errors: readonly { code: string }[] }): void {
   summary.read += 1;
   if (result.ok) {
     summary.valid += 1;

@@ -19,6 +19,8 @@ export interface MappingDocument {
 }
 
 export interface CompiledMapping extends Mapping {
+  /** The documents it was compiled from, so a worker thread can compile the same mapping. */
+  documents: MappingDocument[];
   /** The national validator's pre-validation of one record (record-validator.ts). */
   validate(record: unknown): { code: string; path: string; message: string }[];
 }
@@ -123,6 +125,7 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
   return {
     name: doc.mapping,
     files: documents.map((d) => d.file),
+    documents,
     contract,
     source,
     codes,

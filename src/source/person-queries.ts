@@ -45,13 +45,18 @@ export function personQuery(source: SourceSpec, selection: Selection, approvedOn
     `ORDER BY ${id}`,
     'limit' in selection ? `LIMIT ${param(selection.limit)}` : '',
   ].filter(Boolean).join('\n');
+  // Each person travels as one JSON text (the json columns of documentSql embedded as they
+  // are): the reader only decodes a string, and whoever maps the person parses it, possibly
+  // on another thread (src/mapping/mapping-pool.ts).
   const text = [
     // MATERIALIZED: documentSql reads `chosen` once per history table; compute it once.
     `WITH chosen AS MATERIALIZED (${chosen})`,
-    'SELECT chosen.person_id::text AS person_key, chosen.approval_id, chosen.approval_status, chosen.approval_at,',
-    '  chosen.approval_unit, chosen.approval_approver, d.*',
-    `FROM chosen JOIN (${source.documentSql}) d ON d.vendor_id = chosen.person_id`,
-    'ORDER BY chosen.person_id',
+    'SELECT r.person_key, row_to_json(r)::text AS person FROM (',
+    '  SELECT chosen.person_id::text AS person_key, chosen.approval_id, chosen.approval_status, chosen.approval_at,',
+    '    chosen.approval_unit, chosen.approval_approver, chosen.person_id AS person_order, d.*',
+    `  FROM chosen JOIN (${source.documentSql}) d ON d.vendor_id = chosen.person_id`,
+    ') r',
+    'ORDER BY r.person_order',
   ].join('\n');
   return { text, values };
 }

@@ -12,31 +12,39 @@ export type PersonFilter =
   | { vendorIds: string[]; approvedOnly?: boolean }
   | { all: true; after?: string; approvedOnly?: boolean };
 
-const META = new Set(['person_key', 'approval_id', 'approval_status', 'approval_at', 'approval_unit', 'approval_approver', 'vendor_id', 'doc']);
+/** One person as read: the vendor id, and the whole row as JSON text, parsed by whoever maps it. */
+export interface RawPerson {
+  vendorId: string;
+  json: string;
+}
+
+const META = new Set(['person_key', 'person_order', 'approval_id', 'approval_status', 'approval_at', 'approval_unit', 'approval_approver', 'vendor_id', 'doc']);
 
 function text(value: unknown): string | undefined {
   return value === null || value === undefined ? undefined : String(value);
 }
 
 /**
- * One result row -> a SourcePerson: `doc`, plus every other column of documentSql merged in.
+ * One row's JSON -> a SourcePerson: `doc`, plus every other column of documentSql merged in.
  * The row's `doc` was parsed for this row alone, so the other columns are added to it in
- * place rather than to a copy (a copy of every person was a twentieth of the read).
+ * place rather than to a copy (a copy of every person was a twentieth of the read). Pure.
  */
-export function toSourcePerson(row: Record<string, unknown>): SourcePerson {
+export function parseSourcePerson(raw: RawPerson): SourcePerson {
+  const row = JSON.parse(raw.json) as Record<string, unknown>;
   const parsed = row.doc;
   const doc: Record<string, unknown> = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
     ? (parsed as Record<string, unknown>)
     : { ...(parsed as Record<string, unknown> | null ?? {}) };
   for (const key in row) if (!META.has(key)) doc[key] = row[key];
-  const person: SourcePerson = { vendorId: String(row.person_key), doc };
+  const person: SourcePerson = { vendorId: raw.vendorId, doc };
   const id = text(row.approval_id);
   if (id !== undefined) {
-    const at = row.approval_at;
+    const at = text(row.approval_at);
     person.approval = {
       id,
       status: String(row.approval_status),
-      ...(at instanceof Date ? { at: at.toISOString() } : at ? { at: new Date(String(at)).toISOString() } : {}),
+      // row_to_json writes timestamptz with its offset; the approval time is kept in UTC.
+      ...(at !== undefined ? { at: new Date(at).toISOString() } : {}),
       ...(text(row.approval_unit) !== undefined ? { unitId: text(row.approval_unit) } : {}),
       ...(text(row.approval_approver) !== undefined ? { approver: text(row.approval_approver) } : {}),
     };
@@ -44,10 +52,14 @@ export function toSourcePerson(row: Record<string, unknown>): SourcePerson {
   return person;
 }
 
-/** Chunks on a connection the caller holds (already in its transaction). */
-export async function* readPersonChunks(
+function toRawPerson(row: Record<string, unknown>): RawPerson {
+  return { vendorId: String(row.person_key), json: String(row.person) };
+}
+
+/** Chunks on a connection the caller holds (already in its transaction), each person unparsed. */
+export async function* readRawPersonChunks(
   q: Queryable, mapping: Mapping, filter: PersonFilter, chunkSize: number,
-): AsyncGenerator<SourcePerson[]> {
+): AsyncGenerator<RawPerson[]> {
   const approvedOnly = filter.approvedOnly === true;
   if ('vendorIds' in filter) {
     // In id order, each once, like the keyset pages.
@@ -56,7 +68,7 @@ export async function* readPersonChunks(
       const selection: Selection = { ids: ids.slice(i, i + chunkSize) };
       const { text: sql, values } = personQuery(mapping.source, selection, approvedOnly);
       const res = await q.query(sql, values);
-      if (res.rows.length > 0) yield res.rows.map(toSourcePerson);
+      if (res.rows.length > 0) yield res.rows.map(toRawPerson);
     }
     return;
   }
@@ -64,11 +76,18 @@ export async function* readPersonChunks(
   for (;;) {
     const { text: sql, values } = personQuery(mapping.source, { after, limit: chunkSize }, approvedOnly);
     const res = await q.query(sql, values);
-    const chunk = res.rows.map(toSourcePerson);
+    const chunk = res.rows.map(toRawPerson);
     if (chunk.length > 0) yield chunk;
     if (chunk.length < chunkSize) return;
     after = chunk[chunk.length - 1]?.vendorId;
   }
+}
+
+/** Chunks on a connection the caller holds, each person parsed. */
+export async function* readPersonChunks(
+  q: Queryable, mapping: Mapping, filter: PersonFilter, chunkSize: number,
+): AsyncGenerator<SourcePerson[]> {
+  for await (const raws of readRawPersonChunks(q, mapping, filter, chunkSize)) yield raws.map(parseSourcePerson);
 }
 
 /** Reference tables (units, ranks, ethnicities...) keyed as the mapping says. */
@@ -82,18 +101,18 @@ export async function readReference(q: Queryable, mapping: Mapping): Promise<Ref
 }
 
 /**
- * The reference tables and then the persons' chunks, all from one consistent snapshot.
- * Breaking out of the loop ends the transaction.
+ * The reference tables and then the persons' chunks, unparsed, all from one consistent
+ * snapshot. Breaking out of the loop ends the transaction.
  */
-export async function* readPersons(
+export async function* readRawPersons(
   db: Db, mapping: Mapping, filter: PersonFilter, chunkSize = 1000,
-): AsyncGenerator<{ reference: ReferenceData; persons: SourcePerson[] }> {
-  const channel = createHandoff<{ reference: ReferenceData; persons: SourcePerson[] }>();
+): AsyncGenerator<{ reference: ReferenceData; raws: RawPerson[] }> {
+  const channel = createHandoff<{ reference: ReferenceData; raws: RawPerson[] }>();
   const producer = db
     .transaction(async (tx) => {
       const reference = await readReference(tx, mapping);
-      for await (const persons of readPersonChunks(tx, mapping, filter, chunkSize)) {
-        if (!(await channel.put({ reference, persons }))) return;
+      for await (const raws of readRawPersonChunks(tx, mapping, filter, chunkSize)) {
+        if (!(await channel.put({ reference, raws }))) return;
       }
     }, { isolation: 'repeatable read', readOnly: true })
     .then(() => channel.end(), (err: unknown) => channel.fail(err));
@@ -106,6 +125,15 @@ export async function* readPersons(
   } finally {
     channel.cancel();
     await producer;
+  }
+}
+
+/** As readRawPersons, each person parsed. */
+export async function* readPersons(
+  db: Db, mapping: Mapping, filter: PersonFilter, chunkSize = 1000,
+): AsyncGenerator<{ reference: ReferenceData; persons: SourcePerson[] }> {
+  for await (const { reference, raws } of readRawPersons(db, mapping, filter, chunkSize)) {
+    yield { reference, persons: raws.map(parseSourcePerson) };
   }
 }
 

@@ -6,11 +6,14 @@ import { openSourceFromOption, type OpenedDatabase } from '../../compose/databas
 import { silentLogger } from '../../log/logger.js';
 import { loadConfig } from '../../config/config.js';
 import { nationalContract } from '../../contract/national-contract.js';
-import { encodePayload, type PayloadFormat } from '../../encoding/payload-codec.js';
+import type { PayloadFormat } from '../../encoding/payload-codec.js';
+import { mapAhead } from '../../mapping/map-ahead.js';
+import type { MappedPerson } from '../../mapping/mapped-person.js';
 import { loadMapping } from '../../mapping/mapping-loader.js';
+import { createPersonMapper } from '../../mapping/mapping-pool.js';
+import type { ReferenceData } from '../../mapping/mapping-types.js';
 import { emptySummary, formatSummary, tally } from '../../mapping/map-summary.js';
-import { mapPerson } from '../../mapping/person-mapper.js';
-import { readPersons, type PersonFilter } from '../../source/person-reader.js';
+import { readRawPersons, type PersonFilter } from '../../source/person-reader.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { UsageError } from '../run-cli.js';
 
@@ -50,6 +53,14 @@ async function openSource(url: string | undefined): Promise<OpenedDatabase> {
   return opened;
 }
 
+/** One output line; a JSON record is spliced in as the mapping threads serialised it. */
+function mapLine(person: MappedPerson, format: PayloadFormat): string {
+  const head = { vendorId: person.vendorId, soDinhDanh: person.soDinhDanh, ok: person.ok };
+  if (!person.ok) return JSON.stringify({ ...head, errors: person.errors });
+  const record = format === 'json' ? person.recordJson : JSON.stringify(person.recordXml);
+  return `${JSON.stringify(head).slice(0, -1)},"record":${record}}`;
+}
+
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -74,32 +85,35 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const chunk = values.chunk === undefined ? 1000 : Number(values.chunk);
   if (!Number.isSafeInteger(chunk) || chunk < 1) throw new UsageError(`--chunk must be a whole number >= 1, got '${values.chunk}'`);
 
-  const contract = nationalContract();
-  const mapping = loadMapping(values.mapping ?? loadConfig().mappingFile, contract);
+  const config = loadConfig();
+  const mapping = loadMapping(values.mapping ?? config.mappingFile, nationalContract());
   const filter: PersonFilter = persons.length > 0
     ? { vendorIds: persons, approvedOnly: values.approved }
     : { all: true, approvedOnly: values.approved };
   const source = await openSource(values.database);
+  const mapper = createPersonMapper(mapping, { threads: config.mappingThreads, xml: format === 'xml' });
   const out = createWriteStream(values.out, { encoding: 'utf8' });
   const summary = emptySummary();
   try {
-    for await (const { reference, persons: people } of readPersons(source.db, mapping, filter, chunk)) {
+    let reference: ReferenceData | undefined;
+    const chunks = (async function* () {
+      for await (const read of readRawPersons(source.db, mapping, filter, chunk)) {
+        reference = read.reference;
+        yield read.raws;
+      }
+    })();
+    for await (const mapped of mapAhead(chunks, (raws) => mapper.map(raws, reference!), mapper.threads + 1)) {
       const lines: string[] = [];
-      for (const person of people) {
-        const result = mapPerson(mapping, person, reference);
-        tally(summary, result);
-        const soDinhDanh = typeof person.doc.so_cccd === 'string' ? person.doc.so_cccd : undefined;
-        const line = result.ok
-          ? { vendorId: person.vendorId, soDinhDanh: result.record.soDinhDanh ?? soDinhDanh, ok: true,
-            record: format === 'json' ? result.record : encodePayload('record', 'xml', result.record, contract).toString('utf8') }
-          : { vendorId: person.vendorId, soDinhDanh, ok: false, errors: result.errors };
-        lines.push(JSON.stringify(line));
+      for (const person of mapped) {
+        tally(summary, person);
+        lines.push(mapLine(person, format));
       }
       if (!out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');
     }
   } finally {
     out.end();
     await once(out, 'close').catch(() => undefined);
+    await mapper.close();
     await source.close();
   }
   io.out(`map: ${mapping.name} -> ${values.out}`);

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import type { CompiledMapping } from './mapping-compiler.js';
+import type { ApprovalRow, MappingProblem, NationalRecord, ReferenceData, RunContext, SourcePerson } from './mapping-types.js';
+import { mapPerson } from './person-mapper.js';
+import { agencyOfUnit } from './unit-rules.js';
+
+/**
+ * One person mapped for transport: everything the sync and the `map` command need, with the
+ * record serialised once (JSON.stringify) and hashed, so no later step stringifies it again.
+ * Made of strings and plain data, it crosses a worker thread boundary cheaply
+ * (mapping-pool.ts). Pure, but for the hash.
+ */
+interface MappedBase {
+  vendorId: string;
+  approval?: ApprovalRow;
+  /** The record's số định danh; the vendor's CCCD when mapping failed. */
+  soDinhDanh?: string;
+  /** The approving unit's agency code (issue 5, item 1), when the approval names a unit. */
+  approvedByUnit?: string;
+  warnings: MappingProblem[];
+}
+
+export type MappedPerson = MappedBase & (
+  | {
+    ok: true;
+    /** The national record as JSON text, exactly as it goes into a JSON packet. */
+    recordJson: string;
+    /** sha-256 of recordJson, hex. */
+    recordHash: string;
+    /** tinhTrang.ma of the record: anything but DANG_CONG_TAC makes it an archive. */
+    tinhTrang?: string;
+    /** The record as XML text (xml-encoding.md), when asked for. */
+    recordXml?: string;
+  }
+  | { ok: false; errors: MappingProblem[] }
+);
+
+export interface TransportOptions {
+  /** Also encode the record as XML. */
+  encodeXml?: (record: NationalRecord) => string;
+}
+
+export function hashRecordJson(json: string): string {
+  return createHash('sha256').update(json).digest('hex');
+}
+
+function approvingAgency(mapping: CompiledMapping, reference: ReferenceData, unitId: string | undefined): string | undefined {
+  if (!unitId) return undefined;
+  const run: RunContext = { root: undefined, reference, errors: [], warnings: [] };
+  return agencyOfUnit(unitId, 'unit', mapping.source.units, run, '/approvedByUnit', 'approval unit');
+}
+
+function textOf(v: unknown): string | undefined {
+  return v === null || v === undefined ? undefined : String(v);
+}
+
+export function mapForTransport(
+  mapping: CompiledMapping, person: SourcePerson, reference: ReferenceData, options: TransportOptions = {},
+): MappedPerson {
+  const result = mapPerson(mapping, person, reference);
+  const approvedByUnit = approvingAgency(mapping, reference, person.approval?.unitId);
+  const base: MappedBase = {
+    vendorId: person.vendorId,
+    ...(person.approval ? { approval: person.approval } : {}),
+    ...(approvedByUnit !== undefined ? { approvedByUnit } : {}),
+    warnings: result.warnings,
+  };
+  if (!result.ok) {
+    const soDinhDanh = textOf(person.doc.so_cccd);
+    return { ...base, ...(soDinhDanh !== undefined ? { soDinhDanh } : {}), ok: false, errors: result.errors };
+  }
+  const record = result.record;
+  const recordJson = JSON.stringify(record);
+  const tinhTrang = (record.tinhTrang as { ma?: string } | undefined)?.ma;
+  return {
+    ...base,
+    soDinhDanh: String(record.soDinhDanh),
+    ok: true,
+    recordJson,
+    recordHash: hashRecordJson(recordJson),
+    ...(tinhTrang !== undefined ? { tinhTrang } : {}),
+    ...(options.encodeXml ? { recordXml: options.encodeXml(record) } : {}),
+  };
+}

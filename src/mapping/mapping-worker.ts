@@ -1,0 +1,51 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { nationalContract } from '../contract/national-contract.js';
+import { encodePayload } from '../encoding/payload-codec.js';
+import { parseSourcePerson, type RawPerson } from '../source/person-reader.js';
+import { mapForTransport, type MappedPerson, type TransportOptions } from './mapped-person.js';
+import { compileMapping, type MappingDocument } from './mapping-compiler.js';
+import type { ReferenceData } from './mapping-types.js';
+
+/**
+ * A mapping thread (mapping-pool.ts): compiles the same mapping documents, keeps the latest
+ * reference data it was sent, and answers each chunk of raw persons with their MappedPerson,
+ * in order. A chunk that throws (a row that is not JSON) is answered with the error.
+ */
+export interface WorkerInit {
+  documents: MappingDocument[];
+  xml: boolean;
+}
+
+export type ToWorker =
+  | { type: 'reference'; referenceId: number; reference: ReferenceData }
+  | { type: 'map'; jobId: number; referenceId: number; raws: RawPerson[] };
+
+export type FromWorker =
+  | { jobId: number; results: MappedPerson[] }
+  | { jobId: number; error: string };
+
+const port = parentPort;
+if (!port) throw new Error('mapping-worker.ts runs as a worker thread only');
+const init = workerData as WorkerInit;
+const contract = nationalContract();
+const mapping = compileMapping(init.documents, contract);
+const options: TransportOptions = init.xml
+  ? { encodeXml: (record) => encodePayload('record', 'xml', record, contract).toString('utf8') }
+  : {};
+let current: { id: number; reference: ReferenceData } | undefined;
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'reference') {
+    current = { id: message.referenceId, reference: message.reference };
+    return;
+  }
+  let answer: FromWorker;
+  try {
+    if (current?.id !== message.referenceId) throw new Error(`reference data ${message.referenceId} was not sent to this thread`);
+    const reference = current.reference;
+    answer = { jobId: message.jobId, results: message.raws.map((raw) => mapForTransport(mapping, parseSourcePerson(raw), reference, options)) };
+  } catch (err) {
+    answer = { jobId: message.jobId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+  }
+  port.postMessage(answer);
+});
