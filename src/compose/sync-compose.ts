@@ -56,6 +56,7 @@ export function composeSync(
       maxBytes: config.packet.maxBytes,
       approval: approvalFrom(config),
       chunkSize: 500,
+      mappingThreads: config.mappingThreads,
       receiptWaitMs: config.receiptWaitMs,
     },
   });

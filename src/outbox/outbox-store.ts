@@ -41,11 +41,17 @@ export function createOutboxStore(db: Db) {
     async queueVersions(runId: string, versions: RecordVersion[]): Promise<Map<string, string>> {
       const queuedIds = new Map<string, string>();
       if (versions.length === 0) return queuedIds;
-      const rows = JSON.stringify(versions.map((v) => ({
-        vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null, operation: v.operation,
-        approved_at: v.approvedAt, approved_by_unit: v.approvedByUnit ?? null, status: v.status,
-        record_hash: v.recordHash ?? null, record: v.record ?? null, errors: v.errors ?? null,
-      })));
+      const rows = `[${versions.map((v) => {
+        const row = JSON.stringify({
+          vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null, operation: v.operation,
+          approved_at: v.approvedAt, approved_by_unit: v.approvedByUnit ?? null, status: v.status,
+          record_hash: v.recordHash ?? null, errors: v.errors ?? null,
+        });
+        // The record's JSON text goes in as it is, not serialised a second time.
+        return `${row.slice(0, -1)},"record":${v.recordJson ?? 'null'}}`;
+      }).join(',')}]`;
+      // Person state needs three fields: a small parameter of its own, not the records again.
+      const heads = JSON.stringify(versions.map((v) => ({ vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null })));
       await db.transaction(async (tx) => {
         const inserted = await tx.query<{ id: string; vendor_id: string; approval_id: string; status: string }>(
           `INSERT INTO ${S}.record_versions
@@ -53,7 +59,7 @@ export function createOutboxStore(db: Db) {
            SELECT v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, v.status,
                   v.record_hash, v.record, v.errors, $2
              FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
-                  approved_at timestamptz, approved_by_unit text, status text, record_hash text, record jsonb, errors jsonb)
+                  approved_at timestamptz, approved_by_unit text, status text, record_hash text, record json, errors jsonb)
            ON CONFLICT (vendor_id, approval_id) DO NOTHING
            RETURNING id::text, vendor_id, approval_id::text, status`,
           [rows, runId],
@@ -67,7 +73,7 @@ export function createOutboxStore(db: Db) {
            ON CONFLICT (vendor_id) DO UPDATE
              SET last_approval_id = GREATEST(${S}.person_state.last_approval_id, EXCLUDED.last_approval_id),
                  so_dinh_danh = COALESCE(EXCLUDED.so_dinh_danh, ${S}.person_state.so_dinh_danh), updated_at = now()`,
-          [rows],
+          [heads],
         );
       });
       return queuedIds;
@@ -76,15 +82,15 @@ export function createOutboxStore(db: Db) {
     async queued(limit: number): Promise<QueuedVersion[]> {
       const res = await db.query<{
         id: string; vendor_id: string; so_dinh_danh: string; operation: 'upsert' | 'archive';
-        approved_at: Date; approved_by_unit: string | null; record: Record<string, unknown>;
+        approved_at: Date; approved_by_unit: string | null; record_json: string;
       }>(
-        `SELECT id::text, vendor_id, so_dinh_danh, operation, approved_at, approved_by_unit, record
+        `SELECT id::text, vendor_id, so_dinh_danh, operation, approved_at, approved_by_unit, record::text AS record_json
            FROM ${S}.record_versions v WHERE status = 'queued' ORDER BY v.id LIMIT $1`,
         [limit],
       );
       return res.rows.map((r) => ({
         id: r.id, vendorId: r.vendor_id, soDinhDanh: r.so_dinh_danh, operation: r.operation,
-        approvedAt: r.approved_at.toISOString(), approvedByUnit: r.approved_by_unit ?? undefined, record: r.record,
+        approvedAt: r.approved_at.toISOString(), approvedByUnit: r.approved_by_unit ?? undefined, recordJson: r.record_json,
       }));
     },
 

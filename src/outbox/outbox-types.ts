@@ -18,7 +18,8 @@ export interface RecordVersion {
   approvedByUnit: string | undefined;
   status: 'queued' | 'invalid' | 'unchanged';
   recordHash: string | undefined;
-  record: Record<string, unknown> | undefined;
+  /** The national record as JSON text, as it was hashed and goes into a packet. */
+  recordJson: string | undefined;
   errors: unknown[] | undefined;
 }
 
@@ -29,7 +30,7 @@ export interface QueuedVersion {
   operation: 'upsert' | 'archive';
   approvedAt: string;
   approvedByUnit: string | undefined;
-  record: Record<string, unknown>;
+  recordJson: string;
 }
 
 export interface StoredPacket {

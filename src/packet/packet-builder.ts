@@ -14,6 +14,20 @@ export interface PushRecord {
   data: Record<string, unknown>;
 }
 
+/** A push record whose data is already JSON text (serialised once, when mapped). */
+export interface PreparedRecord {
+  operation: 'upsert' | 'archive';
+  soDinhDanh: string;
+  approvedAt: string;
+  approvedByUnit?: string;
+  dataJson: string;
+}
+
+export function prepareRecord(record: PushRecord): PreparedRecord {
+  const { data, ...rest } = record;
+  return { ...rest, dataJson: JSON.stringify(data) };
+}
+
 export interface Approval {
   approvedBy: { hoTen: string; chucVu: string };
   approvedAt: string;
@@ -33,7 +47,7 @@ export interface PacketInput<T> {
   approval: Approval;
   format: PayloadFormat;
   items: T[];
-  record: (item: T) => PushRecord;
+  record: (item: T) => PreparedRecord;
 }
 
 export interface BuiltPacket<T> {
@@ -66,24 +80,46 @@ export function groupBySize<T>(items: T[], sizeOf: (item: T) => number, limits: 
 const HEADER_ALLOWANCE = 2048;
 
 /** A record's encoded size, estimated from its JSON; XML spends about half as much again on tags. */
-export function estimateRecordBytes(record: PushRecord, format: PayloadFormat): number {
-  const json = Buffer.byteLength(JSON.stringify(record));
+export function estimateRecordBytes(record: PreparedRecord, format: PayloadFormat): number {
+  const json = Buffer.byteLength(recordJson(record));
   return format === 'xml' ? Math.ceil(json * 1.6) : json + 1;
 }
 
-export function packetPayload(input: Omit<PacketInput<PushRecord>, 'items' | 'record'>, records: PushRecord[]): Record<string, unknown> {
+function header(input: Omit<PacketInput<unknown>, 'items' | 'record'>, count: number): Record<string, unknown> {
   return {
-    header: {
-      schemaVersion: '1.0',
-      packetId: input.packetId,
-      sender: input.sender,
-      receiver: input.receiver,
-      createdAt: input.createdAt,
-      recordCount: records.length,
-      approval: input.approval,
-    },
-    records,
+    schemaVersion: '1.0',
+    packetId: input.packetId,
+    sender: input.sender,
+    receiver: input.receiver,
+    createdAt: input.createdAt,
+    recordCount: count,
+    approval: input.approval,
   };
+}
+
+export function packetPayload(input: Omit<PacketInput<unknown>, 'items' | 'record'>, records: PushRecord[]): Record<string, unknown> {
+  return { header: header(input, records.length), records };
+}
+
+/** One record as JSON.stringify would write it, its data spliced in as it was serialised. */
+function recordJson(r: PreparedRecord): string {
+  const head = JSON.stringify({
+    operation: r.operation, soDinhDanh: r.soDinhDanh, approvedAt: r.approvedAt, ...(r.approvedByUnit ? { approvedByUnit: r.approvedByUnit } : {}),
+  });
+  return `${head.slice(0, -1)},"data":${r.dataJson}}`;
+}
+
+/**
+ * The payload bytes: JSON by splicing each record's JSON text into the packet (the same bytes
+ * JSON.stringify gives for the whole packet, without serialising every record again); XML
+ * through the codec, from the parsed records.
+ */
+function payloadOf(input: Omit<PacketInput<unknown>, 'items' | 'record'>, records: PreparedRecord[], codec: PayloadCodec): Buffer {
+  if (input.format === 'json') {
+    return Buffer.from(`{"header":${JSON.stringify(header(input, records.length))},"records":[${records.map(recordJson).join(',')}]}`, 'utf8');
+  }
+  const parsed = records.map(({ dataJson, ...rest }) => ({ ...rest, data: JSON.parse(dataJson) as Record<string, unknown> }));
+  return codec.encode('packet', input.format, packetPayload(input, parsed));
 }
 
 /**
@@ -91,7 +127,7 @@ export function packetPayload(input: Omit<PacketInput<PushRecord>, 'items' | 're
  * caller splits the group (see `splitToFit`): the limit is a contract rule (413 otherwise).
  */
 export function encodePacket<T>(input: PacketInput<T>, codec: PayloadCodec): BuiltPacket<T> {
-  const payload = codec.encode('packet', input.format, packetPayload(input, input.items.map(input.record)));
+  const payload = payloadOf(input, input.items.map(input.record), codec);
   return {
     packetId: input.packetId,
     items: input.items,

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import type { PayloadCodec } from '../encoding/payload-codec.js';
 import { isGatewayError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
-import { mapPerson } from '../mapping/person-mapper.js';
+import { mapAhead } from '../mapping/map-ahead.js';
+import { createPersonMapper, type PersonMapper } from '../mapping/mapping-pool.js';
 import type { AttemptRecord, NdxpClient } from '../ndxp/ndxp-client.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
-import type { QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
+import type { PersonState, QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
 import { estimateRecordBytes, groupBySize, splitToFit, type Approval } from '../packet/packet-builder.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
-import { readPersonChunks, readReference } from '../source/person-reader.js';
+import { readRawPersonChunks, readReference, type RawPerson } from '../source/person-reader.js';
 import { approvedHeads } from './due-query.js';
-import { toPushRecord, toQueuedVersion, toRecordVersion } from './record-version.js';
+import { toPreparedRecord, toQueuedVersion, toRecordVersion } from './record-version.js';
 import type { SyncLock } from './sync-lock.js';
 import { emptySummary, type SyncSummary } from './sync-summary.js';
 
@@ -48,6 +49,8 @@ export interface SyncSettings {
   approval: (signer: CmsSigner, now: Date) => Approval;
   /** People read per source query. */
   chunkSize: number;
+  /** Worker threads mapping people (mapping-pool.ts); 0 or unset maps on this thread. */
+  mappingThreads?: number;
   receiptWaitMs: number;
 }
 
@@ -57,6 +60,9 @@ export interface RunOptions {
   limit?: number;
   onProgress?: (line: string) => void;
 }
+
+/** Approval heads read per page when looking for due people. */
+const HEAD_PAGE = 5000;
 
 export function createSyncService(deps: SyncDeps) {
   const newId = deps.newId ?? randomUUID;
@@ -68,34 +74,61 @@ export function createSyncService(deps: SyncDeps) {
     for (const a of batch) await store.recordAttempt({ ...a, packetId });
   }
 
-  /** Steps 1-2: the due people, mapped and pre-validated, recorded as versions (or previewed). */
+  /**
+   * The due people of one snapshot, unparsed, in chunks: pages of approval heads, each filtered
+   * to the people whose latest approval is newer than what was last sent, with the person
+   * states read for them (for the unchanged check).
+   */
+  async function* dueChunks(tx: Queryable, options: RunOptions): AsyncGenerator<{ raws: RawPerson[]; states: Map<string, PersonState> }> {
+    let after: string | undefined;
+    let taken = 0;
+    for (;;) {
+      const heads = await approvedHeads(tx, deps.mapping.source, after, HEAD_PAGE);
+      if (heads.length === 0) return;
+      after = heads[heads.length - 1]!.vendorId;
+      const states = await store.personStates(heads.map((h) => h.vendorId));
+      let due = heads.filter((h) => {
+        const seen = states.get(h.vendorId)?.lastApprovalId;
+        return seen === undefined || BigInt(h.approvalId) > BigInt(seen);
+      });
+      if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - taken));
+      taken += due.length;
+      for (let i = 0; i < due.length; i += settings.chunkSize) {
+        const ids = due.slice(i, i + settings.chunkSize).map((h) => h.vendorId);
+        for await (const raws of readRawPersonChunks(tx, deps.mapping, { vendorIds: ids, approvedOnly: true }, settings.chunkSize)) {
+          yield { raws, states };
+        }
+      }
+      if (heads.length < HEAD_PAGE || (options.limit !== undefined && taken >= options.limit)) return;
+    }
+  }
+
+  /**
+   * Steps 1-2: the due people, mapped and pre-validated, recorded as versions (or previewed).
+   * Reading, mapping (on the mapping threads) and `sink` overlap: the next chunks are read and
+   * mapped while the sink stores the last one.
+   */
   async function collect(runId: string, summary: SyncSummary, options: RunOptions, sink: (v: RecordVersion[]) => Promise<void>): Promise<void> {
-    await deps.source.transaction(async (tx) => {
-      const reference = await readReference(tx, deps.mapping);
-      let after: string | undefined;
-      for (;;) {
-        const heads = await approvedHeads(tx, deps.mapping.source, after, 5000);
-        if (heads.length === 0) break;
-        after = heads[heads.length - 1]!.vendorId;
-        const states = await store.personStates(heads.map((h) => h.vendorId));
-        let due = heads.filter((h) => {
-          const seen = states.get(h.vendorId)?.lastApprovalId;
-          return seen === undefined || BigInt(h.approvalId) > BigInt(seen);
-        });
-        if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - summary.due));
-        for (let i = 0; i < due.length; i += settings.chunkSize) {
-          const ids = due.slice(i, i + settings.chunkSize).map((h) => h.vendorId);
-          for await (const persons of readPersonChunks(tx, deps.mapping, { vendorIds: ids, approvedOnly: true }, settings.chunkSize)) {
-            const versions = persons.map((p) => toRecordVersion(deps.mapping, reference, p, mapPerson(deps.mapping, p, reference), states.get(p.vendorId)));
-            for (const v of versions) summary[v.status === 'queued' ? 'queued' : v.status] += 1;
-            summary.due += versions.length;
-            await sink(versions);
-          }
+    let mapper: PersonMapper | undefined;
+    try {
+      await deps.source.transaction(async (tx) => {
+        const reference = await readReference(tx, deps.mapping);
+        const mapChunk = async ({ raws, states }: { raws: RawPerson[]; states: Map<string, PersonState> }) => {
+          mapper ??= createPersonMapper(deps.mapping, { threads: settings.mappingThreads ?? 0 });
+          return { mapped: await mapper.map(raws, reference), states };
+        };
+        const depth = Math.max(2, (settings.mappingThreads ?? 0) + 1);
+        for await (const { mapped, states } of mapAhead(dueChunks(tx, options), mapChunk, depth)) {
+          const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId)));
+          for (const v of versions) summary[v.status === 'queued' ? 'queued' : v.status] += 1;
+          summary.due += versions.length;
+          await sink(versions);
           options.onProgress?.(`due ${summary.due}: queued ${summary.queued}, unchanged ${summary.unchanged}, invalid ${summary.invalid}`);
         }
-        if (heads.length < 5000 || (options.limit !== undefined && summary.due >= options.limit)) break;
-      }
-    }, { isolation: 'repeatable read', readOnly: true });
+      }, { isolation: 'repeatable read', readOnly: true });
+    } finally {
+      await mapper?.close();
+    }
     logger.info('due records collected', { syncRunId: runId, due: summary.due, queued: summary.queued, unchanged: summary.unchanged, invalid: summary.invalid });
   }
 
@@ -103,12 +136,12 @@ export function createSyncService(deps: SyncDeps) {
   async function pack(versions: QueuedVersion[], keep: (p: { packetId: string; envelope: Buffer; sha: string; bytes: number; ids: string[] }) => Promise<void>): Promise<number> {
     const at = now();
     const approval = settings.approval(deps.signer, at);
-    const groups = groupBySize(versions, (v) => estimateRecordBytes(toPushRecord(v), settings.format), settings);
+    const groups = groupBySize(versions, (v) => estimateRecordBytes(toPreparedRecord(v), settings.format), settings);
     let count = 0;
     for (const group of groups) {
       const built = splitToFit({
         packetId: newId(), createdAt: at.toISOString(), sender: settings.senderCode, receiver: settings.receiverCode,
-        approval, format: settings.format, items: group, record: toPushRecord,
+        approval, format: settings.format, items: group, record: toPreparedRecord,
       }, deps.codec, settings.maxBytes, newId);
       for (const packet of built) {
         const envelope = Buffer.from(JSON.stringify({

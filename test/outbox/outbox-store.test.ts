@@ -13,7 +13,7 @@ function version(vendorId: string, approvalId: string, extra: Partial<RecordVers
   return {
     vendorId, approvalId, soDinhDanh, operation: 'upsert', approvedAt: `2026-10-${String(Number(approvalId) % 28 + 1).padStart(2, '0')}T02:00:00.000Z`,
     approvedByUnit: '000.00.05.H62', status: 'queued', recordHash: `hash-${vendorId}-${approvalId}`,
-    record: { soDinhDanh, hoTen: `Người ${vendorId}` }, errors: undefined, ...extra,
+    recordJson: JSON.stringify({ soDinhDanh, hoTen: `Người ${vendorId}` }), errors: undefined, ...extra,
   };
 }
 
@@ -70,10 +70,12 @@ for (const backend of BACKENDS) {
       const queued = await store.queued(100);
       expect(queued.map((v) => Number(v.id))).to.deep.equal([...queued.map((v) => Number(v.id))].sort((a, b) => a - b));
       expect(queued.map((v) => v.vendorId)).to.deep.equal(batch.map((v) => v.vendorId));
+      // The record comes back as the very text that was hashed, for the packet to splice in.
+      expect(queued.map((v) => v.recordJson)).to.deep.equal(batch.map((v) => v.recordJson));
     });
 
     it('stores a packet with exactly its queued records, and refuses whole if one is no longer queued', async function () {
-      await store.queueVersions(runId, [version('1', '10'), version('2', '20'), version('3', '30'), version('4', '40', { status: 'invalid', record: undefined })]);
+      await store.queueVersions(runId, [version('1', '10'), version('2', '20'), version('3', '30'), version('4', '40', { status: 'invalid', recordJson: undefined })]);
       const queued = await store.queued(10);
       expect(queued.map((v) => v.vendorId)).to.deep.equal(['1', '2', '3']);
       await pack(PACKET(1), [queued[0]!.id, queued[1]!.id]);

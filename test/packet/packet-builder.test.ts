@@ -3,7 +3,7 @@ import { nationalContract } from '../../src/contract/national-contract.js';
 import { createSchemaValidators } from '../../src/contract/schema-validators.js';
 import { createPayloadCodec, decodePayload } from '../../src/encoding/payload-codec.js';
 import {
-  encodePacket, estimateRecordBytes, groupBySize, splitToFit, type PacketInput, type PushRecord,
+  encodePacket, estimateRecordBytes, groupBySize, packetPayload, prepareRecord, splitToFit, type PacketInput, type PushRecord,
 } from '../../src/packet/packet-builder.js';
 import { record } from '../simulator/simulator-harness.js';
 
@@ -30,7 +30,7 @@ function input(items: PushRecord[], format: 'json' | 'xml' = 'json'): PacketInpu
     approval: { approvedBy: { hoTen: 'Trần Văn Bình', chucVu: 'Giám đốc Sở Nội vụ' }, approvedAt: '2026-11-01T16:00:00+07:00', ky: '2026-11' },
     format,
     items,
-    record: (r) => r,
+    record: prepareRecord,
   };
 }
 
@@ -56,8 +56,8 @@ describe('packet builder: groupBySize', function () {
   it('estimates XML larger than JSON for the same record', function () {
     const r = pushRecord(1);
     const json = Buffer.byteLength(JSON.stringify(r));
-    expect(estimateRecordBytes(r, 'json')).to.equal(json + 1);
-    expect(estimateRecordBytes(r, 'xml')).to.equal(Math.ceil(json * 1.6));
+    expect(estimateRecordBytes(prepareRecord(r), 'json')).to.equal(json + 1);
+    expect(estimateRecordBytes(prepareRecord(r), 'xml')).to.equal(Math.ceil(json * 1.6));
   });
 });
 
@@ -109,6 +109,13 @@ describe('packet builder: the payload', function () {
       expect(built.payloadSha256).to.match(/^[0-9a-f]{64}$/);
     });
   }
+
+  it('writes JSON byte for byte as JSON.stringify writes the whole packet, records spliced in as text', function () {
+    const records = [pushRecord(401), { ...pushRecord(402), operation: 'archive' as const, approvedByUnit: '000.00.05.H62' }];
+    const packet = input(records);
+    const built = encodePacket(packet, codec);
+    expect(built.payload.toString('utf8')).to.equal(JSON.stringify(packetPayload(packet, records)));
+  });
 
   it('is refused by the schema when a record lacks its approvedAt (the check is not vacuous)', function () {
     const broken = { ...pushRecord(301) } as Partial<PushRecord>;
