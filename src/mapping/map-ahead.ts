@@ -18,6 +18,7 @@ export async function* mapAhead<T, R>(source: AsyncIterable<T>, fn: (item: T) =>
   const pump = (async () => {
     try {
       for await (const item of source) {
+        if (stopped) return; // the consumer left while this item was being fetched
         const result = fn(item);
         result.catch(() => undefined); // awaited in order below; a rejection is seen there
         started.push(result);

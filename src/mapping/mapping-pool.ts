@@ -40,7 +40,7 @@ function createInline(mapping: CompiledMapping, options: PersonMapperOptions): P
     : {};
   return {
     threads: 0,
-    map: (raws, reference) => Promise.resolve(raws.map((raw) => mapForTransport(mapping, parseSourcePerson(raw), reference, transport))),
+    map: async (raws, reference) => raws.map((raw) => mapForTransport(mapping, parseSourcePerson(raw), reference, transport)),
     close: () => Promise.resolve(),
   };
 }
