@@ -7,6 +7,7 @@ import { projectRoot } from '../src/paths.js';
 import { BENCH_PASSPHRASE, BENCH_SENDER, startBenchSimulator, startBenchWorld, type BenchSimulator, type BenchWorld } from './support/bench-world.js';
 import { summariseProfile, topLines, type CpuProfile } from './support/cpu-profile.js';
 import { gatewayEnv, runGatewayChild, type ChildRun } from './support/gateway-child.js';
+import { postgresCpuMs } from './support/postgres-cpu.js';
 import { ledgerLines, phaseLines } from './support/profile-report.js';
 import type { ProbeReport } from './support/sync-probe.js';
 
@@ -106,8 +107,11 @@ async function measure(world: BenchWorld): Promise<void> {
   const sim = await startBenchSimulator(world, 'ledger_main');
   try {
     const env = await benchEnv(world, sim, 'main');
+    const pg0 = postgresCpuMs(world.server.dataDir);
     const first = await runGatewayChild([cli, 'sync'], env);
     printRun('(a) first sync', first);
+    const pg1 = postgresCpuMs(world.server.dataDir);
+    if (pg0 !== undefined && pg1 !== undefined) console.log(`  PostgreSQL CPU ${sec(pg1 - pg0)} (provincial reads, the gateway's store, the simulator's ledger)`);
     console.log(`  ${await ledgerCounts(sim)}`);
     console.log(`  ${await storeSizes(String(env.DATABASE_URL))}`);
     const second = await runGatewayChild([cli, 'sync'], env);

@@ -11,6 +11,8 @@ import { join } from 'node:path';
  */
 export interface ThrowawayPostgres {
   url: string;
+  /** The cluster's data folder (its postmaster.pid names the server process). */
+  dataDir: string;
   stop(): void;
 }
 
@@ -62,6 +64,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   run(join(bin, 'pg_ctl'), ['-D', dataDir, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], asUser);
   let stopped = false;
   return {
+    dataDir,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {
       if (stopped) return;
