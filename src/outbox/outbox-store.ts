@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../db/db.js';
 import type {
-  AttemptRow, PersonState, QueuedVersion, ReceiptResult, RecordVersion, StoredPacket,
+  AttemptRow, PersonState, QueuedVersion, ReceiptResult, RecordVersion, ReturnedRecord, StoredPacket,
 } from './outbox-types.js';
 
 /**
@@ -65,51 +65,68 @@ export function createOutboxStore(db: Db) {
           [rows, runId],
         );
         for (const r of inserted.rows) if (r.status === 'queued') queuedIds.set(`${r.vendor_id}/${r.approval_id}`, r.id);
-        await tx.query(
-          `INSERT INTO ${S}.person_state (vendor_id, last_approval_id, so_dinh_danh)
-           SELECT v.vendor_id, max(v.approval_id), max(v.so_dinh_danh)
-             FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text)
-            GROUP BY v.vendor_id
-           ON CONFLICT (vendor_id) DO UPDATE
-             SET last_approval_id = GREATEST(${S}.person_state.last_approval_id, EXCLUDED.last_approval_id),
-                 so_dinh_danh = COALESCE(EXCLUDED.so_dinh_danh, ${S}.person_state.so_dinh_danh), updated_at = now()`,
-          [heads],
-        );
+        await advancePersons(tx, heads);
       });
       return queuedIds;
     },
 
     async queued(limit: number): Promise<QueuedVersion[]> {
       const res = await db.query<{
-        id: string; vendor_id: string; so_dinh_danh: string; operation: 'upsert' | 'archive';
-        approved_at: Date; approved_by_unit: string | null; record_json: string;
+        id: string; vendor_id: string; approval_id: string; so_dinh_danh: string; operation: 'upsert' | 'archive';
+        approved_at: Date; approved_by_unit: string | null; record_hash: string; record_json: string;
       }>(
-        `SELECT id::text, vendor_id, so_dinh_danh, operation, approved_at, approved_by_unit, record::text AS record_json
+        `SELECT id::text, vendor_id, approval_id::text, so_dinh_danh, operation, approved_at, approved_by_unit, record_hash, record::text AS record_json
            FROM ${S}.record_versions v WHERE status = 'queued' ORDER BY v.id LIMIT $1`,
         [limit],
       );
       return res.rows.map((r) => ({
-        id: r.id, vendorId: r.vendor_id, soDinhDanh: r.so_dinh_danh, operation: r.operation,
-        approvedAt: r.approved_at.toISOString(), approvedByUnit: r.approved_by_unit ?? undefined, recordJson: r.record_json,
+        id: r.id, vendorId: r.vendor_id, approvalId: r.approval_id, soDinhDanh: r.so_dinh_danh, operation: r.operation,
+        approvedAt: r.approved_at.toISOString(), approvedByUnit: r.approved_by_unit ?? undefined, recordHash: r.record_hash, recordJson: r.record_json,
       }));
     },
 
-    /** Stores a signed packet and moves its records into it, atomically, before any send. */
+    /**
+     * Stores a signed packet with its records, atomically, before any send: versions left
+     * queued (`recordIds`) move into it; versions new this run (`newVersions`) are recorded
+     * straight into it, without their record (the envelope holds it), and advance their
+     * person's state. Refused whole if any version changed meanwhile.
+     */
     async storePacket(runId: string, p: {
-      packetId: string; format: string; envelope: Buffer; payloadSha256: string; payloadBytes: number; signer: string; recordIds: string[];
+      packetId: string; format: string; envelope: Buffer; payloadSha256: string; payloadBytes: number; signer: string;
+      recordIds: string[]; newVersions?: QueuedVersion[];
     }): Promise<void> {
+      const fresh = p.newVersions ?? [];
       await db.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO ${S}.packets (packet_id, sync_run_id, status, format, envelope, payload_sha256, payload_bytes, record_count, signer)
            VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8)`,
-          [p.packetId, runId, p.format, p.envelope, p.payloadSha256, p.payloadBytes, p.recordIds.length, p.signer],
+          [p.packetId, runId, p.format, p.envelope, p.payloadSha256, p.payloadBytes, p.recordIds.length + fresh.length, p.signer],
         );
-        const moved = await tx.query(
-          `UPDATE ${S}.record_versions SET status = 'in_packet', packet_id = $1, updated_at = now()
-            WHERE id = ANY($2::bigint[]) AND status = 'queued'`,
-          [p.packetId, p.recordIds],
-        );
-        if (moved.rowCount !== p.recordIds.length) throw new Error(`packet ${p.packetId}: records changed while it was built`);
+        if (p.recordIds.length > 0) {
+          const moved = await tx.query(
+            `UPDATE ${S}.record_versions SET status = 'in_packet', packet_id = $1, updated_at = now()
+              WHERE id = ANY($2::bigint[]) AND status = 'queued'`,
+            [p.packetId, p.recordIds],
+          );
+          if (moved.rowCount !== p.recordIds.length) throw new Error(`packet ${p.packetId}: records changed while it was built`);
+        }
+        if (fresh.length > 0) {
+          const rows = JSON.stringify(fresh.map((v) => ({
+            vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh, operation: v.operation,
+            approved_at: v.approvedAt, approved_by_unit: v.approvedByUnit ?? null, record_hash: v.recordHash,
+          })));
+          const added = await tx.query(
+            `INSERT INTO ${S}.record_versions
+               (vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, packet_id, sync_run_id)
+             SELECT v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, 'in_packet', v.record_hash, $2, $3
+               FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
+                    approved_at timestamptz, approved_by_unit text, record_hash text)
+             ON CONFLICT (vendor_id, approval_id) DO NOTHING`,
+            [rows, p.packetId, runId],
+          );
+          if (added.rowCount !== fresh.length) throw new Error(`packet ${p.packetId}: records changed while it was built`);
+          await advancePersons(tx, rows);
+        }
       });
     },
 
@@ -189,10 +206,21 @@ export function createOutboxStore(db: Db) {
       });
     },
 
-    /** A `failed` receipt: nothing was stored nationally; its records go back to the queue. */
-    async failPacketFromReceipt(packetId: string, receipt: unknown, code: string | undefined, message: string): Promise<void> {
+    /**
+     * A `failed` receipt: nothing was stored nationally; its records go back to the queue,
+     * each with its record text (`returned`, decoded from the envelope by the caller) so it
+     * can be packed again.
+     */
+    async failPacketFromReceipt(packetId: string, receipt: unknown, code: string | undefined, message: string, returned: ReturnedRecord[]): Promise<void> {
       await db.transaction(async (tx) => {
         await saveReceipt(tx, packetId, 'failed', receipt);
+        await tx.query(
+          `UPDATE ${S}.record_versions v SET status = 'queued', packet_id = NULL, record = COALESCE(r.record_text::json, v.record), updated_at = now()
+             FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS r(so_dinh_danh, approved_at, record_text)
+            WHERE v.packet_id = $1 AND v.status = 'in_packet' AND v.so_dinh_danh = r.so_dinh_danh AND v.approved_at = r.approved_at`,
+          [packetId, returned.map((r) => r.soDinhDanh), returned.map((r) => r.approvedAt), returned.map((r) => r.recordJson)],
+        );
+        // A version the envelope did not name (none should exist) goes back too, with what it had.
         await tx.query(
           `UPDATE ${S}.record_versions SET status = 'queued', packet_id = NULL, updated_at = now()
             WHERE packet_id = $1 AND status = 'in_packet'`,
@@ -205,6 +233,20 @@ export function createOutboxStore(db: Db) {
       });
     },
   };
+}
+
+/** Person state follows the newest approval recorded for each person in `rows` (JSON). */
+async function advancePersons(tx: Queryable, rows: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO ${S}.person_state (vendor_id, last_approval_id, so_dinh_danh)
+     SELECT v.vendor_id, max(v.approval_id), max(v.so_dinh_danh)
+       FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text)
+      GROUP BY v.vendor_id
+     ON CONFLICT (vendor_id) DO UPDATE
+       SET last_approval_id = GREATEST(${S}.person_state.last_approval_id, EXCLUDED.last_approval_id),
+           so_dinh_danh = COALESCE(EXCLUDED.so_dinh_danh, ${S}.person_state.so_dinh_danh), updated_at = now()`,
+    [rows],
+  );
 }
 
 async function saveReceipt(tx: Queryable, packetId: string, status: string, receipt: unknown): Promise<void> {

@@ -23,13 +23,27 @@ export interface RecordVersion {
   errors: unknown[] | undefined;
 }
 
+/**
+ * A version ready to pack: one left `queued` in the store by an earlier run (it has an `id`),
+ * or one mapped this run and not yet in the store (no `id`), recorded only together with the
+ * packet that carries it, so its record's bytes are stored once, in the envelope.
+ */
 export interface QueuedVersion {
-  id: string;
+  id?: string;
   vendorId: string;
+  approvalId: string;
   soDinhDanh: string;
   operation: 'upsert' | 'archive';
   approvedAt: string;
   approvedByUnit: string | undefined;
+  recordHash: string;
+  recordJson: string;
+}
+
+/** A record of a failed packet, as decoded from its envelope, going back to the queue. */
+export interface ReturnedRecord {
+  soDinhDanh: string;
+  approvedAt: string;
   recordJson: string;
 }
 

@@ -47,11 +47,11 @@ export function toPreparedRecord(v: QueuedVersion): PreparedRecord {
   };
 }
 
-/** A version the outbox has queued under `id`, in the shape packing takes. */
-export function toQueuedVersion(v: RecordVersion, id: string): QueuedVersion {
-  if (v.status !== 'queued' || !v.recordJson || !v.soDinhDanh) throw new Error(`version ${v.vendorId}/${v.approvalId} is not queued`);
+/** A version mapped this run, ready to pack; the outbox records it with its packet. */
+export function toPendingVersion(v: RecordVersion): QueuedVersion {
+  if (v.status !== 'queued' || !v.recordJson || !v.recordHash || !v.soDinhDanh) throw new Error(`version ${v.vendorId}/${v.approvalId} is not queued`);
   return {
-    id, vendorId: v.vendorId, soDinhDanh: v.soDinhDanh, operation: v.operation,
-    approvedAt: v.approvedAt, approvedByUnit: v.approvedByUnit, recordJson: v.recordJson,
+    vendorId: v.vendorId, approvalId: v.approvalId, soDinhDanh: v.soDinhDanh, operation: v.operation,
+    approvedAt: v.approvedAt, approvedByUnit: v.approvedByUnit, recordHash: v.recordHash, recordJson: v.recordJson,
   };
 }

@@ -9,11 +9,12 @@ import { createPersonMapper, type PersonMapper } from '../mapping/mapping-pool.j
 import type { AttemptRecord, NdxpClient } from '../ndxp/ndxp-client.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { PersonState, QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
+import { recordsOfEnvelope } from '../packet/envelope-records.js';
 import { estimateRecordBytes, groupBySize, splitToFit, type Approval } from '../packet/packet-builder.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 import { readRawPersonChunks, readReference, type RawPerson } from '../source/person-reader.js';
 import { approvedHeads } from './due-query.js';
-import { toPreparedRecord, toQueuedVersion, toRecordVersion } from './record-version.js';
+import { toPendingVersion, toPreparedRecord, toRecordVersion } from './record-version.js';
 import type { SyncLock } from './sync-lock.js';
 import { emptySummary, type SyncSummary } from './sync-summary.js';
 
@@ -133,7 +134,7 @@ export function createSyncService(deps: SyncDeps) {
   }
 
   /** Step 3: group, encode, sign; `keep` stores each packet (outbox) or its preview (dry run). */
-  async function pack(versions: QueuedVersion[], keep: (p: { packetId: string; envelope: Buffer; sha: string; bytes: number; ids: string[] }) => Promise<void>): Promise<number> {
+  async function pack(versions: QueuedVersion[], keep: (p: { packetId: string; envelope: Buffer; sha: string; bytes: number; items: QueuedVersion[] }) => Promise<void>): Promise<number> {
     const at = now();
     const approval = settings.approval(deps.signer, at);
     const groups = groupBySize(versions, (v) => estimateRecordBytes(toPreparedRecord(v), settings.format), settings);
@@ -147,7 +148,7 @@ export function createSyncService(deps: SyncDeps) {
         const envelope = Buffer.from(JSON.stringify({
           format: settings.format, payload: packet.payload.toString('base64'), signature: deps.signer.sign(packet.payload).toString('base64'),
         }));
-        await keep({ packetId: packet.packetId, envelope, sha: packet.payloadSha256, bytes: packet.payload.length, ids: packet.items.map((v) => v.id) });
+        await keep({ packetId: packet.packetId, envelope, sha: packet.payloadSha256, bytes: packet.payload.length, items: packet.items });
         count += 1;
       }
     }
@@ -160,7 +161,8 @@ export function createSyncService(deps: SyncDeps) {
     const signer = deps.signer.identity(now()).summary.subject;
     summary.packetsBuilt += await pack(versions, async (p) => {
       await store.storePacket(runId, {
-        packetId: p.packetId, format: settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer, recordIds: p.ids,
+        packetId: p.packetId, format: settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer,
+        recordIds: p.items.flatMap((v) => (v.id === undefined ? [] : [v.id])), newVersions: p.items.filter((v) => v.id === undefined),
       });
       onStored(p.packetId, p.envelope);
     });
@@ -250,7 +252,8 @@ export function createSyncService(deps: SyncDeps) {
           })));
           for (const r of results) summary[r.status] += 1;
         } else {
-          await store.failPacketFromReceipt(packet.packetId, receipt, receipt.error?.code, receipt.error?.message ?? 'receipt failed');
+          const returned = recordsOfEnvelope(await store.envelopeOf(packet.packetId), deps.codec);
+          await store.failPacketFromReceipt(packet.packetId, receipt, receipt.error?.code, receipt.error?.message ?? 'receipt failed', returned);
           summary.packetsFailed += 1;
           logger.warn('packet failed nationally; its records are queued again', { packetId: packet.packetId, error: receipt.error });
         }
@@ -270,9 +273,9 @@ export function createSyncService(deps: SyncDeps) {
       if (options.dryRun) {
         const preview: QueuedVersion[] = [];
         await collect(runId, summary, options, async (vs) => {
-          for (const v of vs) if (v.status === 'queued') preview.push(toQueuedVersion(v, String(preview.length)));
+          for (const v of vs) if (v.status === 'queued') preview.push(toPendingVersion(v));
         });
-        summary.packetsBuilt = await pack(preview, (p) => store.storePreview(runId, { packetId: p.packetId, format: settings.format, envelope: p.envelope, recordCount: p.ids.length }));
+        summary.packetsBuilt = await pack(preview, (p) => store.storePreview(runId, { packetId: p.packetId, format: settings.format, envelope: p.envelope, recordCount: p.items.length }));
       } else {
         const client = deps.client;
         if (!client) throw new Error('no national client configured');
@@ -283,11 +286,10 @@ export function createSyncService(deps: SyncDeps) {
         await packLeftovers(runId, summary, sender.enqueue);
         let buffer: QueuedVersion[] = [];
         await collect(runId, summary, options, async (vs) => {
-          const ids = await store.queueVersions(runId, vs);
-          for (const v of vs) {
-            const id = ids.get(`${v.vendorId}/${v.approvalId}`);
-            if (id !== undefined) buffer.push(toQueuedVersion(v, id));
-          }
+          // Invalid and unchanged versions are recorded now; a queued one is recorded with
+          // the packet that carries it (a crash before that leaves its person due again).
+          await store.queueVersions(runId, vs.filter((v) => v.status !== 'queued'));
+          for (const v of vs) if (v.status === 'queued') buffer.push(toPendingVersion(v));
           if (buffer.length >= settings.maxRecords) {
             const full = buffer.slice(0, buffer.length - (buffer.length % settings.maxRecords));
             buffer = buffer.slice(full.length);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { migrate } from '../../src/db/migrate.js';
 import { createOutboxStore, type OutboxStore } from '../../src/outbox/outbox-store.js';
-import type { RecordVersion } from '../../src/outbox/outbox-types.js';
+import type { QueuedVersion, RecordVersion } from '../../src/outbox/outbox-types.js';
 import { BACKENDS, freshDatabase, type TestDatabase } from '../setup/databases.js';
 
 /**
@@ -78,7 +78,7 @@ for (const backend of BACKENDS) {
       await store.queueVersions(runId, [version('1', '10'), version('2', '20'), version('3', '30'), version('4', '40', { status: 'invalid', recordJson: undefined })]);
       const queued = await store.queued(10);
       expect(queued.map((v) => v.vendorId)).to.deep.equal(['1', '2', '3']);
-      await pack(PACKET(1), [queued[0]!.id, queued[1]!.id]);
+      await pack(PACKET(1), [queued[0]!.id!, queued[1]!.id!]);
       expect(await statuses(t)).to.deep.equal({ '1/10': 'in_packet', '2/20': 'in_packet', '3/30': 'queued', '4/40': 'invalid' });
       expect((await store.packetsIn('pending')).map((p) => [p.packetId, p.recordCount]))
         .to.deep.equal([[PACKET(1), 2]]);
@@ -86,7 +86,7 @@ for (const backend of BACKENDS) {
 
       // Record 2 is already in packet 1: a second packet naming it is refused, and rolled back.
       let refused: unknown;
-      await pack(PACKET(2), [queued[2]!.id, queued[1]!.id]).catch((err: unknown) => (refused = err));
+      await pack(PACKET(2), [queued[2]!.id!, queued[1]!.id!]).catch((err: unknown) => (refused = err));
       expect(String(refused)).to.match(/records changed while it was built/);
       expect(await statuses(t)).to.deep.equal({ '1/10': 'in_packet', '2/20': 'in_packet', '3/30': 'queued', '4/40': 'invalid' });
       const packets = await t.db.query('SELECT packet_id::text FROM csdl_gateway.packets');
@@ -100,7 +100,7 @@ for (const backend of BACKENDS) {
       const v3 = version('3', '30');
       await store.queueVersions(runId, [v1, v2, v3]);
       await store.queueVersions(runId, [v1b]);
-      await pack(PACKET(1), (await store.queued(10)).map((v) => v.id));
+      await pack(PACKET(1), (await store.queued(10)).map((v) => v.id!));
       await store.markSent(PACKET(1), 'receipt-1');
       expect((await store.packetsIn('sent')).map((p) => p.packetId)).to.deep.equal([PACKET(1)]);
       await store.completePacket(PACKET(1), { status: 'done' }, [
@@ -125,17 +125,68 @@ for (const backend of BACKENDS) {
 
     it('puts the records of a failed receipt back in the queue, the packet failed with its code', async function () {
       await store.queueVersions(runId, [version('1', '10'), version('2', '20')]);
-      await pack(PACKET(1), (await store.queued(10)).map((v) => v.id));
+      await pack(PACKET(1), (await store.queued(10)).map((v) => v.id!));
       await store.markSent(PACKET(1), 'receipt-1');
-      await store.failPacketFromReceipt(PACKET(1), { status: 'failed' }, 'PROCESSING_FAILED', 'could not process');
+      await store.failPacketFromReceipt(PACKET(1), { status: 'failed' }, 'PROCESSING_FAILED', 'could not process', []);
       expect(await statuses(t)).to.deep.equal({ '1/10': 'queued', '2/20': 'queued' });
       const packet = await t.db.query('SELECT status, national_code, last_error FROM csdl_gateway.packets');
       expect(packet.rows).to.deep.equal([{ status: 'failed', national_code: 'PROCESSING_FAILED', last_error: 'could not process' }]);
       const packetIds = await t.db.query('SELECT DISTINCT packet_id FROM csdl_gateway.record_versions');
       expect(packetIds.rows).to.deep.equal([{ packet_id: null }]);
       // They go into a new packet.
-      await pack(PACKET(2), (await store.queued(10)).map((v) => v.id));
+      await pack(PACKET(2), (await store.queued(10)).map((v) => v.id!));
       expect(await statuses(t)).to.deep.equal({ '1/10': 'in_packet', '2/20': 'in_packet' });
+    });
+
+    /** A version mapped this run, not yet in the store. */
+    function fresh(vendorId: string, approvalId: string): QueuedVersion {
+      const v = version(vendorId, approvalId);
+      return {
+        vendorId, approvalId, soDinhDanh: v.soDinhDanh!, operation: v.operation, approvedAt: v.approvedAt,
+        approvedByUnit: v.approvedByUnit, recordHash: v.recordHash!, recordJson: v.recordJson!,
+      };
+    }
+
+    async function packFresh(packetId: string, versions: QueuedVersion[]): Promise<void> {
+      await store.storePacket(runId, {
+        packetId, format: 'json', envelope: Buffer.from(`envelope ${packetId}`), payloadSha256: 'ab'.repeat(32), payloadBytes: 10, signer: 'CN=test',
+        recordIds: [], newVersions: versions,
+      });
+    }
+
+    it('records versions new this run with their packet, without their record, and advances person state then', async function () {
+      await packFresh(PACKET(1), [fresh('1', '10'), fresh('2', '20')]);
+      expect(await statuses(t)).to.deep.equal({ '1/10': 'in_packet', '2/20': 'in_packet' });
+      const rows = await t.db.query('SELECT vendor_id, packet_id::text, record, record_hash FROM csdl_gateway.record_versions ORDER BY vendor_id');
+      expect(rows.rows).to.deep.equal([
+        { vendor_id: '1', packet_id: PACKET(1), record: null, record_hash: 'hash-1-10' },
+        { vendor_id: '2', packet_id: PACKET(1), record: null, record_hash: 'hash-2-20' },
+      ]);
+      expect((await store.packetsIn('pending')).map((p) => [p.packetId, p.recordCount])).to.deep.equal([[PACKET(1), 2]]);
+      const states = await store.personStates(['1', '2']);
+      expect([states.get('1')?.lastApprovalId, states.get('2')?.lastApprovalId]).to.deep.equal(['10', '20']);
+
+      // The same version again (a second process, a bug): the whole packet is refused.
+      let refused: unknown;
+      await packFresh(PACKET(2), [fresh('3', '30'), fresh('2', '20')]).catch((err: unknown) => (refused = err));
+      expect(String(refused)).to.match(/records changed while it was built/);
+      expect(await statuses(t)).to.deep.equal({ '1/10': 'in_packet', '2/20': 'in_packet' });
+      expect((await store.personStates(['3'])).size).to.equal(0);
+    });
+
+    it('gives a failed packet\'s new versions back to the queue with the record text the envelope held', async function () {
+      const one = fresh('1', '10');
+      const two = fresh('2', '20');
+      await packFresh(PACKET(1), [one, two]);
+      await store.markSent(PACKET(1), 'receipt-1');
+      await store.failPacketFromReceipt(PACKET(1), { status: 'failed' }, 'PROCESSING_FAILED', 'could not process', [
+        { soDinhDanh: one.soDinhDanh, approvedAt: one.approvedAt, recordJson: one.recordJson },
+        { soDinhDanh: two.soDinhDanh, approvedAt: two.approvedAt, recordJson: two.recordJson },
+      ]);
+      const queued = await store.queued(10);
+      expect(queued.map((v) => [v.vendorId, v.approvalId, v.recordHash, v.recordJson])).to.deep.equal([
+        ['1', '10', one.recordHash, one.recordJson], ['2', '20', two.recordHash, two.recordJson],
+      ]);
     });
   });
 }

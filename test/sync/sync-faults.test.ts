@@ -134,6 +134,24 @@ describe('sync under national faults (store on postgres)', function () {
     expect(history.acceptances.filter((a: { approvedAt: string }) => Date.parse(a.approvedAt) === Date.parse(at))).to.deep.equal([]);
   });
 
+  it('a packet failed nationally: its records go back to the queue with their text and the next sync sends them again', async function () {
+    const at = await w.approveAgain(9, { edit: 'Số 12, phường Liên Bảo, Vĩnh Phúc' });
+    w.sim.sim.faults.apply({ failNextPackets: 1 });
+    const first = await w.service().service.run();
+    expect(first).to.include({ packetsSent: 1, packetsFailed: 1, accepted: 0 });
+    const queued = await w.store.db.query<{ status: string; record: { soDinhDanh: string } | null; packet_id: string | null }>(
+      `SELECT status, record, packet_id FROM csdl_gateway.record_versions WHERE vendor_id = '9' ORDER BY id DESC LIMIT 1`,
+    );
+    // The record's bytes were kept only in the envelope; they came back from it.
+    expect(queued.rows[0]).to.deep.include({ status: 'queued', packet_id: null });
+    expect(queued.rows[0]?.record?.soDinhDanh).to.equal(CCCD[9]);
+    const second = await w.service().service.run();
+    expect(second).to.include({ packetsBuilt: 1, accepted: 1 });
+    expect(await latestVersion(9)).to.deep.include({ status: 'accepted', packet_status: 'done' });
+    const history = await w.ledger(CCCD[9]);
+    expect(history.acceptances.filter((a: { approvedAt: string }) => Date.parse(a.approvedAt) === Date.parse(at))).to.have.length(1);
+  });
+
   it('advisory lock: two services with two pools on one store never run at once', async function () {
     await w.approveAgain(8, { edit: 'Phường 5, Sóc Trăng' });
     const secondPool = createDb(w.store.url, { max: 3 });
