@@ -20,13 +20,15 @@ import type { ProbeReport } from './support/sync-probe.js';
  * With --profile, the same two syncs run again on fresh stores through bench/support/
  * sync-probe.ts (edges timed, CPU profiled), with the simulator CPU-profiled in this process.
  *
- * Usage: npx tsx bench/sync.bench.ts [--people N] [--cli dist/cli/index.js] [--profile]
+ * Usage: npx tsx bench/sync.bench.ts [--people N] [--cli dist/cli/index.js] [--profile] [--threads T]
+ * (--threads sets the gateway's MAPPING_THREADS; unset, its default: cores - 1, 1 to 4)
  */
 const { values: opts } = parseArgs({
   options: {
     people: { type: 'string', default: '100000' },
     cli: { type: 'string', default: 'dist/cli/index.js' },
     profile: { type: 'boolean', default: false },
+    threads: { type: 'string' },
   },
 });
 const people = Number(opts.people);
@@ -82,7 +84,7 @@ async function benchEnv(world: BenchWorld, sim: BenchSimulator, name: string): P
     clientId: sim.sim.client.clientId, clientSecret: sim.sim.client.clientSecret,
     signingKeyFile: world.pki.province.p12, signingKeyPassphrase: BENCH_PASSPHRASE, trustAnchorsFile: world.pki.trustAnchors,
     senderCode: BENCH_SENDER, dataDir: join(world.tempDir, `data-${name}`),
-  });
+  }, opts.threads === undefined ? {} : { MAPPING_THREADS: opts.threads });
 }
 
 /** How big what the first sync left in the store is: the evidence for the memory figures. */

@@ -134,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustAnchorsFile: str(raw.TRUST_ANCHORS_FILE),
     },
     mappingFile: str(raw.MAPPING_FILE) ?? 'mappings/qlcb',
-    mappingThreads: Number(raw.MAPPING_THREADS ?? Math.min(4, availableParallelism())),
+    mappingThreads: Number(raw.MAPPING_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1))),
     syncCron: str(raw.SYNC_CRON) ?? '*/15 * * * *',
     port: Number(raw.PORT ?? 8080),
     logLevel: (str(raw.LOG_LEVEL) ?? 'info') as Config['logLevel'],
