@@ -7,6 +7,7 @@ import { encodePayload } from '../encoding/payload-codec.js';
 import { parseSourcePerson, type RawPerson } from '../source/person-reader.js';
 import { mapForTransport, type MappedPerson, type TransportOptions } from './mapped-person.js';
 import type { CompiledMapping } from './mapping-compiler.js';
+import { MappingError } from './mapping-error.js';
 import type { ReferenceData } from './mapping-types.js';
 import type { FromWorker, ToWorker, WorkerInit } from './mapping-worker.js';
 
@@ -91,7 +92,7 @@ function createPool(mapping: CompiledMapping, options: PersonMapperOptions): Per
       if (!job) return;
       thread.jobs.delete(answer.jobId);
       if (thread.jobs.size === 0) thread.worker.unref();
-      if ('error' in answer) job.reject(new Error(`mapping thread: ${answer.error}`));
+      if ('error' in answer) job.reject(new MappingError('mapping.thread_failed', `mapping thread: ${answer.error}`));
       else job.resolve(answer.results);
     });
     const fail = (err: Error) => {
@@ -99,9 +100,9 @@ function createPool(mapping: CompiledMapping, options: PersonMapperOptions): Per
       for (const job of thread.jobs.values()) job.reject(err);
       thread.jobs.clear();
     };
-    thread.worker.on('error', (err) => fail(new Error(`mapping thread failed: ${err.message}`, { cause: err })));
+    thread.worker.on('error', (err) => fail(new MappingError('mapping.thread_failed', `mapping thread failed: ${err.message}`, { cause: err })));
     thread.worker.on('exit', (code) => {
-      if (!closing) fail(new Error(`mapping thread exited with code ${code}`));
+      if (!closing) fail(new MappingError('mapping.thread_failed', `mapping thread exited with code ${code}`));
     });
     return thread;
   });
@@ -114,7 +115,7 @@ function createPool(mapping: CompiledMapping, options: PersonMapperOptions): Per
     threads: threads.length,
     map(raws, reference) {
       if (broken) return Promise.reject(broken);
-      if (closing) return Promise.reject(new Error('the mapping threads are closed'));
+      if (closing) return Promise.reject(new MappingError('mapping.threads_closed', 'the mapping threads are closed'));
       let referenceId = references.get(reference);
       if (referenceId === undefined) {
         referenceId = ++lastReference;
