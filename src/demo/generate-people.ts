@@ -146,10 +146,11 @@ async function writeChunk(
       for (const row of p.history[name]) history[name].push([historyIds[name][next[name]++], p.canBo.id, ...row]);
     }
   }
-  summary.rows.can_bo = (summary.rows.can_bo ?? 0) + (await canBo.write(tx));
-  for (const name of Object.keys(history) as HistoryTable[]) {
-    summary.rows[name] = (summary.rows[name] ?? 0) + (await history[name].write(tx));
-  }
+  // Each count is added after its write: `total + (await write())` reads the total before
+  // awaiting, and two chunks written at once would then lose one chunk's rows from the sum.
+  const written: [string, number][] = [['can_bo', await canBo.write(tx)]];
+  for (const name of Object.keys(history) as HistoryTable[]) written.push([name, await history[name].write(tx)]);
+  for (const [table, n] of written) summary.rows[table] = (summary.rows[table] ?? 0) + n;
   // Counted once the chunk is written, so a failed chunk does not show in the summary.
   for (const p of persons) {
     summary.people++;
