@@ -95,7 +95,7 @@ export function classifyStore(text: string, values: unknown[] | undefined): stri
   if (sql.includes('UPDATE csdl_gateway.sync_runs')) return 'store.finishRun';
   if (sql.includes('FROM csdl_gateway.person_state WHERE vendor_id = ANY')) return 'store.personStates';
   if (sql.includes("'in_packet', v.record_hash")) return 'store.storePacket.newVersions';
-  if (sql.includes('INSERT INTO csdl_gateway.record_versions')) return 'store.queueVersions.versions';
+  if (sql.includes('INSERT INTO csdl_gateway.record_versions')) return 'store.recordVersions';
   if (sql.includes('INSERT INTO csdl_gateway.person_state')) return 'store.personState';
   if (/FROM csdl_gateway\.record_versions (?:v )?WHERE status = 'queued'/.test(sql)) return 'store.queued';
   if (sql.includes('INSERT INTO csdl_gateway.packets')) return 'store.storePacket.insert';

@@ -34,13 +34,13 @@ export function createOutboxStore(db: Db) {
 
     /**
      * Records versions once each (a repeat after a crash adds nothing) and advances person
-     * state, in one transaction. Returns the ids of the versions this call queued, so the
-     * caller can pack them without reading them back. The chunk travels as one JSON
-     * parameter: pg's escaping of a jsonb[] array cost 33 s per 100,000 records.
+     * state, in one transaction. The sync records its invalid and unchanged versions here (a
+     * valid one goes in with its packet, storePacket); a `queued` one keeps its record text.
+     * The chunk travels as one JSON parameter: pg's escaping of a jsonb[] array cost 33 s per
+     * 100,000 records.
      */
-    async queueVersions(runId: string, versions: RecordVersion[]): Promise<Map<string, string>> {
-      const queuedIds = new Map<string, string>();
-      if (versions.length === 0) return queuedIds;
+    async recordVersions(runId: string, versions: RecordVersion[]): Promise<void> {
+      if (versions.length === 0) return;
       const rows = `[${versions.map((v) => {
         const row = JSON.stringify({
           vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null, operation: v.operation,
@@ -53,21 +53,18 @@ export function createOutboxStore(db: Db) {
       // Person state needs three fields: a small parameter of its own, not the records again.
       const heads = JSON.stringify(versions.map((v) => ({ vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null })));
       await db.transaction(async (tx) => {
-        const inserted = await tx.query<{ id: string; vendor_id: string; approval_id: string; status: string }>(
+        await tx.query(
           `INSERT INTO ${S}.record_versions
              (vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, errors, sync_run_id)
            SELECT v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, v.status,
                   v.record_hash, v.record, v.errors, $2
              FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
                   approved_at timestamptz, approved_by_unit text, status text, record_hash text, record json, errors jsonb)
-           ON CONFLICT (vendor_id, approval_id) DO NOTHING
-           RETURNING id::text, vendor_id, approval_id::text, status`,
+           ON CONFLICT (vendor_id, approval_id) DO NOTHING`,
           [rows, runId],
         );
-        for (const r of inserted.rows) if (r.status === 'queued') queuedIds.set(`${r.vendor_id}/${r.approval_id}`, r.id);
         await advancePersons(tx, heads);
       });
-      return queuedIds;
     },
 
     async queued(limit: number): Promise<QueuedVersion[]> {

@@ -83,13 +83,6 @@ export async function* readRawPersonChunks(
   }
 }
 
-/** Chunks on a connection the caller holds, each person parsed. */
-export async function* readPersonChunks(
-  q: Queryable, mapping: Mapping, filter: PersonFilter, chunkSize: number,
-): AsyncGenerator<SourcePerson[]> {
-  for await (const raws of readRawPersonChunks(q, mapping, filter, chunkSize)) yield raws.map(parseSourcePerson);
-}
-
 /** Reference tables (units, ranks, ethnicities...) keyed as the mapping says. */
 export async function readReference(q: Queryable, mapping: Mapping): Promise<ReferenceData> {
   const tables = new Map<string, Map<string, Record<string, unknown>>>();

@@ -110,15 +110,16 @@ export function createSyncService(deps: SyncDeps) {
    * mapped while the sink stores the last one.
    */
   async function collect(runId: string, summary: SyncSummary, options: RunOptions, sink: (v: RecordVersion[]) => Promise<void>): Promise<void> {
+    const threads = settings.mappingThreads ?? 0;
     let mapper: PersonMapper | undefined;
     try {
       await deps.source.transaction(async (tx) => {
         const reference = await readReference(tx, deps.mapping);
         const mapChunk = async ({ raws, states }: { raws: RawPerson[]; states: Map<string, PersonState> }) => {
-          mapper ??= createPersonMapper(deps.mapping, { threads: settings.mappingThreads ?? 0 });
+          mapper ??= createPersonMapper(deps.mapping, { threads });
           return { mapped: await mapper.map(raws, reference), states };
         };
-        const depth = Math.max(2, (settings.mappingThreads ?? 0) + 1);
+        const depth = Math.max(2, threads + 1);
         for await (const { mapped, states } of mapAhead(dueChunks(tx, options), mapChunk, depth)) {
           const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId)));
           for (const v of versions) summary[v.status === 'queued' ? 'queued' : v.status] += 1;
@@ -288,7 +289,7 @@ export function createSyncService(deps: SyncDeps) {
         await collect(runId, summary, options, async (vs) => {
           // Invalid and unchanged versions are recorded now; a queued one is recorded with
           // the packet that carries it (a crash before that leaves its person due again).
-          await store.queueVersions(runId, vs.filter((v) => v.status !== 'queued'));
+          await store.recordVersions(runId, vs.filter((v) => v.status !== 'queued'));
           for (const v of vs) if (v.status === 'queued') buffer.push(toPendingVersion(v));
           if (buffer.length >= settings.maxRecords) {
             const full = buffer.slice(0, buffer.length - (buffer.length % settings.maxRecords));

@@ -52,9 +52,9 @@ for (const backend of BACKENDS) {
     it('queues the same versions twice as one row each, and advances person state to the greatest approval', async function () {
       // One version per person per call, as a sync reads each person's latest approval once.
       const batch = [version('1', '10'), version('2', '20')];
-      await store.queueVersions(runId, batch);
-      await store.queueVersions(runId, batch);
-      await store.queueVersions(runId, [version('1', '15'), version('2', '12')]);
+      await store.recordVersions(runId, batch);
+      await store.recordVersions(runId, batch);
+      await store.recordVersions(runId, [version('1', '15'), version('2', '12')]);
       const count = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM csdl_gateway.record_versions');
       expect(count.rows[0]?.n).to.equal(4);
       const states = await store.personStates(['1', '2', '3']);
@@ -66,7 +66,7 @@ for (const backend of BACKENDS) {
 
     it('gives the queue in the order versions were recorded (numeric id order, past 10)', async function () {
       const batch = Array.from({ length: 12 }, (_, i) => version(String(i + 1), String(100 + i)));
-      await store.queueVersions(runId, batch);
+      await store.recordVersions(runId, batch);
       const queued = await store.queued(100);
       expect(queued.map((v) => Number(v.id))).to.deep.equal([...queued.map((v) => Number(v.id))].sort((a, b) => a - b));
       expect(queued.map((v) => v.vendorId)).to.deep.equal(batch.map((v) => v.vendorId));
@@ -75,7 +75,7 @@ for (const backend of BACKENDS) {
     });
 
     it('stores a packet with exactly its queued records, and refuses whole if one is no longer queued', async function () {
-      await store.queueVersions(runId, [version('1', '10'), version('2', '20'), version('3', '30'), version('4', '40', { status: 'invalid', recordJson: undefined })]);
+      await store.recordVersions(runId, [version('1', '10'), version('2', '20'), version('3', '30'), version('4', '40', { status: 'invalid', recordJson: undefined })]);
       const queued = await store.queued(10);
       expect(queued.map((v) => v.vendorId)).to.deep.equal(['1', '2', '3']);
       await pack(PACKET(1), [queued[0]!.id!, queued[1]!.id!]);
@@ -98,8 +98,8 @@ for (const backend of BACKENDS) {
       const v1b = version('1', '11');
       const v2 = version('2', '20');
       const v3 = version('3', '30');
-      await store.queueVersions(runId, [v1, v2, v3]);
-      await store.queueVersions(runId, [v1b]);
+      await store.recordVersions(runId, [v1, v2, v3]);
+      await store.recordVersions(runId, [v1b]);
       await pack(PACKET(1), (await store.queued(10)).map((v) => v.id!));
       await store.markSent(PACKET(1), 'receipt-1');
       expect((await store.packetsIn('sent')).map((p) => p.packetId)).to.deep.equal([PACKET(1)]);
@@ -124,7 +124,7 @@ for (const backend of BACKENDS) {
     });
 
     it('puts the records of a failed receipt back in the queue, the packet failed with its code', async function () {
-      await store.queueVersions(runId, [version('1', '10'), version('2', '20')]);
+      await store.recordVersions(runId, [version('1', '10'), version('2', '20')]);
       await pack(PACKET(1), (await store.queued(10)).map((v) => v.id!));
       await store.markSent(PACKET(1), 'receipt-1');
       await store.failPacketFromReceipt(PACKET(1), { status: 'failed' }, 'PROCESSING_FAILED', 'could not process', []);

@@ -158,14 +158,14 @@ describe('sync under national faults (store on postgres)', function () {
     try {
       const second = w.service({ storeDb: secondPool }).service;
       let inside: Promise<SyncSummary> | undefined;
-      // The first service holds the lock; while it is inside (queueing), the second tries.
+      // The first service holds the lock; while it is inside (recording versions), the second tries.
       const first = w.service({
         wrapOutbox: (outbox: OutboxStore): OutboxStore => ({
           ...outbox,
-          async queueVersions(runId, versions) {
+          async recordVersions(runId, versions) {
             inside ??= second.run();
             await inside;
-            return outbox.queueVersions(runId, versions);
+            return outbox.recordVersions(runId, versions);
           },
         }),
       }).service;
