@@ -7,7 +7,6 @@ import { availableParallelism } from 'node:os';
 import { mapAhead } from '../src/mapping/map-ahead.js';
 import { loadMapping } from '../src/mapping/mapping-loader.js';
 import { createPersonMapper } from '../src/mapping/mapping-pool.js';
-import type { ReferenceData } from '../src/mapping/mapping-types.js';
 import { readRawPersons } from '../src/source/person-reader.js';
 import { startThrowawayPostgres } from '../test/setup/postgres-server.js';
 
@@ -118,20 +117,14 @@ async function main(): Promise<void> {
       let valid = 0;
       let bytes = 0;
       let done = 0;
-      // Threads start once per process (the gateway keeps its pool): their start is not the mapping.
+      // Threads start once per run (a sync starts them at its first due chunk): not the mapping.
       const starting = performance.now();
       const mapper = createPersonMapper(mapping, { threads });
       await mapper.map([], { tables: new Map() });
       const startMs = performance.now() - starting;
-      let referenceOf: ReferenceData | undefined;
       const whole = await measure(bench, async () => {
-        const chunks = (async function* () {
-          for await (const { reference, raws } of readRawPersons(bench, mapping, { all: true }, chunk)) {
-            referenceOf = reference;
-            yield raws;
-          }
-        })();
-        for await (const mapped of mapAhead(chunks, (raws) => mapper.map(raws, referenceOf!), Math.max(2, threads * 2))) {
+        const reads = readRawPersons(bench, mapping, { all: true }, chunk);
+        for await (const mapped of mapAhead(reads, ({ reference, raws }) => mapper.map(raws, reference), Math.max(2, threads * 2))) {
           for (const person of mapped) {
             if (!person.ok) continue;
             valid += 1;

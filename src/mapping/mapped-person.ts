@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { NationalContract } from '../contract/national-contract.js';
+import { encodePayload } from '../encoding/payload-codec.js';
+import { parseSourcePerson, type RawPerson } from '../source/person-reader.js';
 import type { CompiledMapping } from './mapping-compiler.js';
 import type { ApprovalRow, MappingProblem, NationalRecord, ReferenceData, RunContext, SourcePerson } from './mapping-types.js';
 import { mapPerson } from './person-mapper.js';
@@ -38,6 +41,11 @@ export type MappedPerson = MappedBase & (
 export interface TransportOptions {
   /** Also encode the record as XML. */
   encodeXml?: (record: NationalRecord) => string;
+}
+
+/** The options a mapper runs with: with `xml`, each record is also written as XML. */
+export function transportOptions(contract: NationalContract, xml: boolean): TransportOptions {
+  return xml ? { encodeXml: (record) => encodePayload('record', 'xml', record, contract).toString('utf8') } : {};
 }
 
 export function hashRecordJson(json: string): string {
@@ -81,4 +89,11 @@ export function mapForTransport(
     ...(tinhTrang !== undefined ? { tinhTrang } : {}),
     ...(options.encodeXml ? { recordXml: options.encodeXml(record) } : {}),
   };
+}
+
+/** A chunk as read (row JSON texts), parsed and mapped in order: what one mapping job does. */
+export function mapRawChunk(
+  mapping: CompiledMapping, raws: readonly RawPerson[], reference: ReferenceData, options: TransportOptions,
+): MappedPerson[] {
+  return raws.map((raw) => mapForTransport(mapping, parseSourcePerson(raw), reference, options));
 }

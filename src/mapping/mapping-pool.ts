@@ -3,9 +3,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { nationalContract } from '../contract/national-contract.js';
-import { encodePayload } from '../encoding/payload-codec.js';
-import { parseSourcePerson, type RawPerson } from '../source/person-reader.js';
-import { mapForTransport, type MappedPerson, type TransportOptions } from './mapped-person.js';
+import type { RawPerson } from '../source/person-reader.js';
+import { mapRawChunk, transportOptions, type MappedPerson } from './mapped-person.js';
 import type { CompiledMapping } from './mapping-compiler.js';
 import { MappingError } from './mapping-error.js';
 import type { ReferenceData } from './mapping-types.js';
@@ -36,12 +35,10 @@ export function createPersonMapper(mapping: CompiledMapping, options: PersonMapp
 }
 
 function createInline(mapping: CompiledMapping, options: PersonMapperOptions): PersonMapper {
-  const transport: TransportOptions = options.xml
-    ? { encodeXml: (record) => encodePayload('record', 'xml', record, mapping.contract).toString('utf8') }
-    : {};
+  const transport = transportOptions(mapping.contract, options.xml === true);
   return {
     threads: 0,
-    map: async (raws, reference) => raws.map((raw) => mapForTransport(mapping, parseSourcePerson(raw), reference, transport)),
+    map: async (raws, reference) => mapRawChunk(mapping, raws, reference, transport),
     close: () => Promise.resolve(),
   };
 }

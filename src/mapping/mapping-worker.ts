@@ -1,8 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { nationalContract } from '../contract/national-contract.js';
-import { encodePayload } from '../encoding/payload-codec.js';
-import { parseSourcePerson, type RawPerson } from '../source/person-reader.js';
-import { mapForTransport, type MappedPerson, type TransportOptions } from './mapped-person.js';
+import type { RawPerson } from '../source/person-reader.js';
+import { mapRawChunk, transportOptions, type MappedPerson } from './mapped-person.js';
 import { compileMapping, type MappingDocument } from './mapping-compiler.js';
 import type { ReferenceData } from './mapping-types.js';
 
@@ -29,9 +28,7 @@ if (!port) throw new Error('mapping-worker.ts runs as a worker thread only');
 const init = workerData as WorkerInit;
 const contract = nationalContract();
 const mapping = compileMapping(init.documents, contract);
-const options: TransportOptions = init.xml
-  ? { encodeXml: (record) => encodePayload('record', 'xml', record, contract).toString('utf8') }
-  : {};
+const options = transportOptions(contract, init.xml);
 let current: { id: number; reference: ReferenceData } | undefined;
 
 port.on('message', (message: ToWorker) => {
@@ -43,7 +40,7 @@ port.on('message', (message: ToWorker) => {
   try {
     if (current?.id !== message.referenceId) throw new Error(`reference data ${message.referenceId} was not sent to this thread`);
     const reference = current.reference;
-    answer = { jobId: message.jobId, results: message.raws.map((raw) => mapForTransport(mapping, parseSourcePerson(raw), reference, options)) };
+    answer = { jobId: message.jobId, results: mapRawChunk(mapping, message.raws, reference, options) };
   } catch (err) {
     answer = { jobId: message.jobId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }

@@ -11,7 +11,6 @@ import { mapAhead } from '../../mapping/map-ahead.js';
 import type { MappedPerson } from '../../mapping/mapped-person.js';
 import { loadMapping } from '../../mapping/mapping-loader.js';
 import { createPersonMapper } from '../../mapping/mapping-pool.js';
-import type { ReferenceData } from '../../mapping/mapping-types.js';
 import { emptySummary, formatSummary, tally } from '../../mapping/map-summary.js';
 import { readRawPersons, type PersonFilter } from '../../source/person-reader.js';
 import type { CliCommand, CliIo } from '../command.js';
@@ -95,14 +94,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const out = createWriteStream(values.out, { encoding: 'utf8' });
   const summary = emptySummary();
   try {
-    let reference: ReferenceData | undefined;
-    const chunks = (async function* () {
-      for await (const read of readRawPersons(source.db, mapping, filter, chunk)) {
-        reference = read.reference;
-        yield read.raws;
-      }
-    })();
-    for await (const mapped of mapAhead(chunks, (raws) => mapper.map(raws, reference!), mapper.threads + 1)) {
+    const reads = readRawPersons(source.db, mapping, filter, chunk);
+    for await (const mapped of mapAhead(reads, ({ reference, raws }) => mapper.map(raws, reference), mapper.threads + 1)) {
       const lines: string[] = [];
       for (const person of mapped) {
         tally(summary, person);
