@@ -11,7 +11,7 @@ import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { PersonState, QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
 import { recordsOfEnvelope } from '../packet/envelope-records.js';
 import { estimateRecordBytes, groupBySize, splitToFit, type Approval } from '../packet/packet-builder.js';
-import type { CmsSigner } from '../signing/cms-signer.js';
+import { envelopeBytes, type CmsSigner } from '../signing/cms-signer.js';
 import { readRawPersonChunks, readReference, type RawPerson } from '../source/person-reader.js';
 import { approvedHeads } from './due-query.js';
 import { toPendingVersion, toPreparedRecord, toRecordVersion } from './record-version.js';
@@ -146,9 +146,7 @@ export function createSyncService(deps: SyncDeps) {
         approval, format: settings.format, items: group, record: toPreparedRecord,
       }, deps.codec, settings.maxBytes, newId);
       for (const packet of built) {
-        const envelope = Buffer.from(JSON.stringify({
-          format: settings.format, payload: packet.payload.toString('base64'), signature: deps.signer.sign(packet.payload).toString('base64'),
-        }));
+        const envelope = envelopeBytes(settings.format, packet.payload, deps.signer);
         await keep({ packetId: packet.packetId, envelope, sha: packet.payloadSha256, bytes: packet.payload.length, items: packet.items });
         count += 1;
       }

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../../src/paths.js';
-import { buildEnvelope, createCmsSigner, signDetached } from '../../src/signing/cms-signer.js';
+import { buildEnvelope, createCmsSigner, envelopeBytes, signDetached } from '../../src/signing/cms-signer.js';
 import { createKeyRing } from '../../src/signing/key-ring.js';
 import { DAY, identityOf, makeCa, makeLeaf, openssl, PROVINCE, TempDir } from './pki-fixture.js';
 
@@ -67,6 +67,18 @@ describe('signing: detached CMS signer', function () {
     expect(envelope.format).to.equal('xml');
     expect(Buffer.from(envelope.payload, 'base64').equals(payload)).to.equal(true);
     expect(opensslVerify(Buffer.from(envelope.signature, 'base64'), payload).status).to.equal(0);
+  });
+
+  it('writes the envelope bytes exactly as JSON.stringify writes the envelope', function () {
+    // One clock, so both signatures carry the same signingTime and are byte-identical.
+    const at = new Date('2026-03-04T05:06:07Z');
+    const signer = createCmsSigner(identity, () => at);
+    for (const format of ['json', 'xml'] as const) {
+      const bytes = envelopeBytes(format, payload, signer);
+      expect(bytes.toString('utf8')).to.equal(JSON.stringify(buildEnvelope(format, payload, signer)));
+      const parsed = JSON.parse(bytes.toString('utf8')) as { payload: string; signature: string };
+      expect(opensslVerify(Buffer.from(parsed.signature, 'base64'), payload).status).to.equal(0);
+    }
   });
 
   it('signs through a key ring with the identity valid at signing time', function () {
