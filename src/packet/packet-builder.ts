@@ -116,7 +116,12 @@ function recordJson(r: PreparedRecord): string {
  */
 function payloadOf(input: Omit<PacketInput<unknown>, 'items' | 'record'>, records: PreparedRecord[], codec: PayloadCodec): Buffer {
   if (input.format === 'json') {
-    return Buffer.from(`{"header":${JSON.stringify(header(input, records.length))},"records":[${records.map(recordJson).join(',')}]}`, 'utf8');
+    // Each record encoded on its own and the buffers joined: encoding one joined megabyte
+    // string (a rope of spliced pieces, flattened first) took 2.5 times as long.
+    const parts = [Buffer.from(`{"header":${JSON.stringify(header(input, records.length))},"records":[`, 'utf8')];
+    records.forEach((r, i) => parts.push(Buffer.from(i === 0 ? recordJson(r) : `,${recordJson(r)}`, 'utf8')));
+    parts.push(Buffer.from(']}', 'utf8'));
+    return Buffer.concat(parts);
   }
   const parsed = records.map(({ dataJson, ...rest }) => ({ ...rest, data: JSON.parse(dataJson) as Record<string, unknown> }));
   return codec.encode('packet', input.format, packetPayload(input, parsed));
