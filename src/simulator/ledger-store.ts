@@ -51,13 +51,15 @@ export async function findPacket(q: Queryable, packetId: string): Promise<Packet
   return res.rows[0];
 }
 
-/** The stored payload of a packet, locked for processing; undefined when it is already finished. */
+/** A packet locked for processing (its sender and format); undefined when it is already finished. */
 export async function lockUnfinishedPacket(
   q: Queryable,
   packetId: string,
-): Promise<{ sender: string; format: 'json' | 'xml'; payload: Buffer } | undefined> {
-  const res = await q.query<{ sender: string; format: 'json' | 'xml'; payload: Buffer }>(
-    `SELECT sender, format, payload FROM csdl_simulator.packets
+): Promise<{ sender: string; format: 'json' | 'xml' } | undefined> {
+  // Not the payload: the processor holds the decoded packet it was handed at the push, and
+  // reads the payload (packetPayload) only after a restart.
+  const res = await q.query<{ sender: string; format: 'json' | 'xml' }>(
+    `SELECT sender, format FROM csdl_simulator.packets
      WHERE packet_id = $1 AND status IN ('received', 'processing') FOR UPDATE`,
     [packetId],
   );

@@ -1,8 +1,8 @@
 import type { RecordProblem } from '../contract/national-rules.js';
-import type { Db } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import { describeError } from '../errors.js';
 import type { FaultSwitches } from './fault-switches.js';
-import { completePacket, insertResults, lockHeldOfficials, lockUnfinishedPacket, markProcessing, storeAccepted } from './ledger-store.js';
+import { completePacket, insertResults, lockHeldOfficials, lockUnfinishedPacket, markProcessing, packetPayload, storeAccepted } from './ledger-store.js';
 import { decidePacket, type HeldOfficial } from './record-decisions.js';
 
 /**
@@ -102,6 +102,13 @@ export class PacketProcessor {
     if (this.pending === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
+  /** After a restart: the stored payload, decoded and checked again. */
+  private async reload(tx: Queryable, packetId: string, sender: string): Promise<DecodedPacket> {
+    const stored = await packetPayload(tx, packetId);
+    if (!stored) throw new Error(`packet ${packetId} has no stored payload`);
+    return this.options.reload(stored.format, stored.payload, sender);
+  }
+
   private async process(packetId: string): Promise<void> {
     const { db, faults, now } = this.options;
     await db.transaction(async (tx) => {
@@ -116,7 +123,7 @@ export class PacketProcessor {
         });
         return;
       }
-      const packet = this.decoded.get(packetId) ?? this.options.reload(stored.format, stored.payload, stored.sender);
+      const packet = this.decoded.get(packetId) ?? (await this.reload(tx, packetId, stored.sender));
       const ids = [...new Set(packet.records.map((r) => String((r as { soDinhDanh?: unknown }).soDinhDanh)))];
       const held = new Map<string, HeldOfficial>((await lockHeldOfficials(tx, ids)).map((h) => [h.soDinhDanh, h]));
       const decision = decidePacket(packet.records, packet.recordProblems, stored.sender, held);
