@@ -154,6 +154,29 @@ export function createSyncService(deps: SyncDeps) {
     return count;
   }
 
+  /**
+   * Holds queued versions until they fill whole packets (maxRecords each) and hands those on,
+   * so a run holds at most about one packet's records however many are due; `flush` hands on
+   * the rest.
+   */
+  function inFullPackets(packFull: (versions: QueuedVersion[]) => Promise<void>) {
+    let buffer: QueuedVersion[] = [];
+    return {
+      async add(versions: RecordVersion[]): Promise<void> {
+        for (const v of versions) if (v.status === 'queued') buffer.push(toPendingVersion(v));
+        if (buffer.length < settings.maxRecords) return;
+        const full = buffer.slice(0, buffer.length - (buffer.length % settings.maxRecords));
+        buffer = buffer.slice(full.length);
+        await packFull(full);
+      },
+      async flush(): Promise<void> {
+        const rest = buffer;
+        buffer = [];
+        if (rest.length > 0) await packFull(rest);
+      },
+    };
+  }
+
   /** Packs `versions`, storing each signed packet with its records; `onStored` gets its id. */
   async function packAndStore(runId: string, versions: QueuedVersion[], summary: SyncSummary, onStored: (packetId: string, envelope: Buffer) => void): Promise<void> {
     if (versions.length === 0) return;
@@ -270,11 +293,11 @@ export function createSyncService(deps: SyncDeps) {
     const log = logger.child({ syncRunId: runId });
     try {
       if (options.dryRun) {
-        const preview: QueuedVersion[] = [];
-        await collect(runId, summary, options, async (vs) => {
-          for (const v of vs) if (v.status === 'queued') preview.push(toPendingVersion(v));
+        const previews = inFullPackets(async (vs) => {
+          summary.packetsBuilt += await pack(vs, (p) => store.storePreview(runId, { packetId: p.packetId, format: settings.format, envelope: p.envelope, recordCount: p.items.length }));
         });
-        summary.packetsBuilt = await pack(preview, (p) => store.storePreview(runId, { packetId: p.packetId, format: settings.format, envelope: p.envelope, recordCount: p.items.length }));
+        await collect(runId, summary, options, previews.add);
+        await previews.flush();
       } else {
         const client = deps.client;
         if (!client) throw new Error('no national client configured');
@@ -283,19 +306,14 @@ export function createSyncService(deps: SyncDeps) {
         // A newer version sent before an older one would make the older come back stale.
         for (const packet of await store.packetsIn('pending')) sender.enqueue(packet.packetId);
         await packLeftovers(runId, summary, sender.enqueue);
-        let buffer: QueuedVersion[] = [];
+        const packets = inFullPackets((vs) => packAndStore(runId, vs, summary, sender.enqueue));
         await collect(runId, summary, options, async (vs) => {
           // Invalid and unchanged versions are recorded now; a queued one is recorded with
           // the packet that carries it (a crash before that leaves its person due again).
           await store.recordVersions(runId, vs.filter((v) => v.status !== 'queued'));
-          for (const v of vs) if (v.status === 'queued') buffer.push(toPendingVersion(v));
-          if (buffer.length >= settings.maxRecords) {
-            const full = buffer.slice(0, buffer.length - (buffer.length % settings.maxRecords));
-            buffer = buffer.slice(full.length);
-            await packAndStore(runId, full, summary, sender.enqueue);
-          }
+          await packets.add(vs);
         });
-        await packAndStore(runId, buffer, summary, sender.enqueue);
+        await packets.flush();
         options.onProgress?.(`packets built ${summary.packetsBuilt}; sending`);
         await sender.drain();
         options.onProgress?.(`packets sent ${summary.packetsSent}; waiting for receipts`);

@@ -42,6 +42,30 @@ for (const backend of BACKENDS) {
       await w?.close();
     });
 
+    it('a dry run previews packets as they fill, not after reading everyone, and stores nothing else', async function () {
+      const events: string[] = [];
+      const { service } = w.service({
+        noClient: true,
+        settings: { maxRecords: 7, chunkSize: 5 },
+        wrapOutbox: (outbox) => ({
+          ...outbox,
+          storePreview: async (runId, preview) => {
+            events.push(`preview ${preview.recordCount}`);
+            await outbox.storePreview(runId, preview);
+          },
+        }),
+      });
+      const summary = await service.run({ dryRun: true, onProgress: (line) => { if (line.startsWith('due ')) events.push('chunk'); } });
+      const previews = events.filter((e) => e.startsWith('preview')).map((e) => Number(e.split(' ')[1]));
+      expect(previews.reduce((a, b) => a + b, 0)).to.equal(summary.queued);
+      expect(previews.slice(0, -1).every((n) => n === 7), previews.join(',')).to.equal(true);
+      // Memory stays at about a packet: the first preview is stored while chunks are still being read.
+      expect(events.indexOf('preview 7')).to.be.lessThan(events.lastIndexOf('chunk'));
+      expect(await count(w, 'csdl_gateway.packets')).to.equal(0);
+      expect(await count(w, 'csdl_gateway.record_versions')).to.equal(0);
+      expect((await w.ledger()).packets.total).to.equal(0);
+    });
+
     it('first full sync: every valid approved person accepted once; invalid ones recorded with errors, never sent', async function () {
       const { service } = w.service();
       const summary = await service.run();
@@ -110,7 +134,7 @@ for (const backend of BACKENDS) {
       const before = { packets: await count(w, 'csdl_gateway.packets'), versions: await count(w, 'csdl_gateway.record_versions'), ledger: (await w.ledger()).packets.total };
       const summary = await w.service({ noClient: true }).service.run({ dryRun: true });
       expect(summary).to.include({ due: 1, queued: 1, packetsBuilt: 1, packetsSent: 0, accepted: 0 });
-      const previews = await w.store.db.query<{ record_count: number; envelope: Buffer }>('SELECT record_count, envelope FROM csdl_gateway.packet_previews');
+      const previews = await w.store.db.query<{ record_count: number; envelope: Buffer }>('SELECT record_count, envelope FROM csdl_gateway.packet_previews WHERE sync_run_id = (SELECT max(id) FROM csdl_gateway.sync_runs)');
       expect(previews.rows.map((p) => p.record_count)).to.deep.equal([1]);
       const envelope = JSON.parse(previews.rows[0]!.envelope.toString('utf8')) as { format: string; payload: string; signature: string };
       expect(envelope.format).to.equal('json');
