@@ -22,12 +22,17 @@ import { startThrowawayPostgres } from '../test/setup/postgres-server.js';
  * collector's helper threads included), and the PostgreSQL backends' (`server`, from /proc on
  * Linux).
  *
- * Usage: npx tsx bench/mapping.bench.ts [people] [chunk] [threads,...]   (e.g. 30000 2000 0,2)
+ * Usage: npx tsx bench/mapping.bench.ts [people] [chunk] [setups]   (e.g. 30000 2000 0,2,1s)
  */
 const people = Number(process.argv[2] ?? 100_000);
 const chunk = Number(process.argv[3] ?? 2_000);
-/** Mapping threads to try, e.g. "0,2": 0 maps on the main thread. Default: 0 and one per core. */
-const threadCounts = (process.argv[4] ?? `0,${availableParallelism()}`).split(',').map(Number);
+/**
+ * Mapping set-ups to try, e.g. "0,1s,2": a number of threads (0 maps on the main thread); with
+ * `s`, the main thread maps a chunk too when the threads are full (callerShares, as the map
+ * command runs). Default: 0, one thread per core, and the map command's default (cores - 1, s).
+ */
+const setups = (process.argv[4] ?? `0,${availableParallelism()},${Math.max(1, Math.min(4, availableParallelism() - 1))}s`)
+  .split(',').map((spec) => ({ spec, threads: Number.parseInt(spec, 10), callerShares: spec.endsWith('s') }));
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rate = (n: number, ms: number) => `${Math.round((n * 1000) / ms).toLocaleString('en')} people/s`;
 const perPerson = (us: number, n: number) => `${(us / n).toFixed(1)} µs/person`;
@@ -111,7 +116,7 @@ async function main(): Promise<void> {
 
     // 2. The whole: read, then parse + map + pre-validate + JSON-encode on the mapping threads,
     // results taken in order, as the sync and the map command take them.
-    for (const threads of threadCounts) {
+    for (const { spec, threads, callerShares } of setups) {
       global.gc?.();
       const rssAt: number[] = [];
       let valid = 0;
@@ -119,12 +124,12 @@ async function main(): Promise<void> {
       let done = 0;
       // Threads start once per run (a sync starts them at its first due chunk): not the mapping.
       const starting = performance.now();
-      const mapper = createPersonMapper(mapping, { threads });
+      const mapper = createPersonMapper(mapping, { threads, callerShares });
       await mapper.map([], { tables: new Map() });
       const startMs = performance.now() - starting;
       const whole = await measure(bench, async () => {
         const reads = readRawPersons(bench, mapping, { all: true }, chunk);
-        for await (const mapped of mapAhead(reads, ({ reference, raws }) => mapper.map(raws, reference), Math.max(2, threads * 2))) {
+        for await (const mapped of mapAhead(reads, ({ reference, raws }) => mapper.map(raws, reference), mapper.inFlight)) {
           for (const person of mapped) {
             if (!person.ok) continue;
             valid += 1;
@@ -135,7 +140,7 @@ async function main(): Promise<void> {
         }
       });
       await mapper.close();
-      console.log(line(`whole/${threads}t`, done, whole, `; ${valid} valid, ${mb(bytes)} of JSON; threads started in ${startMs.toFixed(0)} ms`));
+      console.log(line(`whole/${spec}`, done, whole, `; ${valid} valid, ${mb(bytes)} of JSON; threads started in ${startMs.toFixed(0)} ms`));
       console.log(`  rss every 10,000 people: ${rssAt.map(mb).join(', ')}`);
     }
     console.log(`peak rss (whole process, generation included): ${mb(process.resourceUsage().maxRSS * 1024)}`);

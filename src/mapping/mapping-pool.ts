@@ -19,6 +19,8 @@ import type { FromWorker, ToWorker, WorkerInit } from './mapping-worker.js';
  */
 export interface PersonMapper {
   readonly threads: number;
+  /** How many chunks to keep asked for (mapAhead's depth) so that every thread stays busy. */
+  readonly inFlight: number;
   /** The chunk's persons mapped, in the chunk's order. */
   map(raws: RawPerson[], reference: ReferenceData): Promise<MappedPerson[]>;
   close(): Promise<void>;
@@ -28,6 +30,13 @@ export interface PersonMapperOptions {
   threads: number;
   /** Also encode each record as XML (recordXml). */
   xml?: boolean;
+  /**
+   * When every thread already holds two chunks (one in hand, one waiting), map the next one on
+   * the calling thread instead of queueing a third. For callers whose own thread mostly waits
+   * (the map command): a chunk mapped there is not copied to a thread and back, which on two
+   * cores made one thread plus the caller faster than two threads.
+   */
+  callerShares?: boolean;
 }
 
 export function createPersonMapper(mapping: CompiledMapping, options: PersonMapperOptions): PersonMapper {
@@ -38,6 +47,8 @@ function createInline(mapping: CompiledMapping, options: PersonMapperOptions): P
   const transport = transportOptions(mapping.contract, options.xml === true);
   return {
     threads: 0,
+    // One chunk read while the other is mapped.
+    inFlight: 2,
     map: async (raws, reference) => mapRawChunk(mapping, raws, reference, transport),
     close: () => Promise.resolve(),
   };
@@ -72,6 +83,7 @@ interface Thread {
 function createPool(mapping: CompiledMapping, options: PersonMapperOptions): PersonMapper {
   if (mapping.contract !== nationalContract()) throw new Error('mapping threads serve mappings compiled against the national contract');
   const init: WorkerInit = { documents: mapping.documents, xml: options.xml === true };
+  const transport = transportOptions(mapping.contract, options.xml === true);
   const references = new WeakMap<ReferenceData, number>();
   let lastReference = 0;
   /** The reference data every thread holds now. */
@@ -110,6 +122,8 @@ function createPool(mapping: CompiledMapping, options: PersonMapperOptions): Per
 
   return {
     threads: threads.length,
+    // Two per thread (one in hand, one waiting), and one for the caller when it shares.
+    inFlight: threads.length * 2 + (options.callerShares === true ? 1 : 0),
     map(raws, reference) {
       if (broken) return Promise.reject(broken);
       if (closing) return Promise.reject(new MappingError('mapping.threads_closed', 'the mapping threads are closed'));
@@ -123,6 +137,13 @@ function createPool(mapping: CompiledMapping, options: PersonMapperOptions): Per
         lastSent = referenceId;
       }
       const thread = threads.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+      if (options.callerShares === true && thread.jobs.size >= 2) {
+        try {
+          return Promise.resolve(mapRawChunk(mapping, raws, reference, transport));
+        } catch (err) {
+          return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      }
       const jobId = ++nextJob;
       return new Promise<MappedPerson[]>((resolve, reject) => {
         thread.jobs.set(jobId, { resolve, reject });

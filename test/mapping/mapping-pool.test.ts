@@ -169,6 +169,25 @@ describe('mapping threads on the sample people (pglite)', function () {
     expect(units(interleaved[3])).to.deep.equal(SAMPLE_IDS.map(() => null));
   });
 
+  it('with callerShares, maps on the calling thread a chunk asked while every thread holds two', async function () {
+    const sharing = createPersonMapper(mapping, { threads: 1, callerShares: true });
+    try {
+      expect([inline.inFlight, threaded().inFlight, sharing.inFlight]).to.deep.equal([2, 4, 3]);
+      await sharing.map([], reference); // started
+      const inputs = [...chunks, [...all].reverse()];
+      const answered: number[] = [];
+      const results = await Promise.all(inputs.map((raws, i) => sharing.map(raws, reference).then((mapped) => {
+        answered.push(i);
+        return mapped;
+      })));
+      // The third chunk found the thread holding two: mapped here, so answered first.
+      expect(answered[0]).to.equal(2);
+      expect(results).to.deep.equal(await Promise.all(inputs.map((raws) => inline.map(raws, reference))));
+    } finally {
+      await sharing.close();
+    }
+  });
+
   it('rejects a chunk whose raw JSON cannot be parsed, and keeps serving', async function () {
     const bad: RawPerson[] = [all[0] as RawPerson, { vendorId: '999', json: '{"doc": {"ho_ten": ' }];
     const err = await failureOf(() => threaded().map(bad, reference));

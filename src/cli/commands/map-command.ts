@@ -90,12 +90,13 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     ? { vendorIds: persons, approvedOnly: values.approved }
     : { all: true, approvedOnly: values.approved };
   const source = await openSource(values.database);
-  const mapper = createPersonMapper(mapping, { threads: config.mappingThreads, xml: format === 'xml' });
+  // This thread only reads and writes lines, so it maps a chunk too when the threads are full.
+  const mapper = createPersonMapper(mapping, { threads: config.mappingThreads, xml: format === 'xml', callerShares: true });
   const out = createWriteStream(values.out, { encoding: 'utf8' });
   const summary = emptySummary();
   try {
     const reads = readRawPersons(source.db, mapping, filter, chunk);
-    for await (const mapped of mapAhead(reads, ({ reference, raws }) => mapper.map(raws, reference), mapper.threads + 1)) {
+    for await (const mapped of mapAhead(reads, ({ reference, raws }) => mapper.map(raws, reference), mapper.inFlight)) {
       const lines: string[] = [];
       for (const person of mapped) {
         tally(summary, person);
