@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createDb, type Db } from '../../src/db/db.js';
 import { generatePeople, type GenerationSummary } from '../../src/demo/generate-people.js';
 import { installProvincialSchema } from '../../src/demo/provincial-schema.js';
 import { ensureDevPki, type DevPkiFiles } from '../../src/signing/dev-pki.js';
 import { startDevSimulator, type DevSimulator } from '../../src/simulator/dev-simulator.js';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../../test/setup/postgres-server.js';
+import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from '../../test/setup/postgres-server.js';
 import { classifyLedger, createTimingLog, timedDb, type TimingLog } from './timed-db.js';
 
 /**
@@ -38,24 +37,9 @@ export interface BenchSimulator {
   stop(): Promise<void>;
 }
 
-function databaseUrl(serverUrl: string, name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 export async function startBenchWorld(people: number, onProgress: (line: string) => void): Promise<BenchWorld> {
   const server = await startThrowawayPostgres();
-  const newDatabase = async (name: string): Promise<string> => {
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end();
-    }
-    return databaseUrl(server.url, name);
-  };
+  const newDatabase = (name: string): Promise<string> => createDatabase(server.url, name);
   try {
     const sourceUrl = await newDatabase('provincial');
     const db = createDb(sourceUrl, { max: 4 });

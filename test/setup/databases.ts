@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type Db } from '../../src/db/db.js';
 import { EMBEDDED_POOL, startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
-import { startThrowawayPostgres, type ThrowawayPostgres } from './postgres-server.js';
+import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from './postgres-server.js';
 
 /**
  * Test databases on both back ends: a real PostgreSQL server (TEST_DATABASE_URL, or a
@@ -43,16 +43,11 @@ export function stopTestPostgres(): void {
 async function freshPostgres(): Promise<TestDatabase> {
   const admin = await postgresAdminUrl();
   const name = `gw_test_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString(), { max: 5 });
+  const url = await createDatabase(admin, name);
+  const db = createDb(url, { max: 5 });
   return {
     backend: 'postgres',
-    url: url.toString(),
+    url,
     db,
     async drop() {
       await db.close();

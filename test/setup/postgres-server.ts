@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 /**
  * A throw-away PostgreSQL server from Debian's `postgresql` package, for tests and benches:
@@ -76,4 +77,22 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       }
     },
   };
+}
+
+/**
+ * Creates an empty database `name` on the server at `adminUrl` and returns its URL. The name
+ * goes into the statement unquoted, so it must be a plain lower-case identifier.
+ */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
