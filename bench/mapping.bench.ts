@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
-import pg from 'pg';
+import { availableParallelism } from 'node:os';
+import { loadConfig } from '../src/config/config.js';
 import { createDb, type Db } from '../src/db/db.js';
 import { generatePeople } from '../src/demo/generate-people.js';
 import { installProvincialSchema } from '../src/demo/provincial-schema.js';
-import { availableParallelism } from 'node:os';
 import { mapAhead } from '../src/mapping/map-ahead.js';
 import { loadMapping } from '../src/mapping/mapping-loader.js';
 import { createPersonMapper } from '../src/mapping/mapping-pool.js';
 import { readRawPersons } from '../src/source/person-reader.js';
 import { startThrowawayPostgres } from '../test/setup/postgres-server.js';
+import { postgresCpuMs } from './support/postgres-cpu.js';
 
 /**
  * Mapping bench (issue 3, quality bar): N generated people (default 100,000) in a throw-away
@@ -19,8 +19,8 @@ import { startThrowawayPostgres } from '../test/setup/postgres-server.js';
  *
  * Wall time on a shared machine moves with other people's jobs, so each stage also prints the
  * CPU it used per person: this process's (`client`, worker threads and the garbage
- * collector's helper threads included), and the PostgreSQL backends' (`server`, from /proc on
- * Linux).
+ * collector's helper threads included), and the PostgreSQL server's (`server`: every process
+ * of the throw-away server, backends that closed included, from /proc on Linux).
  *
  * Usage: npx tsx bench/mapping.bench.ts [people] [chunk] [setups]   (e.g. 30000 2000 0,2,1s)
  */
@@ -29,37 +29,14 @@ const chunk = Number(process.argv[3] ?? 2_000);
 /**
  * Mapping set-ups to try, e.g. "0,1s,2": a number of threads (0 maps on the main thread); with
  * `s`, the main thread maps a chunk too when the threads are full (callerShares, as the map
- * command runs). Default: 0, one thread per core, and the map command's default (cores - 1, s).
+ * command runs). Default: 0, one thread per core, and the map command's default (MAPPING_THREADS
+ * unset, s).
  */
-const setups = (process.argv[4] ?? `0,${availableParallelism()},${Math.max(1, Math.min(4, availableParallelism() - 1))}s`)
+const setups = (process.argv[4] ?? `0,${availableParallelism()},${loadConfig({}).mappingThreads}s`)
   .split(',').map((spec) => ({ spec, threads: Number.parseInt(spec, 10), callerShares: spec.endsWith('s') }));
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const rate = (n: number, ms: number) => `${Math.round((n * 1000) / ms).toLocaleString('en')} people/s`;
 const perPerson = (us: number, n: number) => `${(us / n).toFixed(1)} µs/person`;
-
-/** CPU microseconds used so far by each server process serving `db`'s database (Linux). */
-async function serverCpu(db: Db): Promise<Map<number, number> | undefined> {
-  const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
-  const used = new Map<number, number>();
-  try {
-    for (const { pid } of rows) {
-      // Fields 14 and 15 of /proc/PID/stat (utime, stime), counted after the ') ' of the name.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      used.set(pid, (Number(fields[11]) + Number(fields[12])) * 10_000); // USER_HZ is 100 on Linux
-    }
-  } catch {
-    return undefined;
-  }
-  return used;
-}
-
-/** What the backends alive at the end used since `before` (a pool may have closed idle ones). */
-function serverDelta(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number | undefined {
-  if (!before || !after) return undefined;
-  let total = 0;
-  for (const [pid, us] of after) total += us - (before.get(pid) ?? 0);
-  return total;
-}
 
 interface Stage {
   wallMs: number;
@@ -67,18 +44,18 @@ interface Stage {
   serverUs: number | undefined;
 }
 
-async function measure(db: Db, fn: () => Promise<void>): Promise<Stage> {
-  const server0 = await serverCpu(db);
+async function measure(dataDir: string, fn: () => Promise<void>): Promise<Stage> {
+  const server0 = postgresCpuMs(dataDir);
   const client0 = process.cpuUsage();
   const started = performance.now();
   await fn();
   const wallMs = performance.now() - started;
   const client = process.cpuUsage(client0);
-  const server1 = await serverCpu(db);
+  const server1 = postgresCpuMs(dataDir);
   return {
     wallMs,
     clientUs: client.user + client.system,
-    serverUs: serverDelta(server0, server1),
+    serverUs: server0 === undefined || server1 === undefined ? undefined : (server1 - server0) * 1000,
   };
 }
 
@@ -92,13 +69,7 @@ async function main(): Promise<void> {
   const server = await startThrowawayPostgres();
   let db: Db | undefined;
   try {
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query('CREATE DATABASE bench');
-    await admin.end();
-    const url = new URL(server.url);
-    url.pathname = '/bench';
-    db = createDb(url.toString(), { max: 4 });
+    db = createDb(server.url, { max: 4 });
     const bench = db;
     await installProvincialSchema(bench, { sample: false });
     const started = performance.now();
@@ -109,7 +80,7 @@ async function main(): Promise<void> {
 
     // 1. The read alone: each person's row as JSON text, as the mapping threads receive it.
     let read = 0;
-    const reading = await measure(bench, async () => {
+    const reading = await measure(server.dataDir, async () => {
       for await (const { raws } of readRawPersons(bench, mapping, { all: true }, chunk)) read += raws.length;
     });
     console.log(line('read', read, reading));
@@ -127,7 +98,7 @@ async function main(): Promise<void> {
       const mapper = createPersonMapper(mapping, { threads, callerShares });
       await mapper.map([], { tables: new Map() });
       const startMs = performance.now() - starting;
-      const whole = await measure(bench, async () => {
+      const whole = await measure(server.dataDir, async () => {
         const reads = readRawPersons(bench, mapping, { all: true }, chunk);
         for await (const mapped of mapAhead(reads, ({ reference, raws }) => mapper.map(raws, reference), mapper.inFlight)) {
           for (const person of mapped) {
