@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { nationalContract } from '../src/contract/national-contract.js';
 import { createPacketChecker } from '../src/contract/packet-checks.js';
 import { createPayloadCodec } from '../src/encoding/payload-codec.js';
+import { examplePacket } from '../test/contract/contract-examples.js';
 
 /**
  * Encoding, decoding and checking a full packet: 500 copies of the contract's example record
@@ -11,7 +10,7 @@ import { createPayloadCodec } from '../src/encoding/payload-codec.js';
 const contract = nationalContract();
 const codec = createPayloadCodec(contract);
 const check = createPacketChecker(contract);
-const example = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'test', 'fixtures', 'contract-examples', 'packet.json'), 'utf8'));
+const example = examplePacket();
 const packet = { ...example, header: { ...example.header, recordCount: 500 }, records: Array.from({ length: 500 }, () => structuredClone(example.records[0])) };
 
 function median(fn: () => unknown): number {

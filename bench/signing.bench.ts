@@ -4,14 +4,12 @@
  * Run: npx tsx bench/signing.bench.ts
  */
 import { spawnSync } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueCertificate } from '../src/signing/certificate-builder.js';
-import { summarizeCertificate } from '../src/signing/certificate-info.js';
 import { createCmsSigner } from '../src/signing/cms-signer.js';
-import type { SigningIdentity } from '../src/signing/signing-identity.js';
+import { identityOf, makeCa, makeLeaf } from '../test/signing/pki-fixture.js';
 
 const PACKETS = 200;
 const RECORDS = 500;
@@ -66,21 +64,9 @@ function packet(): Buffer {
   return Buffer.from(JSON.stringify({ header, records }), 'utf8');
 }
 
-function identity(): SigningIdentity {
-  const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-  const now = Date.now();
-  const certificate = issueCertificate({
-    subject: { country: 'VN', organizationalUnit: SENDER, commonName: 'bench signer' },
-    publicKey: createPublicKey(privateKey),
-    notBefore: new Date(now - 86_400_000),
-    notAfter: new Date(now + 86_400_000),
-    isCa: false,
-    selfSigningKey: privateKey,
-  });
-  return { privateKey, certificate, chain: [], summary: summarizeCertificate(certificate), source: 'bench' };
-}
-
-const signer = createCmsSigner(identity());
+// An RSA-2048 signer whose certificate carries the province's code, issued by a test CA.
+const ca = makeCa('Bench Root CA');
+const signer = createCmsSigner(identityOf(makeLeaf(ca, { ou: SENDER, commonName: 'bench signer' }), 'bench'));
 const payloads = Array.from({ length: PACKETS }, packet);
 const totalBytes = payloads.reduce((sum, p) => sum + p.length, 0);
 signer.sign(Buffer.from('warm-up'));
@@ -95,11 +81,11 @@ console.log(`per signature (hash + RSA-2048 + CMS): ${(elapsedMs / PACKETS).toFi
 
 const dir = mkdtempSync(join(tmpdir(), 'csdl-bench-'));
 try {
-  // The bench certificate is self-signed, so it is its own trust anchor.
-  writeFileSync(join(dir, 'cert.pem'), signer.identity().certificate.toString());
+  // The signature carries the signer's certificate; the test CA is the trust anchor.
+  writeFileSync(join(dir, 'ca.pem'), ca.certificate.toString());
   writeFileSync(join(dir, 'payload.bin'), payloads[0] as Buffer);
   writeFileSync(join(dir, 'sig.der'), signatures[0] as Buffer);
-  const check = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'payload.bin'), '-CAfile', join(dir, 'cert.pem'), '-purpose', 'any', '-out', '/dev/null']);
+  const check = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'payload.bin'), '-CAfile', join(dir, 'ca.pem'), '-purpose', 'any', '-out', '/dev/null']);
   console.log(`openssl cms -verify on packet 1: ${check.status === 0 ? 'Verification successful' : `FAILED ${check.stderr.toString()}`}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
