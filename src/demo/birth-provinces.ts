@@ -16,10 +16,8 @@ export interface BirthProvince {
 
 const P = (name: string, cccd: string, current = name): BirthProvince => ({ name, cccd, current });
 
-export const VINH_PHUC = P('Vĩnh Phúc', '026', 'Phú Thọ');
-
 export const BIRTH_PROVINCES = {
-  vinhPhuc: VINH_PHUC,
+  vinhPhuc: P('Vĩnh Phúc', '026', 'Phú Thọ'),
   phuTho: P('Phú Thọ', '025'),
   haNoi: P('Hà Nội', '001'),
   haTay: P('Hà Tây', '001', 'Hà Nội'),
@@ -87,7 +85,7 @@ export type ProvinceQuirk = 'old_province_name' | 'province_abbreviation';
 /**
  * How the vendor software holds a province typed by a clerk: merged or renamed provinces are
  * mostly still written under their old name (schema.sql quirk list); Hồ Chí Minh often as
- * 'TP HCM'. Every spelling written here is listed in PROVINCE_SPELLINGS.
+ * 'TP HCM'.
  */
 export function writeProvince(rng: SeededRandom, p: BirthProvince): { text: string; quirk?: ProvinceQuirk } {
   if (p === B.hoChiMinh && rng.chance(0.4)) return { text: 'TP HCM', quirk: 'province_abbreviation' };
@@ -96,12 +94,6 @@ export function writeProvince(rng: SeededRandom, p: BirthProvince): { text: stri
   }
   return { text: p.name };
 }
-
-/** Every province text the generator writes, with the current province it means. */
-export const PROVINCE_SPELLINGS: ReadonlyMap<string, string> = new Map([
-  ...Object.values(BIRTH_PROVINCES).flatMap((p) => [[p.name, p.current], [p.current, p.current]] as [string, string][]),
-  ['TP HCM', 'Hồ Chí Minh'],
-]);
 
 const COMMUNES = [
   'Tam Hợp', 'Quất Lưu', 'Hương Canh', 'Đại Đồng', 'Tân Phong', 'Yên Lập', 'Hợp Thịnh', 'Kim Long',

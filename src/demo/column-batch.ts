@@ -6,7 +6,7 @@ import type { Queryable } from '../db/db.js';
  * few thousand people's rows, so the cost is a handful of round trips per chunk instead of one
  * per row, and the statement text stays the same whatever the row count (no parameter limit).
  */
-export type ColumnType = 'int' | 'smallint' | 'bigint' | 'text' | 'date' | 'timestamptz' | 'numeric';
+export type ColumnType = 'int' | 'smallint' | 'bigint' | 'text' | 'date' | 'timestamptz' | 'numeric' | 'boolean';
 
 export interface TableSpec {
   table: string;

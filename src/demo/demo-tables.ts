@@ -3,8 +3,23 @@ import type { TableSpec } from './column-batch.js';
 /**
  * The vendor tables the generator fills, with the types their values are sent as. History
  * rows are built positionally in this column order, after the id and can_bo_id that the
- * writer puts first.
+ * writer puts first. The code lists (dm_*) get only the rows the people need that are missing.
  */
+export const DM_DON_VI: TableSpec = {
+  table: 'qlcb.dm_don_vi',
+  columns: [
+    ['id', 'int'], ['ma_dinh_danh', 'text'], ['ten_don_vi', 'text'], ['cap', 'smallint'], ['don_vi_cha_id', 'int'],
+    ['con_hoat_dong', 'boolean'], ['thay_the_boi_id', 'int'],
+  ],
+};
+
+export const DM_DAN_TOC: TableSpec = { table: 'qlcb.dm_dan_toc', columns: [['id', 'int'], ['ten', 'text']] };
+
+export const DM_NGACH: TableSpec = {
+  table: 'qlcb.dm_ngach',
+  columns: [['id', 'int'], ['ma_ngach', 'text'], ['ten_ngach', 'text'], ['loai', 'text']],
+};
+
 export const CAN_BO: TableSpec = {
   table: 'qlcb.can_bo',
   columns: [

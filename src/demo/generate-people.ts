@@ -99,11 +99,9 @@ async function prepareContext(db: Db, options: GeneratePeopleOptions, summary: G
     const ranks = new RankCatalogue(options.contract ?? nationalContract());
     const rankIds = await ensureRanks(tx, ranks);
     const ethnicities = await ensureEthnicities(tx);
-    const before = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM qlcb.dm_don_vi');
     const plan = planUnits(Math.ceil(options.people / 40));
-    const units = await ensureUnits(tx, plan);
-    const after = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM qlcb.dm_don_vi');
-    summary.rows.dm_don_vi = (after.rows[0]?.n ?? 0) - (before.rows[0]?.n ?? 0);
+    const { units, added } = await ensureUnits(tx, plan);
+    summary.rows.dm_don_vi = added;
     const weighted = units.map((value, i) => ({ value, weight: value.active ? (plan[i]?.weight ?? 0) : 0 }));
     const closedUnits: Workplace[] = units.filter((u) => !u.active && u.kind === 'district_office');
     return {

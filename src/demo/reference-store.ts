@@ -1,6 +1,8 @@
 import type { Queryable } from '../db/db.js';
+import { ColumnBatch } from './column-batch.js';
 import { DemoError } from './demo-error.js';
 import type { Ethnicity } from './demo-model.js';
+import { DM_DAN_TOC, DM_NGACH } from './demo-tables.js';
 import type { RankCatalogue } from './rank-catalogue.js';
 import { type Weighted, WeightedPicker } from './seeded-random.js';
 import { reserveIds } from './unit-store.js';
@@ -27,11 +29,10 @@ const ETHNIC_WEIGHTS: Record<string, number> = {
 export async function ensureEthnicities(db: Queryable): Promise<WeightedPicker<Ethnicity>> {
   let rows = (await db.query<{ id: number; ten: string }>('SELECT id, ten FROM qlcb.dm_dan_toc ORDER BY id')).rows;
   if (rows.length === 0) {
-    await db.query(
-      'INSERT INTO qlcb.dm_dan_toc (id, ten) SELECT * FROM unnest($1::int[], $2::text[])',
-      [VENDOR_ETHNICITIES.map((_, i) => i + 1), VENDOR_ETHNICITIES],
-    );
     rows = VENDOR_ETHNICITIES.map((ten, i) => ({ id: i + 1, ten }));
+    const batch = new ColumnBatch(DM_DAN_TOC);
+    for (const r of rows) batch.push([r.id, r.ten]);
+    await batch.write(db);
   }
   const byName = new Map(rows.map((r) => [r.ten.normalize('NFC').trim(), r.id]));
   const items: Weighted<Ethnicity>[] = [];
@@ -54,10 +55,9 @@ export async function ensureRanks(db: Queryable, catalogue: RankCatalogue): Prom
   if (missing.length > 0) {
     const fresh = await reserveIds(db, 'qlcb.dm_ngach', missing.length);
     missing.forEach((r, i) => ids.set(r.code, fresh[i] as number));
-    await db.query(
-      'INSERT INTO qlcb.dm_ngach (id, ma_ngach, ten_ngach, loai) SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[])',
-      [missing.map((r) => ids.get(r.code)), missing.map((r) => r.code), missing.map((r) => r.name), missing.map((r) => r.loai)],
-    );
+    const batch = new ColumnBatch(DM_NGACH);
+    for (const r of missing) batch.push([ids.get(r.code), r.code, r.name, r.loai]);
+    await batch.write(db);
   }
   return ids;
 }

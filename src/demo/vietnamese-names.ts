@@ -69,10 +69,6 @@ const GROUPS: Record<string, GroupNames> = {
   },
 };
 
-export function knownEthnicNames(): string[] {
-  return Object.keys(GROUPS);
-}
-
 /** sex: 1 male, 0 female (the vendor's gioi_tinh). */
 export function generateName(rng: SeededRandom, sex: 0 | 1, ethnicity: string): string {
   const group = GROUPS[ethnicity] ?? GROUPS.Kinh;
