@@ -1,8 +1,8 @@
 import net, { type AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { AttemptRecord } from '../../src/ndxp/http-exchange.js';
-import { createNdxpClient, type NdxpClient, type NdxpClientOptions } from '../../src/ndxp/ndxp-client.js';
-import { UUID_RE, rejectionOf } from './ndxp-harness.js';
+import type { NdxpClient, NdxpClientOptions } from '../../src/ndxp/ndxp-client.js';
+import { UUID_RE, harness, rejectionOf } from './ndxp-harness.js';
 import { json, reset, silence, startScriptedServer, token, type ScriptedServer } from './scripted-server.js';
 
 const PACKET_ID = '7d4a3f1e-0b5c-4e8a-9c2d-1f6e5a4b3c2d';
@@ -16,23 +16,18 @@ describe('ndxp client over real HTTP on loopback', () => {
   let attempts: AttemptRecord[];
   let sleeps: number[];
 
+  // The shared harness (fake clock, recorded sleeps and attempts) pointed at the real server,
+  // with backoffs of 10 ms.
   const connect = (overrides: Partial<NdxpClientOptions> = {}): NdxpClient => {
-    attempts = [];
-    sleeps = [];
-    return createNdxpClient({
+    const wired = harness({
       baseUrl: server.url,
-      clientId: 'gw-h62',
-      clientSecret: 's3cret',
-      consumerCode: '000.00.00.H62',
-      connectTimeoutMs: 1000,
       responseTimeoutMs: 1000,
       retry: { attempts: 4, minDelayMs: 10, maxDelayMs: 10 },
-      onAttempt: (a) => attempts.push(a),
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
       ...overrides,
     });
+    attempts = wired.attempts;
+    sleeps = wired.sleeps;
+    return wired.client;
   };
 
   beforeEach(async () => {
