@@ -18,6 +18,10 @@ import { buildPath } from './trust-anchors.js';
 export interface VerifiedEnvelope {
   format: EnvelopeFormat;
   payload: Buffer;
+  /** SHA-256 of the payload bytes, hex: the digest the signature was checked against. */
+  payloadSha256: string;
+  /** The decoded DER CMS SignedData, so a receiver that stores it need not decode it again. */
+  signature: Buffer;
   signingTime: Date;
   signer: { subject: string; ou: string; fingerprint: string };
 }
@@ -96,7 +100,8 @@ function singleAttribute(parsed: ParsedSignedData, type: string, name: string, t
   return value;
 }
 
-function checkSignature(parsed: ParsedSignedData, payload: Buffer, signer: X509Certificate): void {
+/** Checks the signature over the payload and returns the payload's SHA-256 it computed. */
+function checkSignature(parsed: ParsedSignedData, payload: Buffer, signer: X509Certificate): Buffer {
   const { signer: info } = parsed;
   if (info.digestAlgorithm !== OID.sha256) {
     throw new EnvelopeError(
@@ -126,6 +131,7 @@ function checkSignature(parsed: ParsedSignedData, payload: Buffer, signer: X509C
   if (!verify('sha256', info.signedAttributes as Buffer, signer.publicKey, info.signature)) {
     throw new EnvelopeError('SIGNATURE_INVALID', 'the RSA signature over the signed attributes does not verify');
   }
+  return actual;
 }
 
 function checkValidity(path: X509Certificate[], signingTime: Date): void {
@@ -162,7 +168,7 @@ export function verifyEnvelope(envelope: unknown, options: VerifyOptions): Verif
     throw err instanceof EnvelopeError ? err : bad(`the signingTime attribute cannot be read: ${(err as Error).message}`);
   }
 
-  checkSignature(parsed, payload, signer);
+  const payloadDigest = checkSignature(parsed, payload, signer);
 
   const now = options.now ?? new Date();
   if (signingTime.getTime() > now.getTime() + (options.maxClockSkewMs ?? 300_000)) {
@@ -187,6 +193,8 @@ export function verifyEnvelope(envelope: unknown, options: VerifyOptions): Verif
   return {
     format,
     payload,
+    payloadSha256: payloadDigest.toString('hex'),
+    signature,
     signingTime,
     signer: { subject: summary.subject, ou: options.expectedSigner, fingerprint: summary.fingerprint },
   };

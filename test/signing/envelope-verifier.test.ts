@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { buildEnvelope, createCmsSigner, signDetached, type Envelope } from '../../src/signing/cms-signer.js';
 import { verifyEnvelope, type VerifyOptions } from '../../src/signing/envelope-verifier.js';
 import { EnvelopeError } from '../../src/signing/signing-errors.js';
@@ -26,9 +27,12 @@ describe('signing: envelope verifier', function () {
 
   it('returns the payload bytes, signingTime and signer of a good envelope', function () {
     const before = Date.now();
-    const result = verifyEnvelope(signed(), options);
+    const envelope = signed();
+    const result = verifyEnvelope(envelope, options);
     expect(result.format).to.equal('json');
     expect(result.payload.equals(payload)).to.equal(true);
+    expect(result.payloadSha256).to.equal(createHash('sha256').update(payload).digest('hex'));
+    expect(result.signature.equals(Buffer.from(envelope.signature, 'base64'))).to.equal(true);
     expect(result.signingTime.getTime()).to.be.within(Math.floor(before / 1000) * 1000, Date.now());
     expect(result.signer).to.deep.equal({
       subject: `C=VN, O=Sở Nội vụ thử nghiệm, OU=${MINISTRY}, CN=signer ${MINISTRY}`,
