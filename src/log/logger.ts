@@ -20,15 +20,19 @@ const SPLAT = Symbol.for('splat');
 const maskFormat = winston.format((info) => {
   const masked = maskPersonalData({ ...info }) as Record<string, unknown>;
   for (const [k, v] of Object.entries(masked)) (info as Record<string, unknown>)[k] = v;
-  if (typeof info.message === 'string') info.message = maskText(info.message);
+  // The copy above masked `message` when it is an enumerable field. `logger.error(err)` makes
+  // the Error itself the info, whose own `message` is not enumerable: the spread missed it.
+  if (!Object.prototype.propertyIsEnumerable.call(info, 'message') && typeof info.message === 'string') {
+    info.message = maskText(info.message);
+  }
   delete (info as Record<symbol, unknown>)[SPLAT];
   return info;
 });
 
 const pretty = winston.format.printf((info) => {
   const { level, message, timestamp, ...meta } = info as Record<string, unknown>;
+  // Object.entries lists string keys only: winston's symbol keys (level, splat) never show.
   const ids = Object.entries(meta)
-    .filter(([k]) => typeof k === 'string')
     .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
     .join(' ');
   return `${String(timestamp).slice(11, 19)} ${String(level).padEnd(5)} ${String(message)}${ids ? `  ${ids}` : ''}`;

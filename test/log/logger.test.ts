@@ -47,4 +47,12 @@ describe('log: createLogger', function () {
     const [line] = await sink.next();
     expect(line).to.match(/^\d{2}:\d{2}:\d{2} info +synced \*{9}345 +syncId=sync-7$/);
   });
+
+  it('masks the message of an Error logged on its own (winston makes the Error the entry)', async function () {
+    const sink = lineSink();
+    const logger = createLogger({ format: 'pretty', stream: sink.stream });
+    logger.error(new Error('cannot read CCCD 001089012345'));
+    const [line] = await sink.next();
+    expect(line).to.match(/^\d{2}:\d{2}:\d{2} error cannot read CCCD \*{9}345$/);
+  });
 });
