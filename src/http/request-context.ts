@@ -15,10 +15,14 @@ declare module 'express-serve-static-core' {
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
+/** The caller's X-Request-Id when it is sane (it goes into logs and headers), else a fresh UUID. */
+export function requestIdOf(given: string | undefined): string {
+  return given && SANE_ID.test(given) ? given : randomUUID();
+}
+
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const given = req.header('x-request-id');
-    req.id = given && SANE_ID.test(given) ? given : randomUUID();
+    req.id = requestIdOf(req.header('x-request-id'));
     req.log = logger.child({ requestId: req.id });
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();

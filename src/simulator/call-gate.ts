@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NextFunction, Request, Response } from 'express';
 import { isGatewayError } from '../errors.js';
+import { requestIdOf } from '../http/request-context.js';
 import type { CallKind, FaultSwitches, ScriptedAnswer } from './fault-switches.js';
 import { NationalRefusal } from './simulator-errors.js';
 
@@ -17,12 +17,9 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
-const SANE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
-
 /** Echoes the caller's X-Request-Id (a fresh one when absent or unreasonable). */
 export function echoRequestId(req: Request, res: Response, next: NextFunction): void {
-  const given = req.header('x-request-id');
-  res.setHeader('X-Request-Id', given && SANE_ID.test(given) ? given : randomUUID());
+  res.setHeader('X-Request-Id', requestIdOf(req.header('x-request-id')));
   next();
 }
 
