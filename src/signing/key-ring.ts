@@ -1,5 +1,5 @@
 import { isGatewayError } from '../errors.js';
-import { checkIdentity, EXPIRY_WARNING_DAYS, type SigningIdentity } from './signing-identity.js';
+import { checkIdentity, daysUntilExpiry, EXPIRY_WARNING_DAYS, isValidAt, type SigningIdentity } from './signing-identity.js';
 import { SigningError } from './signing-errors.js';
 
 /**
@@ -29,10 +29,6 @@ export interface KeyRing {
   /** Warnings to log at start-up and show in /readyz (expiry within 30 days). */
   warnings(at?: Date): string[];
 }
-
-const DAY_MS = 86_400_000;
-const isValidAt = (identity: SigningIdentity, at: Date): boolean =>
-  identity.summary.notBefore.getTime() <= at.getTime() && at.getTime() <= identity.summary.notAfter.getTime();
 
 /** Newest first: latest notBefore, then latest notAfter. */
 function byNewest(a: SigningIdentity, b: SigningIdentity): number {
@@ -65,7 +61,7 @@ export function createKeyRing(
   const clock = options.clock ?? (() => new Date());
 
   const current = (at: Date = clock()): SigningIdentity => {
-    const found = ordered.find((identity) => isValidAt(identity, at));
+    const found = ordered.find((identity) => isValidAt(identity.summary, at));
     if (found === undefined) {
       throw new SigningError(
         'signing.no_identity',
@@ -76,7 +72,7 @@ export function createKeyRing(
   };
 
   const status = (at: Date = clock()): IdentityStatus[] => {
-    const active = ordered.find((identity) => isValidAt(identity, at));
+    const active = ordered.find((identity) => isValidAt(identity.summary, at));
     return ordered.map((identity) => {
       const { summary } = identity;
       let state: IdentityState = 'standby';
@@ -89,7 +85,7 @@ export function createKeyRing(
         fingerprint: summary.fingerprint,
         notBefore: summary.notBefore,
         notAfter: summary.notAfter,
-        daysUntilExpiry: Math.floor((summary.notAfter.getTime() - at.getTime()) / DAY_MS),
+        daysUntilExpiry: daysUntilExpiry(summary, at),
         state,
       };
     });

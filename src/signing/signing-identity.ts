@@ -29,6 +29,18 @@ export const MIN_RSA_BITS = 2048;
 export const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
 
+type Validity = Pick<CertificateSummary, 'notBefore' | 'notAfter'>;
+
+/** Whether `at` lies within the certificate's validity, both ends included (RFC 5280 4.1.2.5). */
+export function isValidAt(validity: Validity, at: Date): boolean {
+  return validity.notBefore.getTime() <= at.getTime() && at.getTime() <= validity.notAfter.getTime();
+}
+
+/** Whole days from `at` to notAfter, rounded down (negative once expired). */
+export function daysUntilExpiry(validity: Validity, at: Date): number {
+  return Math.floor((validity.notAfter.getTime() - at.getTime()) / DAY_MS);
+}
+
 function pickCertificate(key: KeyObject, certificates: X509Certificate[], source: string): SigningIdentity {
   if (certificates.length === 0) {
     throw new SigningError('signing.cert_missing', `${source} holds no certificate`);
@@ -141,6 +153,6 @@ export function checkIdentity(identity: SigningIdentity, expected: { senderCode:
       `${label} has ${found}, but SENDER_CODE is ${expected.senderCode}; the OU must hold the sender's agency code`,
     );
   }
-  const daysUntilExpiry = Math.floor((summary.notAfter.getTime() - now) / DAY_MS);
-  return { daysUntilExpiry, expiresSoon: daysUntilExpiry < EXPIRY_WARNING_DAYS };
+  const days = daysUntilExpiry(summary, expected.now);
+  return { daysUntilExpiry: days, expiresSoon: days < EXPIRY_WARNING_DAYS };
 }
