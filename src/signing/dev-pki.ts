@@ -56,12 +56,25 @@ async function writeNew(file: string, content: string | Buffer, created: string[
   created.push(file);
 }
 
-async function ensureCa(dir: string, options: DevPkiOptions, created: string[]) {
+/**
+ * The CA's certificate, and its key behind a function: decrypting the key (PBKDF2) is left
+ * until a leaf must be issued, so a run over a complete folder does not pay for it.
+ */
+interface DevCa {
+  certificate: X509Certificate;
+  privateKey: () => Promise<KeyObject>;
+  certFile: string;
+  keyFile: string;
+}
+
+async function ensureCa(dir: string, options: DevPkiOptions, created: string[]): Promise<DevCa> {
   const certFile = join(dir, 'ca.cert.pem');
   const keyFile = join(dir, 'ca.key.pem');
   if (existsSync(certFile) && existsSync(keyFile)) {
     const certificate = new X509Certificate(await readFile(certFile));
-    const privateKey = createPrivateKey({ key: await readFile(keyFile), format: 'pem', passphrase: options.passphrase });
+    let key: Promise<KeyObject> | undefined;
+    const privateKey = () =>
+      (key ??= readFile(keyFile).then((pem) => createPrivateKey({ key: pem, format: 'pem', passphrase: options.passphrase })));
     return { certificate, privateKey, certFile, keyFile };
   }
   const now = options.now ?? new Date();
@@ -81,19 +94,20 @@ async function ensureCa(dir: string, options: DevPkiOptions, created: string[]) 
   });
   await writeNew(keyFile, encryptedPem(privateKey, options.passphrase), created, true);
   await writeNew(certFile, certificate.toString(), created, false);
-  return { certificate, privateKey, certFile, keyFile };
+  return { certificate, privateKey: () => Promise.resolve(privateKey), certFile, keyFile };
 }
 
 async function ensureLeaf(
   dir: string,
   name: string,
   subject: DistinguishedName,
-  ca: { certificate: X509Certificate; privateKey: KeyObject },
+  ca: DevCa,
   options: DevPkiOptions,
   created: string[],
 ): Promise<DevIdentityFiles> {
   const files = { p12: join(dir, `${name}.p12`), keyPem: join(dir, `${name}.key.pem`), certPem: join(dir, `${name}.cert.pem`) };
   if (existsSync(files.p12) && existsSync(files.keyPem) && existsSync(files.certPem)) return files;
+  const issuer = { certificate: ca.certificate, privateKey: await ca.privateKey() }; // a wrong passphrase fails here
   const now = options.now ?? new Date();
   const privateKey = newRsaKey();
   const certificate = issueCertificate({
@@ -102,7 +116,7 @@ async function ensureLeaf(
     notBefore: new Date(now.getTime() - BACKDATE_MS),
     notAfter: new Date(now.getTime() + 2 * YEAR_MS),
     isCa: false,
-    issuer: ca,
+    issuer,
   });
   await writeNew(files.p12, writePkcs12(privateKey, [certificate, ca.certificate], options.passphrase, name), created, true);
   await writeNew(files.keyPem, encryptedPem(privateKey, options.passphrase), created, true);

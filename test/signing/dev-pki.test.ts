@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import type { CliIo } from '../../src/cli/command.js';
 import { keysCommand } from '../../src/cli/commands/keys-command.js';
 import { verifyCommand } from '../../src/cli/commands/verify-command.js';
@@ -76,5 +76,25 @@ describe('signing: development PKI and the keys/verify commands', function () {
     expect(await verifyCommand.run([good, '--trust', files.trustAnchors, '--expect', PROVINCE], mismatch)).to.equal(1);
     expect(mismatch.errors.join('\n')).to.match(/^SIGNER_MISMATCH: /);
     expect(mismatch.lines).to.deep.equal([]);
+  });
+
+  it('does not decrypt the CA key when no leaf is missing (a wrong passphrase goes unnoticed)', async function () {
+    const again = await ensureDevPki(out, { senderCode: PROVINCE, passphrase: 'not-the-ca-passphrase' });
+    expect(again.created).to.deep.equal([]);
+  });
+
+  it('re-issues a deleted leaf with the same CA, decrypting its key only then', async function () {
+    rmSync(files.ministry.certPem);
+    let refused: unknown;
+    try {
+      await ensureDevPki(out, { senderCode: PROVINCE, passphrase: 'not-the-ca-passphrase' });
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused, 'a missing leaf needs the CA key, which a wrong passphrase cannot open').to.be.instanceOf(Error);
+    const again = await ensureDevPki(out, { senderCode: PROVINCE, passphrase: 'dev-pass' });
+    expect(again.created).to.deep.equal([files.ministry.p12, files.ministry.keyPem, files.ministry.certPem]);
+    const chain = openssl(['verify', '-CAfile', files.trustAnchors, files.ministry.certPem]);
+    expect(chain.stdout).to.contain(`${files.ministry.certPem}: OK`);
   });
 });
