@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSimulatorCommand } from '../../src/cli/commands/simulator-command.js';
 import type { CliIo } from '../../src/cli/command.js';
+import { createCmsSigner } from '../../src/signing/cms-signer.js';
 import { DEV_CLIENT } from '../../src/simulator/dev-simulator.js';
-import { basic, devPki, PASSPHRASE, PROVINCE } from './simulator-harness.js';
+import { basic, devPki, envelope, packet, PASSPHRASE, PROVINCE, readyClient, record } from './simulator-harness.js';
 
 function capture(): CliIo & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
@@ -19,25 +20,36 @@ describe('cli: csdl-gateway simulator', function () {
   it('runs on the dev PKI with its own persisted store, prints URL and credentials, and serves tokens', async function () {
     const pki = await devPki();
     const dataDir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+    const argv = ['--port', '0', '--data-dir', dataDir, '--dev-pki', pki.dir, '--passphrase', PASSPHRASE, '--sender', PROVINCE];
+    const urlOf = (io: CliIo & { lines: string[] }) => /listening on (http:\/\/\S+)/.exec(io.lines.join('\n'))?.[1] ?? '';
     const io = capture();
+    const p = packet([record(1)]);
     let token: number | undefined;
+    let pushed: number | undefined;
     try {
-      const code = await runSimulatorCommand(
-        ['--port', '0', '--data-dir', dataDir, '--dev-pki', pki.dir, '--passphrase', PASSPHRASE, '--sender', PROVINCE],
-        io,
-        async () => {
-          const url = /listening on (http:\/\/\S+)/.exec(io.lines.join('\n'))?.[1];
-          const res = await fetch(`${url}/oauth2/token`, {
-            method: 'POST',
-            headers: { authorization: basic(DEV_CLIENT.clientId, DEV_CLIENT.clientSecret) },
-            body: new URLSearchParams({ grant_type: 'client_credentials' }),
-          });
-          token = res.status;
-        },
-      );
+      const code = await runSimulatorCommand(argv, io, async () => {
+        const res = await fetch(`${urlOf(io)}/oauth2/token`, {
+          method: 'POST',
+          headers: { authorization: basic(DEV_CLIENT.clientId, DEV_CLIENT.clientSecret) },
+          body: new URLSearchParams({ grant_type: 'client_credentials' }),
+        });
+        token = res.status;
+        const client = await readyClient(urlOf(io), PROVINCE, DEV_CLIENT);
+        pushed = (await client.push(envelope(p, createCmsSigner(pki.province)))).status;
+      });
       expect(code).to.equal(0);
       expect(token).to.equal(200);
+      expect(pushed).to.equal(202);
       expect(io.lines.join('\n')).to.include(`client secret:  ${DEV_CLIENT.clientSecret}`).and.include(`consumer code:  ${PROVINCE}`);
+
+      // Persisted: a second run over the same --data-dir still knows the packet.
+      const again = capture();
+      let receipt: { status: number; packetId?: unknown } | undefined;
+      expect(await runSimulatorCommand(argv, again, async () => {
+        const r = await (await readyClient(urlOf(again), PROVINCE, DEV_CLIENT)).receipt(p.header.packetId);
+        receipt = { status: r.status, packetId: r.body?.packetId };
+      })).to.equal(0);
+      expect(receipt).to.deep.equal({ status: 200, packetId: p.header.packetId });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
