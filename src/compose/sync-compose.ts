@@ -1,32 +1,35 @@
 import type { Config } from '../config/config.js';
 import type { OpenedDatabase } from './databases.js';
-import { nationalContract } from '../contract/national-contract.js';
+import { MINISTRY_AGENCY_CODE, nationalContract } from '../contract/national-contract.js';
 import { createPayloadCodec } from '../encoding/payload-codec.js';
 import type { Logger } from '../log/logger.js';
 import { loadMapping } from '../mapping/mapping-loader.js';
 import { createOutboxStore } from '../outbox/outbox-store.js';
 import type { Approval } from '../packet/packet-builder.js';
+import { subjectAttributes } from '../signing/certificate-info.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
+import { OID } from '../signing/oids.js';
 import { createSyncLock } from '../sync/sync-lock.js';
 import { createSyncService, type SyncService } from '../sync/sync-service.js';
 import type { NationalSide } from './national-side.js';
+
+/** The first value of a subject attribute, read from the DER: a value may hold ', ' itself. */
+function subjectValue(certDer: Buffer, oid: string): string | undefined {
+  return subjectAttributes(certDer).find((a) => a.oid === oid)?.value;
+}
 
 /**
  * Wires one sync service from configuration and the opened edges. The packet header's
  * approval names who approved the batch: APPROVER_NAME / APPROVER_TITLE, defaulting to the
  * signing certificate's CN and O (issue 5, item 2).
  */
-function subjectPart(subject: string, key: string): string | undefined {
-  return subject.split(/\n|, /).find((part) => part.startsWith(`${key}=`))?.slice(key.length + 1);
-}
-
 export function approvalFrom(config: Config): (signer: CmsSigner, now: Date) => Approval {
   return (signer, now) => {
-    const subject = signer.identity(now).certificate.subject;
+    const certDer = signer.identity(now).certificate.raw;
     return {
       approvedBy: {
-        hoTen: config.approver.name ?? subjectPart(subject, 'CN') ?? config.senderCode,
-        chucVu: config.approver.title ?? subjectPart(subject, 'O') ?? 'Sở Nội vụ',
+        hoTen: config.approver.name ?? subjectValue(certDer, OID.commonName) ?? config.senderCode,
+        chucVu: config.approver.title ?? subjectValue(certDer, OID.organizationName) ?? 'Sở Nội vụ',
       },
       approvedAt: now.toISOString(),
       ky: now.toISOString().slice(0, 7),
@@ -50,7 +53,7 @@ export function composeSync(
     logger: edges.logger,
     settings: {
       senderCode: config.senderCode,
-      receiverCode: edges.national?.receiverCode ?? '000.00.00.G09',
+      receiverCode: edges.national?.receiverCode ?? MINISTRY_AGENCY_CODE,
       format: config.packet.format,
       maxRecords: config.packet.maxRecords,
       maxBytes: config.packet.maxBytes,
