@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import type { Config } from '../config/config.js';
-import { openSourceDatabase, openStoreDatabase, type OpenedDatabase } from '../compose/databases.js';
-import { bindInstance } from '../db/instance-store.js';
-import { migrate } from '../db/migrate.js';
+import { openMigratedStore, openSourceDatabase, type OpenedDatabase } from '../compose/databases.js';
 import { storeReadiness } from '../db/store-readiness.js';
 import type { ReadinessCheck } from '../http/health-controller.js';
 import { createHttpApp } from '../http/http-app.js';
@@ -57,10 +55,8 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
     for (const fn of stoppers.reverse()) await fn().catch((err) => logger.warn('stop step failed', { error: String(err) }));
   };
   try {
-    const store = await openStoreDatabase(config);
+    const { store, applied } = await openMigratedStore(config);
     stoppers.push(() => store.close());
-    const applied = await migrate(store.db);
-    await bindInstance(store.db, config.senderCode);
     const source = await openSourceDatabase(config);
     stoppers.push(() => source.close());
 

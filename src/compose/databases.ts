@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import { checkDatabaseUrl, createDb, redactUrl, toDbError, type Db } from '../db/db.js';
 import { EMBEDDED_POOL, startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres.js';
+import { bindInstance } from '../db/instance-store.js';
+import { migrate } from '../db/migrate.js';
 
 /**
  * Opens the two databases the gateway works with. Each is either a PostgreSQL server named
@@ -49,6 +51,23 @@ async function open(url: string | undefined, key: string, embeddedDir: string, a
 
 export function openStoreDatabase(config: Config): Promise<OpenedDatabase> {
   return open(config.databaseUrl, 'DATABASE_URL', join(config.dataDir, 'store'), 'csdl-gateway');
+}
+
+/**
+ * The store ready for work, as start, sync and migrate need it: opened, migrated to this
+ * build's schema and bound to SENDER_CODE (db/instance-store.ts). On a refusal it is closed
+ * again, so an embedded store's folder is released. `applied` lists the versions it applied.
+ */
+export async function openMigratedStore(config: Config): Promise<{ store: OpenedDatabase; applied: number[] }> {
+  const store = await openStoreDatabase(config);
+  try {
+    const applied = await migrate(store.db);
+    await bindInstance(store.db, config.senderCode);
+    return { store, applied };
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
 }
 
 export function openSourceDatabase(config: Config): Promise<OpenedDatabase> {

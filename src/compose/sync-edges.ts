@@ -1,10 +1,8 @@
-import { ensureDemoProvince } from '../app/demo-province-step.js';
 import type { Config } from '../config/config.js';
-import { bindInstance } from '../db/instance-store.js';
-import { migrate } from '../db/migrate.js';
 import type { Logger } from '../log/logger.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
-import { openSourceDatabase, openStoreDatabase, type OpenedDatabase } from './databases.js';
+import { openMigratedStore, openSourceDatabase, type OpenedDatabase } from './databases.js';
+import { ensureDemoProvince } from './demo-province.js';
 import { openNationalSide, type NationalSide } from './national-side.js';
 import { openSigner } from './signer.js';
 
@@ -27,10 +25,8 @@ export async function openSyncEdges(config: Config, logger: Logger, options: { n
     for (const fn of closers.reverse()) await fn().catch(() => undefined);
   };
   try {
-    const store = await openStoreDatabase(config);
+    const { store } = await openMigratedStore(config);
     closers.push(() => store.close());
-    await migrate(store.db);
-    await bindInstance(store.db, config.senderCode);
     const source = await openSourceDatabase(config);
     closers.push(() => source.close());
     await ensureDemoProvince(source, config, logger);

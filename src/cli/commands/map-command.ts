@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { ensureDemoProvince } from '../../app/demo-province-step.js';
 import { openSourceFromOption, type OpenedDatabase } from '../../compose/databases.js';
+import { ensureDemoProvince } from '../../compose/demo-province.js';
 import { silentLogger } from '../../log/logger.js';
-import { loadConfig } from '../../config/config.js';
+import { loadConfig, type Config } from '../../config/config.js';
 import { nationalContract } from '../../contract/national-contract.js';
 import type { PayloadFormat } from '../../encoding/payload-codec.js';
 import { mapAhead } from '../../mapping/map-ahead.js';
@@ -46,9 +46,9 @@ Example:
   csdl-gateway map --all --out /tmp/records.jsonl`;
 
 /** The provincial database; an embedded demo one is seeded on first use, as by start. */
-async function openSource(url: string | undefined): Promise<OpenedDatabase> {
-  const opened = await openSourceFromOption(url, loadConfig, 'csdl-gateway map');
-  if (opened.embedded) await ensureDemoProvince(opened, loadConfig(), silentLogger());
+async function openSource(url: string | undefined, config: Config): Promise<OpenedDatabase> {
+  const opened = await openSourceFromOption(url, () => config, 'csdl-gateway map');
+  await ensureDemoProvince(opened, config, silentLogger());
   return opened;
 }
 
@@ -89,7 +89,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const filter: PersonFilter = persons.length > 0
     ? { vendorIds: persons, approvedOnly: values.approved }
     : { all: true, approvedOnly: values.approved };
-  const source = await openSource(values.database);
+  const source = await openSource(values.database, config);
   // This thread only reads and writes lines, so it maps a chunk too when the threads are full.
   const mapper = createPersonMapper(mapping, { threads: config.mappingThreads, xml: format === 'xml', callerShares: true });
   const out = createWriteStream(values.out, { encoding: 'utf8' });

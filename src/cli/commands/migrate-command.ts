@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { openStoreDatabase } from '../../compose/databases.js';
+import { openMigratedStore } from '../../compose/databases.js';
 import { loadConfig } from '../../config/config.js';
-import { bindInstance } from '../../db/instance-store.js';
-import { listMigrations, migrate } from '../../db/migrate.js';
+import { listMigrations } from '../../db/migrate.js';
 import type { CliCommand } from '../command.js';
 
 export const migrateCommand: CliCommand = {
@@ -16,10 +15,8 @@ The gateway also migrates at start-up; this command lets an operator do it ahead
   async run(argv, io) {
     parseArgs({ args: argv, options: {}, strict: true });
     const config = loadConfig();
-    const store = await openStoreDatabase(config);
+    const { store, applied } = await openMigratedStore(config);
     try {
-      const applied = await migrate(store.db);
-      await bindInstance(store.db, config.senderCode);
       const all = listMigrations();
       io.out(applied.length ? `applied migrations: ${applied.join(', ')}` : 'nothing to apply');
       io.out(`schema csdl_gateway is at version ${all.at(-1)?.version ?? 0} (${store.db.description})`);

@@ -1,0 +1,21 @@
+import type { Config } from '../config/config.js';
+import { generatePeople } from '../demo/generate-people.js';
+import { installProvincialSchema } from '../demo/provincial-schema.js';
+import type { Logger } from '../log/logger.js';
+import type { OpenedDatabase } from './databases.js';
+
+/**
+ * The embedded default's provincial database: whichever command opens it first (start, sync,
+ * map...) gives it the vendor schema, its sample, and DEMO_PEOPLE generated people, so the
+ * gateway has real data to map and sync. A configured SOURCE_DATABASE_URL is the province's
+ * own database and is never written here. Returns whether `source` is the embedded demo.
+ */
+export async function ensureDemoProvince(source: OpenedDatabase, config: Config, logger: Logger): Promise<boolean> {
+  if (!source.embedded) return false;
+  const installed = await installProvincialSchema(source.db, { sample: true });
+  if (installed.schemaCreated && config.demoPeople > 0) {
+    logger.info('generating demo people', { people: config.demoPeople });
+    await generatePeople(source.db, { people: config.demoPeople, concurrency: 1 });
+  }
+  return true;
+}
