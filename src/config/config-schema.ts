@@ -1,10 +1,11 @@
-/**
- * Every configuration key, its type, default and meaning. Keys are the environment variable
- * names; `config/default.json` and an optional CONFIG_FILE use the same names. The README's
- * configuration table is checked against this list by a test.
- */
-const agencyCode = '^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-K][0-9]{2}$';
+import { AGENCY_CODE_PATTERN } from '../contract/national-contract.js';
 
+/**
+ * Every configuration key, its type and meaning; the defaults are config/default.json. Keys are
+ * the environment variable names; `config/default.json` and an optional CONFIG_FILE use the same
+ * names. The README's configuration table is checked against this list by a test
+ * (test/config/readme-config-table.test.ts).
+ */
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
@@ -14,7 +15,7 @@ export const configSchema = {
     NDXP_URL: { type: 'string', pattern: '^https?://', description: 'Base URL of the national platform (NDXP). Unset: the built-in national simulator on loopback.' },
     NDXP_CLIENT_ID: { type: 'string', minLength: 1, description: 'OAuth2 client id issued to the province on NDXP.' },
     NDXP_CLIENT_SECRET: { type: 'string', minLength: 1, description: 'OAuth2 client secret issued to the province on NDXP.' },
-    SENDER_CODE: { type: 'string', pattern: agencyCode, description: "The province's electronic agency code (QĐ 20/2020/QĐ-TTg); must equal the signing certificate's OU." },
+    SENDER_CODE: { type: 'string', pattern: AGENCY_CODE_PATTERN.source, description: "The province's electronic agency code (QĐ 20/2020/QĐ-TTg); must equal the signing certificate's OU." },
     SIGNING_KEY_FILE: { type: 'string', minLength: 1, description: 'The Ministry-issued signing key: PKCS#12 (.p12/.pfx), or a PEM key with SIGNING_CERT_FILE. Unset: the development PKI under certs/dev.' },
     SIGNING_CERT_FILE: { type: 'string', minLength: 1, description: 'PEM certificate for a PEM SIGNING_KEY_FILE.' },
     SIGNING_KEY_PASSPHRASE: { type: 'string', description: 'Passphrase of SIGNING_KEY_FILE.' },

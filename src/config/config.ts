@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { Ajv2019, type ErrorObject } from 'ajv/dist/2019.js';
@@ -10,6 +10,9 @@ import { CONFIG_KEYS, configSchema, type ConfigKey } from './config-schema.js';
  * Configuration is read once, layered (config/default.json < CONFIG_FILE < environment),
  * validated with ajv, typed and frozen. Nothing else in the gateway reads process.env.
  * A bad value stops the program with one line naming the key and what is expected.
+ * config/default.json is the one statement of the defaults: it is found from the project root
+ * (src/paths.ts), so tests, `npm start`, the built CLI from any directory and the Docker image
+ * all read it; only defaults computed on this machine (MAPPING_THREADS) are set here.
  */
 export interface Config {
   databaseUrl: string | undefined;
@@ -44,15 +47,15 @@ export class ConfigError extends GatewayError {
   }
 }
 
-type Raw = Partial<Record<ConfigKey, unknown>>;
+export type RawConfig = Partial<Record<ConfigKey, unknown>>;
 
 // Draft 2019-09: the schema's `dependentRequired` is not a draft-07 keyword, and with
 // strict: false the draft-07 class would ignore it without a word.
 const ajv = new Ajv2019({ allErrors: false, coerceTypes: true, strict: false });
-const validate = ajv.compile<Raw>(configSchema);
+const validate = ajv.compile<RawConfig>(configSchema);
 
 /** `key` names the layer in the message: CONFIG_FILE, or the defaults file. */
-function readJsonFile(file: string, key: string): Raw {
+function readJsonFile(file: string, key: string): RawConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -62,7 +65,7 @@ function readJsonFile(file: string, key: string): Raw {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
-    return value as Raw;
+    return value as RawConfig;
   } catch (err) {
     throw new ConfigError(`config: ${key} ${file} is not a JSON object: ${(err as Error).message}`, key);
   }
@@ -85,8 +88,8 @@ function explain(error: ErrorObject): ConfigError {
 }
 
 /** The raw layered key/value map, before typing. Exposed for `csdl-gateway config`. */
-export function loadRawConfig(env: NodeJS.ProcessEnv = process.env): Raw {
-  const layered: Raw = existsSync(paths.defaultConfig) ? readJsonFile(paths.defaultConfig, 'config/default.json') : {};
+export function loadRawConfig(env: NodeJS.ProcessEnv = process.env): RawConfig {
+  const layered: RawConfig = readJsonFile(paths.defaultConfig, 'config/default.json');
   const extra = env.CONFIG_FILE;
   if (extra) Object.assign(layered, readJsonFile(resolve(extra), 'CONFIG_FILE'));
   for (const key of CONFIG_KEYS) {
@@ -96,7 +99,7 @@ export function loadRawConfig(env: NodeJS.ProcessEnv = process.env): Raw {
   return layered;
 }
 
-function checkPemPair(raw: Raw): void {
+function checkPemPair(raw: RawConfig): void {
   const pairs = [['SIGNING_KEY_FILE', 'SIGNING_CERT_FILE'], ['SIGNING_NEXT_KEY_FILE', 'SIGNING_NEXT_CERT_FILE']] as const;
   for (const [keyName, certName] of pairs) {
     const key = raw[keyName];
@@ -107,11 +110,25 @@ function checkPemPair(raw: Raw): void {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** A key config/default.json sets; no layer can unset it (an empty variable is ignored). */
+function defaulted(raw: RawConfig, key: ConfigKey): string | number {
+  const value = raw[key];
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new ConfigError(`config: ${key} has no value: config/default.json must set it`, key);
+  }
+  return value;
+}
+
 /** Relative paths are taken from the working directory, as a command-line user expects. */
 const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(p));
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const raw = loadRawConfig(env);
+  return configFrom(loadRawConfig(env));
+}
+
+/** Validates a layered map (coercing its values in place, as ajv does) and types it. */
+export function configFrom(raw: RawConfig): Config {
   if (!validate(raw)) {
     const first = validate.errors?.[0];
     throw first ? explain(first) : new ConfigError('config: invalid');
@@ -121,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: str(raw.DATABASE_URL),
     sourceDatabaseUrl: str(raw.SOURCE_DATABASE_URL),
     ndxp: { url: str(raw.NDXP_URL), clientId: str(raw.NDXP_CLIENT_ID), clientSecret: str(raw.NDXP_CLIENT_SECRET) },
-    senderCode: str(raw.SENDER_CODE) ?? '000.00.00.H62',
+    senderCode: String(defaulted(raw, 'SENDER_CODE')),
     signing: {
       keyFile: str(raw.SIGNING_KEY_FILE),
       certFile: str(raw.SIGNING_CERT_FILE),
@@ -133,23 +150,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       trustAnchorsFile: str(raw.TRUST_ANCHORS_FILE),
     },
-    mappingFile: str(raw.MAPPING_FILE) ?? 'mappings/qlcb',
+    mappingFile: String(defaulted(raw, 'MAPPING_FILE')),
     mappingThreads: Number(raw.MAPPING_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1))),
-    syncCron: str(raw.SYNC_CRON) ?? '*/15 * * * *',
-    port: Number(raw.PORT ?? 8080),
-    logLevel: (str(raw.LOG_LEVEL) ?? 'info') as Config['logLevel'],
+    syncCron: String(defaulted(raw, 'SYNC_CRON')),
+    port: Number(defaulted(raw, 'PORT')),
+    logLevel: defaulted(raw, 'LOG_LEVEL') as Config['logLevel'],
     logFormat: str(raw.LOG_FORMAT) as Config['logFormat'],
-    dataDir: absolute(str(raw.DATA_DIR) ?? './data'),
+    dataDir: absolute(String(defaulted(raw, 'DATA_DIR'))),
     packet: {
-      maxRecords: Number(raw.PACKET_MAX_RECORDS ?? 500),
-      maxBytes: Number(raw.PACKET_MAX_BYTES ?? 8 * 1024 * 1024),
-      format: (str(raw.PACKET_FORMAT) ?? 'json') as 'json' | 'xml',
+      maxRecords: Number(defaulted(raw, 'PACKET_MAX_RECORDS')),
+      maxBytes: Number(defaulted(raw, 'PACKET_MAX_BYTES')),
+      format: defaulted(raw, 'PACKET_FORMAT') as Config['packet']['format'],
     },
-    demoPeople: Number(raw.DEMO_PEOPLE ?? 500),
+    demoPeople: Number(defaulted(raw, 'DEMO_PEOPLE')),
     approver: { name: str(raw.APPROVER_NAME), title: str(raw.APPROVER_TITLE) },
-    ndxpTimeoutMs: Number(raw.NDXP_TIMEOUT_MS ?? 30_000),
-    receiptWaitMs: Number(raw.RECEIPT_WAIT_MS ?? 60_000),
-    simulatorPort: Number(raw.SIMULATOR_PORT ?? 0),
+    ndxpTimeoutMs: Number(defaulted(raw, 'NDXP_TIMEOUT_MS')),
+    receiptWaitMs: Number(defaulted(raw, 'RECEIPT_WAIT_MS')),
+    simulatorPort: Number(defaulted(raw, 'SIMULATOR_PORT')),
   };
   return deepFreeze(config);
 }

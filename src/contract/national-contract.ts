@@ -36,6 +36,12 @@ export interface NationalContract {
 
 export const MINISTRY_AGENCY_CODE = '000.00.00.G09';
 
+/**
+ * An electronic agency code `DDD.DD.DD.Xnn` (QĐ 20/2020/QĐ-TTg; contract README, the schemas'
+ * sender, receiver and unit patterns). `.source` is the JSON-schema pattern string.
+ */
+export const AGENCY_CODE_PATTERN = /^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-K][0-9]{2}$/;
+
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));
 }

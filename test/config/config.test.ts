@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'chai';
-import { loadConfig, type Config } from '../../src/config/config.js';
+import { configFrom, loadConfig, loadRawConfig, type Config } from '../../src/config/config.js';
+import { configSchema } from '../../src/config/config-schema.js';
+import { nationalContract } from '../../src/contract/national-contract.js';
 import { GatewayError } from '../../src/errors.js';
 
 /** Runs loadConfig(env) expecting a refusal; returns the error for closer checks. */
@@ -170,6 +172,26 @@ describe('config: loadConfig', function () {
     it('names the key in its details', function () {
       const err = refusal({ LOG_LEVEL: 'loud' });
       expect(err.details.map((d) => d.path)).to.deep.equal(['LOG_LEVEL']);
+    });
+
+    it('a key config/default.json should set but does not: refused, no default hidden in code', function () {
+      const raw = loadRawConfig({});
+      delete raw.PORT;
+      let failure: unknown;
+      try {
+        configFrom(raw);
+      } catch (err) {
+        failure = err;
+      }
+      expect((failure as GatewayError | undefined)?.code).to.equal('config.invalid');
+      expect((failure as GatewayError).details.map((d) => d.path)).to.deep.equal(['PORT']);
+    });
+  });
+
+  describe('SENDER_CODE', function () {
+    it("is checked with the contract's agency code pattern (packet header sender)", function () {
+      const packet = nationalContract().schemas.packet as { properties: { header: { properties: { sender: { pattern: string } } } } };
+      expect(configSchema.properties.SENDER_CODE.pattern).to.equal(packet.properties.header.properties.sender.pattern);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, loadRawConfig } from '../../config/config.js';
+import { configFrom, loadRawConfig } from '../../config/config.js';
 import { CONFIG_KEYS } from '../../config/config-schema.js';
 import { redactUrl } from '../../db/db.js';
 import type { CliCommand } from '../command.js';
@@ -16,8 +16,9 @@ and prints every key with its effective value. Secrets are shown as ***, passwor
 are hidden. Exits 2 with one line naming the key when a value is wrong.`,
   async run(argv, io) {
     parseArgs({ args: argv, options: {}, strict: true });
-    loadConfig();
+    // One read of the layers: validated as start-up does, then printed as validated.
     const raw = loadRawConfig();
+    configFrom(raw);
     for (const key of CONFIG_KEYS) {
       const value = raw[key];
       let shown = value === undefined ? '(unset)' : String(value);
