@@ -1,6 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/config.js';
+import { AGENCY_CODE_PATTERN, MINISTRY_AGENCY_CODE } from '../../contract/national-contract.js';
 import { describeError } from '../../errors.js';
 import { DEV_PKI_PASSPHRASE } from '../../signing/dev-pki.js';
 import { summarizeCertificate, type CertificateSummary } from '../../signing/certificate-info.js';
@@ -10,8 +12,9 @@ import { certificatesFromPem } from '../../signing/signing-identity.js';
 import type { CliCommand, CliIo } from '../command.js';
 
 /**
- * `csdl-gateway keys dev-pki | inspect` (issue 4). Defaults for the sender code and passphrase
- * come from configuration through `createKeysCommand`, wired by the CLI registry.
+ * `csdl-gateway keys dev-pki | inspect` (issue 4). Without --sender the sender code is
+ * `defaults.senderCode`, else SENDER_CODE from the configuration (read only then, as the
+ * simulator command does); without --passphrase, `defaults.passphrase` or the dev one.
  */
 export interface KeysCommandDefaults {
   senderCode?: string;
@@ -21,7 +24,7 @@ export interface KeysCommandDefaults {
 const USAGE = `Usage:
   csdl-gateway keys dev-pki --out DIR [--sender CODE] [--passphrase P]
       Create (only where absent) a development CA, the province's signing identity
-      (OU = CODE, default SENDER_CODE) and a Ministry identity (OU = 000.00.00.G09), each as
+      (OU = CODE, default SENDER_CODE) and a Ministry identity (OU = ${MINISTRY_AGENCY_CODE}), each as
       PKCS#12 and PEM, and DIR/trust-anchors.pem. Never use these keys in production.
   csdl-gateway keys inspect FILE [--passphrase P] [--cert CERT.pem]
       Print subject, OU, validity, key size and SHA-256 fingerprint of a .p12/.pfx file, a PEM
@@ -49,12 +52,12 @@ async function devPki(argv: string[], io: CliIo, defaults: KeysCommandDefaults):
     options: { out: { type: 'string' }, sender: { type: 'string' }, passphrase: { type: 'string' } },
     strict: true,
   });
-  const senderCode = values.sender ?? defaults.senderCode;
-  if (values.out === undefined || senderCode === undefined) {
-    io.err('keys dev-pki needs --out DIR and --sender CODE (or SENDER_CODE in the configuration)');
+  if (values.out === undefined) {
+    io.err('keys dev-pki needs --out DIR');
     return 2;
   }
-  if (!/^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-K][0-9]{2}$/.test(senderCode)) {
+  const senderCode = values.sender ?? defaults.senderCode ?? loadConfig().senderCode;
+  if (!AGENCY_CODE_PATTERN.test(senderCode)) {
     io.err(`--sender ${senderCode} is not an agency code like 000.00.00.H62`);
     return 2;
   }
@@ -67,7 +70,7 @@ async function devPki(argv: string[], io: CliIo, defaults: KeysCommandDefaults):
   );
   for (const file of files.created) io.out(`  ${file}`);
   io.out(`province identity: ${files.province.p12} (OU ${senderCode})`);
-  io.out(`ministry identity: ${files.ministry.p12} (OU 000.00.00.G09)`);
+  io.out(`ministry identity: ${files.ministry.p12} (OU ${MINISTRY_AGENCY_CODE})`);
   io.out(`trust anchors:     ${files.trustAnchors}`);
   if (values.passphrase === undefined && defaults.passphrase === undefined) {
     io.out(`passphrase:        ${DEV_PASSPHRASE} (development default)`);
