@@ -54,7 +54,8 @@ export interface HttpExchange {
   /**
    * Sends `request` once and hands the answer to `interpret`, which returns what the
    * operation wants or throws an `NdxpError`; the attempt is reported after it, so a
-   * malformed or refused answer is on record with its error.
+   * malformed or refused answer is on record with its error (and, for a status of 400 or
+   * more, the national code that error carries).
    */
   send<T>(request: ExchangeRequest, interpret: (response: ExchangeResponse) => T): Promise<T>;
   close(): void;
@@ -80,13 +81,6 @@ function withConnectTimeout<A extends http.Agent>(agent: A, connectTimeoutMs: nu
     return socket;
   };
   return agent;
-}
-
-/** The national side's `{code}` in an error body, when there is one. */
-export function nationalCodeOf(body: Buffer): string | undefined {
-  const parsed = parseJson(body);
-  const code = isObject(parsed) ? parsed['code'] : undefined;
-  return typeof code === 'string' ? code : undefined;
 }
 
 export function parseJson(body: Buffer): unknown {
@@ -204,14 +198,15 @@ export function createHttpExchange(options: ExchangeOptions): HttpExchange {
       report({ error: describeError(err) });
       throw err;
     }
-    const nationalCode = response.status >= 400 ? nationalCodeOf(response.body) : undefined;
-    const seen = { httpStatus: response.status, ...(nationalCode === undefined ? {} : { nationalCode }) };
     try {
       const value = interpret(response);
-      report(seen);
+      report({ httpStatus: response.status });
       return value;
     } catch (err) {
-      report({ ...seen, error: describeError(err) });
+      // A refusal's national code, as the NdxpError the operation built read it from the body
+      // (statusError): every operation throws for a status of 400 or more.
+      const nationalCode = response.status >= 400 && err instanceof NdxpError ? err.nationalCode : undefined;
+      report({ httpStatus: response.status, ...(nationalCode === undefined ? {} : { nationalCode }), error: describeError(err) });
       throw err;
     }
   }
