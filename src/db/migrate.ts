@@ -7,7 +7,8 @@ import type { Db } from './db.js';
  * Forward-only numbered migrations (`NNN_name.sql` in src/db/migrations), each applied in its
  * own transaction and recorded in csdl_gateway.schema_migrations (the graphile-worker model).
  * The gateway's objects live in the schema `csdl_gateway`, never in the vendor's `qlcb`.
- * Concurrent starts are serialised by a transaction-scoped advisory lock.
+ * Concurrent starts are serialised by a transaction-scoped advisory lock; a start with
+ * nothing pending takes no lock and opens no transaction.
  */
 export const GATEWAY_SCHEMA = 'csdl_gateway';
 const LOCK_KEY = 73_102_026;
@@ -50,8 +51,11 @@ export async function migrate(
   schema: string = GATEWAY_SCHEMA,
 ): Promise<number[]> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  // Most starts find everything applied: one read, no transaction. What is missing is still
+  // checked again under the lock, as another process may apply it meanwhile.
+  const done = new Set(await appliedVersions(db, schema));
   const applied: number[] = [];
-  for (const m of migrations) {
+  for (const m of migrations.filter((x) => !done.has(x.version))) {
     const did = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
       await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);

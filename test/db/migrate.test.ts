@@ -63,6 +63,24 @@ for (const backend of BACKENDS) {
       expect(await recordedVersions(t.db)).to.deep.equal(shipped);
     });
 
+    it('opens no transaction when nothing is pending, and one per missing migration otherwise', async function () {
+      let transactions = 0;
+      const counting: Db = {
+        ...t.db,
+        transaction: (fn, options) => {
+          transactions += 1;
+          return t.db.transaction(fn, options);
+        },
+      };
+      expect(await migrate(counting)).to.deep.equal([]);
+      expect(transactions).to.equal(0);
+      const extra: Migration = { version: 950, name: 'extra', sql: 'CREATE TABLE csdl_gateway.extra_950 (id int PRIMARY KEY)' };
+      expect(await migrate(counting, [...listMigrations(), extra])).to.deep.equal([950]);
+      expect(transactions).to.equal(1);
+      await t.db.query('DROP TABLE csdl_gateway.extra_950');
+      await t.db.query('DELETE FROM csdl_gateway.schema_migrations WHERE version = 950');
+    });
+
     it('rolls a failing migration back whole and does not record it', async function () {
       const broken: Migration = {
         version: 900,
