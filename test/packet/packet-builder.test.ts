@@ -3,7 +3,7 @@ import { nationalContract } from '../../src/contract/national-contract.js';
 import { createSchemaValidators } from '../../src/contract/schema-validators.js';
 import { createPayloadCodec, decodePayload } from '../../src/encoding/payload-codec.js';
 import {
-  encodePacket, estimateRecordBytes, groupBySize, packetPayload, prepareRecord, splitToFit, type PacketInput, type PushRecord,
+  encodePacket, estimateRecordBytes, groupBySize, prepareRecord, splitToFit, type PacketInput, type PushRecord,
 } from '../../src/packet/packet-builder.js';
 import { record } from '../simulator/simulator-harness.js';
 
@@ -53,12 +53,20 @@ describe('packet builder: groupBySize', function () {
     expect(groupBySize([], () => 1, { maxRecords: 5, maxBytes: 5000 })).to.deep.equal([]);
   });
 
-  it('estimates XML larger than JSON for the same record', function () {
-    const r = pushRecord(1);
-    const json = Buffer.byteLength(JSON.stringify(r));
-    expect(estimateRecordBytes(prepareRecord(r), 'json')).to.equal(json + 1);
-    expect(estimateRecordBytes(prepareRecord(r), 'xml')).to.equal(Math.ceil(json * 1.6));
-  });
+  // What grouping relies on: a record never adds more bytes to the encoded payload than its
+  // estimate, whether it is the first record of a packet or follows another.
+  for (const format of ['json', 'xml'] as const) {
+    it(`estimates at least the bytes a record adds to the ${format} payload`, function () {
+      const size = (items: PushRecord[]): number => encodePacket(input(items, format), codec).payload.length;
+      const first = pushRecord(501);
+      const samples = [pushRecord(502), { ...pushRecord(503), operation: 'archive' as const, approvedByUnit: '000.00.05.H62' }];
+      for (const r of samples) {
+        const estimate = estimateRecordBytes(prepareRecord(r), format);
+        expect(estimate, 'alone').to.be.at.least(size([r]) - size([]));
+        expect(estimate, 'after another').to.be.at.least(size([first, r]) - size([first]));
+      }
+    });
+  }
 });
 
 describe('packet builder: splitToFit', function () {
@@ -111,10 +119,26 @@ describe('packet builder: the payload', function () {
   }
 
   it('writes JSON byte for byte as JSON.stringify writes the whole packet, records spliced in as text', function () {
-    const records = [pushRecord(401), { ...pushRecord(402), operation: 'archive' as const, approvedByUnit: '000.00.05.H62' }];
-    const packet = input(records);
-    const built = encodePacket(packet, codec);
-    expect(built.payload.toString('utf8')).to.equal(JSON.stringify(packetPayload(packet, records)));
+    const one = pushRecord(401);
+    const two = pushRecord(402);
+    const built = encodePacket(input([one, { ...two, operation: 'archive', approvedByUnit: '000.00.05.H62' }]), codec);
+    // The packet written out by hand, in the contract's key order (examples/packet.json).
+    const expected = JSON.stringify({
+      header: {
+        schemaVersion: '1.0',
+        packetId: '3f1c9a52-8d4e-4b7a-9c21-5e6f7a8b9c0d',
+        sender: '000.00.00.H62',
+        receiver: '000.00.00.G09',
+        createdAt: '2026-11-02T08:00:00+07:00',
+        recordCount: 2,
+        approval: { approvedBy: { hoTen: 'Trần Văn Bình', chucVu: 'Giám đốc Sở Nội vụ' }, approvedAt: '2026-11-01T16:00:00+07:00', ky: '2026-11' },
+      },
+      records: [
+        { operation: 'upsert', soDinhDanh: '026185000401', approvedAt: one.approvedAt, approvedByUnit: one.approvedByUnit, data: one.data },
+        { operation: 'archive', soDinhDanh: '026185000402', approvedAt: two.approvedAt, approvedByUnit: '000.00.05.H62', data: two.data },
+      ],
+    });
+    expect(built.payload.toString('utf8')).to.equal(expected);
   });
 
   it('is refused by the schema when a record lacks its approvedAt (the check is not vacuous)', function () {
