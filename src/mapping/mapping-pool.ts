@@ -39,6 +39,17 @@ export interface PersonMapperOptions {
   callerShares?: boolean;
 }
 
+/**
+ * How many chunks to keep asked for so that every thread stays busy: on the calling thread,
+ * one chunk read while the other is mapped; on threads, two per thread (one in hand, one
+ * waiting), and one for the caller when it shares. The one rule for `PersonMapper.inFlight`
+ * and for callers that size their read-ahead before the mapper exists.
+ */
+export function inFlightFor(threads: number, callerShares = false): number {
+  if (threads <= 0) return 2;
+  return threads * 2 + (callerShares ? 1 : 0);
+}
+
 export function createPersonMapper(mapping: CompiledMapping, options: PersonMapperOptions): PersonMapper {
   return options.threads > 0 ? createPool(mapping, options) : createInline(mapping, options);
 }
@@ -47,8 +58,7 @@ function createInline(mapping: CompiledMapping, options: PersonMapperOptions): P
   const transport = transportOptions(mapping.contract, options.xml === true);
   return {
     threads: 0,
-    // One chunk read while the other is mapped.
-    inFlight: 2,
+    inFlight: inFlightFor(0),
     map: async (raws, reference) => mapRawChunk(mapping, raws, reference, transport),
     close: () => Promise.resolve(),
   };
@@ -122,8 +132,7 @@ function createPool(mapping: CompiledMapping, options: PersonMapperOptions): Per
 
   return {
     threads: threads.length,
-    // Two per thread (one in hand, one waiting), and one for the caller when it shares.
-    inFlight: threads.length * 2 + (options.callerShares === true ? 1 : 0),
+    inFlight: inFlightFor(threads.length, options.callerShares === true),
     map(raws, reference) {
       if (broken) return Promise.reject(broken);
       if (closing) return Promise.reject(new MappingError('mapping.threads_closed', 'the mapping threads are closed'));

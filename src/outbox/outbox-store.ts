@@ -1,6 +1,8 @@
 import type { Db, Queryable } from '../db/db.js';
+import type { RecordResult } from '../ndxp/receipt-shape.js';
+import { OutboxError } from './outbox-error.js';
 import type {
-  AttemptRow, PersonState, QueuedVersion, ReceiptResult, RecordVersion, ReturnedRecord, StoredPacket,
+  AttemptRow, PersonState, QueuedVersion, RecordVersion, ReturnedRecord, StoredPacket,
 } from './outbox-types.js';
 
 /**
@@ -35,7 +37,9 @@ export function createOutboxStore(db: Db) {
     /**
      * Records versions once each (a repeat after a crash adds nothing) and advances person
      * state, in one transaction. The sync records its invalid and unchanged versions here (a
-     * valid one goes in with its packet, storePacket); a `queued` one keeps its record text.
+     * valid one goes in with its packet, storePacket); a `queued` one keeps its record text,
+     * to be packed from. An `unchanged` one is stored without it: nothing reads it (its hash
+     * is what the unchanged check compares), and it would be ~5 KB per person per approval.
      * The chunk travels as one JSON parameter: pg's escaping of a jsonb[] array cost 33 s per
      * 100,000 records.
      */
@@ -48,7 +52,8 @@ export function createOutboxStore(db: Db) {
           record_hash: v.recordHash ?? null, errors: v.errors ?? null,
         });
         // The record's JSON text goes in as it is, not serialised a second time.
-        return `${row.slice(0, -1)},"record":${v.recordJson ?? 'null'}}`;
+        const record = v.status === 'queued' ? v.recordJson : undefined;
+        return `${row.slice(0, -1)},"record":${record ?? 'null'}}`;
       }).join(',')}]`;
       // Person state needs three fields: a small parameter of its own, not the records again.
       const heads = JSON.stringify(versions.map((v) => ({ vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null })));
@@ -180,7 +185,7 @@ export function createOutboxStore(db: Db) {
     },
 
     /** A `done` receipt: every record's result, accepted hashes, the packet done; one transaction. */
-    async completePacket(packetId: string, receipt: unknown, results: ReceiptResult[]): Promise<void> {
+    async completePacket(packetId: string, receipt: unknown, results: RecordResult[]): Promise<void> {
       await db.transaction(async (tx) => {
         await saveReceipt(tx, packetId, 'done', receipt);
         // A result names its record by số định danh and approvedAt (a person may have two
@@ -191,7 +196,9 @@ export function createOutboxStore(db: Db) {
             WHERE v.packet_id = $1 AND v.so_dinh_danh = r.so_dinh_danh AND v.status = 'in_packet'
               AND (r.approved_at IS NULL OR v.approved_at = r.approved_at)`,
           [packetId, results.map((r) => r.soDinhDanh), results.map((r) => r.status),
-            results.map((r) => (r.errors ? JSON.stringify(r.errors) : null)), results.map((r) => r.approvedAt ?? null)],
+            results.map((r) => (r.errors ? JSON.stringify(r.errors) : null)),
+            // An empty approvedAt, like none, names no time.
+            results.map((r) => r.approvedAt || null)],
         );
         await tx.query(
           `UPDATE ${S}.person_state s SET accepted_hash = v.record_hash, accepted_at = now(), updated_at = now()
@@ -206,7 +213,8 @@ export function createOutboxStore(db: Db) {
     /**
      * A `failed` receipt: nothing was stored nationally; its records go back to the queue,
      * each with its record text (`returned`, decoded from the envelope by the caller) so it
-     * can be packed again.
+     * can be packed again. Throws OutboxError `outbox.records_unmatched`, changing nothing,
+     * when `returned` leaves one of the packet's versions unnamed.
      */
     async failPacketFromReceipt(packetId: string, receipt: unknown, code: string | undefined, message: string, returned: ReturnedRecord[]): Promise<void> {
       await db.transaction(async (tx) => {
@@ -217,12 +225,20 @@ export function createOutboxStore(db: Db) {
             WHERE v.packet_id = $1 AND v.status = 'in_packet' AND v.so_dinh_danh = r.so_dinh_danh AND v.approved_at = r.approved_at`,
           [packetId, returned.map((r) => r.soDinhDanh), returned.map((r) => r.approvedAt), returned.map((r) => r.recordJson)],
         );
-        // A version the envelope did not name (none should exist) goes back too, with what it had.
-        await tx.query(
-          `UPDATE ${S}.record_versions SET status = 'queued', packet_id = NULL, updated_at = now()
-            WHERE packet_id = $1 AND status = 'in_packet'`,
+        // A version the envelope did not name (none should exist) has no record to be packed
+        // again with (one new this run was stored without it): refuse rather than queue it
+        // bare, which would send "data": null. The transaction leaves the packet as it was.
+        const unmatched = await tx.query<{ so_dinh_danh: string | null; approved_at: Date }>(
+          `SELECT so_dinh_danh, approved_at FROM ${S}.record_versions WHERE packet_id = $1 AND status = 'in_packet' ORDER BY id`,
           [packetId],
         );
+        if (unmatched.rows.length > 0) {
+          const named = unmatched.rows.slice(0, 5).map((r) => `${r.so_dinh_danh ?? '?'}@${r.approved_at.toISOString()}`).join(', ');
+          throw new OutboxError(
+            'outbox.records_unmatched',
+            `packet ${packetId}: ${unmatched.rows.length} record version(s) not named by its envelope (${named}); nothing queued again`,
+          );
+        }
         await tx.query(
           `UPDATE ${S}.packets SET status = 'failed', completed_at = now(), national_code = $2, last_error = $3 WHERE packet_id = $1`,
           [packetId, code ?? null, message],

@@ -57,12 +57,5 @@ export interface PersonState {
   acceptedHash: string | undefined;
 }
 
-export interface ReceiptResult {
-  soDinhDanh: string;
-  approvedAt?: string;
-  status: 'accepted' | 'rejected' | 'stale';
-  errors?: unknown[];
-}
-
 /** One HTTP attempt as the NDXP client reports it, against the packet it was about. */
 export type AttemptRow = AttemptRecord & { packetId: string | undefined };

@@ -1,3 +1,4 @@
+import { DANG_CONG_TAC } from '../contract/national-rules.js';
 import type { MappedPerson } from '../mapping/mapped-person.js';
 import type { PreparedRecord } from '../packet/packet-builder.js';
 import type { PersonState, QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
@@ -28,7 +29,7 @@ export function toRecordVersion(mapped: MappedPerson, state: PersonState | undef
   }
   return {
     ...base,
-    operation: mapped.tinhTrang && mapped.tinhTrang !== 'DANG_CONG_TAC' ? 'archive' : 'upsert',
+    operation: mapped.tinhTrang && mapped.tinhTrang !== DANG_CONG_TAC ? 'archive' : 'upsert',
     status: state?.acceptedHash === mapped.recordHash ? 'unchanged' : 'queued',
     recordHash: mapped.recordHash,
     recordJson: mapped.recordJson,

@@ -5,8 +5,9 @@ import { isGatewayError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
 import { mapAhead } from '../mapping/map-ahead.js';
-import { createPersonMapper, type PersonMapper } from '../mapping/mapping-pool.js';
+import { createPersonMapper, inFlightFor, type PersonMapper } from '../mapping/mapping-pool.js';
 import type { AttemptRecord, NdxpClient } from '../ndxp/ndxp-client.js';
+import { isNdxpError } from '../ndxp/ndxp-error.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { PersonState, QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
 import { recordsOfEnvelope } from '../packet/envelope-records.js';
@@ -94,11 +95,10 @@ export function createSyncService(deps: SyncDeps) {
       });
       if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - taken));
       taken += due.length;
-      for (let i = 0; i < due.length; i += settings.chunkSize) {
-        const ids = due.slice(i, i + settings.chunkSize).map((h) => h.vendorId);
-        for await (const raws of readRawPersonChunks(tx, deps.mapping, { vendorIds: ids, approvedOnly: true }, settings.chunkSize)) {
-          yield { raws, states };
-        }
+      // One call per page: the reader cuts the page's ids into chunkSize queries itself.
+      const ids = due.map((h) => h.vendorId);
+      for await (const raws of readRawPersonChunks(tx, deps.mapping, { vendorIds: ids, approvedOnly: true }, settings.chunkSize)) {
+        yield { raws, states };
       }
       if (heads.length < HEAD_PAGE || (options.limit !== undefined && taken >= options.limit)) return;
     }
@@ -119,8 +119,8 @@ export function createSyncService(deps: SyncDeps) {
           mapper ??= createPersonMapper(deps.mapping, { threads });
           return { mapped: await mapper.map(raws, reference), states };
         };
-        const depth = Math.max(2, threads + 1);
-        for await (const { mapped, states } of mapAhead(dueChunks(tx, options), mapChunk, depth)) {
+        // The mapper is created on the first chunk; its depth rule is known before.
+        for await (const { mapped, states } of mapAhead(dueChunks(tx, options), mapChunk, inFlightFor(threads))) {
           const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId)));
           for (const v of versions) summary[v.status === 'queued' ? 'queued' : v.status] += 1;
           summary.due += versions.length;
@@ -211,7 +211,7 @@ export function createSyncService(deps: SyncDeps) {
       await flushAttempts(packetId);
       const message = isGatewayError(err) ? `${err.code}: ${err.message}` : String(err);
       if (isGatewayError(err) && !err.retryable) {
-        await store.markFailed(packetId, (err as { nationalCode?: string }).nationalCode, message);
+        await store.markFailed(packetId, isNdxpError(err) ? err.nationalCode : undefined, message);
         summary.packetsFailed += 1;
         logger.error('packet refused by the national side', { packetId, error: message });
         return 'failed';
@@ -268,10 +268,7 @@ export function createSyncService(deps: SyncDeps) {
         await flushAttempts(packet.packetId);
         if (receipt.status === 'done') {
           const results = receipt.results ?? [];
-          await store.completePacket(packet.packetId, receipt, results.map((r) => ({
-            soDinhDanh: r.soDinhDanh, status: r.status,
-            ...(r.approvedAt ? { approvedAt: r.approvedAt } : {}), ...(r.errors ? { errors: r.errors } : {}),
-          })));
+          await store.completePacket(packet.packetId, receipt, results);
           for (const r of results) summary[r.status] += 1;
         } else {
           const returned = recordsOfEnvelope(await store.envelopeOf(packet.packetId), deps.codec);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { migrate } from '../../src/db/migrate.js';
+import { OutboxError } from '../../src/outbox/outbox-error.js';
 import { createOutboxStore, type OutboxStore } from '../../src/outbox/outbox-store.js';
 import type { QueuedVersion, RecordVersion } from '../../src/outbox/outbox-types.js';
 import { BACKENDS, freshDatabase, type TestDatabase } from '../setup/databases.js';
@@ -124,10 +125,13 @@ for (const backend of BACKENDS) {
     });
 
     it('puts the records of a failed receipt back in the queue, the packet failed with its code', async function () {
-      await store.recordVersions(runId, [version('1', '10'), version('2', '20')]);
+      const versions = [version('1', '10'), version('2', '20')];
+      await store.recordVersions(runId, versions);
       await pack(PACKET(1), (await store.queued(10)).map((v) => v.id!));
       await store.markSent(PACKET(1), 'receipt-1');
-      await store.failPacketFromReceipt(PACKET(1), { status: 'failed' }, 'PROCESSING_FAILED', 'could not process', []);
+      // The records as the caller decodes them from the envelope.
+      const returned = versions.map((v) => ({ soDinhDanh: v.soDinhDanh!, approvedAt: v.approvedAt, recordJson: v.recordJson! }));
+      await store.failPacketFromReceipt(PACKET(1), { status: 'failed' }, 'PROCESSING_FAILED', 'could not process', returned);
       expect(await statuses(t)).to.deep.equal({ '1/10': 'queued', '2/20': 'queued' });
       const packet = await t.db.query('SELECT status, national_code, last_error FROM csdl_gateway.packets');
       expect(packet.rows).to.deep.equal([{ status: 'failed', national_code: 'PROCESSING_FAILED', last_error: 'could not process' }]);
@@ -186,6 +190,36 @@ for (const backend of BACKENDS) {
       const queued = await store.queued(10);
       expect(queued.map((v) => [v.vendorId, v.approvalId, v.recordHash, v.recordJson])).to.deep.equal([
         ['1', '10', one.recordHash, one.recordJson], ['2', '20', two.recordHash, two.recordJson],
+      ]);
+    });
+
+    it('refuses a failed receipt whose envelope leaves a version unnamed, changing nothing, rather than queue it without its record', async function () {
+      const one = fresh('1', '10');
+      const two = fresh('2', '20');
+      await packFresh(PACKET(1), [one, two]);
+      await store.markSent(PACKET(1), 'receipt-1');
+      let refused: unknown;
+      await store.failPacketFromReceipt(PACKET(1), { status: 'failed' }, 'PROCESSING_FAILED', 'could not process', [
+        { soDinhDanh: one.soDinhDanh, approvedAt: one.approvedAt, recordJson: one.recordJson },
+      ]).catch((err: unknown) => (refused = err));
+      expect(refused).to.be.instanceOf(OutboxError);
+      expect((refused as OutboxError).code).to.equal('outbox.records_unmatched');
+      expect((refused as OutboxError).message).to.include(two.soDinhDanh);
+      expect(await statuses(t)).to.deep.equal({ '1/10': 'in_packet', '2/20': 'in_packet' });
+      expect(await store.queued(10)).to.deep.equal([]);
+      expect((await store.packetsIn('sent')).map((p) => p.packetId)).to.deep.equal([PACKET(1)]);
+      const receipts = await t.db.query('SELECT packet_id FROM csdl_gateway.receipts');
+      expect(receipts.rows).to.deep.equal([]);
+    });
+
+    it('stores an unchanged version without its record text, a queued one with it', async function () {
+      await store.recordVersions(runId, [version('1', '10', { status: 'unchanged' }), version('2', '20')]);
+      const rows = await t.db.query<{ vendor_id: string; status: string; record: unknown; record_hash: string }>(
+        'SELECT vendor_id, status, record, record_hash FROM csdl_gateway.record_versions ORDER BY vendor_id',
+      );
+      expect(rows.rows).to.deep.equal([
+        { vendor_id: '1', status: 'unchanged', record: null, record_hash: 'hash-1-10' },
+        { vendor_id: '2', status: 'queued', record: { soDinhDanh: '026185000002', hoTen: 'Người 2' }, record_hash: 'hash-2-20' },
       ]);
     });
   });
