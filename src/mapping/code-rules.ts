@@ -1,6 +1,7 @@
 import type { CompileEnv, Rule } from './rule-compiler.js';
 import type { CodeMatcher, Evaluator, ReferenceData } from './mapping-types.js';
 import { codeKey, normaliseText } from './text-transforms.js';
+import { referenceRow, report, scalarText } from './rule-context.js';
 
 /**
  * `code` (vendor value -> national {ma, ten}) and `vendorCode` (national code -> vendor value).
@@ -13,16 +14,9 @@ interface Via {
   column: string;
 }
 
-function report(
-  run: Parameters<Evaluator>[1], severity: 'errors' | 'warnings', code: string, path: string, source: string, message: string,
-): void {
-  run[severity].push({ code, path, source, message });
-}
-
+/** A code-list value as text: a scalar, but not a boolean (a yes/no names no item of a list). */
 function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  return undefined;
+  return typeof value === 'boolean' ? undefined : scalarText(value);
 }
 
 export function codeFromVendor(rule: Rule, from: Evaluator, source: string, env: CompileEnv): Evaluator {
@@ -38,11 +32,8 @@ export function codeFromVendor(rule: Rule, from: Evaluator, source: string, env:
   return (input, run, here) => {
     let value = from(input, run, here);
     if (via && value !== undefined && value !== null) {
-      const row = run.reference.tables.get(via.table)?.get(String(value));
-      if (!row) {
-        report(run, 'errors', 'mapping.reference_missing', here, source, `no row ${String(value)} in reference table '${via.table}'`);
-        return undefined;
-      }
+      const row = referenceRow(run, via.table, value, here, source);
+      if (!row) return undefined;
       value = row[via.column];
     }
     const typed = text(value);

@@ -4,27 +4,15 @@ import { parseVendorDate, toVendorDate, type DatePrecision, type VendorDateStyle
 import { normaliseName, normalisePhone, normaliseText } from './text-transforms.js';
 import { codeFromVendor, codeToVendor } from './code-rules.js';
 import { agencyOfUnit, unitOfAgency } from './unit-rules.js';
+import { referenceRow, report, scalarText } from './rule-context.js';
 
 /**
  * The transforms of the mapping vocabulary (mappings/README.md) that turn input values into
  * an output value. `undefined` is "absent": the field is left out of the result. A value the
  * transform cannot use is reported (errors block the record; warnings do not) and is absent.
  */
-export function isAbsent(value: unknown): boolean {
+function isAbsent(value: unknown): boolean {
   return value === undefined || value === null;
-}
-
-/** Text of a scalar, or undefined for absent values and non-scalars. */
-function scalarText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  return undefined;
-}
-
-export function report(
-  run: RunContext, severity: 'errors' | 'warnings', code: string, path: string, source: string, message: string,
-): void {
-  run[severity].push({ code, path, source, message });
 }
 
 function at(list: Evaluator[] | undefined, i: number): Evaluator {
@@ -166,12 +154,8 @@ export function leafEvaluator(
       const table = String(rule.table);
       const column = String(rule.column);
       return unary((v, run, here) => {
-        const row = run.reference.tables.get(table)?.get(String(v));
-        if (!row) {
-          report(run, 'errors', 'mapping.reference_missing', here, source, `no row ${String(v)} in reference table '${table}'`);
-          return undefined;
-        }
-        return row[column] ?? undefined;
+        const row = referenceRow(run, table, v, here, source);
+        return row === undefined ? undefined : (row[column] ?? undefined);
       });
     }
     case 'code':

@@ -1,4 +1,5 @@
 import type { ReferenceData, RunContext, SourceSpec } from './mapping-types.js';
+import { report } from './rule-context.js';
 
 /**
  * Units to agency codes and back. A unit closed by the 2025 reorganisation names its successor
@@ -9,11 +10,6 @@ import type { ReferenceData, RunContext, SourceSpec } from './mapping-types.js';
 const MAX_CHAIN = 50;
 
 type Row = Record<string, unknown>;
-
-function fail(run: RunContext, code: string, path: string, source: string, message: string): undefined {
-  run.errors.push({ code, path, source, message });
-  return undefined;
-}
 
 function present(value: unknown): boolean {
   return value !== undefined && value !== null && value !== '';
@@ -51,7 +47,9 @@ export function agencyOfUnit(
     if (cache.size >= OUTCOME_CACHE_SIZE) cache.clear();
     cache.set(key, outcome);
   }
-  return 'code' in outcome ? outcome.code : fail(run, outcome.problem, path, source, outcome.message);
+  if ('code' in outcome) return outcome.code;
+  report(run, 'errors', outcome.problem, path, source, outcome.message);
+  return undefined;
 }
 
 function followUnit(unitId: string, level: 'unit' | 'root', units: SourceSpec['units'], reference: ReferenceData): Outcome {
@@ -83,10 +81,7 @@ export function unitOfAgency(
 ): string | { ma: string } {
   const found = findUnit(run.reference, units, code);
   if (found !== undefined) return found;
-  run.warnings.push({
-    code: 'mapping.no_vendor_value', path, source,
-    message: `no vendor unit has the agency code '${code}'; the code is kept`,
-  });
+  report(run, 'warnings', 'mapping.no_vendor_value', path, source, `no vendor unit has the agency code '${code}'; the code is kept`);
   // Kept as {ma}, like a code the vendor has no value for (code-rules.ts).
   return { ma: code };
 }
