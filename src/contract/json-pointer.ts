@@ -8,6 +8,11 @@ export function escapePointerToken(token: string | number): string {
   return text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text;
 }
 
+/** The inverse of escapePointerToken: `a~1b` is the token `a/b`. */
+export function decodePointerToken(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
 export function pointer(...tokens: (string | number)[]): string {
   return tokens.map((t) => `/${escapePointerToken(t)}`).join('');
 }

@@ -16,7 +16,7 @@ import { agencyOfUnit } from './unit-rules.js';
 interface MappedBase {
   vendorId: string;
   approval?: ApprovalRow;
-  /** The record's số định danh; the vendor's CCCD when mapping failed. */
+  /** The record's số định danh, as mapped even when the record failed (absent if none was). */
   soDinhDanh?: string;
   /** The approving unit's agency code (issue 5, item 1), when the approval names a unit. */
   approvedByUnit?: string;
@@ -48,7 +48,7 @@ export function transportOptions(contract: NationalContract, xml: boolean): Tran
   return xml ? { encodeXml: (record) => encodePayload('record', 'xml', record, contract).toString('utf8') } : {};
 }
 
-export function hashRecordJson(json: string): string {
+function hashRecordJson(json: string): string {
   return createHash('sha256').update(json).digest('hex');
 }
 
@@ -58,11 +58,7 @@ function approvingAgency(mapping: CompiledMapping, reference: ReferenceData, uni
   return agencyOfUnit(unitId, 'unit', mapping.source.units, run, '/approvedByUnit', 'approval unit');
 }
 
-function textOf(v: unknown): string | undefined {
-  return v === null || v === undefined ? undefined : String(v);
-}
-
-export function mapForTransport(
+function mapForTransport(
   mapping: CompiledMapping, person: SourcePerson, reference: ReferenceData, options: TransportOptions = {},
 ): MappedPerson {
   const result = mapPerson(mapping, person, reference);
@@ -74,8 +70,8 @@ export function mapForTransport(
     warnings: result.warnings,
   };
   if (!result.ok) {
-    const soDinhDanh = textOf(person.doc.so_cccd);
-    return { ...base, ...(soDinhDanh !== undefined ? { soDinhDanh } : {}), ok: false, errors: result.errors };
+    const soDinhDanh = result.record.soDinhDanh;
+    return { ...base, ...(typeof soDinhDanh === 'string' ? { soDinhDanh } : {}), ok: false, errors: result.errors };
   }
   const record = result.record;
   const recordJson = JSON.stringify(record);

@@ -1,5 +1,6 @@
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv/dist/2020.js';
+import { decodePointerToken, escapePointerToken } from '../contract/json-pointer.js';
 import { codeList, type NationalContract } from '../contract/national-contract.js';
 import { createNationalValidator } from '../contract/record-validator.js';
 import { createCodeMatcher, type CodeListSpec } from './code-matcher.js';
@@ -27,10 +28,6 @@ export interface CompiledMapping extends Mapping {
 
 const Ajv2020 = Ajv2020Module.default;
 const validateFile = new Ajv2020({ allErrors: true, strict: true, logger: false }).compile(mappingFileSchema);
-
-function decodePointerToken(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
-}
 
 function ajvProblem(error: ErrorObject, locate: (p: string) => string): LoadProblem | undefined {
   const params = error.params as Record<string, unknown>;
@@ -124,11 +121,9 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
   const validator = createNationalValidator(contract);
   return {
     name: doc.mapping,
-    files: documents.map((d) => d.file),
     documents,
     contract,
     source,
-    codes,
     forward,
     reverse,
     validate: (record) => validator.validateRecord(record),
@@ -152,7 +147,7 @@ function buildMatchers(
         if (!list.byCode.has(to)) {
           problems.push({
             code: 'mapping.code_target_unknown',
-            path: locate(`/codes/${name}/${table}/${from.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+            path: locate(`/codes/${name}/${table}/${escapePointerToken(from)}`),
             message: `'${to}' is not a code of the national list '${name}'`,
           });
         }

@@ -44,7 +44,13 @@ export type NationalRecord = Record<string, unknown>;
 
 export type MapResult =
   | { ok: true; record: NationalRecord; warnings: MappingProblem[] }
-  | { ok: false; errors: MappingProblem[]; warnings: MappingProblem[] };
+  | {
+    ok: false;
+    /** The record as far as it was mapped, not sendable: partial when a rule threw. */
+    record: NationalRecord;
+    errors: MappingProblem[];
+    warnings: MappingProblem[];
+  };
 
 export interface ReverseResult {
   hoSo: Record<string, unknown>;
@@ -93,17 +99,19 @@ export interface RunContext {
 
 export interface CompiledRules {
   evaluate: Evaluator;
+  /**
+   * As evaluate at the root, writing each field into `out` as it is made: when a rule throws,
+   * `out` keeps the fields made before it.
+   */
+  fill(input: unknown, run: RunContext, out: Record<string, unknown>): void;
   /** Pointer pattern ('/quaTrinhCongTac/*\/tuThang') -> vendor source, for validator problems. */
   sources: ReadonlyMap<string, string>;
 }
 
 export interface Mapping {
   name: string;
-  /** The files it was loaded from, for messages. */
-  files: string[];
   contract: NationalContract;
   source: SourceSpec;
-  codes: ReadonlyMap<string, CodeMatcher>;
   forward: CompiledRules;
   reverse: CompiledRules;
 }

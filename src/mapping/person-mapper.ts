@@ -14,7 +14,7 @@ function isUnder(path: string, parent: string): boolean {
 }
 
 /** The vendor place behind a national path, from the pointer patterns the compiler kept. */
-export function sourceOf(rules: CompiledRules, path: string, fallback: string): string {
+function sourceOf(rules: CompiledRules, path: string, fallback: string): string {
   const tokens = path.split('/').slice(1).map((t) => (/^[0-9]+$/u.test(t) ? '*' : t));
   for (let n = tokens.length; n > 0; n -= 1) {
     const found = rules.sources.get(`/${tokens.slice(0, n).join('/')}`);
@@ -25,13 +25,13 @@ export function sourceOf(rules: CompiledRules, path: string, fallback: string): 
 
 export function mapPerson(mapping: CompiledMapping, person: SourcePerson, reference: ReferenceData): MapResult {
   const run: RunContext = { root: person.doc, reference, errors: [], warnings: [] };
-  let record: NationalRecord;
+  const record: NationalRecord = {};
   try {
-    record = mapping.forward.evaluate(person.doc, run, '') as NationalRecord;
+    mapping.forward.fill(person.doc, run, record);
   } catch (err) {
     // A rule meeting a document shape it did not expect is this person's problem only.
     const message = `mapping failed: ${(err as Error).message}`;
-    return { ok: false, errors: [{ code: 'mapping.failed', path: '', source: `${mapping.source.table} ${person.vendorId}`, message }], warnings: run.warnings };
+    return { ok: false, record, errors: [{ code: 'mapping.failed', path: '', source: `${mapping.source.table} ${person.vendorId}`, message }], warnings: run.warnings };
   }
   const fallback = `${mapping.source.table} ${person.vendorId}`;
   // A value the mapper could not produce is reported once, by the mapper: the validator's
@@ -49,7 +49,7 @@ export function mapPerson(mapping: CompiledMapping, person: SourcePerson, refere
   });
   return errors.length === 0
     ? { ok: true, record, warnings: run.warnings }
-    : { ok: false, errors, warnings: run.warnings };
+    : { ok: false, record, errors, warnings: run.warnings };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { NationalContract } from '../contract/national-contract.js';
 import type { LoadProblem } from './mapping-error.js';
 import { RULE_KINDS, RULE_OPTIONS, type RuleKind } from './mapping-file-schema.js';
-import type { CodeMatcher, CompiledRules, Evaluator, SourceSpec } from './mapping-types.js';
+import type { CodeMatcher, CompiledRules, Evaluator, RunContext, SourceSpec } from './mapping-types.js';
 import { leafEvaluator } from './rule-leaves.js';
 
 /**
@@ -204,9 +204,11 @@ function checkReference(rule: Rule, scope: Scope, at: string): void {
   }
 }
 
+type Fill = (input: unknown, run: RunContext, here: string, out: Record<string, unknown>) => boolean;
+
 function compileObject(
   members: Record<string, Rule>, scope: Scope, at: string, node: SchemaNode, pattern: string,
-): Compiled {
+): Compiled & { fill: Fill } {
   const known = properties(node);
   const compiled: [string, Compiled][] = [];
   for (const [key, rule] of Object.entries(members)) {
@@ -219,15 +221,24 @@ function compileObject(
     scope.sources.set(`${pattern}/${key}`, unique(child.sources).join(', '));
     compiled.push([key, child]);
   }
+  /** Writes the present members into `out`, one by one; whether there was any. */
+  const fill: Fill = (input, run, here, out) => {
+    let any = false;
+    for (const [key, child] of compiled) {
+      const value = child.evaluate(input, run, `${here}/${key}`);
+      if (value !== undefined) {
+        out[key] = value;
+        any = true;
+      }
+    }
+    return any;
+  };
   return {
     sources: unique(compiled.flatMap(([, c]) => c.sources)),
+    fill,
     evaluate(input, run, here) {
-      let out: Record<string, unknown> | undefined;
-      for (const [key, child] of compiled) {
-        const value = child.evaluate(input, run, `${here}/${key}`);
-        if (value !== undefined) (out ??= {})[key] = value;
-      }
-      return out;
+      const out: Record<string, unknown> = {};
+      return fill(input, run, here, out) ? out : undefined;
     },
   };
 }
@@ -246,5 +257,8 @@ export function compileFields(
   return {
     sources,
     evaluate: (input, run, here) => compiled.evaluate(input, run, here) ?? {},
+    fill: (input, run, out) => {
+      compiled.fill(input, run, '', out);
+    },
   };
 }

@@ -46,7 +46,7 @@ describe('mapping loader: validation of mapping files', function () {
       const merged = Object.assign({}, ...readdirSync(qlcbDir).filter((f) => f.endsWith('.json'))
         .map((f) => JSON.parse(readFileSync(join(qlcbDir, f), 'utf8')) as object));
       writeFileSync(join(dir, 'one.json'), JSON.stringify(merged));
-      expect(loadMapping(join(dir, 'one.json')).files).to.deep.equal(['one.json']);
+      expect(loadMapping(join(dir, 'one.json')).documents.map((d) => d.file)).to.deep.equal(['one.json']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { loadMapping } from '../../src/mapping/mapping-loader.js';
+import { mapRawChunk } from '../../src/mapping/mapped-person.js';
 import { mapPerson } from '../../src/mapping/person-mapper.js';
 import type { MapResult, ReferenceData } from '../../src/mapping/mapping-types.js';
 import { paths } from '../../src/paths.js';
@@ -158,5 +159,18 @@ describe('qlcb mapping rules', function () {
   it('never throws on a document of the wrong shape: the person gets errors', function () {
     const result = mapPerson(mapping, { vendorId: '7', doc: { qua_trinh_cong_tac: 'nonsense', ho_ten: 42 } }, reference);
     expect(result.ok).to.equal(false);
+  });
+
+  it('gives a failed person the số định danh its mapping made, even when a rule threw', function () {
+    // A unit id no String() can convert makes the agency rule throw, after soDinhDanh was made.
+    const docs = [{ so_cccd: '151234567' }, { don_vi_id: { toString: 1 } }, { so_cccd: null, ngay_sinh: '31/31/1985' }];
+    const raws = docs.map((doc, i) => ({ vendorId: String(i + 1), json: JSON.stringify({ doc: { ...base, ...doc } }) }));
+    const mapped = mapRawChunk(mapping, raws, reference, {});
+    expect(mapped.map((m) => [m.ok, m.ok ? [] : m.errors.map((e) => e.code), m.soDinhDanh])).to.deep.equal([
+      [false, ['SCHEMA_INVALID'], '151234567'],
+      [false, ['mapping.failed'], '026185001234'],
+      [false, ['mapping.date_invalid', 'SCHEMA_INVALID'], undefined],
+    ]);
+    expect(mapped[2]).to.not.have.property('soDinhDanh');
   });
 });
