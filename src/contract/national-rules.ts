@@ -45,7 +45,7 @@ function maOf(v: unknown): string | undefined {
 }
 
 /** Every code field is in its national list; `ten` is not checked (contract README). */
-export function checkCodes(data: Obj, locations: readonly CodeFieldLocation[], lists: RuleLists, base = ''): RecordProblem[] {
+function checkCodes(data: Obj, locations: readonly CodeFieldLocation[], lists: RuleLists, base = ''): RecordProblem[] {
   const known = (list: string, ma: string): boolean => lists.codes.get(list)?.byCode.has(ma) === true;
   // Paths are only built when there is something to report.
   if (everyCodeField(data, locations, known)) return [];
@@ -71,7 +71,7 @@ function hundredths(n: number): number {
 }
 
 /** bậc and hệ số agree with `bang-luong` for the group of the ngạch or chức danh (SALARY_MISMATCH). */
-export function checkSalary(data: Obj, lists: RuleLists, base = ''): RecordProblem[] {
+function checkSalary(data: Obj, lists: RuleLists, base = ''): RecordProblem[] {
   const luong = obj(data.luong);
   if (!luong) return [];
   const preferred = RANK_FIELD[maOf(data.loaiNhanSu) ?? ''];
@@ -116,7 +116,7 @@ export function checkSalary(data: Obj, lists: RuleLists, base = ''): RecordProbl
  * The 4th digit of soDinhDanh encodes sex and century (0/1 male/female born 1900-1999, 2/3
  * born 2000-2099) and digits 5-6 the birth year's last two digits (IDENTITY_MISMATCH).
  */
-export function checkIdentity(data: Obj, base = ''): RecordProblem[] {
+function checkIdentity(data: Obj, base = ''): RecordProblem[] {
   const id = data.soDinhDanh;
   const born = typeof data.ngaySinh === 'string' ? /^([0-9]{4})/.exec(data.ngaySinh)?.[1] : undefined;
   const sex = maOf(data.gioiTinh);
@@ -148,7 +148,7 @@ export function checkIdentity(data: Obj, base = ''): RecordProblem[] {
 }
 
 /** `luong` names the rank its staff kind uses; `hopDong` is present exactly for NLD (RULE_VIOLATION). */
-export function checkStaffKind(data: Obj, base = ''): RecordProblem[] {
+function checkStaffKind(data: Obj, base = ''): RecordProblem[] {
   const kind = maOf(data.loaiNhanSu);
   const problems: RecordProblem[] = [];
   const luong = obj(data.luong);
@@ -179,7 +179,7 @@ export function checkStaffKind(data: Obj, base = ''): RecordProblem[] {
 }
 
 /** `ngayNghi` is present when `tinhTrang` is not DANG_CONG_TAC (RULE_VIOLATION). */
-export function checkLeave(data: Obj, base = ''): RecordProblem[] {
+function checkLeave(data: Obj, base = ''): RecordProblem[] {
   const status = maOf(data.tinhTrang);
   if (status === undefined || status === DANG_CONG_TAC || data.ngayNghi !== undefined) return [];
   return [{ code: 'RULE_VIOLATION', path: childPointer(base, 'ngayNghi'), message: `ngayNghi is required when tinhTrang is ${status} (not ${DANG_CONG_TAC})` }];

@@ -1,4 +1,4 @@
-import { nationalContract, type NationalContract } from './national-contract.js';
+import type { NationalContract } from './national-contract.js';
 import type { RecordProblem } from './national-rules.js';
 import { createNationalValidator } from './record-validator.js';
 import { createSchemaValidators } from './schema-validators.js';
@@ -84,12 +84,4 @@ export function createPacketChecker(contract: NationalContract): PacketChecker {
   };
   checkers.set(contract, checker);
   return checker;
-}
-
-/** Checks a packet against `contract` (default: the contract shipped with the gateway). */
-export function checkPacket(
-  packet: unknown,
-  options: PacketCheckOptions & { contract?: NationalContract },
-): PacketCheck {
-  return createPacketChecker(options.contract ?? nationalContract())(packet, options);
 }

@@ -12,10 +12,8 @@ import { writeXml } from './xml-writer.js';
 export type PayloadKind = 'packet' | 'record';
 export type PayloadFormat = 'json' | 'xml';
 
-export const PAYLOAD_FORMATS: readonly PayloadFormat[] = ['json', 'xml'];
-
 /** Root element of each kind (xml-encoding.md). */
-export const XML_ROOT: Readonly<Record<PayloadKind, string>> = { packet: 'goiTin', record: 'hoSo' };
+const XML_ROOT: Readonly<Record<PayloadKind, string>> = { packet: 'goiTin', record: 'hoSo' };
 
 export interface PayloadCodec {
   encode(kind: PayloadKind, format: PayloadFormat, value: unknown): Buffer;

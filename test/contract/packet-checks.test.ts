@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { loadNationalContract } from '../../src/contract/national-contract.js';
-import { checkPacket, createPacketChecker } from '../../src/contract/packet-checks.js';
+import { loadNationalContract, nationalContract } from '../../src/contract/national-contract.js';
+import { createPacketChecker } from '../../src/contract/packet-checks.js';
 import { examplePacket } from './contract-examples.js';
 
 const SENDER = '000.00.00.H62';
@@ -10,7 +10,7 @@ describe('contract: packet checks', function () {
 
   it('accepts the example packet from its sender', function () {
     expect(check(examplePacket(), { consumerCode: SENDER })).to.deep.equal({ packetProblems: [], recordProblems: [[]] });
-    expect(checkPacket(examplePacket(), { consumerCode: SENDER })).to.deep.equal({ packetProblems: [], recordProblems: [[]] });
+    expect(createPacketChecker(nationalContract())(examplePacket(), { consumerCode: SENDER })).to.deep.equal({ packetProblems: [], recordProblems: [[]] });
   });
 
   it('rejects a recordCount that is not the number of records', function () {
