@@ -279,7 +279,11 @@ export function createSyncService(deps: SyncDeps) {
       } catch (err) {
         await flushAttempts(packet.packetId);
         summary.receiptsPending += 1;
-        logger.info('receipt not final yet', { packetId: packet.packetId, error: isGatewayError(err) ? err.code : String(err) });
+        // The national side not answering yet is routine; anything else (the outbox refusing
+        // the receipt, e.g. outbox.records_unmatched) recurs every run until an operator acts.
+        const detail = { packetId: packet.packetId, error: isGatewayError(err) ? `${err.code}: ${err.message}` : String(err) };
+        if (isNdxpError(err)) logger.info('receipt not final yet', detail);
+        else logger.error('receipt could not be recorded; the packet stays sent', detail);
       }
     }
   }
