@@ -2,6 +2,7 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { childPointer } from './json-pointer.js';
+import { LENGTH_KEYWORDS } from './length-keywords.js';
 import type { NationalContract } from './national-contract.js';
 
 /**
@@ -107,6 +108,7 @@ export function createSchemaValidators(contract: NationalContract): SchemaValida
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, logger: false });
   addFormats(ajv, ['date', 'date-time', 'uuid']);
   for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ ...keyword });
+  for (const keyword of LENGTH_KEYWORDS) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
   const { official, packet, envelope, receipt } = contract.schemas;
   // packet.schema.json refers to official.schema.json by relative $ref.
   ajv.addSchema(official);
