@@ -9,9 +9,10 @@ import { agencyOfUnit } from './unit-rules.js';
 
 /**
  * One person mapped for transport: everything the sync and the `map` command need, with the
- * record serialised once (JSON.stringify) and hashed, so no later step stringifies it again.
+ * record serialised once (JSON.stringify), and hashed when asked, so no later step
+ * stringifies it again.
  * Made of strings and plain data, it crosses a worker thread boundary cheaply
- * (mapping-pool.ts). Pure, but for the hash.
+ * (mapping-pool.ts). Pure.
  */
 interface MappedBase {
   vendorId: string;
@@ -28,8 +29,8 @@ export type MappedPerson = MappedBase & (
     ok: true;
     /** The national record as JSON text, exactly as it goes into a JSON packet. */
     recordJson: string;
-    /** sha-256 of recordJson, hex. */
-    recordHash: string;
+    /** sha-256 of recordJson, hex, when asked for (the sync compares it with the accepted one). */
+    recordHash?: string;
     /** tinhTrang.ma of the record: anything but DANG_CONG_TAC makes it an archive. */
     tinhTrang?: string;
     /** The record as XML text (xml-encoding.md), when asked for. */
@@ -38,14 +39,28 @@ export type MappedPerson = MappedBase & (
   | { ok: false; errors: MappingProblem[] }
 );
 
-export interface TransportOptions {
-  /** Also encode the record as XML. */
-  encodeXml?: (record: NationalRecord) => string;
+/** What a mapper adds to each valid record beside its JSON: plain data, sent to mapping threads. */
+export interface TransportFlags {
+  /** Also encode the record as XML (recordXml). */
+  xml?: boolean;
+  /**
+   * Also hash the record's JSON (recordHash). Only the sync needs it; hashing is a tenth of
+   * mapping a person, so the map command and the bench go without.
+   */
+  hash?: boolean;
 }
 
-/** The options a mapper runs with: with `xml`, each record is also written as XML. */
-export function transportOptions(contract: NationalContract, xml: boolean): TransportOptions {
-  return xml ? { encodeXml: (record) => encodePayload('record', 'xml', record, contract).toString('utf8') } : {};
+export interface TransportOptions {
+  encodeXml?: (record: NationalRecord) => string;
+  hash?: boolean;
+}
+
+/** The options a mapper runs with, from its flags. */
+export function transportOptions(contract: NationalContract, flags: TransportFlags): TransportOptions {
+  return {
+    ...(flags.xml === true ? { encodeXml: (record: NationalRecord) => encodePayload('record', 'xml', record, contract).toString('utf8') } : {}),
+    ...(flags.hash === true ? { hash: true } : {}),
+  };
 }
 
 function hashRecordJson(json: string): string {
@@ -81,7 +96,7 @@ function mapForTransport(
     soDinhDanh: String(record.soDinhDanh),
     ok: true,
     recordJson,
-    recordHash: hashRecordJson(recordJson),
+    ...(options.hash === true ? { recordHash: hashRecordJson(recordJson) } : {}),
     ...(tinhTrang !== undefined ? { tinhTrang } : {}),
     ...(options.encodeXml ? { recordXml: options.encodeXml(record) } : {}),
   };

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { nationalContract } from '../contract/national-contract.js';
 import type { RawPerson } from '../source/person-reader.js';
-import { mapRawChunk, transportOptions, type MappedPerson } from './mapped-person.js';
+import { mapRawChunk, transportOptions, type MappedPerson, type TransportFlags } from './mapped-person.js';
 import type { CompiledMapping } from './mapping-compiler.js';
 import { MappingError } from './mapping-error.js';
 import type { ReferenceData } from './mapping-types.js';
@@ -30,6 +30,8 @@ export interface PersonMapperOptions {
   threads: number;
   /** Also encode each record as XML (recordXml). */
   xml?: boolean;
+  /** Also hash each record's JSON (recordHash), as the sync compares it with the accepted one. */
+  hash?: boolean;
   /**
    * When every thread already holds two chunks (one in hand, one waiting), map the next one on
    * the calling thread instead of queueing a third. For callers whose own thread mostly waits
@@ -54,8 +56,12 @@ export function createPersonMapper(mapping: CompiledMapping, options: PersonMapp
   return options.threads > 0 ? createPool(mapping, options) : createInline(mapping, options);
 }
 
+function flagsOf(options: PersonMapperOptions): TransportFlags {
+  return { xml: options.xml === true, hash: options.hash === true };
+}
+
 function createInline(mapping: CompiledMapping, options: PersonMapperOptions): PersonMapper {
-  const transport = transportOptions(mapping.contract, options.xml === true);
+  const transport = transportOptions(mapping.contract, flagsOf(options));
   return {
     threads: 0,
     inFlight: inFlightFor(0),
@@ -92,8 +98,8 @@ interface Thread {
 
 function createPool(mapping: CompiledMapping, options: PersonMapperOptions): PersonMapper {
   if (mapping.contract !== nationalContract()) throw new Error('mapping threads serve mappings compiled against the national contract');
-  const init: WorkerInit = { documents: mapping.documents, xml: options.xml === true };
-  const transport = transportOptions(mapping.contract, options.xml === true);
+  const init: WorkerInit = { documents: mapping.documents, transport: flagsOf(options) };
+  const transport = transportOptions(mapping.contract, init.transport);
   const references = new WeakMap<ReferenceData, number>();
   let lastReference = 0;
   /** The reference data every thread holds now. */

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { nationalContract } from '../contract/national-contract.js';
 import type { RawPerson } from '../source/person-reader.js';
-import { mapRawChunk, transportOptions, type MappedPerson } from './mapped-person.js';
+import { mapRawChunk, transportOptions, type MappedPerson, type TransportFlags } from './mapped-person.js';
 import { compileMapping, type MappingDocument } from './mapping-compiler.js';
 import type { ReferenceData } from './mapping-types.js';
 
@@ -12,7 +12,7 @@ import type { ReferenceData } from './mapping-types.js';
  */
 export interface WorkerInit {
   documents: MappingDocument[];
-  xml: boolean;
+  transport: TransportFlags;
 }
 
 export type ToWorker =
@@ -28,7 +28,7 @@ if (!port) throw new Error('mapping-worker.ts runs as a worker thread only');
 const init = workerData as WorkerInit;
 const contract = nationalContract();
 const mapping = compileMapping(init.documents, contract);
-const options = transportOptions(contract, init.xml);
+const options = transportOptions(contract, init.transport);
 let current: { id: number; reference: ReferenceData } | undefined;
 
 port.on('message', (message: ToWorker) => {

@@ -27,6 +27,8 @@ export function toRecordVersion(mapped: MappedPerson, state: PersonState | undef
       : mapped.errors;
     return { ...base, operation: 'upsert', status: 'invalid', recordHash: undefined, recordJson: undefined, errors };
   }
+  // Without its hash a record could pass for the accepted one: the sync maps with `hash: true`.
+  if (mapped.recordHash === undefined) throw new Error(`person ${mapped.vendorId} was mapped without its record hash`);
   return {
     ...base,
     operation: mapped.tinhTrang && mapped.tinhTrang !== DANG_CONG_TAC ? 'archive' : 'upsert',

@@ -116,7 +116,7 @@ export function createSyncService(deps: SyncDeps) {
       await deps.source.transaction(async (tx) => {
         const reference = await readReference(tx, deps.mapping);
         const mapChunk = async ({ raws, states }: { raws: RawPerson[]; states: Map<string, PersonState> }) => {
-          mapper ??= createPersonMapper(deps.mapping, { threads });
+          mapper ??= createPersonMapper(deps.mapping, { threads, hash: true });
           return { mapped: await mapper.map(raws, reference), states };
         };
         // The mapper is created on the first chunk; its depth rule is known before.

@@ -52,11 +52,11 @@ describe('mapping threads on the sample people (pglite)', function () {
   let all: RawPerson[];
   let reference: ReferenceData;
   let pool: PersonMapper | undefined;
-  const inlineXml = createPersonMapper(mapping, { threads: 0, xml: true });
+  const inlineXml = createPersonMapper(mapping, { threads: 0, xml: true, hash: true });
   const inline = createPersonMapper(mapping, { threads: 0 });
 
   before(async function () {
-    pool = createPersonMapper(mapping, { threads: 2, xml: true });
+    pool = createPersonMapper(mapping, { threads: 2, xml: true, hash: true });
     t = await sampleDatabase('pglite');
     chunks = [];
     let first: ReferenceData | undefined;
@@ -117,19 +117,26 @@ describe('mapping threads on the sample people (pglite)', function () {
     });
   });
 
-  it('adds the record as XML when asked, and only then', async function () {
+  it('adds the record as XML and its hash when asked, and only then', async function () {
     const withXml = await threaded().map(all, reference);
     const without = await inline.map(all, reference);
-    for (const m of without) expect(m, `person ${m.vendorId}`).to.not.have.property('recordXml');
+    for (const m of without) {
+      expect(m, `person ${m.vendorId}`).to.not.have.property('recordXml');
+      expect(m, `person ${m.vendorId}`).to.not.have.property('recordHash');
+    }
     const stripped = withXml.map((m) => {
       const copy = { ...m };
-      if (copy.ok) delete copy.recordXml;
+      if (copy.ok) {
+        delete copy.recordXml;
+        delete copy.recordHash;
+      }
       return copy;
     });
     expect(without).to.deep.equal(stripped);
     for (const m of withXml) {
       if (!m.ok) {
         expect(m).to.not.have.property('recordXml');
+        expect(m).to.not.have.property('recordHash');
         continue;
       }
       const xml = m.recordXml as string;
