@@ -8,6 +8,7 @@ import { loadMapping } from '../src/mapping/mapping-loader.js';
 import { createPersonMapper } from '../src/mapping/mapping-pool.js';
 import { readRawPersons } from '../src/source/person-reader.js';
 import { startThrowawayPostgres } from '../test/setup/postgres-server.js';
+import { machineCheckLine } from './support/machine-check.js';
 import { postgresCpuMs } from './support/postgres-cpu.js';
 
 /**
@@ -17,7 +18,8 @@ import { postgresCpuMs } from './support/postgres-cpu.js';
  * (0 threads) and on worker threads (src/mapping/mapping-pool.ts), and the resident memory as
  * the run goes, to show it stays flat in N.
  *
- * Wall time on a shared machine moves with other people's jobs, so each stage also prints the
+ * Wall time on a shared machine moves with other people's jobs, so the run starts and ends with
+ * a machine check (support/machine-check.ts) and each stage also prints the
  * CPU it used per person: this process's (`client`, worker threads and the garbage
  * collector's helper threads included), and the PostgreSQL server's (`server`: every process
  * of the throw-away server, backends that closed included, from /proc on Linux).
@@ -66,6 +68,7 @@ function line(label: string, n: number, stage: Stage, extra = ''): string {
 }
 
 async function main(): Promise<void> {
+  console.log(machineCheckLine('start'));
   const server = await startThrowawayPostgres();
   let db: Db | undefined;
   try {
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
       console.log(`  rss every 10,000 people: ${rssAt.map(mb).join(', ')}`);
     }
     console.log(`peak rss (whole process, generation included): ${mb(process.resourceUsage().maxRSS * 1024)}`);
+    console.log(machineCheckLine('end'));
   } finally {
     await db?.close();
     server.stop();

@@ -7,6 +7,7 @@ import { projectRoot } from '../src/paths.js';
 import { BENCH_PASSPHRASE, BENCH_SENDER, startBenchSimulator, startBenchWorld, type BenchSimulator, type BenchWorld } from './support/bench-world.js';
 import { summariseProfile, topLines, type CpuProfile } from './support/cpu-profile.js';
 import { gatewayEnv, runGatewayChild, type ChildRun } from './support/gateway-child.js';
+import { machineCheckLine } from './support/machine-check.js';
 import { postgresCpuMs } from './support/postgres-cpu.js';
 import { ledgerLines, phaseLines } from './support/profile-report.js';
 import type { ProbeReport } from './support/sync-probe.js';
@@ -195,10 +196,12 @@ async function main(): Promise<void> {
     console.log(`note: src/ has changed since ${opts.cli} was built; the figures are for the built code ('npm run build' to refresh)`);
   }
   console.log(`sync bench: ${people} people, gateway = node ${opts.cli} sync (child process)`);
+  console.log(machineCheckLine('start'));
   const world = await startBenchWorld(people, (line) => console.log(`  ${line}`));
   try {
     console.log(`provincial database: ${world.generation.people} people (${world.generation.approved} approved) generated in ${sec(world.generationMs)}`);
     await measure(world);
+    console.log(machineCheckLine('end'));
     if (opts.profile) await profileRuns(world);
   } finally {
     await world.close();
