@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MINISTRY_AGENCY_CODE } from '../contract/national-contract.js';
 import { paths } from '../paths.js';
 import { issueCertificate, type DistinguishedName } from './certificate-builder.js';
 import { writePkcs12 } from './pkcs12-writer.js';
@@ -12,7 +13,6 @@ import { writePkcs12 } from './pkcs12-writer.js';
  * CA as trust-anchors.pem. Existing files are kept, so running it twice changes nothing and a
  * deleted leaf is re-issued by the same CA. Keys are RSA-3072 from node:crypto.
  */
-export const MINISTRY_CODE = '000.00.00.G09';
 
 /** The development PKI's passphrase and folder: known to every part that uses certs/dev. */
 export const DEV_PKI_PASSPHRASE = 'csdl-dev';
@@ -147,8 +147,8 @@ export async function ensureDevPki(dir: string, options: DevPkiOptions): Promise
     {
       country: 'VN',
       organization: 'Bộ Nội vụ (development)',
-      organizationalUnit: MINISTRY_CODE,
-      commonName: `${MINISTRY_CODE} CSDL signing (development)`,
+      organizationalUnit: MINISTRY_AGENCY_CODE,
+      commonName: `${MINISTRY_AGENCY_CODE} CSDL signing (development)`,
     },
     ca,
     options,

@@ -1,6 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import express, { Router, type Request } from 'express';
-import type { NationalContract } from '../contract/national-contract.js';
+import { AGENCY_CODE_PATTERN, type NationalContract } from '../contract/national-contract.js';
 import type { Db } from '../db/db.js';
 import { createPayloadCodec } from '../encoding/payload-codec.js';
 import { buildEnvelope, type CmsSigner } from '../signing/cms-signer.js';
@@ -28,7 +28,6 @@ export interface NationalControllerOptions {
   anchorsOf: (client: SimulatorClient) => X509Certificate[];
 }
 
-const AGENCY_CODE = /^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-K][0-9]{2}$/;
 const SO_DINH_DANH = /^[0-9]{12}$/;
 const TRANSFER_IN = 'transfer-in';
 
@@ -114,7 +113,7 @@ export function nationalController(options: NationalControllerOptions): Router {
       throw new NationalRefusal('PURPOSE_NOT_ALLOWED', `X-Purpose ${purpose ?? '(missing)'} is not allowed; the only purpose served is ${TRANSFER_IN}`);
     }
     const unit = req.header('x-receiving-unit');
-    if (!unit || !AGENCY_CODE.test(unit)) {
+    if (!unit || !AGENCY_CODE_PATTERN.test(unit)) {
       throw new NationalRefusal('SCHEMA_INVALID', 'X-Receiving-Unit must be the agency code of the receiving unit', [
         { path: 'X-Receiving-Unit', message: `${unit ?? '(missing)'} is not an agency code DDD.DD.DD.Xnn` },
       ]);

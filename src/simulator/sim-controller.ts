@@ -1,4 +1,5 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { AGENCY_CODE_PATTERN } from '../contract/national-contract.js';
 import type { Db } from '../db/db.js';
 import { isOrderableDateTime } from './approved-at.js';
 import { parseFaultUpdate, type FaultSwitches } from './fault-switches.js';
@@ -18,15 +19,13 @@ export interface SimControllerOptions {
   seed: (held: HeldRecord) => Promise<void>;
 }
 
-const AGENCY_CODE = /^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-K][0-9]{2}$/;
-
 function parseSeed(body: unknown): HeldRecord {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const details: { path: string; message: string }[] = [];
   const record = b.record;
   if (typeof record !== 'object' || record === null || Array.isArray(record)) details.push({ path: '/record', message: 'must be an official record object' });
   if (!isOrderableDateTime(b.approvedAt)) details.push({ path: '/approvedAt', message: 'must be an RFC 3339 date-time' });
-  if (typeof b.sender !== 'string' || !AGENCY_CODE.test(b.sender)) details.push({ path: '/sender', message: 'must be an agency code' });
+  if (typeof b.sender !== 'string' || !AGENCY_CODE_PATTERN.test(b.sender)) details.push({ path: '/sender', message: 'must be an agency code' });
   if (details.length > 0) throw new SimulatorError('simulator.bad_seed', 'the seed does not have the expected shape', details);
   const data = record as Record<string, unknown>;
   return {
