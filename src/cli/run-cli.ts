@@ -12,6 +12,17 @@ export class UsageError extends GatewayError {
   }
 }
 
+const USAGE_CODES: ReadonlySet<string> = new Set([
+  'ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',
+  'cli.usage', 'config.invalid',
+]);
+
+/** An error of the command line or the configuration (exit 2), not of the work (exit 1). */
+export function isUsageError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && USAGE_CODES.has(code);
+}
+
 export function overview(commands: CliCommand[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
@@ -46,9 +57,7 @@ export async function runCli(argv: string[], commands: CliCommand[], io: CliIo):
     return await command.run(rest, io);
   } catch (err) {
     io.err(`csdl-gateway ${name}: ${describeError(err)}`);
-    const e = err as { code?: string };
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
-      e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' || e.code === 'cli.usage' || e.code === 'config.invalid') {
+    if (isUsageError(err)) {
       io.err(`Run 'csdl-gateway ${name} --help' for usage.`);
       return 2;
     }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { CliIo } from '../../src/cli/command.js';
+import { keysCommand } from '../../src/cli/commands/keys-command.js';
 import { verifyCommand } from '../../src/cli/commands/verify-command.js';
+import { runCli } from '../../src/cli/run-cli.js';
 import { paths } from '../../src/paths.js';
 import { buildEnvelope, createCmsSigner } from '../../src/signing/cms-signer.js';
 import { identityOf, makeCa, makeLeaf, MINISTRY, TempDir } from '../signing/pki-fixture.js';
@@ -118,6 +120,22 @@ describe('cli: verify and keys commands', function () {
       expect(run.code).to.equal(0);
       expect(run.stdout).to.contain('(OU 000.00.00.H29)');
       expect(run.stdout).to.contain(`(OU ${MINISTRY})`);
+    });
+  });
+
+  describe('bad usage', function () {
+    for (const argv of [['keys', 'inspect', '--no-such-option'], ['keys', 'dev-pki', '--out'], ['verify', 'envelope.json', '--no-such-option']]) {
+      it(`'${argv.join(' ')}' exits 2 like every command's bad usage, pointing at --help`, async function () {
+        const io = captureIo();
+        expect(await runCli(argv, [keysCommand, verifyCommand], io)).to.equal(2);
+        expect(io.errors.at(-1)).to.equal(`Run 'csdl-gateway ${argv[0]} --help' for usage.`);
+      });
+    }
+
+    it('a file that cannot be read is not bad usage: keys inspect exits 1', async function () {
+      const io = captureIo();
+      expect(await runCli(['keys', 'inspect', join(dir.path, 'absent.pem')], [keysCommand, verifyCommand], io)).to.equal(1);
+      expect(io.errors.join('\n')).to.not.contain('--help');
     });
   });
 });

@@ -10,6 +10,7 @@ import { ensureDevPki } from '../../signing/dev-pki.js';
 import { loadIdentity, sourceFromPath } from '../../signing/key-store.js';
 import { certificatesFromPem } from '../../signing/signing-identity.js';
 import type { CliCommand, CliIo } from '../command.js';
+import { isUsageError } from '../run-cli.js';
 
 /**
  * `csdl-gateway keys dev-pki | inspect` (issue 4). Without --sender the sender code is
@@ -122,6 +123,8 @@ export function createKeysCommand(defaults: KeysCommandDefaults = {}): CliComman
         io.err(USAGE);
         return 2;
       } catch (err) {
+        // Bad options and configuration go to the dispatcher: one line, a pointer to --help, exit 2.
+        if (isUsageError(err)) throw err;
         io.err(describeError(err));
         return 1;
       }

@@ -10,6 +10,7 @@ import { DEV_PKI_DIR } from '../../signing/dev-pki.js';
 import { verifyEnvelope, type VerifiedEnvelope } from '../../signing/envelope-verifier.js';
 import { parseTrustAnchors } from '../../signing/trust-anchors.js';
 import type { CliCommand, CliIo } from '../command.js';
+import { isUsageError } from '../run-cli.js';
 
 /**
  * `csdl-gateway verify ENVELOPE.json [--trust ANCHORS.pem] [--expect CODE]` (issue 4): verifies
@@ -109,6 +110,8 @@ export function createVerifyCommand(defaults: VerifyCommandDefaults = {}): CliCo
       try {
         return await verify(argv, io, defaults);
       } catch (err) {
+        // Bad options and configuration go to the dispatcher: one line, a pointer to --help, exit 2.
+        if (isUsageError(err)) throw err;
         io.err(describeError(err));
         return 1;
       }
