@@ -29,13 +29,16 @@ async function checkReachable(db: Db, key: string, url: string): Promise<void> {
   }
 }
 
+/** A PostgreSQL server named by `url` (from configuration key or option `key`), checked reachable. */
+async function openServer(url: string, key: string, appName: string, max: number): Promise<OpenedDatabase> {
+  checkDatabaseUrl(url, key);
+  const db = createDb(url, { max, applicationName: appName });
+  await checkReachable(db, key, url);
+  return { db, url, embedded: false, close: () => db.close() };
+}
+
 async function open(url: string | undefined, key: string, embeddedDir: string, appName: string): Promise<OpenedDatabase> {
-  if (url) {
-    checkDatabaseUrl(url, key);
-    const db = createDb(url, { max: 10, applicationName: appName });
-    await checkReachable(db, key, url);
-    return { db, url, embedded: false, close: () => db.close() };
-  }
+  if (url) return openServer(url, key, appName, 10);
   const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: embeddedDir });
   const db = createDb(embedded.url, { ...EMBEDDED_POOL, applicationName: appName, description: `embedded PGlite in ${embeddedDir}` });
   return {
@@ -78,10 +81,6 @@ export function openSourceDatabase(config: Config): Promise<OpenedDatabase> {
  * The provincial database for a command: `--database URL` when given (a plain pool, never
  * embedded), otherwise the configured one (SOURCE_DATABASE_URL, or the embedded demo).
  */
-export async function openSourceFromOption(url: string | undefined, config: () => Config, appName: string): Promise<OpenedDatabase> {
-  if (url === undefined) return openSourceDatabase(config());
-  checkDatabaseUrl(url, '--database');
-  const db = createDb(url, { max: 3, applicationName: appName });
-  await checkReachable(db, '--database', url);
-  return { db, url, embedded: false, close: () => db.close() };
+export function openSourceFromOption(url: string | undefined, config: () => Config, appName: string): Promise<OpenedDatabase> {
+  return url === undefined ? openSourceDatabase(config()) : openServer(url, '--database', appName, 3);
 }
