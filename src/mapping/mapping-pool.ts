@@ -26,12 +26,9 @@ export interface PersonMapper {
   close(): Promise<void>;
 }
 
-export interface PersonMapperOptions {
+/** `xml` and `hash` (TransportFlags) say what each valid record carries beside its JSON. */
+export interface PersonMapperOptions extends TransportFlags {
   threads: number;
-  /** Also encode each record as XML (recordXml). */
-  xml?: boolean;
-  /** Also hash each record's JSON (recordHash), as the sync compares it with the accepted one. */
-  hash?: boolean;
   /**
    * When every thread already holds two chunks (one in hand, one waiting), map the next one on
    * the calling thread instead of queueing a third. For callers whose own thread mostly waits
@@ -56,8 +53,9 @@ export function createPersonMapper(mapping: CompiledMapping, options: PersonMapp
   return options.threads > 0 ? createPool(mapping, options) : createInline(mapping, options);
 }
 
-function flagsOf(options: PersonMapperOptions): TransportFlags {
-  return { xml: options.xml === true, hash: options.hash === true };
+/** Just the flags: `options` as given may hold more than a thread's workerData should. */
+function flagsOf({ xml, hash }: PersonMapperOptions): TransportFlags {
+  return { xml, hash };
 }
 
 function createInline(mapping: CompiledMapping, options: PersonMapperOptions): PersonMapper {

@@ -37,7 +37,7 @@ describe('contract: maxLength and minLength counted without walking every string
     });
   }
 
-  it('is what the national schemas are checked with: too long or too short names the limit', function () {
+  it('leaves the national schemas their limits: too long or too short names the limit, astral characters count once', function () {
     const v = createSchemaValidators(nationalContract());
     const tooLong = { ...exampleOfficial(), hoTen: `Nguyễn ${'Văn '.repeat(30)}An` };
     expect(v.official(tooLong)).to.deep.equal([{ path: '/hoTen', message: 'must NOT have more than 100 characters' }]);
