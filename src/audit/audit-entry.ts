@@ -1,0 +1,41 @@
+/**
+ * What one audit entry says (Luật 91/2025/QH15 and Nghị định 356/2025: every read or change of
+ * personal data by a person or another system leaves a trace). Every capability that reads or
+ * changes personal data on someone's behalf (operators, the transferee pull, the sharing
+ * endpoint) appends one entry per request through `AuditLog`; the audit store keeps them
+ * append-only and hash-chained (src/audit).
+ */
+export type AuditActorKind = 'token' | 'client' | 'cli' | 'system';
+
+export interface AuditActor {
+  /** `token`: an operator's or auditor's API token; `client`: another agency; `cli`: a local command. */
+  kind: AuditActorKind;
+  /** The token's name, the client's agency code, or the OS user for the CLI. */
+  name: string;
+}
+
+export type AuditOutcome = 'ok' | 'refused' | 'error';
+
+export interface AuditEntryInput {
+  actor: AuditActor;
+  /** Dotted verb, by capability: `ops.packet.view`, `ops.packet.retry`, `transfer.pull`, `share.official.read`. */
+  action: string;
+  /** Every person (số định danh) whose data was read or changed; empty when none. */
+  people?: string[];
+  packetId?: string;
+  /** An agency code the request was about (a receiving unit, a unit listing). */
+  unit?: string;
+  /** Field groups returned or changed (`basic`, `employment`, `salary`, `education`, `history`, `sensitive`). */
+  fieldGroups?: string[];
+  /** Why: the caller's X-Purpose, or an operator's reason for an action. */
+  purpose?: string;
+  outcome: AuditOutcome;
+  /** The refusal's or error's code when the outcome is not `ok`. */
+  code?: string;
+  requestId?: string;
+}
+
+export interface AuditLog {
+  /** Resolves once the entry is durably in the chain. */
+  append(entry: AuditEntryInput): Promise<void>;
+}

@@ -1,0 +1,35 @@
+import type { NextFunction, Request, Response } from 'express';
+import { GatewayError } from '../errors.js';
+
+/**
+ * Who is calling an /api route. The bearer-token middleware (src/ops) authenticates every
+ * /api request and leaves the actor in `res.locals.actor`; routes then ask for a role.
+ * `auditor` reads everything (the audit log included) and changes nothing; `operator` may
+ * also act.
+ */
+export type Role = 'operator' | 'auditor';
+
+export interface ApiActor {
+  kind: 'token';
+  /** The token's name, as `tokens create --name` gave it: what audit entries record. */
+  name: string;
+  role: Role;
+}
+
+export function actorOf(res: Response): ApiActor {
+  const actor = res.locals.actor as ApiActor | undefined;
+  if (!actor) throw new GatewayError('auth.missing', 'no bearer token', { status: 401 });
+  return actor;
+}
+
+/** An operator may do what an auditor may; an auditor may only read. */
+export function requireRole(role: Role) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const actor = actorOf(res);
+    if (role === 'operator' && actor.role !== 'operator') {
+      next(new GatewayError('auth.forbidden', `this route needs the operator role; token '${actor.name}' is ${actor.role}`, { status: 403 }));
+      return;
+    }
+    next();
+  };
+}
