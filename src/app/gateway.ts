@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
+import type { Router } from 'express';
+import type { AuditLog } from '../audit/audit-entry.js';
 import type { Config } from '../config/config.js';
 import { openMigratedStore, openSourceDatabase, type OpenedDatabase } from '../compose/databases.js';
 import { storeReadiness } from '../db/store-readiness.js';
 import type { ReadinessCheck } from '../http/health-controller.js';
 import { createHttpApp } from '../http/http-app.js';
 import type { Logger } from '../log/logger.js';
+import type { OpenApiFragment } from '../http/openapi.js';
 
 /**
  * The running gateway, wired in one place: databases, migrations, the HTTP server and, as
@@ -22,6 +25,8 @@ export interface RunningGateway {
 /** Filled by start steps, read by later ones; each capability adds its entry. */
 export interface Services {
   signer?: import('../signing/cms-signer.js').CmsSigner;
+  /** The audit log every read or change of personal data appends to (src/audit). */
+  audit?: AuditLog;
 }
 
 export type StartStep = (ctx: StartContext) => Promise<void>;
@@ -37,6 +42,10 @@ export interface StartContext {
   readiness: ReadinessCheck[];
   /** What steps make for later steps (the signer, the simulator's URL...). */
   services: Services;
+  /** Routers a capability mounts (operators' /api/ops, /api/transfers, /share/v1...). */
+  routers: Router[];
+  /** The OpenAPI fragments describing those routes (src/http/openapi.ts). */
+  openApi: OpenApiFragment[];
   /** Run at stop, last registered first. */
   onStop(fn: () => Promise<void>): void;
 }
@@ -69,11 +78,13 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
       config, logger, store, source, summary,
       readiness: [storeReadiness(store.db)],
       services: {},
+      routers: [],
+      openApi: [],
       onStop: (fn) => stoppers.push(fn),
     };
     for (const step of steps) await step(ctx);
 
-    const app = createHttpApp({ logger, readiness: ctx.readiness });
+    const app = createHttpApp({ logger, readiness: ctx.readiness, routers: ctx.routers });
     const server = await listen(app, config.port);
     stoppers.push(() => new Promise((resolve) => server.close(() => resolve())));
     const address = server.address();
