@@ -8,9 +8,12 @@ import { basic, CLIENT, ContractClient, packet, pushAndSettle, readyClient, reco
 describe('simulator: tokens and pull (contract README, "Transport and authentication", "Pull a transferee")', function () {
   this.timeout(60_000);
   let h: Harness;
+  // Set when this file starts, not when mocha loads it: the pulls below are signed at the real
+  // time and verified at `clock`, which must not lag minutes behind in a long run.
   let clock = new Date();
 
   before(async function () {
+    clock = new Date();
     h = await startHarness({ now: () => clock, tokenTtlSeconds: 60 });
   });
   after(async function () {
