@@ -23,7 +23,7 @@ export const QUIRKS = [
   'assessment_abbreviation', // danh_gia.xep_loai 'HTXSNV'
   'old_province_name', // 'Vĩnh Phúc', 'Hà Tây', 'Yên Bái', 'Thừa Thiên Huế'...
   'province_abbreviation', // 'TP HCM'
-  'rank_superseded', // dm_ngach '15.114', 'V.07.03.08'
+  'rank_superseded', // dm_ngach '15.114', 'V.07.03.08', 'V.07.03.07'
   'closed_unit', // works in a unit closed by the 2025 reorganisation (thay_the_boi_id)
   'cmnd_9_digits', // a legacy 9-digit CMND instead of the CCCD: invalid nationally
 ] as const;

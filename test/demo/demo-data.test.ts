@@ -20,7 +20,7 @@ const CCCD_PREFIXES: Record<string, string[]> = {
 };
 const OLD_PROVINCE_NAMES = ['Vĩnh Phúc', 'Hà Tây', 'Yên Bái', 'Thừa Thiên Huế', 'Hòa Bình', 'Bắc Kạn', 'Hà Giang',
   'Bắc Giang', 'Nam Định', 'Thái Bình', 'Hải Dương', 'Sóc Trăng', 'Trà Vinh'];
-const SUPERSEDED_TO_CURRENT: Record<string, string> = { '15.114': 'V.07.03.29', 'V.07.03.08': 'V.07.03.28' };
+const SUPERSEDED_TO_CURRENT: Record<string, string> = { '15.114': 'V.07.03.29', 'V.07.03.08': 'V.07.03.29', 'V.07.03.07': 'V.07.03.28' };
 
 interface Person {
   id: number; ho_ten: string; ngay_sinh: string; gioi_tinh: number; so_cccd: string; noi_sinh_tinh: string;
