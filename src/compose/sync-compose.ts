@@ -3,7 +3,7 @@ import type { OpenedDatabase } from './databases.js';
 import { MINISTRY_AGENCY_CODE, nationalContract } from '../contract/national-contract.js';
 import { createPayloadCodec } from '../encoding/payload-codec.js';
 import type { Logger } from '../log/logger.js';
-import { loadMapping } from '../mapping/mapping-loader.js';
+import { loadEffectiveMapping } from '../mapping/mapping-loader.js';
 import { createOutboxStore } from '../outbox/outbox-store.js';
 import type { Approval } from '../packet/packet-builder.js';
 import { subjectAttributes } from '../signing/certificate-info.js';
@@ -44,7 +44,7 @@ export function composeSync(
   return createSyncService({
     store: createOutboxStore(edges.store.db),
     source: edges.source.db,
-    mapping: loadMapping(config.mappingFile, contract),
+    mapping: loadEffectiveMapping(config, contract),
     codec: createPayloadCodec(contract),
     signer: edges.signer,
     client: edges.national?.client,

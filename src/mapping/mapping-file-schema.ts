@@ -59,7 +59,7 @@ export const mappingFileSchema = {
         table: identifier,
         persons: {
           type: 'object', additionalProperties: false, required: ['table', 'id'],
-          properties: { table: identifier, id: column },
+          properties: { table: identifier, id: column, historyKey: column },
         },
         approval: {
           type: 'object',
@@ -145,6 +145,33 @@ export const mappingFileSchema = {
         equals: {},
         in: { type: 'array' },
         keepEmpty: { type: 'boolean' },
+      },
+    },
+  },
+} as const;
+
+/**
+ * A province's overlay (MAPPING_OVERLAY_FILE, mappings/README.md "The overlay"): only synonyms,
+ * per national code list, added over the shipped mapping. Everything else stays in the
+ * shipped mapping, so a new gateway version brings its own rules and keeps the province's
+ * spellings.
+ */
+export const overlayFileSchema = {
+  $id: 'urn:csdl-gateway:mapping-overlay',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $comment: { type: 'string' },
+    codes: {
+      type: 'object',
+      properties: { $comment: { type: 'string' } },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          $comment: { type: 'string' },
+          synonyms: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
+        },
       },
     },
   },
