@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { MINISTRY_AGENCY_CODE } from '../contract/national-contract.js';
-import { createNdxpClient, type AttemptRecord, type NdxpClient } from '../ndxp/ndxp-client.js';
+import { createNdxpClient, type AttemptObserver, type NdxpClient } from '../ndxp/ndxp-client.js';
 import { DEV_PKI_DIR, DEV_PKI_PASSPHRASE } from '../signing/dev-pki.js';
 import { startDevSimulator } from '../simulator/dev-simulator.js';
 
@@ -11,14 +11,16 @@ import { startDevSimulator } from '../simulator/dev-simulator.js';
  */
 export interface NationalSide {
   client: NdxpClient;
-  /** Attempts the client reported, drained by the sync service into the outbox. */
-  attempts: AttemptRecord[];
   receiverCode: string;
   description: string;
   close(): Promise<void>;
 }
 
-export async function openNationalSide(config: Config): Promise<NationalSide> {
+/**
+ * `observe` sees every attempt of every caller (metrics); each caller files its own attempts
+ * through the per-call `onAttempt` of the client's calls.
+ */
+export async function openNationalSide(config: Config, observe?: AttemptObserver): Promise<NationalSide> {
   let baseUrl = config.ndxp.url;
   let clientId = config.ndxp.clientId;
   let clientSecret = config.ndxp.clientSecret;
@@ -35,14 +37,13 @@ export async function openNationalSide(config: Config): Promise<NationalSide> {
     stopSimulator = () => sim.stop();
     description = `national simulator at ${sim.url} (ledger in ${config.dataDir}/simulator; ${sim.url}/_sim/ledger)`;
   }
-  const attempts: AttemptRecord[] = [];
   const client = createNdxpClient({
     baseUrl, clientId: clientId ?? '', clientSecret: clientSecret ?? '', consumerCode: config.senderCode,
     connectTimeoutMs: 10_000, responseTimeoutMs: config.ndxpTimeoutMs,
-    onAttempt: (a) => attempts.push(a),
+    ...(observe ? { onAttempt: observe } : {}),
   });
   return {
-    client, attempts, receiverCode: MINISTRY_AGENCY_CODE, description,
+    client, receiverCode: MINISTRY_AGENCY_CODE, description,
     async close() {
       client.close();
       await stopSimulator();

@@ -48,7 +48,6 @@ export function composeSync(
     codec: createPayloadCodec(contract),
     signer: edges.signer,
     client: edges.national?.client,
-    attempts: edges.national?.attempts ?? [],
     lock: createSyncLock(edges.store.db, { sharedServer: !edges.store.embedded }),
     logger: edges.logger,
     settings: {

@@ -41,6 +41,8 @@ export interface ExchangeResponse {
   requestId: string;
 }
 
+export type AttemptObserver = (attempt: AttemptRecord) => void;
+
 export interface ExchangeOptions {
   connectTimeoutMs: number;
   responseTimeoutMs: number;
@@ -55,9 +57,10 @@ export interface HttpExchange {
    * Sends `request` once and hands the answer to `interpret`, which returns what the
    * operation wants or throws an `NdxpError`; the attempt is reported after it, so a
    * malformed or refused answer is on record with its error (and, for a status of 400 or
-   * more, the national code that error carries).
+   * more, the national code that error carries). The attempt goes to the exchange's observer
+   * and to `onAttempt`, the caller's own, so each caller files its attempts against its work.
    */
-  send<T>(request: ExchangeRequest, interpret: (response: ExchangeResponse) => T): Promise<T>;
+  send<T>(request: ExchangeRequest, interpret: (response: ExchangeResponse) => T, onAttempt?: AttemptObserver): Promise<T>;
   close(): void;
 }
 
@@ -178,18 +181,20 @@ export function createHttpExchange(options: ExchangeOptions): HttpExchange {
     }
   }
 
-  async function send<T>(request: ExchangeRequest, interpret: (response: ExchangeResponse) => T): Promise<T> {
+  async function send<T>(request: ExchangeRequest, interpret: (response: ExchangeResponse) => T, onAttempt?: AttemptObserver): Promise<T> {
     const requestId = randomUUID();
     const startedAt = new Date(options.now());
     const started = performance.now();
     const report = (fields: Partial<AttemptRecord>): void => {
-      options.onAttempt?.({
+      const attempt: AttemptRecord = {
         operation: request.operation,
         startedAt,
         durationMs: Math.round(performance.now() - started),
         requestId,
         ...fields,
-      });
+      };
+      options.onAttempt?.(attempt);
+      onAttempt?.(attempt);
     };
     let response: ExchangeResponse;
     try {

@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
 import type { ErrorDetail } from '../errors.js';
 import { createHttpExchange, parseJson, statusError } from './http-exchange.js';
-import type { AttemptRecord, ExchangeRequest, ExchangeResponse } from './http-exchange.js';
+import type { AttemptObserver, ExchangeRequest, ExchangeResponse } from './http-exchange.js';
 import { NdxpError, type NdxpOperation } from './ndxp-error.js';
 import { readEnvelope, readPushReceipt, readReceipt } from './receipt-shape.js';
 import type { PushReceipt, Receipt, SignedEnvelope } from './receipt-shape.js';
@@ -36,8 +36,11 @@ export interface NdxpClientOptions {
   connectTimeoutMs: number;
   responseTimeoutMs: number;
   retry?: Partial<RetryBounds>;
-  /** Called once for every HTTP attempt, token requests included. Must not throw. */
-  onAttempt?: (attempt: AttemptRecord) => void;
+  /**
+   * Observes every HTTP attempt of every call, token requests included (metrics). Must not
+   * throw. A caller that files attempts against its own work passes `onAttempt` per call.
+   */
+  onAttempt?: AttemptObserver;
   /** Waits between attempts and polls; tests pass one that records and returns at once. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -52,13 +55,21 @@ export interface PushResult {
   receipt: PushReceipt;
 }
 
+/**
+ * Per call: `onAttempt` hears the attempts this call makes (a token fetch it starts included),
+ * so attempts travel with the call that produced them, however many callers share the client.
+ */
+export interface CallOptions {
+  onAttempt?: AttemptObserver;
+}
+
 export interface PollOptions {
   maxWaitMs: number;
   minDelayMs: number;
   maxDelayMs: number;
 }
 
-export interface PullOptions {
+export interface PullOptions extends CallOptions {
   /** Agency code of the unit receiving the official (`X-Receiving-Unit`). */
   receivingUnit: string;
   purpose?: string;
@@ -67,9 +78,9 @@ export interface PullOptions {
 }
 
 export interface NdxpClient {
-  pushPacket(envelopeBytes: Buffer): Promise<PushResult>;
-  getReceipt(packetId: string): Promise<Receipt>;
-  pollReceipt(packetId: string, options: PollOptions): Promise<Receipt>;
+  pushPacket(envelopeBytes: Buffer, call?: CallOptions): Promise<PushResult>;
+  getReceipt(packetId: string, call?: CallOptions): Promise<Receipt>;
+  pollReceipt(packetId: string, options: PollOptions, call?: CallOptions): Promise<Receipt>;
   /** The envelope exactly as received: verifying it is the signer's job, not the transport's. */
   pullOfficial(soDinhDanh: string, options: PullOptions): Promise<SignedEnvelope>;
   /** Closes the kept-alive connections. */
@@ -129,15 +140,16 @@ export function createNdxpClient(options: NdxpClientOptions): NdxpClient {
     request: Omit<ExchangeRequest, 'headers'> & { headers?: Record<string, string> },
     interpret: (response: ExchangeResponse) => T,
     auth: { renewed: boolean },
+    onAttempt: AttemptObserver | undefined,
   ): Promise<T> {
     for (;;) {
-      const token = await tokens.getToken();
+      const token = await tokens.getToken(onAttempt);
       const headers = { ...request.headers, Authorization: `Bearer ${token}`, 'X-Consumer-Code': options.consumerCode };
       try {
         return await exchange.send({ ...request, headers }, (response) => {
           if (response.status === 401) throw statusError(response, request.operation, now());
           return interpret(response);
-        });
+        }, onAttempt);
       } catch (err) {
         if (!(err instanceof NdxpError && err.httpStatus === 401) || auth.renewed) throw err;
         auth.renewed = true;
@@ -164,7 +176,7 @@ export function createNdxpClient(options: NdxpClientOptions): NdxpClient {
     });
   }
 
-  async function pushPacket(envelopeBytes: Buffer): Promise<PushResult> {
+  async function pushPacket(envelopeBytes: Buffer, call: CallOptions = {}): Promise<PushResult> {
     const auth = { renewed: false };
     // The very same bytes on every attempt: the packetId inside them makes a repeat harmless.
     const request = {
@@ -185,11 +197,11 @@ export function createNdxpClient(options: NdxpClientOptions): NdxpClient {
         const shape = readPushReceipt(jsonBody('push', response));
         if (!shape.ok) throw badResponse('push', response, shape.problems);
         return { httpStatus: response.status, receipt: shape.value };
-      }, auth),
+      }, auth, call.onAttempt),
     );
   }
 
-  async function getReceipt(packetId: string): Promise<Receipt> {
+  async function getReceipt(packetId: string, call: CallOptions = {}): Promise<Receipt> {
     const auth = { renewed: false };
     const request = {
       operation: 'receipt' as const,
@@ -206,7 +218,7 @@ export function createNdxpClient(options: NdxpClientOptions): NdxpClient {
           throw badResponse('receipt', response, [{ path: '/packetId', message: `is ${shape.value.packetId}, asked for ${packetId}` }]);
         }
         return shape.value;
-      }, auth),
+      }, auth, call.onAttempt),
     );
   }
 
@@ -215,10 +227,10 @@ export function createNdxpClient(options: NdxpClientOptions): NdxpClient {
    * milliseconds to hours ... poll with backoff"). Gives up after `maxWaitMs` with a
    * retryable `ndxp.receipt_pending`: the outbox polls again on a later run.
    */
-  async function pollReceipt(packetId: string, poll: PollOptions): Promise<Receipt> {
+  async function pollReceipt(packetId: string, poll: PollOptions, call: CallOptions = {}): Promise<Receipt> {
     const started = now();
     for (let round = 0; ; round++) {
-      const receipt = await getReceipt(packetId);
+      const receipt = await getReceipt(packetId, call);
       if (receipt.status === 'done' || receipt.status === 'failed') return receipt;
       const remaining = poll.maxWaitMs - (now() - started);
       if (remaining <= 0) {
@@ -250,7 +262,7 @@ export function createNdxpClient(options: NdxpClientOptions): NdxpClient {
         const shape = readEnvelope(jsonBody('pull', response));
         if (!shape.ok) throw badResponse('pull', response, shape.problems);
         return shape.value;
-      }, auth),
+      }, auth, pull.onAttempt),
     );
   }
 
@@ -258,7 +270,7 @@ export function createNdxpClient(options: NdxpClientOptions): NdxpClient {
 }
 
 // The types a caller of the client needs, from one module.
-export type { AttemptRecord } from './http-exchange.js';
+export type { AttemptObserver, AttemptRecord } from './http-exchange.js';
 export type { NdxpErrorCode, NdxpOperation } from './ndxp-error.js';
 export type { PushReceipt, Receipt, ReceiptStatus, RecordResult, SignedEnvelope } from './receipt-shape.js';
 export type { RetryBounds } from './retry-policy.js';

@@ -1,4 +1,4 @@
-import type { ExchangeResponse, HttpExchange } from './http-exchange.js';
+import type { AttemptObserver, ExchangeResponse, HttpExchange } from './http-exchange.js';
 import { isObject, parseJson, statusError } from './http-exchange.js';
 import { NdxpError } from './ndxp-error.js';
 
@@ -16,8 +16,11 @@ export interface IssuedToken {
 }
 
 export interface TokenProvider {
-  /** A valid token, from the cache or freshly fetched. */
-  getToken(): Promise<string>;
+  /**
+   * A valid token, from the cache or freshly fetched. A fetch this call starts reports its
+   * attempt to `onAttempt`; a caller sharing a fetch already under way is not told of it.
+   */
+  getToken(onAttempt?: AttemptObserver): Promise<string>;
   /**
    * Forget `token` after the national side answered 401 to it (revoked before it expired).
    * Only that token: a caller late with its 401 must not throw away the fresh one.
@@ -26,7 +29,7 @@ export interface TokenProvider {
 }
 
 export interface TokenCacheOptions {
-  fetchToken: () => Promise<IssuedToken>;
+  fetchToken: (onAttempt?: AttemptObserver) => Promise<IssuedToken>;
   now: () => number;
   /** Renew this long before `expires_in` runs out (default 60 s). */
   refreshMarginMs?: number;
@@ -39,8 +42,8 @@ export function createTokenCache(options: TokenCacheOptions): TokenProvider {
   let cached: { token: string; renewAt: number } | undefined;
   let inFlight: Promise<string> | undefined;
 
-  async function fetchAndCache(): Promise<string> {
-    const issued = await options.fetchToken();
+  async function fetchAndCache(onAttempt?: AttemptObserver): Promise<string> {
+    const issued = await options.fetchToken(onAttempt);
     // A token shorter-lived than the margin is still used, for half its life.
     const lifetime = issued.expiresInMs > margin ? issued.expiresInMs - margin : issued.expiresInMs / 2;
     cached = { token: issued.accessToken, renewAt: options.now() + lifetime };
@@ -48,9 +51,9 @@ export function createTokenCache(options: TokenCacheOptions): TokenProvider {
   }
 
   return {
-    getToken() {
+    getToken(onAttempt) {
       if (cached !== undefined && options.now() < cached.renewAt) return Promise.resolve(cached.token);
-      inFlight ??= fetchAndCache().finally(() => {
+      inFlight ??= fetchAndCache(onAttempt).finally(() => {
         inFlight = undefined;
       });
       return inFlight;
@@ -70,7 +73,7 @@ export interface TokenEndpoint {
 }
 
 /** One request to the token endpoint (no retries here: the calling operation retries). */
-export async function requestToken(endpoint: TokenEndpoint): Promise<IssuedToken> {
+export async function requestToken(endpoint: TokenEndpoint, onAttempt?: AttemptObserver): Promise<IssuedToken> {
   // RFC 6749 §2.3.1: client id and secret are form-urlencoded before going into Basic auth.
   const basic = Buffer.from(
     `${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(endpoint.clientSecret)}`,
@@ -88,6 +91,7 @@ export async function requestToken(endpoint: TokenEndpoint): Promise<IssuedToken
       body: Buffer.from('grant_type=client_credentials', 'utf8'),
     },
     (response) => readTokenAnswer(response, endpoint.now()),
+    onAttempt,
   );
 }
 
@@ -125,7 +129,7 @@ function readTokenAnswer(response: ExchangeResponse, now: number): IssuedToken {
 
 export function createTokenProvider(endpoint: TokenEndpoint, refreshMarginMs?: number): TokenProvider {
   return createTokenCache({
-    fetchToken: () => requestToken(endpoint),
+    fetchToken: (onAttempt) => requestToken(endpoint, onAttempt),
     now: endpoint.now,
     ...(refreshMarginMs === undefined ? {} : { refreshMarginMs }),
   });

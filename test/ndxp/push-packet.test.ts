@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
+import type { AttemptRecord } from '../../src/ndxp/ndxp-client.js';
 import { NdxpError } from '../../src/ndxp/ndxp-error.js';
 import { BASE, UUID_RE, harness, rejectionOf, setUpNock, tokenReply, withToken } from './ndxp-harness.js';
 
@@ -23,6 +24,25 @@ describe('ndxp client: pushPacket', () => {
     expect(await client.pushPacket(ENVELOPE)).to.deep.equal({ httpStatus: 202, receipt: RECEIVED });
     expect(push.isDone()).to.equal(true);
     expect(attempts.map((a) => [a.operation, a.httpStatus])).to.deep.equal([['token', 200], ['push', 202]]);
+  });
+
+  it('hands each call its own attempts, token fetch included, while the client observer sees all', async () => {
+    const { client, attempts } = harness();
+    tokenReply('t1');
+    withToken('t1').post(PATH).reply(503, { code: 'SERVICE_UNAVAILABLE', message: 'busy' });
+    withToken('t1').post(PATH).times(2).reply(202, RECEIVED);
+    const first: AttemptRecord[] = [];
+    const second: AttemptRecord[] = [];
+    await Promise.all([
+      client.pushPacket(ENVELOPE, { onAttempt: (a) => first.push(a) }),
+      client.pushPacket(ENVELOPE, { onAttempt: (a) => second.push(a) }),
+    ]);
+    const ids = (list: AttemptRecord[]) => list.map((a) => a.requestId);
+    expect(ids(first).filter((id) => ids(second).includes(id))).to.deep.equal([]);
+    expect([...ids(first), ...ids(second)].sort()).to.deep.equal(ids(attempts).sort());
+    // One token fetch, shared: the call that started it carries its attempt.
+    expect([...first, ...second].filter((a) => a.operation === 'token')).to.have.length(1);
+    expect([...first, ...second].filter((a) => a.operation === 'push').map((a) => a.httpStatus).sort()).to.deep.equal([202, 202, 503]);
   });
 
   it('returns 200 for a repeat of a packet already received', async () => {

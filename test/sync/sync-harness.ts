@@ -7,7 +7,6 @@ import { createPayloadCodec } from '../../src/encoding/payload-codec.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { loadMapping } from '../../src/mapping/mapping-loader.js';
 import type { CompiledMapping } from '../../src/mapping/mapping-compiler.js';
-import type { AttemptRecord } from '../../src/ndxp/http-exchange.js';
 import { createNdxpClient, type NdxpClient } from '../../src/ndxp/ndxp-client.js';
 import { createOutboxStore, type OutboxStore } from '../../src/outbox/outbox-store.js';
 import type { Approval } from '../../src/packet/packet-builder.js';
@@ -105,12 +104,10 @@ export async function startSyncWorld(options: WorldOptions): Promise<SyncWorld> 
     },
     service(o: ServiceOptions = {}) {
       const storeDb = o.storeDb ?? store.db;
-      const attempts: AttemptRecord[] = [];
       const client = o.noClient ? undefined : createNdxpClient({
         baseUrl: sim.sim.url, ...CLIENT, consumerCode: PROVINCE,
         connectTimeoutMs: 2000, responseTimeoutMs: 10_000,
         retry: { attempts: 4, minDelayMs: 10, maxDelayMs: 50 },
-        onAttempt: (a) => attempts.push(a),
         // Records what was asked and waits a little only, so no test waits out a Retry-After.
         sleep: (ms) => {
           sleeps.push(ms);
@@ -123,7 +120,7 @@ export async function startSyncWorld(options: WorldOptions): Promise<SyncWorld> 
         ...(o.newId ? { newId: o.newId } : {}),
         store: o.wrapOutbox ? o.wrapOutbox(outbox) : outbox, source: source.db, mapping, codec, signer: sim.signer, client,
         lock: createSyncLock(storeDb, { sharedServer: store.backend === 'postgres' }),
-        logger, attempts,
+        logger,
         settings: {
           senderCode: PROVINCE, receiverCode: '000.00.00.G09', format: 'json', maxRecords: 50, maxBytes: 8 * 1024 * 1024,
           approval: FIXED_APPROVAL, chunkSize: 100, receiptWaitMs: 5000, ...o.settings,

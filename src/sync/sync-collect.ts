@@ -1,0 +1,75 @@
+import type { Queryable } from '../db/db.js';
+import { mapAhead } from '../mapping/map-ahead.js';
+import { createPersonMapper, inFlightFor, type PersonMapper } from '../mapping/mapping-pool.js';
+import type { PersonState, RecordVersion } from '../outbox/outbox-types.js';
+import { readRawPersonChunks, readReference, type RawPerson } from '../source/person-reader.js';
+import { approvedHeads } from './due-query.js';
+import { toRecordVersion } from './record-version.js';
+import type { RunOptions, SyncContext } from './sync-deps.js';
+import type { SyncSummary } from './sync-summary.js';
+
+/** Steps 1-2 of a sync, due and collect: who is due, mapped and pre-validated as versions. */
+type CollectContext = Pick<SyncContext, 'store' | 'source' | 'mapping' | 'settings' | 'logger'>;
+
+/** Approval heads read per page when looking for due people. */
+const HEAD_PAGE = 5000;
+
+/**
+ * The due people of one snapshot, unparsed, in chunks: pages of approval heads, each filtered
+ * to the people whose latest approval is newer than what was last sent, with the person
+ * states read for them (for the unchanged check).
+ */
+async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOptions): AsyncGenerator<{ raws: RawPerson[]; states: Map<string, PersonState> }> {
+  let after: string | undefined;
+  let taken = 0;
+  for (;;) {
+    const heads = await approvedHeads(tx, ctx.mapping.source, after, HEAD_PAGE);
+    if (heads.length === 0) return;
+    after = heads[heads.length - 1]!.vendorId;
+    const states = await ctx.store.personStates(heads.map((h) => h.vendorId));
+    let due = heads.filter((h) => {
+      const seen = states.get(h.vendorId)?.lastApprovalId;
+      return seen === undefined || BigInt(h.approvalId) > BigInt(seen);
+    });
+    if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - taken));
+    taken += due.length;
+    // One call per page: the reader cuts the page's ids into chunkSize queries itself.
+    const ids = due.map((h) => h.vendorId);
+    for await (const raws of readRawPersonChunks(tx, ctx.mapping, { vendorIds: ids, approvedOnly: true }, ctx.settings.chunkSize)) {
+      yield { raws, states };
+    }
+    if (heads.length < HEAD_PAGE || (options.limit !== undefined && taken >= options.limit)) return;
+  }
+}
+
+/**
+ * The due people, mapped and pre-validated, handed to `sink` as versions (which records or
+ * previews them). Reading, mapping (on the mapping threads) and `sink` overlap: the next
+ * chunks are read and mapped while the sink stores the last one.
+ */
+export async function collectDue(
+  ctx: CollectContext, runId: string, summary: SyncSummary, options: RunOptions, sink: (v: RecordVersion[]) => Promise<void>,
+): Promise<void> {
+  const threads = ctx.settings.mappingThreads ?? 0;
+  let mapper: PersonMapper | undefined;
+  try {
+    await ctx.source.transaction(async (tx) => {
+      const reference = await readReference(tx, ctx.mapping);
+      const mapChunk = async ({ raws, states }: { raws: RawPerson[]; states: Map<string, PersonState> }) => {
+        mapper ??= createPersonMapper(ctx.mapping, { threads, hash: true });
+        return { mapped: await mapper.map(raws, reference), states };
+      };
+      // The mapper is created on the first chunk; its depth rule is known before.
+      for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options), mapChunk, inFlightFor(threads))) {
+        const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId)));
+        for (const v of versions) summary[v.status === 'queued' ? 'queued' : v.status] += 1;
+        summary.due += versions.length;
+        await sink(versions);
+        options.onProgress?.(`due ${summary.due}: queued ${summary.queued}, unchanged ${summary.unchanged}, invalid ${summary.invalid}`);
+      }
+    }, { isolation: 'repeatable read', readOnly: true });
+  } finally {
+    await mapper?.close();
+  }
+  ctx.logger.info('due records collected', { syncRunId: runId, due: summary.due, queued: summary.queued, unchanged: summary.unchanged, invalid: summary.invalid });
+}

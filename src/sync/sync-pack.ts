@@ -1,0 +1,69 @@
+import type { QueuedVersion } from '../outbox/outbox-types.js';
+import { estimateRecordBytes, groupBySize, splitToFit } from '../packet/packet-builder.js';
+import { envelopeBytes } from '../signing/cms-signer.js';
+import { toPreparedRecord } from './record-version.js';
+import type { SyncContext } from './sync-deps.js';
+import type { SyncSummary } from './sync-summary.js';
+
+/**
+ * Step 3 of a sync, pack: group, encode, sign. A packet is stored with its records in one
+ * transaction before anything is sent, and its bytes are never built again.
+ */
+export type PackContext = Pick<SyncContext, 'store' | 'codec' | 'signer' | 'settings' | 'newId' | 'now'>;
+
+export interface BuiltPacket {
+  packetId: string;
+  envelope: Buffer;
+  sha: string;
+  bytes: number;
+  items: QueuedVersion[];
+}
+
+/** Called with each packet once stored, its bytes in hand (the send step takes it from here). */
+export type OnStored = (packetId: string, envelope: Buffer) => void;
+
+/** Groups, encodes and signs `versions`; `keep` stores each packet (outbox) or its preview (dry run). */
+export async function packVersions(ctx: PackContext, versions: QueuedVersion[], keep: (p: BuiltPacket) => Promise<void>): Promise<number> {
+  const { settings } = ctx;
+  const at = ctx.now();
+  const approval = settings.approval(ctx.signer, at);
+  const groups = groupBySize(versions, (v) => estimateRecordBytes(toPreparedRecord(v), settings.format), settings);
+  let count = 0;
+  for (const group of groups) {
+    const built = splitToFit({
+      packetId: ctx.newId(), createdAt: at.toISOString(), sender: settings.senderCode, receiver: settings.receiverCode,
+      approval, format: settings.format, items: group, record: toPreparedRecord,
+    }, ctx.codec, settings.maxBytes, ctx.newId);
+    for (const packet of built) {
+      const envelope = envelopeBytes(settings.format, packet.payload, ctx.signer);
+      await keep({ packetId: packet.packetId, envelope, sha: packet.payloadSha256, bytes: packet.payload.length, items: packet.items });
+      count += 1;
+    }
+  }
+  return count;
+}
+
+/** Packs `versions`, storing each signed packet with its records; `onStored` gets its id. */
+export async function packAndStore(ctx: PackContext, runId: string, versions: QueuedVersion[], summary: SyncSummary, onStored: OnStored): Promise<void> {
+  if (versions.length === 0) return;
+  const signer = ctx.signer.identity(ctx.now()).summary.subject;
+  summary.packetsBuilt += await packVersions(ctx, versions, async (p) => {
+    await ctx.store.storePacket(runId, {
+      packetId: p.packetId, format: ctx.settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer,
+      recordIds: p.items.flatMap((v) => (v.id === undefined ? [] : [v.id])), newVersions: p.items.filter((v) => v.id === undefined),
+    });
+    onStored(p.packetId, p.envelope);
+  });
+}
+
+/**
+ * Versions left queued in the store (a crash, a failed receipt, an operator's release or
+ * re-send): older than what a run collects, so packed first.
+ */
+export async function packQueued(ctx: PackContext, runId: string, summary: SyncSummary, onStored: OnStored): Promise<void> {
+  for (;;) {
+    const queued = await ctx.store.queued(ctx.settings.maxRecords * 20);
+    if (queued.length === 0) return;
+    await packAndStore(ctx, runId, queued, summary, onStored);
+  }
+}

@@ -1,0 +1,49 @@
+import { isGatewayError } from '../errors.js';
+import type { NdxpClient } from '../ndxp/ndxp-client.js';
+import { isNdxpError } from '../ndxp/ndxp-error.js';
+import { recordsOfEnvelope } from '../packet/envelope-records.js';
+import { attemptsOfOneCall } from './sync-attempts.js';
+import type { SyncContext } from './sync-deps.js';
+import type { SyncSummary } from './sync-summary.js';
+
+/**
+ * Step 5 of a sync, receipts: land a sent packet's receipt, settling its records (accepted,
+ * stale, rejected) or, for a failed receipt, queueing them again with their record text.
+ * Used by the sync for every sent packet and by an operator's retry for the one it sent.
+ */
+export type ReceiptContext = Pick<SyncContext, 'store' | 'codec' | 'settings' | 'logger'>;
+
+/** 'landed' when the receipt was final and is stored; 'waiting' when it is not (yet). */
+export async function landReceipt(ctx: ReceiptContext, client: NdxpClient, packetId: string, summary: SyncSummary): Promise<'landed' | 'waiting'> {
+  const { store, logger } = ctx;
+  const call = attemptsOfOneCall();
+  try {
+    const receipt = await client.pollReceipt(packetId, { maxWaitMs: ctx.settings.receiptWaitMs, minDelayMs: 50, maxDelayMs: 2000 }, call);
+    await call.file(store, packetId);
+    if (receipt.status === 'done') {
+      const results = receipt.results ?? [];
+      await store.completePacket(packetId, receipt, results);
+      for (const r of results) summary[r.status] += 1;
+    } else {
+      const returned = recordsOfEnvelope(await store.envelopeOf(packetId), ctx.codec);
+      await store.failPacketFromReceipt(packetId, receipt, receipt.error?.code, receipt.error?.message ?? 'receipt failed', returned);
+      summary.packetsFailed += 1;
+      logger.warn('packet failed nationally; its records are queued again', { packetId, error: receipt.error });
+    }
+    return 'landed';
+  } catch (err) {
+    await call.file(store, packetId);
+    summary.receiptsPending += 1;
+    // The national side not answering yet is routine; anything else (the outbox refusing
+    // the receipt, e.g. outbox.records_unmatched) recurs every run until an operator acts.
+    const detail = { packetId, error: isGatewayError(err) ? `${err.code}: ${err.message}` : String(err) };
+    if (isNdxpError(err)) logger.info('receipt not final yet', detail);
+    else logger.error('receipt could not be recorded; the packet stays sent', detail);
+    return 'waiting';
+  }
+}
+
+/** The receipts of every sent packet, oldest first. */
+export async function landReceipts(ctx: ReceiptContext, client: NdxpClient, summary: SyncSummary): Promise<void> {
+  for (const packet of await ctx.store.packetsIn('sent')) await landReceipt(ctx, client, packet.packetId, summary);
+}
