@@ -66,7 +66,8 @@ function bigramDice(a: string[], b: string[]): number {
 
 /**
  * Word overlap against the shorter side (a value holding every word of a name scores high),
- * word Dice (the same words, nothing more, scores highest), and letter pairs (typing slips).
+ * word Dice (the same words, nothing more, scores highest), letter pairs (typing slips), and
+ * whether the shorter side's words stand together in the longer.
  */
 export function similarity(a: string[], b: string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
@@ -78,7 +79,11 @@ export function similarity(a: string[], b: string[]): number {
   for (const w of sa) if (sb.has(w)) common += 1;
   const overlap = common / Math.min(sa.size, sb.size);
   const dice = (2 * common) / (sa.size + sb.size);
-  return 0.45 * overlap + 0.35 * dice + 0.2 * bigramDice(a, b);
+  // Words in the same order, side by side ('cao cap' in 'cao cap he tap trung', where 'trung
+  // cap' is only scattered) break ties between names sharing the same words.
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  const together = ` ${long.join(' ')} `.includes(` ${short.join(' ')} `) ? 0.05 : 0;
+  return Math.min(1, 0.45 * overlap + 0.35 * dice + 0.15 * bigramDice(a, b) + together);
 }
 
 export interface SynonymSuggester {

@@ -208,6 +208,9 @@ for (const backend of BACKENDS) {
         religion_empty: some((p) => p.ton_giao === null) && some((p) => p.ton_giao === ''),
         religion_short: some((p) => p.ton_giao === 'Phật'),
         assessment_abbreviation: assessments.rows.some((r) => r.x === 'HTXSNV' || r.x === 'HTTNV' || r.x === 'HTNV'),
+        spelling_variant: some((p) => ['Trung cấp LLCT', 'Cao cấp LLCT', 'Cử nhân chính trị', 'Sơ cấp LLCT', 'TC LLCT', 'Trung cấp chính trị', 'Sơ cấp chính trị'].includes(p.ly_luan_chinh_tri ?? ''))
+          && some((p) => ['CVC', 'CV', 'Chuyên viên QLNN', 'Chuyên viên chính QLNN', 'QLNN ngạch chuyên viên'].includes(p.quan_ly_nha_nuoc ?? ''))
+          && assessments.rows.some((r) => ['Xuất sắc', 'Tốt', 'Hoàn thành tốt NV', 'Hoàn thành NV', 'HTT'].includes(r.x)),
         old_province_name: OLD_PROVINCE_NAMES.filter((n) => some((p) => p.noi_sinh_tinh === n || p.que_quan_tinh === n)).length >= 8,
         province_abbreviation: some((p) => p.noi_sinh_tinh === 'TP HCM' || p.que_quan_tinh === 'TP HCM'),
         rank_superseded: some((p) => p.ma_ngach === '15.114') && some((p) => p.ma_ngach === 'V.07.03.08'),
