@@ -7,7 +7,7 @@ import { overlaySynonyms, type OverlayJson } from './mapping-overlay.js';
  * What a person's mapping outcome depends on besides their own data: the mapping's rules and
  * synonyms, the province's overlay and the national code lists. The sync keeps this hash with
  * each version it records, so a version refused by the gateway's own mapping is mapped again
- * once any of them changed (docs/decisions/outbox.md, "Re-evaluation after a mapping change").
+ * once any of them changed (docs/decisions/mapping-upkeep.md).
  * Comments, file names and an empty overlay do not count: they change no outcome. Pure.
  */
 function withoutComments(value: unknown): unknown {
