@@ -74,8 +74,8 @@ function withExamples(gap: Omit<Gap, 'examples'>, examples: string[]): Gap {
 /** The column to count on, with the column of its table holding the person; none for a history table without `historyKey`. */
 function refOf(mapping: CompiledMapping, column: CodeColumn | UnitColumn): ColumnRef | undefined {
   const { persons } = mapping.source;
-  if (column.table === persons.table) return { table: column.table, column: column.column, person: persons.id };
-  return persons.historyKey ? { table: column.table, column: column.column, person: persons.historyKey } : undefined;
+  if (column.table === persons.table) return { table: column.table, column: column.column, person: persons.id, onePerRow: true };
+  return persons.historyKey ? { table: column.table, column: column.column, person: persons.historyKey, onePerRow: false } : undefined;
 }
 
 const suggesters = new WeakMap<Abbreviations, Map<CodeList, SynonymSuggester>>();

@@ -12,6 +12,8 @@ export interface ColumnRef {
   column: string;
   /** The column holding the person's id in `table`. */
   person: string;
+  /** `table` is the person table: one row per person, so rows are people (no DISTINCT sort). */
+  onePerRow: boolean;
 }
 
 export interface ValueCount {
@@ -21,7 +23,7 @@ export interface ValueCount {
 
 export async function valueCounts(q: Queryable, ref: ColumnRef): Promise<ValueCount[]> {
   const res = await q.query<{ value: string; people: number }>(
-    `SELECT ${ref.column}::text AS value, count(DISTINCT ${ref.person})::int AS people
+    `SELECT ${ref.column}::text AS value, ${ref.onePerRow ? 'count(*)' : `count(DISTINCT ${ref.person})`}::int AS people
        FROM ${ref.table} WHERE ${ref.column} IS NOT NULL GROUP BY 1`,
   );
   return res.rows;
@@ -31,7 +33,7 @@ export async function valueCounts(q: Queryable, ref: ColumnRef): Promise<ValueCo
 export async function examplesOf(q: Queryable, ref: ColumnRef, values: string[], few: number): Promise<Map<string, string[]>> {
   if (values.length === 0) return new Map();
   const res = await q.query<{ value: string; ids: string[] }>(
-    `SELECT value, (array_agg(DISTINCT person ORDER BY person))[1:$2]::text[] AS ids
+    `SELECT value, (array_agg(DISTINCT person ORDER BY person))[1:$2::int]::text[] AS ids
        FROM (SELECT ${ref.column}::text AS value, ${ref.person} AS person FROM ${ref.table}
               WHERE ${ref.column}::text = ANY($1::text[])) v
       GROUP BY value`,
