@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { mappingCommand } from '../../src/cli/commands/mapping-command.js';
 import type { CliIo } from '../../src/cli/command.js';
-import { loadEffectiveMapping } from '../../src/mapping/mapping-loader.js';
+import { composeSync } from '../../src/compose/sync-compose.js';
+import { loadConfig } from '../../src/config/config.js';
+import { loadEffectiveMapping, readOverlay, writeOverlay } from '../../src/mapping/mapping-loader.js';
+import { withSynonym } from '../../src/mapping/mapping-overlay.js';
 import type { Gap } from '../../src/mapping-gaps/gaps-service.js';
-import { BACKENDS } from '../setup/databases.js';
-import { startSyncWorld, type SyncWorld } from '../sync/sync-harness.js';
+import { BACKENDS, type TestDatabase } from '../setup/databases.js';
+import { quietLogger, startSyncWorld, type SyncWorld } from '../sync/sync-harness.js';
 
 /**
  * Mapping upkeep end to end: a provincial database whose people carry spellings the shipped
@@ -115,3 +118,32 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('mapping upkeep: a running gateway reads the overlay again before each sync', function () {
+  this.timeout(60_000);
+  let w: SyncWorld;
+  let dir: string;
+
+  before(async function () {
+    w = await startSyncWorld({ storeBackend: 'postgres' });
+    dir = mkdtempSync(join(tmpdir(), 'mapping-reload-'));
+    await w.source.db.query(`UPDATE qlcb.can_bo SET ly_luan_chinh_tri = 'TC chính trị khóa 2019' WHERE id = 1`);
+  });
+  after(async function () {
+    await w?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a synonym added while the service lives is used by its next run', async function () {
+    const overlayFile = join(dir, 'mapping-overlay.json');
+    const config = loadConfig({ DATA_DIR: dir, MAPPING_OVERLAY_FILE: overlayFile, MAPPING_THREADS: '0' });
+    const opened = (t: TestDatabase) => ({ db: t.db, url: t.url, embedded: false, close: async () => undefined });
+    const service = composeSync(config, { store: opened(w.store), source: opened(w.source), signer: w.sim.signer, national: undefined, logger: quietLogger() });
+    expect(await service.run({ dryRun: true })).to.include({ due: 10, invalid: 2 });
+    const mapping = loadEffectiveMapping(config);
+    const added = withSynonym(readOverlay(overlayFile), mapping.matcher('ly-luan-chinh-tri'), 'ly-luan-chinh-tri', 'TC chính trị khóa 2019', 'TC');
+    if (!added.added) throw new Error('the synonym was known already');
+    writeOverlay(overlayFile, added.overlay);
+    expect(await service.run({ dryRun: true })).to.include({ due: 10, invalid: 1 });
+  });
+});
