@@ -42,6 +42,15 @@ const sql = {
 const ruleRef = { $ref: '#/$defs/rule' };
 const rules = { type: 'array', minItems: 1, items: ruleRef };
 
+/** `codes`: one object per national code list, holding `properties` (and a comment). */
+function perCodeList<P extends Record<string, unknown>, R extends readonly string[]>(required: R, properties: P) {
+  return {
+    type: 'object',
+    properties: { $comment: { type: 'string' } },
+    additionalProperties: { type: 'object', additionalProperties: false, required, properties: { $comment: { type: 'string' }, ...properties } },
+  } as const;
+}
+
 export const mappingFileSchema = {
   $id: 'urn:csdl-gateway:mapping',
   type: 'object',
@@ -85,22 +94,12 @@ export const mappingFileSchema = {
       },
     },
     fields: { type: 'object', properties: { $comment: { type: 'string' } }, additionalProperties: ruleRef },
-    codes: {
-      type: 'object',
-      properties: { $comment: { type: 'string' } },
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['match'],
-        properties: {
-          $comment: { type: 'string' },
-          match: { enum: ['name', 'code'] },
-          synonyms: { type: 'object', additionalProperties: { type: 'string' } },
-          superseded: { type: 'object', additionalProperties: { type: 'string' } },
-          stripPrefixes: { type: 'array', items: { type: 'string', minLength: 1 } },
-        },
-      },
-    },
+    codes: perCodeList(['match'], {
+      match: { enum: ['name', 'code'] },
+      synonyms: { type: 'object', additionalProperties: { type: 'string' } },
+      superseded: { type: 'object', additionalProperties: { type: 'string' } },
+      stripPrefixes: { type: 'array', items: { type: 'string', minLength: 1 } },
+    }),
     reverse: {
       type: 'object',
       additionalProperties: false,
@@ -162,17 +161,6 @@ export const overlayFileSchema = {
   additionalProperties: false,
   properties: {
     $comment: { type: 'string' },
-    codes: {
-      type: 'object',
-      properties: { $comment: { type: 'string' } },
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          $comment: { type: 'string' },
-          synonyms: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
-        },
-      },
-    },
+    codes: perCodeList([], { synonyms: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } } }),
   },
 } as const;
