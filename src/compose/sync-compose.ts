@@ -5,7 +5,7 @@ import { createPayloadCodec } from '../encoding/payload-codec.js';
 import type { Logger } from '../log/logger.js';
 import { describeError } from '../errors.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
-import { loadEffectiveMapping } from '../mapping/mapping-loader.js';
+import { loadEffectiveMapping, mappingFilesStamp } from '../mapping/mapping-loader.js';
 import { createOutboxStore } from '../outbox/outbox-store.js';
 import type { Approval } from '../packet/packet-builder.js';
 import { subjectAttributes } from '../signing/certificate-info.js';
@@ -41,7 +41,8 @@ export function approvalFrom(config: Config): (signer: CmsSigner, now: Date) => 
 
 /**
  * The sync service of `start` and `sync`. The province edits its mapping overlay (`mapping
- * synonym add`) while the gateway runs, so each run loads the effective mapping again and a
+ * synonym add`) while the gateway runs, so before each run the mapping's files are looked at
+ * (names, sizes, times) and, when they changed, the effective mapping is loaded again; a
  * changed one (another fingerprint) replaces the service's: the run then maps again the
  * versions the old mapping refused (src/sync/due-rule.ts). One lock for every service built,
  * so a rebuilt service never runs beside the last one. An overlay that no longer loads is
@@ -73,11 +74,15 @@ export function composeSync(
       receiptWaitMs: config.receiptWaitMs,
     },
   });
+  let stamp = mappingFilesStamp(config);
   let mapping = loadEffectiveMapping(config, contract);
   let service = build(mapping);
   return {
     run(options) {
       try {
+        const now = mappingFilesStamp(config);
+        if (now === stamp) return service.run(options);
+        stamp = now;
         const current = loadEffectiveMapping(config, contract);
         if (current.fingerprint !== mapping.fingerprint) {
           edges.logger.info('mapping changed; refused versions are mapped again', { fingerprint: current.fingerprint.slice(0, 12) });

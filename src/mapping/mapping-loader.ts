@@ -80,6 +80,30 @@ export function writeOverlay(file: string, overlay: OverlayJson): void {
 }
 
 /**
+ * What changes when someone edits the mapping or the overlay: each file's name, size and
+ * modification time. Cheap enough to take before every sync; the mapping is compiled again
+ * only when it differs.
+ */
+export function mappingFilesStamp(files: MappingFiles): string {
+  const target = isAbsolute(files.mappingFile) ? files.mappingFile : resolve(paths.root, files.mappingFile);
+  const stamp = (file: string): string => {
+    try {
+      const s = statSync(file);
+      return `${file}:${s.size}:${s.mtimeMs}`;
+    } catch {
+      return `${file}:-`;
+    }
+  };
+  let inFolder: string[] = [];
+  try {
+    if (statSync(target).isDirectory()) inFolder = readdirSync(target).filter((f) => f.endsWith('.json')).sort().map((f) => join(target, f));
+  } catch {
+    // An unreadable mapping is reported by the load that follows a changed stamp.
+  }
+  return [target, ...inFolder, files.mappingOverlayFile].map(stamp).join('|');
+}
+
+/**
  * The mapping every command uses (sync, start, map, mapping gaps): the shipped mapping with
  * the province's overlay over it, compiled and checked as one. `overlay`, when given, stands
  * for the file's content (an edit checked before it is written).
