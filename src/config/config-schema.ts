@@ -24,6 +24,7 @@ export const configSchema = {
     SIGNING_NEXT_KEY_PASSPHRASE: { type: 'string', description: 'Passphrase of SIGNING_NEXT_KEY_FILE.' },
     TRUST_ANCHORS_FILE: { type: 'string', minLength: 1, description: 'PEM bundle of the CAs trusted for incoming envelopes (the Ministry\'s).' },
     MAPPING_FILE: { type: 'string', minLength: 1, description: 'The mapping (folder or file under mappings/) from the provincial schema to the national record.' },
+    MAPPING_OVERLAY_FILE: { type: 'string', minLength: 1, description: "The province's own synonyms, loaded over the mapping and kept across gateway upgrades (`csdl-gateway mapping synonym`). Unset: DATA_DIR/mapping-overlay.json." },
     MAPPING_THREADS: { type: 'integer', minimum: 0, maximum: 16, description: 'Worker threads that map and pre-validate persons (0: on the main thread). Unset: one per core but one (the main thread reads, stores and sends), 1 to 4.' },
     SYNC_CRON: { type: 'string', minLength: 9, description: 'When the scheduled sync runs (cron, 5 or 6 fields).' },
     PORT: { type: 'integer', minimum: 0, maximum: 65535, description: 'HTTP port of the gateway (health, operators, sharing).' },

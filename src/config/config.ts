@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv2019, type ErrorObject } from 'ajv/dist/2019.js';
 import { GatewayError } from '../errors.js';
 import { paths } from '../paths.js';
@@ -27,6 +27,8 @@ export interface Config {
     trustAnchorsFile: string | undefined;
   };
   mappingFile: string;
+  /** The province's mapping overlay (src/mapping/mapping-overlay.ts); absolute. */
+  mappingOverlayFile: string;
   mappingThreads: number;
   syncCron: string;
   port: number;
@@ -151,6 +153,7 @@ export function configFrom(raw: RawConfig): Config {
       trustAnchorsFile: str(raw.TRUST_ANCHORS_FILE),
     },
     mappingFile: String(defaulted(raw, 'MAPPING_FILE')),
+    mappingOverlayFile: absolute(str(raw.MAPPING_OVERLAY_FILE) ?? join(String(defaulted(raw, 'DATA_DIR')), 'mapping-overlay.json')),
     mappingThreads: Number(raw.MAPPING_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1))),
     syncCron: String(defaulted(raw, 'SYNC_CRON')),
     port: Number(defaulted(raw, 'PORT')),

@@ -2,6 +2,8 @@ import { isoDate, monthOf, vendorMonth, yearOf } from './demo-dates.js';
 import type { CanBoRow, HistoryRow, PersonHistory, Workplace } from './demo-model.js';
 import type { QuirkName } from './quirks.js';
 import type { Rank } from './rank-catalogue.js';
+import { SPELLING_RATE } from './person-traits.js';
+import { typedAs } from './spellings.js';
 import type { SeededRandom } from './seeded-random.js';
 import { generateName } from './vietnamese-names.js';
 
@@ -105,7 +107,7 @@ export function buildHistory(
       const [full, short] = rng.pick(ASSESSMENTS);
       const abbreviated = rng.chance(0.08);
       if (abbreviated) quirks.add('assessment_abbreviation');
-      danhGia.push([year, abbreviated ? short : full]);
+      danhGia.push([year, abbreviated ? short : typedAs(rng, 'assessment', full, SPELLING_RATE, quirks)]);
     }
   }
 

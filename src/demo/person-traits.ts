@@ -2,6 +2,10 @@ import type { CanBoRow } from './demo-model.js';
 import type { QuirkName } from './quirks.js';
 import type { Rank, WorkplaceKind } from './rank-catalogue.js';
 import type { SeededRandom } from './seeded-random.js';
+import { typedAs } from './spellings.js';
+
+/** Share of code-list values typed in one of the variants of spellings.ts. */
+export const SPELLING_RATE = 0.06;
 
 /**
  * Free-text fields of a person, typed the way clerks type them: mostly the national wording,
@@ -52,7 +56,13 @@ export function education(
     qlnn = '';
     quirks.add('empty_free_text');
   }
-  return { trinh_do_pho_thong: phoThong, trinh_do_chuyen_mon: level, ly_luan_chinh_tri: llct, quan_ly_nha_nuoc: qlnn };
+  // Some values typed the way clerks do ('Trung cấp LLCT', 'CVC', 'Tiến sỹ'): spellings.ts.
+  return {
+    trinh_do_pho_thong: phoThong,
+    trinh_do_chuyen_mon: typedAs(rng, 'degree', level, SPELLING_RATE, quirks),
+    ly_luan_chinh_tri: llct && typedAs(rng, 'llct', llct, SPELLING_RATE, quirks),
+    quan_ly_nha_nuoc: qlnn && typedAs(rng, 'qlnn', qlnn, SPELLING_RATE, quirks),
+  };
 }
 
 export function religion(rng: SeededRandom, ethnicity: string, quirks: Set<QuirkName>): string | null {
@@ -66,11 +76,8 @@ export function religion(rng: SeededRandom, ethnicity: string, quirks: Set<Quirk
     quirks.add('religion_short');
     return 'Phật';
   }
-  if (roll < 0.17) return 'Phật giáo';
-  if (roll < 0.22) return 'Công giáo';
-  if (roll < 0.235) return 'Tin lành';
-  if (roll < 0.24) return 'Cao đài';
-  return 'Không';
+  const faith = roll < 0.17 ? 'Phật giáo' : roll < 0.22 ? 'Công giáo' : roll < 0.235 ? 'Tin lành' : roll < 0.24 ? 'Cao đài' : 'Không';
+  return typedAs(rng, 'religion', faith, SPELLING_RATE, quirks);
 }
 
 /** Applies the name quirks: NFD, capitals, doubled spaces (schema.sql). */

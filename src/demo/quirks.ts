@@ -21,9 +21,10 @@ export const QUIRKS = [
   'religion_empty', // ton_giao NULL or ''
   'religion_short', // ton_giao 'Phật'
   'assessment_abbreviation', // danh_gia.xep_loai 'HTXSNV'
+  'spelling_variant', // 'Trung cấp LLCT', 'CVC', 'Tiến sỹ', 'Xuất sắc', 'Thiên chúa giáo' (spellings.ts)
   'old_province_name', // 'Vĩnh Phúc', 'Hà Tây', 'Yên Bái', 'Thừa Thiên Huế'...
   'province_abbreviation', // 'TP HCM'
-  'rank_superseded', // dm_ngach '15.114', 'V.07.03.08'
+  'rank_superseded', // dm_ngach '15.114', 'V.07.03.08', 'V.07.03.07'
   'closed_unit', // works in a unit closed by the 2025 reorganisation (thay_the_boi_id)
   'cmnd_9_digits', // a legacy 9-digit CMND instead of the CCCD: invalid nationally
 ] as const;

@@ -18,10 +18,15 @@ export interface Rank {
   heSo: readonly number[];
 }
 
-/** Superseded codes and the current code they stand for (chuc-danh-nghe-nghiep.json note). */
+/**
+ * Superseded codes and the current code they stand for (chuc-danh-nghe-nghiep.json note):
+ * Thông tư 02/2021/TT-BGDĐT appoints the 2015 hạng III (V.07.03.08) to V.07.03.29 and the
+ * 2015 hạng II (V.07.03.07) to V.07.03.28. Names as the vendor's dm_ngach (sample.sql) has them.
+ */
 export const SUPERSEDED_RANKS: Readonly<Record<string, { name: string; current: string }>> = {
   '15.114': { name: 'Giáo viên tiểu học (mã cũ)', current: 'V.07.03.29' },
-  'V.07.03.08': { name: 'Giáo viên tiểu học hạng II (mã cũ)', current: 'V.07.03.28' },
+  'V.07.03.08': { name: 'Giáo viên tiểu học hạng III (mã cũ)', current: 'V.07.03.29' },
+  'V.07.03.07': { name: 'Giáo viên tiểu học hạng II (mã cũ)', current: 'V.07.03.28' },
 };
 
 export type WorkplaceKind =
@@ -36,7 +41,7 @@ const OFFICE: Mix = [
 const RANK_MIX: Record<WorkplaceKind, Mix> = {
   province: OFFICE, department: OFFICE, agency: OFFICE, district: OFFICE, district_office: OFFICE,
   commune: [['01.003', 60], ['01.004', 15], ['06.031', 10], ['06.032', 5], ['02.008', 5], ['01.005', 5]],
-  school_th: [['V.07.03.29', 55], ['V.07.03.28', 20], ['V.07.03.27', 3], ['15.114', 6], ['V.07.03.08', 4]],
+  school_th: [['V.07.03.29', 55], ['V.07.03.28', 20], ['V.07.03.27', 3], ['15.114', 6], ['V.07.03.08', 4], ['V.07.03.07', 2]],
   school_thcs: [['V.07.04.32', 60], ['V.07.04.31', 25], ['V.07.04.30', 5]],
   school_mn: [['V.07.02.26', 60], ['V.07.02.25', 30], ['V.07.02.24', 3]],
   college: [['V.07.01.03', 60], ['V.07.01.02', 30], ['V.07.01.01', 5]],

@@ -15,6 +15,8 @@ export interface CodeListSpec {
   synonyms?: Record<string, string>;
   superseded?: Record<string, string>;
   stripPrefixes?: string[];
+  /** The province's overlay synonyms (mapping-overlay.ts): win over the shipped ones, forward only. */
+  overlay?: Record<string, string>;
 }
 
 /** Distinct vendor values remembered per list before the cache starts over. */
@@ -34,6 +36,7 @@ export function createCodeMatcher(list: CodeList, spec: CodeListSpec): CodeMatch
   const synonyms = new Map<string, string>();
   for (const [from, to] of Object.entries(spec.synonyms ?? {})) synonyms.set(codeKey(from), to);
   for (const [from, to] of Object.entries(spec.superseded ?? {})) synonyms.set(codeKey(from), to);
+  for (const [from, to] of Object.entries(spec.overlay ?? {})) synonyms.set(codeKey(from), to);
   const names = new Map<string, string | typeof AMBIGUOUS>();
   if (spec.match === 'name') {
     for (const item of list.items) if (typeof item.ten === 'string') addName(names, item.ten, item.ma);

@@ -1,11 +1,12 @@
 import Ajv2020Module from 'ajv/dist/2020.js';
-import type { ErrorObject } from 'ajv/dist/2020.js';
 import { decodePointerToken, escapePointerToken } from '../contract/json-pointer.js';
 import { codeList, type NationalContract } from '../contract/national-contract.js';
 import { createNationalValidator } from '../contract/record-validator.js';
 import { createCodeMatcher, type CodeListSpec } from './code-matcher.js';
-import { mappingError, type LoadProblem } from './mapping-error.js';
+import { ajvProblem, mappingError, type LoadProblem } from './mapping-error.js';
 import { mappingFileSchema } from './mapping-file-schema.js';
+import { mappingFingerprint } from './mapping-fingerprint.js';
+import { applyOverlay } from './mapping-overlay.js';
 import type { CodeMatcher, Mapping, SourceSpec } from './mapping-types.js';
 import { compileFields, type CompileEnv, type Rule } from './rule-compiler.js';
 
@@ -17,6 +18,8 @@ import { compileFields, type CompileEnv, type Rule } from './rule-compiler.js';
 export interface MappingDocument {
   file: string;
   json: unknown;
+  /** The province's overlay (mapping-overlay.ts), applied over the other documents. */
+  overlay?: boolean;
 }
 
 export interface CompiledMapping extends Mapping {
@@ -24,28 +27,14 @@ export interface CompiledMapping extends Mapping {
   documents: MappingDocument[];
   /** The national validator's pre-validation of one record (record-validator.ts). */
   validate(record: unknown): { code: string; path: string; message: string }[];
+  /** How vendor values of a national list are matched, shipped synonyms and overlay included. */
+  matcher(list: string): CodeMatcher | undefined;
+  /** Hash of the effective mapping and the national code lists (mapping-fingerprint.ts). */
+  fingerprint: string;
 }
 
 const Ajv2020 = Ajv2020Module.default;
 const validateFile = new Ajv2020({ allErrors: true, strict: true, logger: false }).compile(mappingFileSchema);
-
-function ajvProblem(error: ErrorObject, locate: (p: string) => string): LoadProblem | undefined {
-  const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'propertyNames') {
-    const name = String(params.propertyName);
-    return { code: 'mapping.transform_unknown', path: locate(`${error.instancePath}/${name}`), message: `unknown transform or option '${name}'` };
-  }
-  // The enum failure under propertyNames repeats the propertyNames one.
-  if (error.keyword === 'enum' && error.schemaPath.includes('propertyNames')) return undefined;
-  if (error.keyword === 'additionalProperties') {
-    const name = String(params.additionalProperty);
-    return { code: 'mapping.file_invalid', path: locate(`${error.instancePath}/${name}`), message: 'property is not allowed here' };
-  }
-  if (error.keyword === 'required') {
-    return { code: 'mapping.file_invalid', path: locate(error.instancePath), message: `'${String(params.missingProperty)}' is required` };
-  }
-  return { code: 'mapping.file_invalid', path: locate(error.instancePath), message: error.message ?? error.keyword };
-}
 
 function joinSql(sql: string | string[]): string {
   return Array.isArray(sql) ? sql.join('\n') : sql;
@@ -55,7 +44,7 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
   const problems: LoadProblem[] = [];
   const merged: Record<string, unknown> = {};
   const origin = new Map<string, string>();
-  for (const { file, json } of documents) {
+  for (const { file, json } of documents.filter((d) => d.overlay !== true)) {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
       problems.push({ code: 'mapping.file_invalid', path: `${file}#`, message: 'a mapping file holds one JSON object' });
       continue;
@@ -100,7 +89,9 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
       Object.entries(doc.source.reference).map(([name, r]) => [name, { sql: joinSql(r.sql), key: r.key }]),
     ),
   };
-  const codes = buildMatchers(doc.codes, contract, problems, locate);
+  let specs = doc.codes;
+  for (const overlay of documents.filter((d) => d.overlay === true)) specs = applyOverlay(overlay.file, overlay.json, specs, contract, problems);
+  const codes = buildMatchers(specs, contract, problems, locate);
   const referenceNames = new Set(Object.keys(source.reference));
   if (!referenceNames.has(source.units.table)) {
     problems.push({ code: 'mapping.reference_unknown', path: locate('/source/units/table'), message: `no reference table '${source.units.table}' in source.reference` });
@@ -127,6 +118,8 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
     forward,
     reverse,
     validate: (record) => validator.validateRecord(record),
+    matcher: (list) => codes.get(list),
+    fingerprint: mappingFingerprint(documents, contract),
   };
 }
 

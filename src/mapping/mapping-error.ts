@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { GatewayError, type ErrorDetail } from '../errors.js';
 
 /**
@@ -21,4 +22,23 @@ export function mappingError(problems: LoadProblem[]): MappingError {
   return new MappingError(first?.code ?? 'mapping.file_invalid', `invalid mapping: ${shown}${more}`, {
     details: problems.map(({ path, message }) => ({ path, message })),
   });
+}
+
+/** One ajv failure of a mapping or overlay file as a problem located by `locate`. */
+export function ajvProblem(error: ErrorObject, locate: (p: string) => string): LoadProblem | undefined {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'propertyNames') {
+    const name = String(params.propertyName);
+    return { code: 'mapping.transform_unknown', path: locate(`${error.instancePath}/${name}`), message: `unknown transform or option '${name}'` };
+  }
+  // The enum failure under propertyNames repeats the propertyNames one.
+  if (error.keyword === 'enum' && error.schemaPath.includes('propertyNames')) return undefined;
+  if (error.keyword === 'additionalProperties') {
+    const name = String(params.additionalProperty);
+    return { code: 'mapping.file_invalid', path: locate(`${error.instancePath}/${name}`), message: 'property is not allowed here' };
+  }
+  if (error.keyword === 'required') {
+    return { code: 'mapping.file_invalid', path: locate(error.instancePath), message: `'${String(params.missingProperty)}' is required` };
+  }
+  return { code: 'mapping.file_invalid', path: locate(error.instancePath), message: error.message ?? error.keyword };
 }

@@ -42,6 +42,15 @@ const sql = {
 const ruleRef = { $ref: '#/$defs/rule' };
 const rules = { type: 'array', minItems: 1, items: ruleRef };
 
+/** `codes`: one object per national code list, holding `properties` (and a comment). */
+function perCodeList<P extends Record<string, unknown>, R extends readonly string[]>(required: R, properties: P) {
+  return {
+    type: 'object',
+    properties: { $comment: { type: 'string' } },
+    additionalProperties: { type: 'object', additionalProperties: false, required, properties: { $comment: { type: 'string' }, ...properties } },
+  } as const;
+}
+
 export const mappingFileSchema = {
   $id: 'urn:csdl-gateway:mapping',
   type: 'object',
@@ -59,7 +68,7 @@ export const mappingFileSchema = {
         table: identifier,
         persons: {
           type: 'object', additionalProperties: false, required: ['table', 'id'],
-          properties: { table: identifier, id: column },
+          properties: { table: identifier, id: column, historyKey: column },
         },
         approval: {
           type: 'object',
@@ -85,22 +94,12 @@ export const mappingFileSchema = {
       },
     },
     fields: { type: 'object', properties: { $comment: { type: 'string' } }, additionalProperties: ruleRef },
-    codes: {
-      type: 'object',
-      properties: { $comment: { type: 'string' } },
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['match'],
-        properties: {
-          $comment: { type: 'string' },
-          match: { enum: ['name', 'code'] },
-          synonyms: { type: 'object', additionalProperties: { type: 'string' } },
-          superseded: { type: 'object', additionalProperties: { type: 'string' } },
-          stripPrefixes: { type: 'array', items: { type: 'string', minLength: 1 } },
-        },
-      },
-    },
+    codes: perCodeList(['match'], {
+      match: { enum: ['name', 'code'] },
+      synonyms: { type: 'object', additionalProperties: { type: 'string' } },
+      superseded: { type: 'object', additionalProperties: { type: 'string' } },
+      stripPrefixes: { type: 'array', items: { type: 'string', minLength: 1 } },
+    }),
     reverse: {
       type: 'object',
       additionalProperties: false,
@@ -147,5 +146,21 @@ export const mappingFileSchema = {
         keepEmpty: { type: 'boolean' },
       },
     },
+  },
+} as const;
+
+/**
+ * A province's overlay (MAPPING_OVERLAY_FILE, mappings/README.md "The overlay"): only synonyms,
+ * per national code list, added over the shipped mapping. Everything else stays in the
+ * shipped mapping, so a new gateway version brings its own rules and keeps the province's
+ * spellings.
+ */
+export const overlayFileSchema = {
+  $id: 'urn:csdl-gateway:mapping-overlay',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $comment: { type: 'string' },
+    codes: perCodeList([], { synonyms: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } } }),
   },
 } as const;

@@ -61,7 +61,11 @@ export interface ReverseResult {
 export interface SourceSpec {
   /** Table the person's own columns come from, for error sources: 'qlcb.can_bo'. */
   table: string;
-  persons: { table: string; id: string };
+  /**
+   * `historyKey`: the column of every history table that holds the person's id; lets
+   * `mapping gaps` count people per value of a history column.
+   */
+  persons: { table: string; id: string; historyKey?: string };
   approval?: {
     table: string;
     person: string;

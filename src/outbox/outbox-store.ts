@@ -12,6 +12,19 @@ import type {
  */
 const S = 'csdl_gateway';
 
+/**
+ * A version is recorded once; the one exception is a version the gateway itself refused
+ * (`invalid`), which the sync maps again after a mapping change (migration 009) and which
+ * then takes the new outcome in place. Any other existing row is left alone, so storePacket
+ * still sees a version that changed meanwhile and refuses the packet.
+ */
+const REMAP_INVALID = `ON CONFLICT (vendor_id, approval_id) DO UPDATE
+  SET so_dinh_danh = EXCLUDED.so_dinh_danh, operation = EXCLUDED.operation, approved_by_unit = EXCLUDED.approved_by_unit,
+      status = EXCLUDED.status, record_hash = EXCLUDED.record_hash, record = EXCLUDED.record, errors = EXCLUDED.errors,
+      packet_id = EXCLUDED.packet_id, sync_run_id = EXCLUDED.sync_run_id, mapping_fingerprint = EXCLUDED.mapping_fingerprint,
+      updated_at = now()
+  WHERE ${S}.record_versions.status = 'invalid'`;
+
 export function createOutboxStore(db: Db) {
   return {
     async startRun(dryRun: boolean): Promise<string> {
@@ -26,12 +39,20 @@ export function createOutboxStore(db: Db) {
       );
     },
 
+    /** With the mapping that refused the latest version, when it was `invalid` (re-evaluation, migration 009). */
     async personStates(vendorIds: string[]): Promise<Map<string, PersonState>> {
-      const res = await db.query<{ vendor_id: string; last_approval_id: string; accepted_hash: string | null }>(
-        `SELECT vendor_id, last_approval_id::text, accepted_hash FROM ${S}.person_state WHERE vendor_id = ANY($1::text[])`,
+      const res = await db.query<{ vendor_id: string; last_approval_id: string; accepted_hash: string | null; refused_under: string | null }>(
+        `SELECT s.vendor_id, s.last_approval_id::text, s.accepted_hash,
+                CASE WHEN v.status = 'invalid' THEN coalesce(v.mapping_fingerprint, '') END AS refused_under
+           FROM ${S}.person_state s
+           LEFT JOIN ${S}.record_versions v ON v.vendor_id = s.vendor_id AND v.approval_id = s.last_approval_id
+          WHERE s.vendor_id = ANY($1::text[])`,
         [vendorIds],
       );
-      return new Map(res.rows.map((r) => [r.vendor_id, { lastApprovalId: r.last_approval_id, acceptedHash: r.accepted_hash ?? undefined }]));
+      return new Map(res.rows.map((r) => [r.vendor_id, {
+        lastApprovalId: r.last_approval_id, acceptedHash: r.accepted_hash ?? undefined,
+        ...(r.refused_under === null ? {} : { refusedUnder: r.refused_under }),
+      }]));
     },
 
     /**
@@ -49,7 +70,7 @@ export function createOutboxStore(db: Db) {
         const row = JSON.stringify({
           vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null, operation: v.operation,
           approved_at: v.approvedAt, approved_by_unit: v.approvedByUnit ?? null, status: v.status,
-          record_hash: v.recordHash ?? null, errors: v.errors ?? null,
+          record_hash: v.recordHash ?? null, errors: v.errors ?? null, mapping_fingerprint: v.mappingFingerprint ?? null,
         });
         // The record's JSON text goes in as it is, not serialised a second time.
         const record = v.status === 'queued' ? v.recordJson : undefined;
@@ -60,12 +81,12 @@ export function createOutboxStore(db: Db) {
       await db.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO ${S}.record_versions
-             (vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, errors, sync_run_id)
+             (vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, errors, sync_run_id, mapping_fingerprint)
            SELECT v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, v.status,
-                  v.record_hash, v.record, v.errors, $2
+                  v.record_hash, v.record, v.errors, $2, v.mapping_fingerprint
              FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
-                  approved_at timestamptz, approved_by_unit text, status text, record_hash text, record json, errors jsonb)
-           ON CONFLICT (vendor_id, approval_id) DO NOTHING`,
+                  approved_at timestamptz, approved_by_unit text, status text, record_hash text, record json, errors jsonb, mapping_fingerprint text)
+           ${REMAP_INVALID}`,
           [rows, runId],
         );
         await advancePersons(tx, heads);
@@ -116,14 +137,15 @@ export function createOutboxStore(db: Db) {
           const rows = JSON.stringify(fresh.map((v) => ({
             vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh, operation: v.operation,
             approved_at: v.approvedAt, approved_by_unit: v.approvedByUnit ?? null, record_hash: v.recordHash,
+            mapping_fingerprint: v.mappingFingerprint ?? null,
           })));
           const added = await tx.query(
             `INSERT INTO ${S}.record_versions
-               (vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, packet_id, sync_run_id)
-             SELECT v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, 'in_packet', v.record_hash, $2, $3
+               (vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, packet_id, sync_run_id, mapping_fingerprint)
+             SELECT v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, 'in_packet', v.record_hash, $2, $3, v.mapping_fingerprint
                FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
-                    approved_at timestamptz, approved_by_unit text, record_hash text)
-             ON CONFLICT (vendor_id, approval_id) DO NOTHING`,
+                    approved_at timestamptz, approved_by_unit text, record_hash text, mapping_fingerprint text)
+             ${REMAP_INVALID}`,
             [rows, p.packetId, runId],
           );
           if (added.rowCount !== fresh.length) throw new Error(`packet ${p.packetId}: records changed while it was built`);

@@ -21,6 +21,8 @@ export interface RecordVersion {
   /** The national record as JSON text, as it was hashed and goes into a packet. */
   recordJson: string | undefined;
   errors: unknown[] | undefined;
+  /** The mapping it was made under (mapping-fingerprint.ts). */
+  mappingFingerprint?: string;
 }
 
 /**
@@ -38,6 +40,8 @@ export interface QueuedVersion {
   approvedByUnit: string | undefined;
   recordHash: string;
   recordJson: string;
+  /** The mapping it was made under, for a version new this run. */
+  mappingFingerprint?: string;
 }
 
 /** A record of a failed packet, as decoded from its envelope, going back to the queue. */
@@ -55,6 +59,12 @@ export interface StoredPacket {
 export interface PersonState {
   lastApprovalId: string;
   acceptedHash: string | undefined;
+  /**
+   * When the version of lastApprovalId was refused by the gateway's own mapping or
+   * pre-validation (`invalid`): the fingerprint of the mapping that refused it ('' when it
+   * was recorded before fingerprints were kept). Undefined otherwise.
+   */
+  refusedUnder?: string;
 }
 
 /** One HTTP attempt as the NDXP client reports it, against the packet it was about. */

@@ -9,9 +9,10 @@ import type { PersonState, QueuedVersion, RecordVersion } from '../outbox/outbox
  * DANG_CONG_TAC), `upsert` otherwise; approvedAt the approval's time; approvedByUnit the
  * approving unit's agency code. A record byte-identical to the last one the national side
  * accepted (same hash of its JSON) is `unchanged`; one that failed pre-validation is
- * `invalid`, with its errors. Pure.
+ * `invalid`, with its errors. Each keeps the fingerprint of the mapping it was made under, so
+ * an invalid one is mapped again after a mapping change (due-rule.ts). Pure.
  */
-export function toRecordVersion(mapped: MappedPerson, state: PersonState | undefined): RecordVersion {
+export function toRecordVersion(mapped: MappedPerson, state: PersonState | undefined, mappingFingerprint?: string): RecordVersion {
   const approval = mapped.approval;
   if (!approval) throw new Error(`person ${mapped.vendorId} has no approval row`);
   const base = {
@@ -20,6 +21,7 @@ export function toRecordVersion(mapped: MappedPerson, state: PersonState | undef
     approvedAt: approval.at ?? new Date(0).toISOString(),
     approvedByUnit: mapped.approvedByUnit,
     soDinhDanh: mapped.soDinhDanh,
+    ...(mappingFingerprint === undefined ? {} : { mappingFingerprint }),
   };
   if (!mapped.ok || !approval.at) {
     const errors = mapped.ok
@@ -56,5 +58,6 @@ export function toPendingVersion(v: RecordVersion): QueuedVersion {
   return {
     vendorId: v.vendorId, approvalId: v.approvalId, soDinhDanh: v.soDinhDanh, operation: v.operation,
     approvedAt: v.approvedAt, approvedByUnit: v.approvedByUnit, recordHash: v.recordHash, recordJson: v.recordJson,
+    ...(v.mappingFingerprint === undefined ? {} : { mappingFingerprint: v.mappingFingerprint }),
   };
 }

@@ -4,6 +4,7 @@ import { createPersonMapper, inFlightFor, type PersonMapper } from '../mapping/m
 import type { PersonState, RecordVersion } from '../outbox/outbox-types.js';
 import { readRawPersonChunks, readReference, type RawPerson } from '../source/person-reader.js';
 import { approvedHeads } from './due-query.js';
+import { isDue } from './due-rule.js';
 import { toRecordVersion } from './record-version.js';
 import type { RunOptions, SyncContext } from './sync-deps.js';
 import type { SyncSummary } from './sync-summary.js';
@@ -16,8 +17,9 @@ const HEAD_PAGE = 5000;
 
 /**
  * The due people of one snapshot, unparsed, in chunks: pages of approval heads, each filtered
- * to the people whose latest approval is newer than what was last sent, with the person
- * states read for them (for the unchanged check).
+ * to the people whose latest approval is newer than what was last sent, or whose version the
+ * gateway refused under another mapping (due-rule.ts), with the person states read for them
+ * (for the unchanged check).
  */
 async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOptions): AsyncGenerator<{ raws: RawPerson[]; states: Map<string, PersonState> }> {
   let after: string | undefined;
@@ -27,10 +29,7 @@ async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOption
     if (heads.length === 0) return;
     after = heads[heads.length - 1]!.vendorId;
     const states = await ctx.store.personStates(heads.map((h) => h.vendorId));
-    let due = heads.filter((h) => {
-      const seen = states.get(h.vendorId)?.lastApprovalId;
-      return seen === undefined || BigInt(h.approvalId) > BigInt(seen);
-    });
+    let due = heads.filter((h) => isDue(h, states.get(h.vendorId), ctx.mapping.fingerprint));
     if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - taken));
     taken += due.length;
     // One call per page: the reader cuts the page's ids into chunkSize queries itself.
@@ -61,7 +60,7 @@ export async function collectDue(
       };
       // The mapper is created on the first chunk; its depth rule is known before.
       for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options), mapChunk, inFlightFor(threads))) {
-        const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId)));
+        const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId), ctx.mapping.fingerprint));
         for (const v of versions) summary[v.status === 'queued' ? 'queued' : v.status] += 1;
         summary.due += versions.length;
         await sink(versions);

@@ -35,7 +35,10 @@ describe('demo data: pure parts', function () {
     expect(salaryFor(nhanVien, 6)).to.deep.equal({ bac: 4, heSo: 2.19, vuotKhung: null });
     // 15.114 is priced as V.07.03.29 (A1), as sample.sql's person 8 (bậc 2, 2.67) shows.
     expect(salaryFor(ranks.get('15.114'), 3)).to.deep.equal({ bac: 2, heSo: 2.67, vuotKhung: null });
-    expect(ranks.get('V.07.03.08').nhomLuong).to.equal('A2.2');
+    // TT 02/2021/TT-BGDĐT: the 2015 hạng III (V.07.03.08) is now V.07.03.29 (A1), the 2015
+    // hạng II (V.07.03.07) V.07.03.28 (A2.2).
+    expect(ranks.get('V.07.03.08').nhomLuong).to.equal('A1');
+    expect(ranks.get('V.07.03.07').nhomLuong).to.equal('A2.2');
   });
 
   it('plans units with valid, unique agency codes and successors that exist', function () {

@@ -20,7 +20,7 @@ const CCCD_PREFIXES: Record<string, string[]> = {
 };
 const OLD_PROVINCE_NAMES = ['Vĩnh Phúc', 'Hà Tây', 'Yên Bái', 'Thừa Thiên Huế', 'Hòa Bình', 'Bắc Kạn', 'Hà Giang',
   'Bắc Giang', 'Nam Định', 'Thái Bình', 'Hải Dương', 'Sóc Trăng', 'Trà Vinh'];
-const SUPERSEDED_TO_CURRENT: Record<string, string> = { '15.114': 'V.07.03.29', 'V.07.03.08': 'V.07.03.28' };
+const SUPERSEDED_TO_CURRENT: Record<string, string> = { '15.114': 'V.07.03.29', 'V.07.03.08': 'V.07.03.29', 'V.07.03.07': 'V.07.03.28' };
 
 interface Person {
   id: number; ho_ten: string; ngay_sinh: string; gioi_tinh: number; so_cccd: string; noi_sinh_tinh: string;
@@ -208,6 +208,9 @@ for (const backend of BACKENDS) {
         religion_empty: some((p) => p.ton_giao === null) && some((p) => p.ton_giao === ''),
         religion_short: some((p) => p.ton_giao === 'Phật'),
         assessment_abbreviation: assessments.rows.some((r) => r.x === 'HTXSNV' || r.x === 'HTTNV' || r.x === 'HTNV'),
+        spelling_variant: some((p) => ['Trung cấp LLCT', 'Cao cấp LLCT', 'Cử nhân chính trị', 'Sơ cấp LLCT', 'TC LLCT', 'Trung cấp chính trị', 'Sơ cấp chính trị'].includes(p.ly_luan_chinh_tri ?? ''))
+          && some((p) => ['CVC', 'CV', 'Chuyên viên QLNN', 'Chuyên viên chính QLNN', 'QLNN ngạch chuyên viên'].includes(p.quan_ly_nha_nuoc ?? ''))
+          && assessments.rows.some((r) => ['Xuất sắc', 'Tốt', 'Hoàn thành tốt NV', 'Hoàn thành NV', 'HTT'].includes(r.x)),
         old_province_name: OLD_PROVINCE_NAMES.filter((n) => some((p) => p.noi_sinh_tinh === n || p.que_quan_tinh === n)).length >= 8,
         province_abbreviation: some((p) => p.noi_sinh_tinh === 'TP HCM' || p.que_quan_tinh === 'TP HCM'),
         rank_superseded: some((p) => p.ma_ngach === '15.114') && some((p) => p.ma_ngach === 'V.07.03.08'),

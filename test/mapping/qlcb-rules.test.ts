@@ -34,6 +34,7 @@ const reference: ReferenceData = {
       ['3', { id: 3, ma_ngach: '01.003', loai: 'CC' }],
       ['10', { id: 10, ma_ngach: '15.114', loai: 'VC' }],
       ['11', { id: 11, ma_ngach: 'V.07.03.08', loai: 'VC' }],
+      ['13', { id: 13, ma_ngach: 'V.07.03.07', loai: 'VC' }],
       ['12', { id: 12, ma_ngach: '99.999', loai: 'CC' }],
     ])],
     ['dan_toc', rowsOf(danToc)],
@@ -106,8 +107,11 @@ describe('qlcb mapping rules', function () {
   it('maps superseded rank codes to current ones, and reports unknown ones', function () {
     const old = record({ loai_can_bo: 'VC', ngach_id: 10, bac_luong: 2, he_so_luong: 2.67 });
     expect(old.luong).to.deep.include({ chucDanhNgheNghiep: { ma: 'V.07.03.29', ten: 'Giáo viên tiểu học hạng III' } });
-    // dm_ngach names V.07.03.08 'Giáo viên tiểu học hạng II (mã cũ)': hạng II, group A2.2.
-    expect(record({ loai_can_bo: 'VC', ngach_id: 11, bac_luong: 2, he_so_luong: 4.34 }).luong)
+    // TT 02/2021/TT-BGDĐT: the 2015 hạng III V.07.03.08 becomes V.07.03.29 (group A1), the
+    // 2015 hạng II V.07.03.07 becomes V.07.03.28 (group A2.2).
+    expect(record({ loai_can_bo: 'VC', ngach_id: 11, bac_luong: 2, he_so_luong: 2.67 }).luong)
+      .to.deep.include({ chucDanhNgheNghiep: { ma: 'V.07.03.29', ten: 'Giáo viên tiểu học hạng III' } });
+    expect(record({ loai_can_bo: 'VC', ngach_id: 13, bac_luong: 2, he_so_luong: 4.34 }).luong)
       .to.deep.include({ chucDanhNgheNghiep: { ma: 'V.07.03.28', ten: 'Giáo viên tiểu học hạng II' } });
     const unknown = map({ ngach_id: 12 });
     expect(!unknown.ok && unknown.errors.map((e) => [e.code, e.path, e.source])).to.deep.equal([

@@ -49,6 +49,8 @@ export interface ServiceOptions {
   newId?: () => string;
   /** Wraps the outbox the service uses, e.g. to hold it at one step. */
   wrapOutbox?: (outbox: OutboxStore) => OutboxStore;
+  /** The mapping to sync with; default the world's (mappings/qlcb). */
+  mapping?: CompiledMapping;
 }
 
 export interface WorldOptions {
@@ -118,7 +120,7 @@ export async function startSyncWorld(options: WorldOptions): Promise<SyncWorld> 
       const outbox = createOutboxStore(storeDb);
       const service = createSyncService({
         ...(o.newId ? { newId: o.newId } : {}),
-        store: o.wrapOutbox ? o.wrapOutbox(outbox) : outbox, source: source.db, mapping, codec, signer: sim.signer, client,
+        store: o.wrapOutbox ? o.wrapOutbox(outbox) : outbox, source: source.db, mapping: o.mapping ?? mapping, codec, signer: sim.signer, client,
         lock: createSyncLock(storeDb, { sharedServer: store.backend === 'postgres' }),
         logger,
         settings: {

@@ -3,6 +3,7 @@ import { configCommand } from './config-command.js';
 import { demoDataCommand } from './demo-data-command.js';
 import { keysCommand } from './keys-command.js';
 import { mapCommand } from './map-command.js';
+import { mappingCommand } from './mapping-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { simulatorCommand } from './simulator-command.js';
 import { startCommand } from './start-command.js';
@@ -10,4 +11,4 @@ import { syncCommand } from './sync-command.js';
 import { verifyCommand } from './verify-command.js';
 
 /** Every command of the `csdl-gateway` CLI, in the order `--help` lists them. */
-export const commands: CliCommand[] = [startCommand, syncCommand, migrateCommand, configCommand, keysCommand, verifyCommand, mapCommand, demoDataCommand, simulatorCommand];
+export const commands: CliCommand[] = [startCommand, syncCommand, migrateCommand, configCommand, keysCommand, verifyCommand, mapCommand, mappingCommand, demoDataCommand, simulatorCommand];

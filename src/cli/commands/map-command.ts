@@ -9,7 +9,7 @@ import { nationalContract } from '../../contract/national-contract.js';
 import type { PayloadFormat } from '../../encoding/payload-codec.js';
 import { mapAhead } from '../../mapping/map-ahead.js';
 import type { MappedPerson } from '../../mapping/mapped-person.js';
-import { loadMapping } from '../../mapping/mapping-loader.js';
+import { loadEffectiveMapping } from '../../mapping/mapping-loader.js';
 import { createPersonMapper } from '../../mapping/mapping-pool.js';
 import { emptySummary, formatSummary, tally } from '../../mapping/map-summary.js';
 import { readRawPersons, type PersonFilter } from '../../source/person-reader.js';
@@ -38,7 +38,8 @@ Options:
   --out FILE        where to write the JSON lines (required)
   --database URL    the provincial database; default SOURCE_DATABASE_URL, or the embedded
                     demo database under DATA_DIR
-  --mapping PATH    mapping folder or file; default MAPPING_FILE (mappings/qlcb)
+  --mapping PATH    mapping folder or file; default MAPPING_FILE (mappings/qlcb); the
+                    province's overlay (MAPPING_OVERLAY_FILE) is applied over it
   --chunk N         persons read per query (default 1000)
   --help            this text
 
@@ -85,7 +86,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (!Number.isSafeInteger(chunk) || chunk < 1) throw new UsageError(`--chunk must be a whole number >= 1, got '${values.chunk}'`);
 
   const config = loadConfig();
-  const mapping = loadMapping(values.mapping ?? config.mappingFile, nationalContract());
+  const mapping = loadEffectiveMapping({ ...config, mappingFile: values.mapping ?? config.mappingFile }, nationalContract());
   const filter: PersonFilter = persons.length > 0
     ? { vendorIds: persons, approvedOnly: values.approved }
     : { all: true, approvedOnly: values.approved };

@@ -1,0 +1,114 @@
+import { parseArgs } from 'node:util';
+import { openSourceFromOption } from '../../compose/databases.js';
+import { ensureDemoProvince } from '../../compose/demo-province.js';
+import { loadConfig, type Config } from '../../config/config.js';
+import { silentLogger } from '../../log/logger.js';
+import { readAbbreviations } from '../../mapping-gaps/abbreviations-file.js';
+import { formatGaps } from '../../mapping-gaps/gaps-format.js';
+import { findGaps } from '../../mapping-gaps/gaps-service.js';
+import { loadEffectiveMapping, readOverlay, writeOverlay } from '../../mapping/mapping-loader.js';
+import { overlaySynonyms, withoutSynonym, withSynonym } from '../../mapping/mapping-overlay.js';
+import type { CliCommand, CliIo } from '../command.js';
+import { UsageError } from '../run-cli.js';
+
+/**
+ * `csdl-gateway mapping`: upkeep of the mapping by the province. `gaps` lists the vendor
+ * values the mapping does not know, over the whole provincial database, with suggestions that
+ * are only shown; `synonym add|list|remove` edits the province's overlay (MAPPING_OVERLAY_FILE),
+ * which every command loads over the shipped mapping.
+ */
+const USAGE = `Usage: csdl-gateway mapping gaps [--json] [--database URL]
+       csdl-gateway mapping synonym add LIST 'VALUE' CODE
+       csdl-gateway mapping synonym list [--json]
+       csdl-gateway mapping synonym remove LIST 'VALUE'
+
+gaps      reads every person of the provincial database (not only those due) and lists each
+          vendor value no synonym or code of the mapping matches: the national list, the
+          vendor column, the value as typed, how many people carry it, a few vendor ids, and
+          up to three suggestions from the national list (shown, never applied). Also the
+          units people work in that have no agency code. --json prints an array of
+          {list, source, value, people, examples, suggestions: [{code, ten, score}]}; units
+          are items with list "don_vi" (value: the unit id).
+synonym   the province's own synonyms, kept in MAPPING_OVERLAY_FILE (default
+          DATA_DIR/mapping-overlay.json) and loaded over the shipped mapping by sync, start and
+          map, so a gateway upgrade never loses them. add refuses a list or a code the
+          national lists do not have (mapping.code_not_in_list) and a value that already
+          gives another code (mapping.synonym_conflict). The next sync maps again the people
+          it refused for a value the synonym now matches, without a new approval.
+
+Options:
+  --json          machine-readable output (gaps, synonym list)
+  --database URL  the provincial database (gaps); default SOURCE_DATABASE_URL, or the
+                  embedded demo database under DATA_DIR
+
+Examples:
+  csdl-gateway mapping gaps
+  csdl-gateway mapping synonym add ly-luan-chinh-tri 'TC chính trị' TC`;
+
+async function gaps(argv: string[], io: CliIo, config: Config): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, database: { type: 'string' } }, strict: true });
+  const mapping = loadEffectiveMapping(config);
+  const source = await openSourceFromOption(values.database, () => config, 'csdl-gateway mapping gaps');
+  try {
+    await ensureDemoProvince(source, config, silentLogger());
+    const found = await findGaps(source.db, mapping, readAbbreviations());
+    if (values.json) io.out(JSON.stringify(found, null, 2));
+    else for (const line of formatGaps(found)) io.out(line);
+  } finally {
+    await source.close();
+  }
+  return 0;
+}
+
+function synonym(argv: string[], io: CliIo, config: Config): number {
+  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } }, strict: true, allowPositionals: true });
+  const [action, list, value, code, ...extra] = positionals;
+  const file = config.mappingOverlayFile;
+  if (action === 'list') {
+    if (list !== undefined) throw new UsageError('synonym list takes no arguments');
+    // Loading checks the overlay the way sync would, so a broken file shows here first.
+    loadEffectiveMapping(config);
+    const synonyms = overlaySynonyms(readOverlay(file));
+    if (values.json) io.out(JSON.stringify(synonyms, null, 2));
+    else {
+      io.out(`overlay ${file}: ${synonyms.length} synonym(s)`);
+      for (const s of synonyms) io.out(`  ${s.list}  '${s.value}' -> ${s.code}`);
+    }
+    return 0;
+  }
+  if (action === 'add') {
+    if (list === undefined || value === undefined || code === undefined || extra.length > 0) throw new UsageError("synonym add takes LIST 'VALUE' CODE");
+    const mapping = loadEffectiveMapping(config);
+    const outcome = withSynonym(readOverlay(file), mapping.matcher(list), list, value, code);
+    if (!outcome.added) {
+      io.out(`'${value}' already gives ${list} ${outcome.code}; nothing to add`);
+      return 0;
+    }
+    // Compiled with the edit before it is written: a refusal leaves the file as it was.
+    loadEffectiveMapping(config, undefined, outcome.overlay);
+    writeOverlay(file, outcome.overlay);
+    io.out(`added to ${file}: ${list} '${value.trim()}' -> ${code}`);
+    io.out('the next sync maps again the people refused for this value, without a new approval');
+    return 0;
+  }
+  if (action === 'remove') {
+    if (list === undefined || value === undefined || code !== undefined) throw new UsageError("synonym remove takes LIST 'VALUE'");
+    const { overlay, removed } = withoutSynonym(readOverlay(file), list, value);
+    writeOverlay(file, overlay);
+    io.out(`removed from ${file}: ${removed.list} '${removed.value}' -> ${removed.code}`);
+    return 0;
+  }
+  throw new UsageError('synonym takes add, list or remove');
+}
+
+export const mappingCommand: CliCommand = {
+  name: 'mapping',
+  summary: "find vendor values the mapping does not know; the province's own synonyms",
+  usage: USAGE,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === 'gaps') return gaps(rest, io, loadConfig());
+    if (sub === 'synonym') return synonym(rest, io, loadConfig());
+    throw new UsageError('give gaps or synonym');
+  },
+};
