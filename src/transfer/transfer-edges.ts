@@ -66,7 +66,9 @@ export async function openTransferEdges(config: Config, logger: Logger): Promise
 }
 
 /** The service over opened edges; a year without a calendar file is logged as a warning. */
-export function composeTransferService(config: Config, edges: Omit<TransferEdges, 'close' | 'signer'>, audit: AuditLog, logger: Logger): TransferService {
+export function composeTransferService(
+  config: Config, edges: Omit<TransferEdges, 'close' | 'signer'>, audit: AuditLog, logger: Logger, today?: () => string,
+): TransferService {
   return createTransferService({
     store: edges.store,
     source: edges.source,
@@ -76,6 +78,7 @@ export function composeTransferService(config: Config, edges: Omit<TransferEdges
     calendar: loadWorkingCalendar({ onFallback: (_year, message) => logger.warn(message) }),
     audit,
     logger,
+    ...(today ? { today } : {}),
   });
 }
 
@@ -86,6 +89,8 @@ export interface TransferCommandDeps {
   openAudit(store: Db, signer: CmsSigner | undefined, logger: Logger): Promise<AuditLog & { close?(): Promise<void> }>;
   /** Who runs the command, for the audit entry. */
   actorName(): string;
+  /** Today in Vietnam for deadlines; default the clock's. */
+  today?: () => string;
 }
 
 /** Runs `work` with the service over opened edges and audit log; closes them after. */
@@ -99,7 +104,7 @@ export async function withTransferService<T>(
   try {
     const audit = await deps.openAudit(edges.store, edges.signer, logger);
     try {
-      return await work(composeTransferService(config, edges, audit, logger), { kind: 'cli', name: deps.actorName() });
+      return await work(composeTransferService(config, edges, audit, logger, deps.today), { kind: 'cli', name: deps.actorName() });
     } finally {
       await audit.close?.();
     }

@@ -31,7 +31,9 @@ function printOutcome(out: PullOutcome, io: CliIo): void {
   io.out(`staged: qlcb.tiep_nhan_chuyen_den id ${out.staged.id} (${out.staged.refreshed ? 'waiting row refreshed' : 'new row'}, CHO_TIEP_NHAN) ` +
     `for unit ${t.receivingUnit}, record received as ${out.staged.format}`);
   const decision = [t.decision.so, t.decision.ngayHieuLuc && `effective ${t.decision.ngayHieuLuc}`].filter(Boolean).join(', ');
-  io.out(`transfer ${t.id}: ${t.deadline ? `deadline ${t.deadline} (${t.workingDaysLeft} working days left)` : 'no deadline (no decision date given)'}` +
+  const left = t.workingDaysLeft ?? 0;
+  const due = left >= 0 ? `${left} working days left` : `${-left} working days overdue`;
+  io.out(`transfer ${t.id}: ${t.deadline ? `deadline ${t.deadline} (${due})` : 'no deadline (no decision date given)'}` +
     `${decision ? `; decision ${decision}` : ''}; pulls ${t.pulls}`);
   io.out(out.warnings.length === 0 ? 'warnings: none' : `warnings (${out.warnings.length}): the receiving unit should review these fields`);
   for (const w of out.warnings) io.out(`  ${w.path} ${w.code}: ${w.message}`);
