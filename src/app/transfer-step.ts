@@ -1,10 +1,8 @@
-import { join } from 'node:path';
 import { loadWorkingCalendar } from '../calendar/calendar-loader.js';
 import { vietnamToday } from '../calendar/working-calendar.js';
 import { GatewayError } from '../errors.js';
 import { loadMapping } from '../mapping/mapping-loader.js';
-import { DEV_PKI_DIR } from '../signing/dev-pki.js';
-import { trustAnchorsFrom } from '../transfer/transfer-edges.js';
+import { configuredTrustAnchors } from '../transfer/transfer-edges.js';
 import { transferOpenApi } from '../transfer/transfer-openapi.js';
 import { transferRouter } from '../transfer/transfer-router.js';
 import { createTransferService } from '../transfer/transfer-service.js';
@@ -27,11 +25,9 @@ export const transferStep: StartStep = async (ctx) => {
     ctx.summary.push('transfers:   /api/transfers not mounted: no audit log');
   }
   if (!national) throw new GatewayError('transfer.no_national_side', 'the sync step must open the national side before the transfer step');
-  // The anchors the signer's configuration names; with no configured key, the development PKI's.
-  const anchorsFile = ctx.config.signing.trustAnchorsFile ?? (ctx.config.signing.keyFile ? undefined : join(DEV_PKI_DIR, 'trust-anchors.pem'));
   const service = audit
     ? createTransferService({
-      store: ctx.store.db, source: ctx.source.db, national: national.client, trustAnchors: trustAnchorsFrom(anchorsFile),
+      store: ctx.store.db, source: ctx.source.db, national: national.client, trustAnchors: configuredTrustAnchors(ctx.config),
       mapping: loadMapping(ctx.config.mappingFile), calendar, audit, logger: ctx.logger,
     })
     : undefined;

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { X509Certificate } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-entry.js';
 import { loadWorkingCalendar } from '../calendar/calendar-loader.js';
-import { openMigratedStore, openSourceDatabase } from '../compose/databases.js';
-import { ensureDemoProvince } from '../compose/demo-province.js';
 import { openNationalSide, type NationalSide } from '../compose/national-side.js';
-import { openSigner } from '../compose/signer.js';
+import { openSyncEdges } from '../compose/sync-edges.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
 import { GatewayError } from '../errors.js';
@@ -13,14 +12,15 @@ import type { Logger } from '../log/logger.js';
 import { loadMapping } from '../mapping/mapping-loader.js';
 import type { NdxpClient } from '../ndxp/ndxp-client.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
+import { DEV_PKI_DIR } from '../signing/dev-pki.js';
 import { parseTrustAnchors } from '../signing/trust-anchors.js';
 import { createTransferService, type TransferService } from './transfer-service.js';
 
 /**
- * What the `pull` and `transfers` commands open, in order, closed in reverse: the store
- * (migrated), the provincial database (the embedded demo seeded on first use), the signer and
- * its trust anchors, and the national side (NDXP, or the built-in simulator) only when a pull
- * first needs it, so a refused input never starts it.
+ * What the `pull` and `transfers` commands open: what a sync opens (the migrated store, the
+ * provincial database with the embedded demo seeded on first use, the signer), the trust
+ * anchors, and the national side (NDXP, or the built-in simulator) only when a pull first
+ * needs it, so a refused input never starts it.
  */
 export interface TransferEdges {
   store: Db;
@@ -31,34 +31,31 @@ export interface TransferEdges {
   close(): Promise<void>;
 }
 
-export function trustAnchorsFrom(file: string | undefined): X509Certificate[] {
+/**
+ * The trust anchors for the Ministry's envelopes: TRUST_ANCHORS_FILE, or with no configured
+ * key the development PKI's (as compose/signer.ts decides; it has created them by then).
+ */
+export function configuredTrustAnchors(config: Config): X509Certificate[] {
+  const file = config.signing.trustAnchorsFile ?? (config.signing.keyFile ? undefined : join(DEV_PKI_DIR, 'trust-anchors.pem'));
   if (!file) throw new GatewayError('config.invalid', 'TRUST_ANCHORS_FILE is required to verify the Ministry\'s envelopes');
   return parseTrustAnchors(readFileSync(file, 'utf8'), file);
 }
 
 export async function openTransferEdges(config: Config, logger: Logger): Promise<TransferEdges> {
-  const closers: (() => Promise<void>)[] = [];
+  const edges = await openSyncEdges(config, logger, { national: false });
+  let side: Promise<NationalSide> | undefined;
   const close = async () => {
-    for (const fn of closers.reverse()) await fn().catch(() => undefined);
+    if (side) await (await side).close().catch(() => undefined);
+    await edges.close();
   };
   try {
-    const { store } = await openMigratedStore(config);
-    closers.push(() => store.close());
-    const source = await openSourceDatabase(config);
-    closers.push(() => source.close());
-    await ensureDemoProvince(source, config, logger);
-    const { signer, trustAnchorsFile } = await openSigner(config, logger);
-    let side: Promise<NationalSide> | undefined;
-    closers.push(async () => {
-      if (side) await (await side).close();
-    });
     const national: TransferEdges['national'] = {
       async pullOfficial(soDinhDanh, options) {
         side ??= openNationalSide(config);
         return (await side).client.pullOfficial(soDinhDanh, options);
       },
     };
-    return { store: store.db, source: source.db, signer, national, trustAnchors: trustAnchorsFrom(trustAnchorsFile), close };
+    return { store: edges.store.db, source: edges.source.db, signer: edges.signer, national, trustAnchors: configuredTrustAnchors(config), close };
   } catch (err) {
     await close();
     throw err;
