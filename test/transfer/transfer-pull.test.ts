@@ -190,6 +190,15 @@ describe('transfer pull, end to end against the simulator (postgres)', function 
     ]);
   });
 
+  it('never answers a pull as done when its audit entry could not be written; a refusal stays a refusal', async function () {
+    await w.hold(transferee(709));
+    w.audit.failNext = true;
+    const err = await w.service.pull({ soDinhDanh: '026185000709', receivingUnit: UNIT }, CLI).then(() => undefined, (e: unknown) => e);
+    expect(String(err)).to.include('audit store unavailable');
+    w.audit.failNext = true;
+    expect((await refusal(w.service.pull({ soDinhDanh: '1', receivingUnit: UNIT }, CLI))).code).to.equal('transfer.bad_identity');
+  });
+
   describe('national failures: distinct codes, nothing staged', function () {
     const scripted = async (answer: any, code: string, status: number) => {
       w.sim.sim.faults.apply({ script: { pull: [answer] } });
