@@ -27,6 +27,8 @@ export interface Services {
   signer?: import('../signing/cms-signer.js').CmsSigner;
   /** The audit log every read or change of personal data appends to (src/audit). */
   audit?: AuditLog;
+  /** The national side (NDXP or the built-in simulator), opened by the sync step; transfers pull through it. */
+  national?: import('../compose/national-side.js').NationalSide;
 }
 
 export type StartStep = (ctx: StartContext) => Promise<void>;

@@ -2,6 +2,7 @@ import type { StartStep } from './gateway.js';
 import { demoProvinceStep } from './demo-province-step.js';
 import { signingStep } from './signing-step.js';
 import { syncStep } from './sync-step.js';
+import { transferStep } from './transfer-step.js';
 
 /**
  * What `csdl-gateway start` does beyond databases and HTTP, in order. Each capability adds
@@ -9,5 +10,5 @@ import { syncStep } from './sync-step.js';
  * with the sync issue, the national simulator and the sync schedule.
  */
 export function startSteps(): StartStep[] {
-  return [signingStep, demoProvinceStep, syncStep];
+  return [signingStep, demoProvinceStep, syncStep, transferStep];
 }

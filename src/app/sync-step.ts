@@ -13,6 +13,7 @@ export const syncStep: StartStep = async (ctx) => {
   if (!signer) throw new Error('the signing step must run before the sync step');
   const national = await openNationalSide(ctx.config);
   ctx.onStop(() => national.close());
+  ctx.services.national = national;
   const service = composeSync(ctx.config, { store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger });
   const schedule = scheduleSync(ctx.config.syncCron, service, ctx.logger);
   ctx.onStop(async () => schedule.stop());

@@ -5,10 +5,16 @@ import { keysCommand } from './keys-command.js';
 import { mapCommand } from './map-command.js';
 import { mappingCommand } from './mapping-command.js';
 import { migrateCommand } from './migrate-command.js';
+import { pullCommand } from './pull-command.js';
 import { simulatorCommand } from './simulator-command.js';
 import { startCommand } from './start-command.js';
 import { syncCommand } from './sync-command.js';
+import { transfersCommand } from './transfers-command.js';
 import { verifyCommand } from './verify-command.js';
 
 /** Every command of the `csdl-gateway` CLI, in the order `--help` lists them. */
-export const commands: CliCommand[] = [startCommand, syncCommand, migrateCommand, configCommand, keysCommand, verifyCommand, mapCommand, mappingCommand, demoDataCommand, simulatorCommand];
+export const commands: CliCommand[] = [
+  startCommand, syncCommand, migrateCommand, configCommand, keysCommand, verifyCommand,
+  mapCommand, mappingCommand, demoDataCommand, simulatorCommand,
+  pullCommand, transfersCommand,
+];

@@ -1,0 +1,115 @@
+import type { OpenApiFragment } from '../http/openapi.js';
+
+/**
+ * The transfer routes (transfer-router.ts) in OpenAPI 3.1, with the role each needs in
+ * `x-required-role`. The shapes follow the service's answers (transfer-service.ts).
+ */
+const error = { $ref: '#/components/schemas/TransferError' };
+const errorAnswer = (description: string) => ({ description, content: { 'application/json': { schema: error } } });
+
+export const transferOpenApi: OpenApiFragment = {
+  paths: {
+    '/api/transfers': {
+      post: {
+        operationId: 'pullTransferee',
+        summary: "Pull a transferee's national record and stage it for the receiving unit (qlcb.tiep_nhan_chuyen_den)",
+        'x-required-role': 'operator',
+        security: [{ operatorToken: [] }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/TransferPullRequest' } } },
+        },
+        responses: {
+          '201': { description: 'staged in a new row', content: { 'application/json': { schema: { $ref: '#/components/schemas/TransferPullOutcome' } } } },
+          '200': { description: 'the waiting row (CHO_TIEP_NHAN) refreshed', content: { 'application/json': { schema: { $ref: '#/components/schemas/TransferPullOutcome' } } } },
+          '400': errorAnswer('bad input (transfer.bad_identity, transfer.bad_unit, transfer.unit_unknown, transfer.unit_closed, transfer.bad_decision, transfer.bad_request); nothing fetched'),
+          '401': errorAnswer('no bearer token'),
+          '403': errorAnswer('the token is not an operator'),
+          '404': errorAnswer('transfer.not_found: the national database holds no record for the person'),
+          '409': errorAnswer('transfer.already_active: the person is active in this province; send force: true to stage anyway'),
+          '502': errorAnswer('the national side refused (transfer.national_refused) or its answer is not trusted (transfer.untrusted_ca, transfer.wrong_signer, transfer.tampered, transfer.bad_envelope, transfer.cert_expired, transfer.bad_record, transfer.wrong_record)'),
+          '503': errorAnswer('transfer.national_unavailable'),
+          '504': errorAnswer('transfer.timeout'),
+        },
+      },
+      get: {
+        operationId: 'listTransfers',
+        summary: 'The transfer requests with their status and deadline (10 working days after the decision takes effect)',
+        'x-required-role': 'auditor',
+        security: [{ operatorToken: [] }],
+        parameters: [{ name: 'overdue', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] }, description: 'only open transfers past their deadline' }],
+        responses: {
+          '200': {
+            description: 'newest first',
+            content: { 'application/json': { schema: { type: 'object', required: ['transfers'], properties: { transfers: { type: 'array', items: { $ref: '#/components/schemas/Transfer' } } } } } },
+          },
+          '400': errorAnswer('transfer.bad_request'),
+          '401': errorAnswer('no bearer token'),
+        },
+      },
+    },
+  },
+  schemas: {
+    TransferError: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object' } } },
+    },
+    TransferPullRequest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['soDinhDanh', 'receivingUnit'],
+      properties: {
+        soDinhDanh: { type: 'string', pattern: '^[0-9]{12}$' },
+        receivingUnit: { type: 'string', pattern: '^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-K][0-9]{2}$' },
+        decision: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { so: { type: 'string', minLength: 1, maxLength: 100 }, ngayHieuLuc: { type: 'string', format: 'date' } },
+        },
+        force: { type: 'boolean', default: false },
+      },
+    },
+    Transfer: {
+      type: 'object',
+      required: ['id', 'soDinhDanh', 'receivingUnit', 'status', 'overdue', 'pulls', 'requestedAt'],
+      properties: {
+        id: { type: 'string' },
+        soDinhDanh: { type: 'string' },
+        receivingUnit: { type: 'string' },
+        receivingUnitId: { type: 'integer' },
+        decision: { type: 'object', properties: { so: { type: 'string' }, ngayHieuLuc: { type: 'string', format: 'date' } } },
+        deadline: { type: 'string', format: 'date' },
+        status: { enum: ['requested', 'staged', 'failed', 'taken_in', 'declined'] },
+        overdue: { type: 'boolean' },
+        workingDaysLeft: { type: 'integer' },
+        requestedBy: { type: 'object', properties: { kind: { type: 'string' }, name: { type: 'string' } } },
+        requestedAt: { type: 'string', format: 'date-time' },
+        updatedAt: { type: 'string', format: 'date-time' },
+        pulls: { type: 'integer' },
+        stagingId: { type: 'string' },
+        stagedAt: { type: 'string', format: 'date-time' },
+        closedAt: { type: 'string', format: 'date-time' },
+        format: { enum: ['json', 'xml'] },
+        warnings: { type: 'array', items: { type: 'object' } },
+        error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+      },
+    },
+    TransferPullOutcome: {
+      type: 'object',
+      required: ['transfer', 'staged', 'warnings'],
+      properties: {
+        transfer: { $ref: '#/components/schemas/Transfer' },
+        staged: {
+          type: 'object',
+          required: ['id', 'refreshed', 'format', 'hoSo'],
+          properties: { id: { type: 'string' }, refreshed: { type: 'boolean' }, format: { enum: ['json', 'xml'] }, hoSo: { type: 'object' } },
+        },
+        warnings: {
+          type: 'array',
+          items: { type: 'object', required: ['code', 'path', 'message'], properties: { code: { type: 'string' }, path: { type: 'string' }, source: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,186 @@
+import type { X509Certificate } from 'node:crypto';
+import type { AuditActor, AuditEntryInput, AuditLog } from '../audit/audit-entry.js';
+import { vietnamToday, workingDaysBetween, type WorkingCalendar } from '../calendar/working-calendar.js';
+import { nationalContract, type NationalContract } from '../contract/national-contract.js';
+import { createNationalValidator } from '../contract/record-validator.js';
+import type { Db, Queryable } from '../db/db.js';
+import { isGatewayError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import type { CompiledMapping } from '../mapping/mapping-compiler.js';
+import type { MappingProblem } from '../mapping/mapping-types.js';
+import { reverseMap } from '../mapping/person-mapper.js';
+import type { NdxpClient } from '../ndxp/ndxp-client.js';
+import { readReference } from '../source/person-reader.js';
+import { fetchTrustedRecord, type NationalRecordDeps } from './national-record.js';
+import { findUnit, isActiveHere, stageRecord, stagingStates } from './staging-writer.js';
+import { TransferError } from './transfer-error.js';
+import { checkPullRequest, isSoDinhDanh, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
+import {
+  countOverdue, listTransfers, markClosed, markFailed, markStaged, openTransfer, stagedOpenTransfers, type TransferRow,
+} from './transfer-store.js';
+
+/**
+ * Transferees (domain.md, "Transfers"): pull an official's national record for a receiving
+ * unit and stage it in qlcb.tiep_nhan_chuyen_den, and list the transfers with their
+ * deadlines. The order of a pull is the invariant: every check that needs no national call
+ * (the số định danh, the unit, ALREADY_ACTIVE) comes first; the provincial database is written
+ * only after the envelope verified and the record decoded, checked and mapped. Every call,
+ * refusals included, appends one audit entry (Luật 91/2025/QH15).
+ */
+export interface TransferServiceDeps {
+  store: Db;
+  source: Db;
+  national: Pick<NdxpClient, 'pullOfficial'>;
+  trustAnchors: X509Certificate[];
+  mapping: CompiledMapping;
+  calendar: WorkingCalendar;
+  audit: AuditLog;
+  contract?: NationalContract;
+  /** The clock of signatures (signingTime is checked against it). */
+  now?: () => Date;
+  /** Today's date in Vietnam, for deadlines; default from `now`. */
+  today?: () => string;
+  logger?: Logger;
+}
+
+export interface CallContext {
+  actor: AuditActor;
+  requestId?: string;
+}
+
+export interface TransferView extends TransferRow {
+  overdue: boolean;
+  /** Working days from today to the deadline (negative once past) for an open transfer with a deadline. */
+  workingDaysLeft: number | undefined;
+}
+
+export interface PullOutcome {
+  transfer: TransferView;
+  staged: { id: string; refreshed: boolean; format: 'json' | 'xml'; hoSo: Record<string, unknown> };
+  /** The reverse mapping's warnings and the national rules' findings: the unit reviews these. */
+  warnings: MappingProblem[];
+}
+
+/** A pull writes the whole record: every field group of the national record. */
+const ALL_FIELD_GROUPS = ['basic', 'employment', 'salary', 'education', 'history', 'sensitive'];
+
+export function createTransferService(deps: TransferServiceDeps) {
+  const now = deps.now ?? (() => new Date());
+  const today = deps.today ?? (() => vietnamToday(now()));
+  const contract = deps.contract ?? nationalContract();
+  const records: NationalRecordDeps = {
+    national: deps.national, trustAnchors: deps.trustAnchors, contract, validator: createNationalValidator(contract), now,
+  };
+
+  function view(row: TransferRow, today: string): TransferView {
+    const open = row.status === 'requested' || row.status === 'staged' || row.status === 'failed';
+    const left = open && row.deadline !== undefined ? workingDaysBetween(today, row.deadline, deps.calendar) : undefined;
+    return { ...row, overdue: open && row.deadline !== undefined && row.deadline < today, workingDaysLeft: left };
+  }
+
+  async function audited<T>(ctx: CallContext, entry: Omit<AuditEntryInput, 'actor' | 'outcome'>, work: () => Promise<T>, ok: (value: T) => Partial<AuditEntryInput>): Promise<T> {
+    const base = { ...entry, actor: ctx.actor, ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
+    let value: T;
+    try {
+      value = await work();
+    } catch (err) {
+      const refused = isGatewayError(err) && err.status !== undefined && err.status < 500;
+      const code = isGatewayError(err) ? err.code : 'internal';
+      try {
+        await deps.audit.append({ ...base, outcome: refused ? 'refused' : 'error', code });
+      } catch (auditErr) {
+        deps.logger?.error('audit entry of a failed transfer call was not written', { code, error: String(auditErr) });
+      }
+      throw err;
+    }
+    await deps.audit.append({ ...base, ...ok(value), outcome: 'ok' });
+    return value;
+  }
+
+  async function pullChecked(request: PullRequest, actor: AuditActor): Promise<PullOutcome> {
+    const { soDinhDanh, receivingUnit, decision } = checkPullRequest(request);
+    const unit = await findUnit(deps.source, receivingUnit);
+    if (!unit) throw new TransferError('transfer.unit_unknown', `no unit of this province has the agency code ${receivingUnit}`);
+    if (!unit.active) {
+      const successor = unit.successor ? `; its successor is ${unit.successor}` : '';
+      throw new TransferError('transfer.unit_closed', `unit ${receivingUnit} is closed (reorganisation)${successor}`);
+    }
+    if (!request.force && (await isActiveHere(deps.source, soDinhDanh))) {
+      throw new TransferError('transfer.already_active', 'the person is already active in this province (qlcb.can_bo, DANG_LAM); force the pull to stage the record anyway');
+    }
+    const transfer = await openTransfer(deps.store, {
+      soDinhDanh, receivingUnit, receivingUnitId: unit.id,
+      decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, deadline: transferDeadline(decision, deps.calendar),
+      actor,
+    });
+    try {
+      const trusted = await fetchTrustedRecord(records, soDinhDanh, receivingUnit, request.accept);
+      const reference = await readReference(deps.source, deps.mapping);
+      const reversed = reverseMap(deps.mapping, trusted.record, reference);
+      // The person joins the receiving unit: that is their don_vi_id once taken in. The record's
+      // donViSuDung names the unit they leave, usually of another province, with no vendor id.
+      const hoSo = { ...reversed.hoSo, don_vi_id: unit.id };
+      const warnings = [...reversed.warnings.filter((w) => w.path !== '/don_vi_id'), ...trusted.ruleWarnings];
+      const staged = await stageRecord(deps.source, { soDinhDanh, unitId: unit.id, hoSo });
+      const row = await markStaged(deps.store, transfer.id, {
+        stagingId: staged.id, format: trusted.verified.format, payloadSha256: trusted.verified.payloadSha256,
+        signer: trusted.verified.signer.fingerprint, signingTime: trusted.verified.signingTime, warnings,
+      });
+      return { transfer: view(row, today()), staged: { ...staged, format: trusted.verified.format, hoSo }, warnings };
+    } catch (err) {
+      const code = isGatewayError(err) ? err.code : 'internal';
+      await markFailed(deps.store, transfer.id, { code, message: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
+  }
+
+  return {
+    /** Pulls, verifies, maps and stages one transferee's record; audited as `transfer.pull`. */
+    pull(request: PullRequest, ctx: CallContext): Promise<PullOutcome> {
+      return audited(ctx, {
+        action: 'transfer.pull',
+        people: isSoDinhDanh(request.soDinhDanh) ? [request.soDinhDanh] : [],
+        ...(typeof request.receivingUnit === 'string' ? { unit: request.receivingUnit } : {}),
+        purpose: purposeOf(request.decision),
+      }, () => pullChecked(request, ctx.actor), () => ({ fieldGroups: ALL_FIELD_GROUPS }));
+    },
+
+    /**
+     * The transfers, newest first (only the overdue ones with `overdue`), after taking in what
+     * the vendor's software did with the staged rows; audited as `transfer.list`.
+     */
+    list(filter: { overdue?: boolean }, ctx: CallContext): Promise<TransferView[]> {
+      return audited(ctx, { action: 'transfer.list', purpose: filter.overdue ? 'overdue transfers' : 'transfers' }, async () => {
+        await reconcile();
+        const day = today();
+        const rows = await listTransfers(deps.store, filter.overdue ? { overdueOn: day } : {});
+        return rows.map((r) => view(r, day));
+      }, (views) => ({ people: [...new Set(views.map((v) => v.soDinhDanh))] }));
+    },
+
+    /** Overdue transfer ids and deadlines, for /readyz: no personal data. */
+    async overdue(): Promise<{ id: string; deadline: string }[]> {
+      await reconcile();
+      const rows = await listTransfers(deps.store, { overdueOn: today() });
+      return rows.map((r) => ({ id: r.id, deadline: r.deadline ?? '' }));
+    },
+  };
+
+  /** A staged row the vendor's software took in (DA_TIEP_NHAN) or refused (TU_CHOI) closes its transfer. */
+  async function reconcile(): Promise<void> {
+    const open = await stagedOpenTransfers(deps.store);
+    const states = await stagingStates(deps.source, open.map((o) => o.stagingId));
+    for (const o of open) {
+      const state = states.get(o.stagingId);
+      if (state === 'DA_TIEP_NHAN') await markClosed(deps.store, o.id, 'taken_in');
+      else if (state === 'TU_CHOI') await markClosed(deps.store, o.id, 'declined');
+    }
+  }
+}
+
+export type TransferService = ReturnType<typeof createTransferService>;
+
+/** Open transfers past their deadline today (Vietnam time): for /metrics. */
+export function overdueTransfers(db: Queryable, now: Date = new Date()): Promise<number> {
+  return countOverdue(db, vietnamToday(now));
+}

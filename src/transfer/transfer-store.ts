@@ -1,0 +1,158 @@
+import type { Queryable } from '../db/db.js';
+import type { AuditActor } from '../audit/audit-entry.js';
+
+/**
+ * The gateway's record of transfer requests (migration 007): one open row per person and
+ * receiving unit, moving requested -> staged | failed, and closed as taken_in or declined
+ * once the vendor's software has dealt with the staged row. SQL only; the service decides.
+ */
+export type TransferStatus = 'requested' | 'staged' | 'failed' | 'taken_in' | 'declined';
+
+export const OPEN_STATUSES: readonly TransferStatus[] = ['requested', 'staged', 'failed'];
+
+export interface TransferRow {
+  id: string;
+  soDinhDanh: string;
+  receivingUnit: string;
+  receivingUnitId: number;
+  decision: { so?: string; ngayHieuLuc?: string };
+  deadline: string | undefined;
+  status: TransferStatus;
+  requestedBy: AuditActor;
+  requestedAt: string;
+  updatedAt: string;
+  pulls: number;
+  stagingId: string | undefined;
+  stagedAt: string | undefined;
+  closedAt: string | undefined;
+  format: 'json' | 'xml' | undefined;
+  warnings: unknown[];
+  error: { code: string; message: string } | undefined;
+}
+
+export interface OpenTransfer {
+  soDinhDanh: string;
+  receivingUnit: string;
+  receivingUnitId: number;
+  decisionNo: string | undefined;
+  decisionEffective: string | undefined;
+  deadline: string | undefined;
+  actor: AuditActor;
+}
+
+export interface StagedFacts {
+  stagingId: string;
+  format: 'json' | 'xml';
+  payloadSha256: string;
+  signer: string;
+  signingTime: Date;
+  warnings: unknown[];
+}
+
+const COLUMNS = `id, so_dinh_danh, receiving_unit, receiving_unit_id, decision_no,
+  to_char(decision_effective, 'YYYY-MM-DD') AS decision_effective, to_char(deadline, 'YYYY-MM-DD') AS deadline,
+  status, requested_by_kind, requested_by, requested_at, updated_at, pulls, staging_id, staged_at, closed_at,
+  payload_format, warnings, error_code, error_message`;
+
+type Row = Record<string, unknown>;
+
+const iso = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : new Date(v as string).toISOString());
+const opt = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+
+function toTransfer(r: Row): TransferRow {
+  const decisionNo = opt(r.decision_no);
+  const effective = opt(r.decision_effective);
+  return {
+    id: String(r.id),
+    soDinhDanh: String(r.so_dinh_danh),
+    receivingUnit: String(r.receiving_unit),
+    receivingUnitId: Number(r.receiving_unit_id),
+    decision: { ...(decisionNo ? { so: decisionNo } : {}), ...(effective ? { ngayHieuLuc: effective } : {}) },
+    deadline: opt(r.deadline),
+    status: r.status as TransferStatus,
+    requestedBy: { kind: r.requested_by_kind as AuditActor['kind'], name: String(r.requested_by) },
+    requestedAt: iso(r.requested_at) as string,
+    updatedAt: iso(r.updated_at) as string,
+    pulls: Number(r.pulls),
+    stagingId: opt(r.staging_id),
+    stagedAt: iso(r.staged_at),
+    closedAt: iso(r.closed_at),
+    format: opt(r.payload_format) as TransferRow['format'],
+    warnings: (r.warnings as unknown[] | null) ?? [],
+    error: r.error_code ? { code: String(r.error_code), message: String(r.error_message ?? '') } : undefined,
+  };
+}
+
+/**
+ * Opens the person's transfer to the unit, or takes up the open one: a repeat pull is the same
+ * transfer (its count goes up; a decision given now replaces the one kept).
+ */
+export async function openTransfer(q: Queryable, t: OpenTransfer): Promise<TransferRow> {
+  const res = await q.query(
+    `INSERT INTO csdl_gateway.transfers AS t (so_dinh_danh, receiving_unit, receiving_unit_id, decision_no,
+       decision_effective, deadline, status, requested_by_kind, requested_by)
+     VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $8)
+     ON CONFLICT (so_dinh_danh, receiving_unit) WHERE status IN ('requested', 'staged', 'failed') DO UPDATE SET
+       receiving_unit_id = EXCLUDED.receiving_unit_id,
+       decision_no = coalesce(EXCLUDED.decision_no, t.decision_no),
+       decision_effective = coalesce(EXCLUDED.decision_effective, t.decision_effective),
+       deadline = coalesce(EXCLUDED.deadline, t.deadline),
+       status = 'requested', requested_by_kind = EXCLUDED.requested_by_kind, requested_by = EXCLUDED.requested_by,
+       pulls = t.pulls + 1, updated_at = now(), error_code = NULL, error_message = NULL
+     RETURNING ${COLUMNS}`,
+    [t.soDinhDanh, t.receivingUnit, t.receivingUnitId, t.decisionNo ?? null, t.decisionEffective ?? null, t.deadline ?? null, t.actor.kind, t.actor.name],
+  );
+  return toTransfer(res.rows[0] as Row);
+}
+
+export async function markStaged(q: Queryable, id: string, facts: StagedFacts): Promise<TransferRow> {
+  const res = await q.query(
+    `UPDATE csdl_gateway.transfers SET status = 'staged', staging_id = $2, staged_at = now(), updated_at = now(),
+       payload_format = $3, payload_sha256 = $4, signer = $5, signing_time = $6, warnings = $7::jsonb,
+       error_code = NULL, error_message = NULL
+     WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, facts.stagingId, facts.format, facts.payloadSha256, facts.signer, facts.signingTime, JSON.stringify(facts.warnings)],
+  );
+  return toTransfer(res.rows[0] as Row);
+}
+
+export async function markFailed(q: Queryable, id: string, error: { code: string; message: string }): Promise<void> {
+  await q.query(
+    `UPDATE csdl_gateway.transfers SET status = 'failed', updated_at = now(), error_code = $2, error_message = $3 WHERE id = $1`,
+    [id, error.code, error.message],
+  );
+}
+
+/** The vendor's software took the staged row in (or refused it): the transfer is over. */
+export async function markClosed(q: Queryable, id: string, status: 'taken_in' | 'declined'): Promise<void> {
+  await q.query(
+    `UPDATE csdl_gateway.transfers SET status = $2, closed_at = now(), updated_at = now()
+     WHERE id = $1 AND status IN ('requested', 'staged', 'failed')`,
+    [id, status],
+  );
+}
+
+/** Every transfer, newest first; with `overdueOn`, only the open ones whose deadline is before that date. */
+export async function listTransfers(q: Queryable, filter: { overdueOn?: string; limit?: number } = {}): Promise<TransferRow[]> {
+  const where = filter.overdueOn === undefined ? '' : `WHERE status IN ('requested', 'staged', 'failed') AND deadline < $2::date`;
+  const values: unknown[] = [filter.limit ?? 1000];
+  if (filter.overdueOn !== undefined) values.push(filter.overdueOn);
+  const res = await q.query(`SELECT ${COLUMNS} FROM csdl_gateway.transfers ${where} ORDER BY id DESC LIMIT $1`, values);
+  return res.rows.map(toTransfer);
+}
+
+/** Open transfers with a staged row, to look up what the vendor did with it. */
+export async function stagedOpenTransfers(q: Queryable): Promise<{ id: string; stagingId: string }[]> {
+  const res = await q.query(
+    `SELECT id, staging_id FROM csdl_gateway.transfers WHERE status IN ('requested', 'staged', 'failed') AND staging_id IS NOT NULL`,
+  );
+  return res.rows.map((r: Row) => ({ id: String(r.id), stagingId: String(r.staging_id) }));
+}
+
+export async function countOverdue(q: Queryable, today: string): Promise<number> {
+  const res = await q.query<{ n: string }>(
+    `SELECT count(*) AS n FROM csdl_gateway.transfers WHERE status IN ('requested', 'staged', 'failed') AND deadline < $1::date`,
+    [today],
+  );
+  return Number(res.rows[0]?.n ?? 0);
+}
