@@ -1,9 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf, requireRole } from '../http/api-actor.js';
-import type { ChainedEntry } from './audit-chain.js';
 import { AuditError } from './audit-errors.js';
-import { renderReport, REPORT_FORMATS, type ReportFormat } from './access-report.js';
-import { parseLimit, parseSince, parseSoDinhDanh, type AuditReader, type Who } from './audit-service.js';
+import { renderReport } from './access-report.js';
+import { entryView, parseFormat, parseLimit, parseSince, parseSoDinhDanh, type AuditReader, type Who } from './audit-service.js';
 
 /**
  * The auditors' routes (described in audit-openapi.ts): the audit log, newest first, with the
@@ -24,27 +23,11 @@ function whoOf(req: Request, res: Response): Who {
   return { actor: { kind: 'token', name: actor.name }, requestId: req.id };
 }
 
-export function entryView(e: ChainedEntry) {
-  return {
-    seq: e.seq, at: e.at.toISOString(), actor: { kind: e.actorKind, name: e.actorName }, action: e.action,
-    people: e.people, packetId: e.packetId, unit: e.unit, fieldGroups: e.fieldGroups, purpose: e.purpose,
-    outcome: e.outcome, code: e.code, requestId: e.requestId, hash: e.hash,
-  };
-}
-
 function parseBefore(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 1) throw new AuditError('audit.bad_query', 'before must be an entry number >= 1', { status: 400 });
   return n;
-}
-
-export function parseFormat(value: string | undefined): ReportFormat {
-  if (value === undefined) return 'json';
-  if (!(REPORT_FORMATS as readonly string[]).includes(value)) {
-    throw new AuditError('audit.bad_format', `format must be one of ${REPORT_FORMATS.join(', ')}`, { status: 400 });
-  }
-  return value as ReportFormat;
 }
 
 export function auditRouter(reader: AuditReader): Router {

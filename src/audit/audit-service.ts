@@ -3,7 +3,7 @@ import type { ChainedEntry } from './audit-chain.js';
 import type { AuditActor, AuditEntryInput, AuditLog } from './audit-entry.js';
 import { AuditError } from './audit-errors.js';
 import { listEntries, personEntries, type EntryFilter } from './audit-store.js';
-import type { AccessReport } from './access-report.js';
+import { REPORT_FORMATS, type AccessReport, type ReportFormat } from './access-report.js';
 
 /**
  * Reading the audit log, for the auditors' routes and the CLI alike. Reading it is itself a
@@ -48,6 +48,23 @@ export function parseLimit(value: string | undefined, fallback: number): number 
     throw badRequest('audit.bad_limit', `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}, got '${value}'`);
   }
   return n;
+}
+
+export function parseFormat(value: string | undefined): ReportFormat {
+  if (value === undefined) return 'json';
+  if (!(REPORT_FORMATS as readonly string[]).includes(value)) {
+    throw new AuditError('audit.bad_format', `format must be one of ${REPORT_FORMATS.join(', ')}`, { status: 400 });
+  }
+  return value as ReportFormat;
+}
+
+/** An entry as the list answers it, in JSON. */
+export function entryView(e: ChainedEntry) {
+  return {
+    seq: e.seq, at: e.at.toISOString(), actor: { kind: e.actorKind, name: e.actorName }, action: e.action,
+    people: e.people, packetId: e.packetId, unit: e.unit, fieldGroups: e.fieldGroups, purpose: e.purpose,
+    outcome: e.outcome, code: e.code, requestId: e.requestId, hash: e.hash,
+  };
 }
 
 export function createAuditReader(db: Queryable, audit: AuditLog, now: () => Date = () => new Date()): AuditReader {
