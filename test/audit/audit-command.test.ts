@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createAuditLog } from '../../src/audit/audit-log.js';
@@ -8,7 +6,7 @@ import { listEntries } from '../../src/audit/audit-store.js';
 import type { CliIo } from '../../src/cli/command.js';
 import { createAuditCommand } from '../../src/cli/commands/audit-command.js';
 import { runCli } from '../../src/cli/run-cli.js';
-import { paths } from '../../src/paths.js';
+import { assertCliBuilt, startCli } from '../setup/cli-process.js';
 import { BACKENDS, type TestDatabase } from '../setup/databases.js';
 import { exportPkcs12, makeCa, makeLeaf, openssl, PROVINCE, TempDir } from '../signing/pki-fixture.js';
 import { auditPki, migratedStore, person, shareRead } from './audit-fixture.js';
@@ -120,7 +118,7 @@ for (const backend of BACKENDS) {
   });
 }
 
-describe('cli: csdl-gateway audit as a process, with the configured key and store', function () {
+describe('cli: csdl-gateway audit as a process (built), with the configured key and store', function () {
   this.timeout(90_000);
   const dir = new TempDir();
   let t: TestDatabase;
@@ -130,6 +128,7 @@ describe('cli: csdl-gateway audit as a process, with the configured key and stor
   });
 
   it('checkpoint --out, then verify --checkpoint exits 0', async function () {
+    assertCliBuilt();
     t = await migratedStore('postgres');
     const ca = makeCa('Process CA', 12);
     const p12 = exportPkcs12(dir, 'province', makeLeaf(ca, { ou: PROVINCE, keyIndex: 2 }), 'pw');
@@ -138,26 +137,10 @@ describe('cli: csdl-gateway audit as a process, with the configured key and stor
       TRUST_ANCHORS_FILE: dir.file('anchors.pem', ca.certificate.toString()), DATA_DIR: dir.path, LOG_LEVEL: 'error',
     };
     const file = join(dir.path, 'kept.json');
-    const made = await cliFromSource(['audit', 'checkpoint', '--out', file], env);
+    const made = await startCli(['audit', 'checkpoint', '--out', file], env).exit;
     expect(made.code, made.stderr).to.equal(0);
-    const verified = await cliFromSource(['audit', 'verify', '--checkpoint', file], env);
+    const verified = await startCli(['audit', 'verify', '--checkpoint', file], env).exit;
     expect(verified.code, verified.stderr).to.equal(0);
     expect(verified.stdout).to.include('audit log intact: 0 entries, 2 signed checkpoints checked');
   });
 });
-
-function cliFromSource(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(paths.root, 'src', 'cli', 'index.ts'), ...args], {
-    cwd: paths.root,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
