@@ -99,10 +99,15 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
         await writeBatch(batch);
         for (const p of batch) p.resolve();
       } catch (err) {
+        // The database's message may quote a row (personal numbers): it goes to the log, which
+        // masks them, and stays the cause; the error a caller may see names only the SQLSTATE.
+        const sqlState = (err as { code?: unknown }).code;
         logger?.error('audit entries not written', { entries: batch.length, error: (err as Error).message });
-        const failed = new AuditError('audit.append_failed', `the audit log could not write ${batch.length} entries: ${(err as Error).message}`, {
-          cause: err, retryable: true,
-        });
+        const failed = new AuditError(
+          'audit.append_failed',
+          `the audit log could not write ${batch.length} entries${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}`,
+          { cause: err, retryable: true },
+        );
         for (const p of batch) p.reject(failed);
       }
     }
