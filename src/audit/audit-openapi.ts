@@ -6,7 +6,7 @@ import { DEFAULT_PAGE } from './audit-router.js';
 const SO_DINH_DANH = { type: 'string', pattern: '^[0-9]{12}$', description: 'Số định danh cá nhân: 12 digits' };
 const SINCE = {
   name: 'since', in: 'query', required: false,
-  schema: { type: 'string', description: 'A date (YYYY-MM-DD) or an ISO 8601 time: entries at or after it' },
+  schema: { type: 'string', description: 'A date (YYYY-MM-DD, from midnight in Vietnam) or an ISO 8601 time: entries at or after it' },
 };
 const ERROR = { $ref: '#/components/schemas/AuditRefusal' };
 const refusals = {

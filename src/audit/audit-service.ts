@@ -34,9 +34,11 @@ export function parseSoDinhDanh(value: string | undefined): string {
   return value;
 }
 
+/** A bare date is midnight in Vietnam (UTC+7 all year), as an officer means "from 1 June". */
 export function parseSince(value: string | undefined): Date | undefined {
   if (value === undefined || value === '') return undefined;
-  const at = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(NaN);
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+07:00` : value;
+  const at = /^\d{4}-\d{2}-\d{2}/.test(text) ? new Date(text) : new Date(NaN);
   if (Number.isNaN(at.getTime())) throw badRequest('audit.bad_since', `since must be a date (YYYY-MM-DD) or an ISO time, got '${value}'`);
   return at;
 }

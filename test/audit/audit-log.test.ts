@@ -54,6 +54,7 @@ for (const backend of BACKENDS) {
       const checkpoints = await listCheckpoints(t.db);
       expect(checkpoints.map((c) => c.count)).to.deep.equal([60, 120]);
       expect(stats.lastCheckpointCount).to.equal(120);
+      expect(stats.lastCheckpointAt?.getTime()).to.equal(checkpoints[1]!.signedAt.getTime());
 
       const report = await verifyAuditLog(t.db, { trust: pki.trust, pageSize: 35 });
       expect(report).to.include({ ok: true, entries: 120, checkpoints: 2 });

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { auditOpenApi } from '../../src/audit/audit-openapi.js';
 import { createAuditLog, type AuditLogService } from '../../src/audit/audit-log.js';
 import { auditRouter } from '../../src/audit/audit-router.js';
-import { createAuditReader } from '../../src/audit/audit-service.js';
+import { createAuditReader, parseSince } from '../../src/audit/audit-service.js';
 import { listEntries } from '../../src/audit/audit-store.js';
 import { verifyAuditLog } from '../../src/audit/audit-verify.js';
 import type { ApiActor } from '../../src/http/api-actor.js';
@@ -119,6 +119,12 @@ describe('audit router: GET /api/ops/audit and /api/ops/people/{so}/access', fun
       expect(res.status, path).to.equal(400);
       expect(((await res.json()) as { code: string }).code, path).to.equal(code);
     }
+  });
+
+  it('reads a bare since date as midnight in Vietnam, and an ISO time as given', function () {
+    expect(parseSince('2026-06-01')?.toISOString()).to.equal('2026-05-31T17:00:00.000Z');
+    expect(parseSince('2026-06-01T08:00:00Z')?.toISOString()).to.equal('2026-06-01T08:00:00.000Z');
+    expect(parseSince(undefined)).to.equal(undefined);
   });
 
   it('needs a token (401) and lets an operator read too', async function () {

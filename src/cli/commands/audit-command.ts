@@ -36,7 +36,8 @@ const USAGE = `Usage: csdl-gateway audit <subcommand> [options]
       Sign a checkpoint of the chain now (count and head, detached CMS with the province's key),
       store it, and write it as JSON to FILE (stdout without --out) to keep outside the store.
   audit list [--person SO] [--actor NAME] [--action A] [--since DATE] [--limit N] [--json]
-      Entries, newest first (default 50, at most 1000).
+      Entries, newest first (default 50, at most 1000). DATE: YYYY-MM-DD (from midnight in
+      Vietnam) or an ISO 8601 time.
   audit person SO [--since DATE] [--format json|csv|html]
       The person's access report: every read or change of their data, by whom, when, which
       field groups, for what purpose; html is a printable page in Vietnamese.
