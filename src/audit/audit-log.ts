@@ -5,7 +5,7 @@ import { chainEntries, GENESIS_HASH } from './audit-chain.js';
 import { signCheckpoint, type SignedCheckpoint } from './audit-checkpoint.js';
 import type { AuditEntryInput, AuditLog } from './audit-entry.js';
 import { AuditError } from './audit-errors.js';
-import { insertCheckpoint, insertEntries, lockChain, readHead } from './audit-store.js';
+import { insertCheckpoint, insertEntries, lockChainHead } from './audit-store.js';
 
 /**
  * The audit log on the store, with group commit (docs/decisions/audit-log.md): `append` queues
@@ -79,8 +79,7 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
 
   const writeBatch = (batch: Pending[]): Promise<void> =>
     db.transaction(async (tx) => {
-      await lockChain(tx);
-      const head = await readHead(tx);
+      const head = await lockChainHead(tx);
       const entries = chainEntries(batch, head.seq, head.hash ?? GENESIS_HASH);
       await insertEntries(tx, entries);
       const last = entries[entries.length - 1];
@@ -132,8 +131,7 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
       if (!signer) throw new AuditError('audit.no_signer', 'a checkpoint needs the province\'s signing key');
       await flush();
       return db.transaction(async (tx) => {
-        await lockChain(tx);
-        const head = await readHead(tx);
+        const head = await lockChainHead(tx);
         return writeCheckpoint(tx, head.seq, head.hash ?? GENESIS_HASH);
       });
     },

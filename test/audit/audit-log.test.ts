@@ -124,7 +124,7 @@ describe('audit log: a failed batch', function () {
         return fn({
           query: async (text: string, values?: unknown[]) => {
             if (text.includes('INSERT INTO')) written.push(...(JSON.parse(values![0] as string) as { seq: number }[]).map((r) => r.seq));
-            return { rows: text.includes('SELECT seq, hash') ? [] : [{}] };
+            return text.includes('pg_advisory_xact_lock') ? [{ rows: [{}] }, { rows: [] }] : { rows: [] };
           },
         });
       },
