@@ -23,8 +23,12 @@ for (const backend of BACKENDS) {
     const pki = auditPki();
     const dir = new TempDir();
     let t: TestDatabase;
+    let opens = 0;
     const command = () => createAuditCommand({
-      openStore: async () => ({ db: t.db, close: async () => undefined }),
+      openStore: async () => {
+        opens += 1;
+        return { db: t.db, close: async () => undefined };
+      },
       openTrust: async () => ({ signer: pki.signer, trust: pki.trust }),
       user: () => 'tester',
     });
@@ -94,12 +98,16 @@ for (const backend of BACKENDS) {
       expect(own!.people).to.deep.equal([person(4)]);
     });
 
-    it('refuses bad usage with exit 2', async function () {
+    it('refuses bad usage with exit 2, before opening the store', async function () {
+      opens = 0;
       expect((await run('person', '12345')).code).to.equal(2);
+      expect((await run('verify', '--frobnicate')).code).to.equal(2);
+      expect((await run('toString')).code).to.equal(2);
       expect((await run('person', person(1), '--format', 'pdf')).code).to.equal(2);
       expect((await run('list', '--limit', 'lots')).code).to.equal(2);
       expect((await run('frobnicate')).code).to.equal(2);
       expect((await run()).code).to.equal(2);
+      expect(opens).to.equal(0);
     });
 
     it('verify exits 1 naming the first bad entry once a DBA edited one', async function () {

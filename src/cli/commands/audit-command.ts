@@ -79,10 +79,12 @@ const defaultDeps: AuditCommandDeps = {
   },
 };
 
-type Sub = (args: string[], io: CliIo, deps: AuditCommandDeps, db: Db) => Promise<number>;
+/** A subcommand parses its options first, then opens the store (`store()`), so bad usage costs no start-up. */
+type Sub = (args: string[], io: CliIo, deps: AuditCommandDeps, store: () => Promise<Db>) => Promise<number>;
 
-async function verify(args: string[], io: CliIo, deps: AuditCommandDeps, db: Db): Promise<number> {
+async function verify(args: string[], io: CliIo, deps: AuditCommandDeps, store: () => Promise<Db>): Promise<number> {
   const { values } = parseArgs({ args, options: { checkpoint: { type: 'string', multiple: true }, json: { type: 'boolean' } }, strict: true });
+  const db = await store();
   const { trust } = await deps.openTrust();
   let report;
   try {
@@ -99,8 +101,9 @@ async function verify(args: string[], io: CliIo, deps: AuditCommandDeps, db: Db)
   return report.ok ? 0 : 1;
 }
 
-async function checkpoint(args: string[], io: CliIo, deps: AuditCommandDeps, db: Db): Promise<number> {
+async function checkpoint(args: string[], io: CliIo, deps: AuditCommandDeps, store: () => Promise<Db>): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
+  const db = await store();
   const { signer } = await deps.openTrust();
   const audit = await openAuditLog(db, signer, silentLogger());
   const signed = await audit.checkpoint();
@@ -132,7 +135,7 @@ const usage = <T>(parse: () => T): T => {
   }
 };
 
-async function list(args: string[], io: CliIo, deps: AuditCommandDeps, db: Db): Promise<number> {
+async function list(args: string[], io: CliIo, deps: AuditCommandDeps, store: () => Promise<Db>): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -148,7 +151,7 @@ async function list(args: string[], io: CliIo, deps: AuditCommandDeps, db: Db): 
     ...(values.action !== undefined ? { action: values.action } : {}),
     ...(values.since !== undefined ? { since: parseSince(values.since) as Date } : {}),
   }));
-  const { reader, who, done } = await openReader(deps, db);
+  const { reader, who, done } = await openReader(deps, await store());
   try {
     const entries = await reader.list(filter, who);
     if (values.json) io.out(JSON.stringify(entries.map(entryView), null, 2));
@@ -159,13 +162,13 @@ async function list(args: string[], io: CliIo, deps: AuditCommandDeps, db: Db): 
   return 0;
 }
 
-async function person(args: string[], io: CliIo, deps: AuditCommandDeps, db: Db): Promise<number> {
+async function person(args: string[], io: CliIo, deps: AuditCommandDeps, store: () => Promise<Db>): Promise<number> {
   const { values, positionals } = parseArgs({
     args, options: { since: { type: 'string' }, format: { type: 'string' } }, allowPositionals: true, strict: true,
   });
   if (positionals.length !== 1) throw new UsageError('audit person needs one số định danh');
   const [so, since, format] = usage(() => [parseSoDinhDanh(positionals[0]), parseSince(values.since), parseFormat(values.format)] as const);
-  const { reader, who, done } = await openReader(deps, db);
+  const { reader, who, done } = await openReader(deps, await store());
   try {
     io.out(renderReport(await reader.accessReport(so, since, who), format).body.trimEnd());
   } finally {
@@ -183,13 +186,13 @@ export function createAuditCommand(deps: AuditCommandDeps = defaultDeps): CliCom
     usage: USAGE,
     async run(argv, io) {
       const [name, ...rest] = argv;
-      const sub = name === undefined ? undefined : SUBCOMMANDS[name];
+      const sub = name !== undefined && Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
       if (sub === undefined) throw new UsageError(name === undefined ? 'audit needs a subcommand: verify, checkpoint, list or person' : `unknown subcommand '${name}'`);
-      const store = await deps.openStore();
+      let opened: { db: Db; close(): Promise<void> } | undefined;
       try {
-        return await sub(rest, io, deps, store.db);
+        return await sub(rest, io, deps, async () => (opened ??= await deps.openStore()).db);
       } finally {
-        await store.close();
+        await opened?.close();
       }
     },
   };
