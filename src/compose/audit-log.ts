@@ -1,14 +1,14 @@
-import type { AuditLog } from '../audit/audit-entry.js';
+import { createAuditLog, type AuditLogService } from '../audit/audit-log.js';
 import type { Db } from '../db/db.js';
-import { GatewayError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 
 /**
  * The audit log on the gateway's store, for the start steps and the CLI commands that read or
- * change personal data. PLACEHOLDER while src/audit is being built: it refuses, so nothing
- * can read personal data without an audit trail.
+ * change personal data: group-committed appends, one hash chain across every process on the
+ * store, a signed checkpoint every 1,000 entries when the province's signer is given
+ * (src/audit/audit-log.ts). `close` flushes what is queued.
  */
-export async function openAuditLog(_db: Db, _signer: CmsSigner | undefined, _logger: Logger): Promise<AuditLog & { close(): Promise<void> }> {
-  throw new GatewayError('audit.unavailable', 'the audit log is not built yet');
+export async function openAuditLog(db: Db, signer: CmsSigner | undefined, logger: Logger): Promise<AuditLogService> {
+  return createAuditLog(db, { ...(signer ? { signer } : {}), logger: logger.child({ component: 'audit' }) });
 }

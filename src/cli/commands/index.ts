@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { auditCommand } from './audit-command.js';
 import { configCommand } from './config-command.js';
 import { demoDataCommand } from './demo-data-command.js';
 import { keysCommand } from './keys-command.js';
@@ -16,5 +17,5 @@ import { verifyCommand } from './verify-command.js';
 export const commands: CliCommand[] = [
   startCommand, syncCommand, migrateCommand, configCommand, keysCommand, verifyCommand,
   mapCommand, mappingCommand, demoDataCommand, simulatorCommand,
-  pullCommand, transfersCommand,
+  pullCommand, transfersCommand, auditCommand,
 ];
