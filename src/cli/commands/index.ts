@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.js';
+import { clientsCommand } from './clients-command.js';
 import { configCommand } from './config-command.js';
 import { demoDataCommand } from './demo-data-command.js';
 import { keysCommand } from './keys-command.js';
@@ -10,4 +11,4 @@ import { syncCommand } from './sync-command.js';
 import { verifyCommand } from './verify-command.js';
 
 /** Every command of the `csdl-gateway` CLI, in the order `--help` lists them. */
-export const commands: CliCommand[] = [startCommand, syncCommand, migrateCommand, configCommand, keysCommand, verifyCommand, mapCommand, demoDataCommand, simulatorCommand];
+export const commands: CliCommand[] = [startCommand, syncCommand, migrateCommand, configCommand, keysCommand, verifyCommand, mapCommand, demoDataCommand, simulatorCommand, clientsCommand];
