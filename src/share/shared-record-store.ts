@@ -135,24 +135,27 @@ export function createSharedRecordStore(db: Queryable) {
      * each unit as its own subtree, and marks the packets taken in: one transaction's worth.
      */
     async takeIn(rows: SharedRow[], packetIds: string[]): Promise<number> {
-      const json = JSON.stringify(rows.map((r) => ({
-        so_dinh_danh: r.soDinhDanh, unit_code: r.unitCode, status: r.status ?? null, loai_nhan_su: r.loaiNhanSu ?? null,
-        ngach: r.ngach ?? null, chuc_danh: r.chucDanh ?? null, vi_tri: r.viTri ?? null, operation: r.operation,
-        approved_at: r.approvedAt, packet_id: r.packetId,
-      })));
+      // The record's JSON text goes in as it is, not parsed and serialised again.
+      const json = `[${rows.map((r) => {
+        const row = JSON.stringify({
+          so_dinh_danh: r.soDinhDanh, unit_code: r.unitCode, status: r.status ?? null, loai_nhan_su: r.loaiNhanSu ?? null,
+          ngach: r.ngach ?? null, chuc_danh: r.chucDanh ?? null, vi_tri: r.viTri ?? null, operation: r.operation,
+          approved_at: r.approvedAt, packet_id: r.packetId,
+        });
+        return `${row.slice(0, -1)},"record":${r.record}}`;
+      }).join(',')}]`;
       const res = await db.query(
         `INSERT INTO ${S}.shared_records AS s
            (so_dinh_danh, record, unit_code, status, loai_nhan_su, ngach, chuc_danh, vi_tri, operation, approved_at, packet_id)
-         SELECT v.so_dinh_danh, rec.record::json, v.unit_code, v.status, v.loai_nhan_su, v.ngach, v.chuc_danh, v.vi_tri, v.operation, v.approved_at, v.packet_id
-           FROM json_to_recordset($1::json) WITH ORDINALITY AS v(so_dinh_danh text, unit_code text, status text, loai_nhan_su text,
-                ngach text, chuc_danh text, vi_tri text, operation text, approved_at timestamptz, packet_id uuid, n bigint)
-           JOIN unnest($2::text[]) WITH ORDINALITY AS rec(record, n) ON rec.n = v.n
+         SELECT v.so_dinh_danh, v.record, v.unit_code, v.status, v.loai_nhan_su, v.ngach, v.chuc_danh, v.vi_tri, v.operation, v.approved_at, v.packet_id
+           FROM json_to_recordset($1::json) AS v(so_dinh_danh text, unit_code text, status text, loai_nhan_su text,
+                ngach text, chuc_danh text, vi_tri text, operation text, approved_at timestamptz, packet_id uuid, record json)
          ON CONFLICT (so_dinh_danh) DO UPDATE
            SET record = EXCLUDED.record, unit_code = EXCLUDED.unit_code, status = EXCLUDED.status, loai_nhan_su = EXCLUDED.loai_nhan_su,
                ngach = EXCLUDED.ngach, chuc_danh = EXCLUDED.chuc_danh, vi_tri = EXCLUDED.vi_tri, operation = EXCLUDED.operation,
                approved_at = EXCLUDED.approved_at, packet_id = EXCLUDED.packet_id, refreshed_at = now()
            WHERE s.approved_at < EXCLUDED.approved_at`,
-        [json, rows.map((r) => r.record)],
+        [json],
       );
       await db.query(
         `INSERT INTO ${S}.share_unit_tree (ancestor, descendant) SELECT DISTINCT u, u FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING`,
