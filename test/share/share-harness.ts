@@ -82,10 +82,15 @@ export function defaultGrant(over: Partial<NewGrant> = {}): NewGrant {
   };
 }
 
+/** The gateway's HTTP app with the sharing routes only, over `db`. */
+export function shareHttpApp(db: Db, signer: ReturnType<typeof createCmsSigner>, audit: MemoryAuditLog): ReturnType<typeof createHttpApp> {
+  const service = createShareService({ db, plan: fieldPlan(nationalContract().schemas.official) });
+  return createHttpApp({ logger: quietLogger(), readiness: [], routers: [shareRouter({ service, audit, signer })] });
+}
+
 export async function startShareApp(db: Db, signer: ReturnType<typeof createCmsSigner>): Promise<ShareApp> {
   const audit = new MemoryAuditLog();
-  const service = createShareService({ db, plan: fieldPlan(nationalContract().schemas.official) });
-  const app = createHttpApp({ logger: quietLogger(), readiness: [], routers: [shareRouter({ service, audit, signer })] });
+  const app = shareHttpApp(db, signer, audit);
   const server = await listen(app);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
