@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db.js';
 import type { Grant } from './grant-policy.js';
+import { SERVED_RECORD_SQL, servedRecordOf, type ServedRecord } from './shared-record-store.js';
 
 /**
  * Clients, grants and tokens of the sharing endpoint, in named SQL over `Queryable`. The
@@ -38,6 +39,8 @@ export interface Authenticated {
   countThisSecond: number;
   /** Its grants in force (not revoked, not expired). */
   grants: Grant[];
+  /** The person asked for alongside (`authenticate`'s `alsoRead`), if served. */
+  read?: { soDinhDanh: string; served: ServedRecord | undefined };
 }
 
 interface RawGrant {
@@ -118,10 +121,12 @@ export function createClientStore(db: Queryable) {
     /**
      * The client behind a token in force, its grants in force and its count in the current
      * one-second window, in one statement: the window row is upserted only for a valid token,
-     * on the database's clock, so every process counts against the same window.
+     * on the database's clock, so every process counts against the same window. With
+     * `alsoRead`, that person's served record comes back in the same round trip (a read
+     * whose token is refused returns nothing of it).
      */
-    async authenticate(tokenHash: string): Promise<Authenticated | undefined> {
-      const res = await db.query<{ agency_code: string; count: number; grants: RawGrant[] }>(
+    async authenticate(tokenHash: string, alsoRead?: string): Promise<Authenticated | undefined> {
+      const res = await db.query<{ agency_code: string; count: number; grants: RawGrant[]; served: Parameters<typeof servedRecordOf>[0] }>(
         `WITH client AS (
            SELECT k.agency_code FROM ${S}.share_tokens k JOIN ${S}.share_clients c ON c.agency_code = k.agency_code
             WHERE k.token_hash = $1 AND k.expires_at > now() AND c.revoked_at IS NULL
@@ -135,13 +140,17 @@ export function createClientStore(db: Queryable) {
          )
          SELECT client.agency_code, (SELECT count FROM tick) AS count,
                 COALESCE((SELECT json_agg(g) FROM ${S}.share_grants g
-                           WHERE g.agency_code = client.agency_code AND g.revoked_at IS NULL AND g.expires_at > now()), '[]') AS grants
+                           WHERE g.agency_code = client.agency_code AND g.revoked_at IS NULL AND g.expires_at > now()), '[]') AS grants,
+                CASE WHEN $2::text IS NULL THEN NULL ELSE ${SERVED_RECORD_SQL('$2::text')} END AS served
            FROM client`,
-        [tokenHash],
+        [tokenHash, alsoRead ?? null],
       );
       const row = res.rows[0];
       if (!row) return undefined;
-      return { agencyCode: row.agency_code, countThisSecond: row.count, grants: row.grants.map(grantOf) };
+      return {
+        agencyCode: row.agency_code, countThisSecond: row.count, grants: row.grants.map(grantOf),
+        ...(alsoRead === undefined ? {} : { read: { soDinhDanh: alsoRead, served: servedRecordOf(row.served) } }),
+      };
     },
   };
 }

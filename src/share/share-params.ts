@@ -10,7 +10,7 @@ import { ShareError } from './share-error.js';
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
-const SO_DINH_DANH = /^[0-9]{12}$/;
+export const SO_DINH_DANH = /^[0-9]{12}$/;
 // A purpose is a code agreed in the grant (e.g. `thue.quyet-toan`), not free text: it is
 // compared, logged and shown to the person in their access report.
 const PURPOSE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;

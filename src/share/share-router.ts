@@ -6,7 +6,7 @@ import { envelopeBytes, type CmsSigner } from '../signing/cms-signer.js';
 import type { Authenticated } from './client-store.js';
 import { checkClientCertificate } from './client-certificate.js';
 import { basicCredentials, bearerToken } from './client-credentials.js';
-import { parseAgencyCode, parseFields, parseGroupBy, parsePurpose, parseSoDinhDanh, parseUnitQuery } from './share-params.js';
+import { SO_DINH_DANH, parseAgencyCode, parseFields, parseGroupBy, parsePurpose, parseSoDinhDanh, parseUnitQuery } from './share-params.js';
 import type { ShareAnswer, ShareService } from './share-service.js';
 import { ShareError } from './share-error.js';
 
@@ -35,6 +35,9 @@ interface Trace {
 }
 
 type Handler = (req: Request, caller: Authenticated, purpose: string, trace: Trace) => Promise<ShareAnswer>;
+
+/** A person a route reads, when its path names a well-formed one: read with the token check. */
+type AlsoRead = (req: Request) => string | undefined;
 
 function refusalOf(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
@@ -72,11 +75,11 @@ export function shareRouter(options: ShareRouterOptions): Router {
     sendError(res, refusal, req);
   }
 
-  function answer(action: string, handler: Handler) {
+  function answer(action: string, handler: Handler, alsoRead?: AlsoRead) {
     return async (req: Request, res: Response): Promise<void> => {
       const trace: Trace = { actor: { kind: 'client', name: 'unknown' } };
       try {
-        const caller = await service.authenticate(bearerToken(req.header('authorization')));
+        const caller = await service.authenticate(bearerToken(req.header('authorization')), alsoRead?.(req));
         trace.actor = { kind: 'client', name: caller.agencyCode };
         checkClientCertificate(req.socket, caller.agencyCode);
         const purpose = parsePurpose(req.header('x-purpose'));
@@ -128,7 +131,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
     // A refused read of a person is still a trace in that person's access report.
     trace.people = [so];
     return service.official(caller, purpose, so, parseFields(req.query.fields));
-  }));
+  }, (req) => (SO_DINH_DANH.test(String(req.params.soDinhDanh)) ? String(req.params.soDinhDanh) : undefined)));
 
   router.get('/share/v1/units/:agencyCode/officials', answer('share.unit.list', async (req, caller, purpose, trace) => {
     const unit = parseAgencyCode(String(req.params.agencyCode));

@@ -54,9 +54,9 @@ export function createShareService(options: ShareServiceOptions) {
     },
 
     /** The caller behind a bearer token, with its count in this second; refuses with 401. */
-    async authenticate(token: string | undefined): Promise<Authenticated> {
+    async authenticate(token: string | undefined, alsoRead?: string): Promise<Authenticated> {
       if (token === undefined) throw new ShareError('share.token_missing', 'a bearer token from POST /share/oauth2/token is required', { status: 401 });
-      const caller = await clients.authenticate(hashSecret(token));
+      const caller = await clients.authenticate(hashSecret(token), alsoRead);
       if (!caller) throw invalidToken();
       checkRate(caller.countThisSecond, caller.grants);
       return caller;
@@ -64,9 +64,11 @@ export function createShareService(options: ShareServiceOptions) {
 
     async official(caller: Authenticated, purpose: string, soDinhDanh: string, fields: FieldGroup[] | undefined): Promise<ShareAnswer> {
       const grants = candidateGrants(caller.grants, { route: 'officials', purpose, ...(fields ? { fields } : {}) });
-      const found = await records.official(soDinhDanh, grantedUnits(grants));
-      if (!found || found.matched.length === 0) throw notFound();
-      const groups = groupsFor(grants, found.matched, fields);
+      const found = caller.read?.soDinhDanh === soDinhDanh ? caller.read.served : await records.official(soDinhDanh);
+      const granted = grantedUnits(grants);
+      const matched = found ? found.ancestors.filter((u) => granted.includes(u)) : [];
+      if (!found || matched.length === 0) throw notFound();
+      const groups = groupsFor(grants, matched, fields);
       const record = filterRecord(found.record, groups, options.plan);
       const fieldGroups = groupsReturned(record, groups, options.plan);
       return {

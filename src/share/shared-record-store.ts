@@ -24,8 +24,21 @@ export interface SharedRow {
 export interface ServedRecord {
   record: Record<string, unknown>;
   approvedAt: string;
-  /** The granted units (of those asked about) the person's unit lies under. */
-  matched: string[];
+  /** The person's unit and every unit above it: a grant on any of them covers the person. */
+  ancestors: string[];
+}
+
+/**
+ * One person's served record with its unit's ancestors, as one JSON value (null when not
+ * served): also embedded in the token check's statement, so a read is one round trip.
+ */
+export const SERVED_RECORD_SQL = (so: string) =>
+  `(SELECT json_build_object('record', r.record, 'approvedAt', r.approved_at,
+            'ancestors', ARRAY(SELECT t.ancestor FROM ${S}.share_unit_tree t WHERE t.descendant = r.unit_code UNION SELECT r.unit_code))
+      FROM ${S}.shared_records r WHERE r.so_dinh_danh = ${so})`;
+
+export function servedRecordOf(v: { record: Record<string, unknown>; approvedAt: string; ancestors: string[] } | null): ServedRecord | undefined {
+  return v ? { record: v.record, approvedAt: new Date(v.approvedAt).toISOString(), ancestors: v.ancestors } : undefined;
 }
 
 /** The /statistics dimensions: column, and where its name is in the record. */
@@ -51,15 +64,10 @@ const MATCHED = (unit: string, granted: string) =>
 
 export function createSharedRecordStore(db: Queryable) {
   return {
-    /** One person's served record, with which of `grantedUnits` cover their unit (none: not theirs to see). */
-    async official(soDinhDanh: string, grantedUnits: string[]): Promise<ServedRecord | undefined> {
-      const res = await db.query<{ record: Record<string, unknown>; approved_at: Date; matched: string[] }>(
-        `SELECT r.record, r.approved_at, ${MATCHED('r.unit_code', '$2::text[]')} AS matched
-           FROM ${S}.shared_records r WHERE r.so_dinh_danh = $1`,
-        [soDinhDanh, grantedUnits],
-      );
-      const row = res.rows[0];
-      return row && { record: row.record, approvedAt: row.approved_at.toISOString(), matched: row.matched };
+    /** One person's served record and their unit's ancestors. */
+    async official(soDinhDanh: string): Promise<ServedRecord | undefined> {
+      const res = await db.query<{ v: Parameters<typeof servedRecordOf>[0] }>(`SELECT ${SERVED_RECORD_SQL('$1')} AS v`, [soDinhDanh]);
+      return servedRecordOf(res.rows[0]?.v ?? null);
     },
 
     /** Whether a unit is known (in the provincial hierarchy or holding a served person), and which of `grantedUnits` cover it. */
