@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import type { Grant } from './grant-policy.js';
 import { SERVED_RECORD_SQL, servedRecordOf, type ServedRecord } from './shared-record-store.js';
 
@@ -9,6 +9,8 @@ import { SERVED_RECORD_SQL, servedRecordOf, type ServedRecord } from './shared-r
  * everywhere, without a cache to invalidate.
  */
 const S = 'csdl_gateway';
+/** Rows a client's rate window is spread over (by server connection), so its requests do not queue on one lock. */
+const RATE_SLOTS = 16;
 
 export interface ClientRow {
   agencyCode: string;
@@ -56,7 +58,19 @@ function grantOf(g: RawGrant): GrantRow {
   };
 }
 
-export function createClientStore(db: Queryable) {
+type AuthRow = { agency_code: string; count: number; grants: RawGrant[]; served: Parameters<typeof servedRecordOf>[0] };
+
+/**
+ * Runs the per-request statement as a named prepared statement where the pool allows it:
+ * planning it took as long as running it (0.2 ms each, EXPLAIN ANALYZE), and it runs on every
+ * request. Inside a transaction (a plain Queryable) it is sent as is.
+ */
+async function prepared(db: Queryable | Db, name: string, text: string, values: unknown[]): Promise<AuthRow[]> {
+  if ('withClient' in db) return db.withClient(async (client) => (await client.query<AuthRow>({ name, text, values })).rows);
+  return (await db.query<AuthRow>(text, values)).rows;
+}
+
+export function createClientStore(db: Queryable | Db) {
   return {
     /** False when the agency code is already a client. */
     async addClient(agencyCode: string, name: string, secretHash: string): Promise<boolean> {
@@ -126,26 +140,31 @@ export function createClientStore(db: Queryable) {
      * whose token is refused returns nothing of it).
      */
     async authenticate(tokenHash: string, alsoRead?: string): Promise<Authenticated | undefined> {
-      const res = await db.query<{ agency_code: string; count: number; grants: RawGrant[]; served: Parameters<typeof servedRecordOf>[0] }>(
+      const rows = await prepared(db, 'share_authenticate',
         `WITH client AS (
            SELECT k.agency_code FROM ${S}.share_tokens k JOIN ${S}.share_clients c ON c.agency_code = k.agency_code
             WHERE k.token_hash = $1 AND k.expires_at > now() AND c.revoked_at IS NULL
+         ), now_s AS (
+           SELECT floor(extract(epoch FROM clock_timestamp()))::bigint AS s, pg_backend_pid() % ${RATE_SLOTS} AS slot
          ), tick AS (
-           INSERT INTO ${S}.share_rate AS r (agency_code, window_start, count)
-           SELECT agency_code, floor(extract(epoch FROM clock_timestamp()))::bigint, 1 FROM client
-           ON CONFLICT (agency_code) DO UPDATE
+           INSERT INTO ${S}.share_rate AS r (agency_code, slot, window_start, count)
+           SELECT client.agency_code, now_s.slot, now_s.s, 1 FROM client, now_s
+           ON CONFLICT (agency_code, slot) DO UPDATE
              SET count = CASE WHEN r.window_start = EXCLUDED.window_start THEN r.count + 1 ELSE 1 END,
                  window_start = EXCLUDED.window_start
            RETURNING count
+         ), others AS (
+           SELECT COALESCE(sum(r.count), 0)::int AS n FROM ${S}.share_rate r, client, now_s
+            WHERE r.agency_code = client.agency_code AND r.window_start = now_s.s AND r.slot <> now_s.slot
          )
-         SELECT client.agency_code, (SELECT count FROM tick) AS count,
+         SELECT client.agency_code, (SELECT count FROM tick) + (SELECT n FROM others) AS count,
                 COALESCE((SELECT json_agg(g) FROM ${S}.share_grants g
                            WHERE g.agency_code = client.agency_code AND g.revoked_at IS NULL AND g.expires_at > now()), '[]') AS grants,
                 CASE WHEN $2::text IS NULL THEN NULL ELSE ${SERVED_RECORD_SQL('$2::text')} END AS served
            FROM client`,
         [tokenHash, alsoRead ?? null],
       );
-      const row = res.rows[0];
+      const row = rows[0];
       if (!row) return undefined;
       return {
         agencyCode: row.agency_code, countThisSecond: row.count, grants: row.grants.map(grantOf),

@@ -38,11 +38,15 @@ CREATE TABLE csdl_gateway.share_tokens (
 );
 CREATE INDEX share_tokens_expiry ON csdl_gateway.share_tokens (expires_at);
 
--- One row per client: the current one-second window (the database's clock) and its count.
+-- The rate window: per client, the current one-second window (the database's clock) and its
+-- count, spread over a few slots (by server connection) so that concurrent requests of one
+-- client do not queue on one row's lock; the count is the sum of the slots.
 CREATE TABLE csdl_gateway.share_rate (
-  agency_code  text PRIMARY KEY,
+  agency_code  text NOT NULL,
+  slot         integer NOT NULL,
   window_start bigint NOT NULL,
-  count        integer NOT NULL
+  count        integer NOT NULL,
+  PRIMARY KEY (agency_code, slot)
 );
 
 -- Each person's last record the national side accepted, as it was signed and sent, with the
