@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parseBasicAuth } from '../simulator/token-store.js';
 
 /**
  * Client secrets and bearer tokens: 256 random bits each, kept only as their SHA-256 (a slow
@@ -20,20 +21,11 @@ export function secretMatches(secret: string, storedHash: string): boolean {
   return given.length === stored.length && timingSafeEqual(given, stored);
 }
 
-/** `Authorization: Basic base64(id:secret)` (RFC 6749 2.3.1), or undefined. */
-export function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  const m = header && /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!m) return undefined;
-  const text = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const colon = text.indexOf(':');
-  if (colon < 0) return undefined;
-  // RFC 6749 2.3.1: id and secret are form-urlencoded before base64.
-  try {
-    return { id: decodeURIComponent(text.slice(0, colon)), secret: decodeURIComponent(text.slice(colon + 1)) };
-  } catch {
-    return undefined;
-  }
-}
+/**
+ * `Authorization: Basic base64(id:secret)` (RFC 6749 2.3.1), or undefined: the same reading as
+ * the national simulator's token endpoint, which speaks the same OAuth2 profile.
+ */
+export const basicCredentials = parseBasicAuth;
 
 /** `Authorization: Bearer TOKEN`, or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {
