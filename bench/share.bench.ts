@@ -21,6 +21,7 @@ import { createShareService } from '../src/share/share-service.js';
 import { createDatabase, startThrowawayPostgres } from '../test/setup/postgres-server.js';
 import { identityOf, makeCa, makeLeaf } from '../test/signing/pki-fixture.js';
 import { machineCheckLine } from './support/machine-check.js';
+import { postgresCpuMs } from './support/postgres-cpu.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- autocannon's options and result are loosely typed */
 
@@ -155,12 +156,16 @@ async function main(): Promise<void> {
 
     console.log(`load: ${opts.connections} connections for ${opts.seconds} s from a second process (autocannon)`);
     t = performance.now();
+    const cpu0 = process.cpuUsage();
+    const pg0 = throwaway ? postgresCpuMs(throwaway.dataDir) : undefined;
     const child = fork(process.argv[1]!, ['--load', `http://127.0.0.1:${port}`, token, String(people), opts.seconds!, opts.connections!], { execArgv: process.execArgv });
     const result = await new Promise<any>((resolve, reject) => {
       child.once('message', resolve);
       child.once('error', reject);
       child.once('exit', (code) => (code ? reject(new Error(`load generator exit ${code}`)) : undefined));
     });
+    const cpu = process.cpuUsage(cpu0);
+    const pg1 = throwaway ? postgresCpuMs(throwaway.dataDir) : undefined;
     // Answers still in flight when the generator stopped finish before the figures are read.
     server.closeAllConnections();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -169,6 +174,10 @@ async function main(): Promise<void> {
     console.log(`requests: ${result.total} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     console.log(`throughput: ${result.rps.toFixed(0)} requests/s (target >= ${TARGET.rps})`);
     console.log(`latency: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms (target p99 < ${TARGET.p99Ms} ms)`);
+    // CPU per request: independent of what else the shared machine runs, unlike requests/s.
+    const perRequest = (ms: number) => `${((ms * 1000) / result.total).toFixed(0)} µs`;
+    console.log(`CPU per request: gateway process ${perRequest((cpu.user + cpu.system) / 1000)}` +
+      (pg0 !== undefined && pg1 !== undefined ? `, PostgreSQL ${perRequest(pg1 - pg0)}` : ', PostgreSQL (shared server: not measured)'));
     console.log(`audit entries committed: ${audited} (rows ${rows}) for ${result.total + 1} answers`);
     console.log(machineCheckLine('end'));
   } finally {

@@ -91,11 +91,15 @@ export function shareRouter(options: ShareRouterOptions): Router {
         };
         if (!(await record(entry, req))) throw new ShareError('share.audit_unavailable', 'the access could not be recorded; nothing was sent', { status: 503 });
         const json = Buffer.from(JSON.stringify(result.body), 'utf8');
-        if (wantsEnvelope(req)) {
-          res.type(ENVELOPE_MEDIA_TYPE).send(envelopeBytes('json', json, options.signer));
-        } else {
-          res.type('application/json').send(json);
-        }
+        const envelope = wantsEnvelope(req);
+        const bytes = envelope ? envelopeBytes('json', json, options.signer) : json;
+        // Written directly: a personal record is never cached (no ETag, no 304), and express's
+        // send() would hash every answer for one.
+        res.status(200);
+        res.setHeader('Content-Type', `${envelope ? ENVELOPE_MEDIA_TYPE : 'application/json'}; charset=utf-8`);
+        res.setHeader('Cache-Control', 'no-store');
+        res.setHeader('Content-Length', bytes.length);
+        res.end(bytes);
       } catch (err) {
         await refuse(req, res, action, trace, err);
       }
