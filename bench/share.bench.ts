@@ -44,7 +44,7 @@ const { values: opts, positionals } = parseArgs({
   options: {
     people: { type: 'string', default: '100000' },
     seconds: { type: 'string', default: '20' },
-    connections: { type: 'string', default: '50' },
+    connections: { type: 'string', default: '20' },
     'admin-url': { type: 'string' },
     load: { type: 'boolean', default: false },
   },
