@@ -227,7 +227,11 @@ for (const backend of BACKENDS) {
         const plain = await clientToken({ fieldGroups: ['basic', 'employment', 'salary', 'education', 'history'] });
         const everyone = (await w.sync.store.db.query<{ so_dinh_danh: string }>('SELECT so_dinh_danh FROM csdl_gateway.shared_records')).rows.map((r) => r.so_dinh_danh);
         const records: any[] = [];
-        for (const so of everyone) records.push((await call(`/share/v1/officials/${so}`, { token: plain.token })).body.record);
+        for (const so of everyone) {
+          records.push((await call(`/share/v1/officials/${so}`, { token: plain.token })).body.record);
+          const env = await call(`/share/v1/officials/${so}`, { token: plain.token, accept: ENVELOPE });
+          records.push(JSON.parse(Buffer.from(env.body.payload, 'base64').toString('utf8')).record);
+        }
         const listing = await call(`/share/v1/units/${PROVINCE_ROOT}/officials?includeSubunits=true&pageSize=200`, { token: plain.token });
         records.push(...listing.body.items.map((i: any) => i.record));
         const signed = await call(`/share/v1/units/${PROVINCE_ROOT}/officials?includeSubunits=true&pageSize=200`, { token: plain.token, accept: ENVELOPE });
