@@ -22,7 +22,8 @@ export function scheduleRefresh(
   const runNow = () => {
     running ??= refreshSharedRecords(deps.db, deps.codec, deps.source ? { source: deps.source } : {})
       .then((summary) => {
-        if (summary.records > 0 || summary.unitsCopied) deps.logger.info('shared records refreshed', { ...summary });
+        if (summary.unitsError) deps.logger.warn('unit hierarchy not copied from the provincial database', { error: summary.unitsError });
+        if (summary.records > 0 || summary.unitsCopied) deps.logger.info('shared records refreshed', { packets: summary.packets, records: summary.records, unitsCopied: summary.unitsCopied });
         return summary;
       })
       .catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../db/db.js';
 import type { PayloadCodec } from '../encoding/payload-codec.js';
+import { describeError } from '../errors.js';
 import { recordsOfEnvelope } from '../packet/envelope-records.js';
 import { readProvincialUnits, unitTree } from './provincial-units.js';
 import { createSharedRecordStore, type SharedRow } from './shared-record-store.js';
@@ -16,7 +17,7 @@ import { createSharedRecordStore, type SharedRow } from './shared-record-store.j
 export interface RefreshOptions {
   /** The provincial database, to copy the unit hierarchy from (read-only). */
   source?: Queryable;
-  /** Packets decoded per transaction. */
+  /** Packets decoded per transaction (5 full packets: about 12 MB of records in one statement). */
   batch?: number;
 }
 
@@ -26,6 +27,8 @@ export interface RefreshSummary {
   packets: number;
   records: number;
   unitsCopied: boolean;
+  /** Why the unit hierarchy could not be copied (records were still taken in). */
+  unitsError?: string;
 }
 
 const REFRESH_LOCK = 73_102_008;
@@ -97,12 +100,17 @@ export async function refreshSharedRecords(db: Db, codec: PayloadCodec, options:
   const summary: RefreshSummary = { skipped: false, packets: 0, records: 0, unitsCopied: false };
   if (options.source) {
     const source = options.source;
-    const copied = await db.transaction(async (tx) => ((await holdLock(tx)) ? copyUnits(tx, source) : undefined));
-    if (copied === undefined) return { ...summary, skipped: true };
-    summary.unitsCopied = copied;
+    try {
+      const copied = await db.transaction(async (tx) => ((await holdLock(tx)) ? copyUnits(tx, source) : undefined));
+      if (copied === undefined) return { ...summary, skipped: true };
+      summary.unitsCopied = copied;
+    } catch (err) {
+      // The provincial database being away must not hold back what the national side accepted.
+      summary.unitsError = describeError(err);
+    }
   }
   for (;;) {
-    const step = await db.transaction(async (tx) => ((await holdLock(tx)) ? takeInPackets(tx, codec, options.batch ?? 20) : undefined));
+    const step = await db.transaction(async (tx) => ((await holdLock(tx)) ? takeInPackets(tx, codec, options.batch ?? 5) : undefined));
     if (step === undefined) return { ...summary, skipped: summary.packets === 0 };
     summary.packets += step.packets;
     summary.records += step.records;

@@ -81,5 +81,14 @@ for (const backend of BACKENDS) {
       const again = (await served()).find((r) => r.so_dinh_danh === '026079004321')!;
       expect(again.record.noiOHienNay).to.equal('Số 9 đường Mới, Vĩnh Yên');
     });
+
+    it('takes records in even when the provincial database cannot give its units', async function () {
+      await w.sync.store.db.query('DELETE FROM csdl_gateway.shared_packets');
+      await w.sync.store.db.query('DELETE FROM csdl_gateway.shared_records');
+      // The simulator's ledger database stands in for a provincial database without qlcb.dm_don_vi.
+      const summary = await refreshSharedRecords(w.sync.store.db, createPayloadCodec(nationalContract()), { source: w.sync.sim.db });
+      expect(summary.unitsError).to.match(/dm_don_vi/);
+      expect(summary.records).to.be.greaterThan(10);
+    });
   });
 }
