@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { AuditActor, AuditEntryInput, AuditLog } from '../audit/audit-entry.js';
-import { GatewayError } from '../errors.js';
+import { describeError, GatewayError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { envelopeBytes, type CmsSigner } from '../signing/cms-signer.js';
 import type { Authenticated } from './client-store.js';
@@ -47,7 +47,7 @@ function refusalOf(err: unknown): GatewayError {
 function sendError(res: Response, err: GatewayError, req: Request): void {
   const status = err.status ?? (err.retryable ? 503 : 500);
   if (err instanceof ShareError && err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
-  if (status >= 500) req.log?.error('share request failed', { code: err.code, error: err.message });
+  if (status >= 500) req.log?.error('share request failed', { code: err.code, error: err.message, cause: err.cause === undefined ? undefined : describeError(err.cause) });
   res.status(status).json(err.toJSON());
 }
 
