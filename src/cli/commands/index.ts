@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.js';
 import { auditCommand } from './audit-command.js';
+import { clientsCommand } from './clients-command.js';
 import { configCommand } from './config-command.js';
 import { demoDataCommand } from './demo-data-command.js';
 import { keysCommand } from './keys-command.js';
@@ -17,5 +18,5 @@ import { verifyCommand } from './verify-command.js';
 export const commands: CliCommand[] = [
   startCommand, syncCommand, migrateCommand, configCommand, keysCommand, verifyCommand,
   mapCommand, mappingCommand, demoDataCommand, simulatorCommand,
-  pullCommand, transfersCommand, auditCommand,
+  pullCommand, transfersCommand, auditCommand, clientsCommand,
 ];

@@ -1,0 +1,36 @@
+import { nationalContract } from '../contract/national-contract.js';
+import { createPayloadCodec } from '../encoding/payload-codec.js';
+import { fieldPlan } from '../share/field-filter.js';
+import { scheduleRefresh } from '../share/refresh-schedule.js';
+import { shareOpenApi } from '../share/share-openapi.js';
+import { shareRouter } from '../share/share-router.js';
+import { createShareService } from '../share/share-service.js';
+import type { StartStep } from './gateway.js';
+
+/** How often the served records take in newly accepted ones (docs/decisions/sharing.md). */
+export const SHARE_REFRESH_MS = 30_000;
+
+/**
+ * Sharing with other agencies: /share/oauth2/token and /share/v1 (src/share), and the refresh
+ * of the records they serve, once now and every 30 s. Without an audit log nothing is served:
+ * every access to personal data must leave a trace (Luật 91/2025/QH15).
+ */
+export const shareStep: StartStep = async (ctx) => {
+  const contract = nationalContract();
+  const codec = createPayloadCodec(contract);
+  const schedule = scheduleRefresh({ db: ctx.store.db, codec, source: ctx.source.db, logger: ctx.logger }, SHARE_REFRESH_MS);
+  ctx.onStop(() => schedule.stop());
+  void schedule.runNow();
+
+  const { audit, signer } = ctx.services;
+  if (!audit || !signer) {
+    ctx.logger.warn('sharing routes not mounted: no audit log (or signer) in this build', { audit: Boolean(audit), signer: Boolean(signer) });
+    ctx.summary.push('sharing:     not served (no audit log); shared records refreshed every 30 s');
+    return;
+  }
+  const plan = fieldPlan(contract.schemas.official);
+  const service = createShareService({ db: ctx.store.db, plan });
+  ctx.routers.push(shareRouter({ service, audit, signer, logger: ctx.logger }));
+  ctx.openApi.push(shareOpenApi);
+  ctx.summary.push('sharing:     /share/oauth2/token, /share/v1 (shared records refreshed every 30 s)');
+};

@@ -1,0 +1,47 @@
+import type { Db, Queryable } from '../db/db.js';
+import type { PayloadCodec } from '../encoding/payload-codec.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { refreshSharedRecords, type RefreshSummary } from './shared-records-refresh.js';
+
+/**
+ * The refresh of the served records on an interval: a tick is skipped while the previous
+ * one still runs (and across processes the refresh's advisory lock lets one run at a time).
+ */
+export interface RefreshSchedule {
+  /** Runs one refresh now (or joins the one running). */
+  runNow(): Promise<RefreshSummary | undefined>;
+  stop(): Promise<void>;
+}
+
+export function scheduleRefresh(
+  deps: { db: Db; codec: PayloadCodec; source?: Queryable; logger: Logger },
+  everyMs: number,
+): RefreshSchedule {
+  let running: Promise<RefreshSummary | undefined> | undefined;
+  const runNow = () => {
+    running ??= refreshSharedRecords(deps.db, deps.codec, deps.source ? { source: deps.source } : {})
+      .then((summary) => {
+        if (summary.unitsError) deps.logger.warn('unit hierarchy not copied from the provincial database', { error: summary.unitsError });
+        if (summary.records > 0 || summary.unitsCopied) deps.logger.info('shared records refreshed', { packets: summary.packets, records: summary.records, unitsCopied: summary.unitsCopied });
+        return summary;
+      })
+      .catch((err: unknown) => {
+        deps.logger.warn('shared records refresh failed', { error: describeError(err) });
+        return undefined;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const timer = setInterval(() => void runNow(), everyMs);
+  timer.unref();
+  return {
+    runNow,
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

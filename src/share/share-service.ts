@@ -1,0 +1,124 @@
+import type { Queryable } from '../db/db.js';
+import { createClientStore, type Authenticated } from './client-store.js';
+import { hashSecret, newSecret, secretMatches } from './client-credentials.js';
+import { filterRecord, groupsReturned, type FieldGroup, type FieldPlan } from './field-filter.js';
+import { candidateGrants, checkRate, grantedUnits, groupsFor } from './grant-policy.js';
+import { createSharedRecordStore, type StatisticsDimension } from './shared-record-store.js';
+import { ShareError } from './share-error.js';
+import type { UnitQuery } from './share-params.js';
+
+/**
+ * The sharing endpoint's work, between the router (HTTP, audit, envelopes) and the stores.
+ * Every answer says what it gave away (`people`, `unit`, `fieldGroups`) for the audit entry.
+ * A person outside the client's units is answered exactly as an unknown person, so the
+ * endpoint never tells who works where (docs/decisions/sharing.md).
+ */
+export interface ShareAnswer {
+  body: unknown;
+  people: string[];
+  unit?: string;
+  fieldGroups: FieldGroup[];
+}
+
+export interface ShareServiceOptions {
+  db: Queryable;
+  plan: FieldPlan;
+  /** Lifetime of an issued token; default one hour. */
+  tokenTtlSeconds?: number;
+}
+
+export interface TokenAnswer {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+const notFound = () => new ShareError('share.official_not_found', 'no such official', { status: 404 });
+const invalidToken = () => new ShareError('share.token_invalid', 'the token is unknown, expired or revoked', { status: 401 });
+
+export function createShareService(options: ShareServiceOptions) {
+  const clients = createClientStore(options.db);
+  const records = createSharedRecordStore(options.db);
+  const ttl = options.tokenTtlSeconds ?? 3600;
+
+  return {
+    /** OAuth2 client credentials (RFC 6749 4.4): a fresh token for a client in force. */
+    async issueToken(agencyCode: string, secret: string): Promise<TokenAnswer> {
+      const stored = await clients.secretHashOf(agencyCode);
+      // Hash and compare even for an unknown client, so the answer takes the same time.
+      const ok = secretMatches(secret, stored ?? hashSecret('')) && stored !== undefined;
+      if (!ok) throw new ShareError('share.client_invalid', 'unknown client, wrong secret or revoked client', { status: 401 });
+      const token = newSecret();
+      await clients.storeToken(hashSecret(token), agencyCode, ttl);
+      return { access_token: token, token_type: 'Bearer', expires_in: ttl };
+    },
+
+    /** The caller behind a bearer token, with its count in this second; refuses with 401. */
+    async authenticate(token: string | undefined, alsoRead?: string): Promise<Authenticated> {
+      if (token === undefined) throw new ShareError('share.token_missing', 'a bearer token from POST /share/oauth2/token is required', { status: 401 });
+      const caller = await clients.authenticate(hashSecret(token), alsoRead);
+      if (!caller) throw invalidToken();
+      checkRate(caller.countThisSecond, caller.grants);
+      return caller;
+    },
+
+    async official(caller: Authenticated, purpose: string, soDinhDanh: string, fields: FieldGroup[] | undefined): Promise<ShareAnswer> {
+      const grants = candidateGrants(caller.grants, { route: 'officials', purpose, ...(fields ? { fields } : {}) });
+      const found = caller.read?.soDinhDanh === soDinhDanh ? caller.read.served : await records.official(soDinhDanh);
+      const granted = grantedUnits(grants);
+      const matched = found ? found.ancestors.filter((u) => granted.includes(u)) : [];
+      if (!found || matched.length === 0) throw notFound();
+      const groups = groupsFor(grants, matched, fields);
+      const record = filterRecord(found.record, groups, options.plan);
+      const fieldGroups = groupsReturned(record, groups, options.plan);
+      return {
+        body: { soDinhDanh, approvedAt: found.approvedAt, fieldGroups, record },
+        people: [soDinhDanh], fieldGroups,
+        ...(typeof found.record.donViSuDung === 'string' ? { unit: found.record.donViSuDung } : {}),
+      };
+    },
+
+    async unitOfficials(caller: Authenticated, purpose: string, unit: string, query: UnitQuery, fields: FieldGroup[] | undefined): Promise<ShareAnswer> {
+      const grants = candidateGrants(caller.grants, { route: 'units', purpose, ...(fields ? { fields } : {}) });
+      const access = await records.unitAccess(unit, grantedUnits(grants));
+      if (!access.known) throw new ShareError('share.unit_unknown', 'no such unit', { status: 400, details: [{ path: 'agencyCode', message: 'not a unit of this province' }] });
+      if (access.matched.length === 0) throw new ShareError('share.unit_not_granted', 'this unit is outside the units granted for this route and purpose', { status: 403 });
+      const groups = groupsFor(grants, access.matched, fields);
+      const page = await records.unitPage({
+        unit, includeSubunits: query.includeSubunits, ...(query.status ? { status: query.status } : {}),
+        limit: query.pageSize, offset: (query.page - 1) * query.pageSize,
+      });
+      const returned = new Set<FieldGroup>();
+      const items = page.items.map((item) => {
+        const record = filterRecord(item.record, groups, options.plan);
+        for (const g of groupsReturned(record, groups, options.plan)) returned.add(g);
+        return { soDinhDanh: item.soDinhDanh, approvedAt: item.approvedAt, record };
+      });
+      const fieldGroups = [...groups].filter((g) => returned.has(g));
+      return {
+        body: { unit, includeSubunits: query.includeSubunits, page: query.page, pageSize: query.pageSize, total: page.total, fieldGroups, items },
+        people: items.map((i) => i.soDinhDanh), unit, fieldGroups,
+      };
+    },
+
+    /** Counts only, no person's data: no field group is needed or returned. */
+    async statistics(caller: Authenticated, purpose: string, groupBy: StatisticsDimension, unit: string | undefined): Promise<ShareAnswer> {
+      const grants = candidateGrants(caller.grants, { route: 'statistics', purpose });
+      const granted = grantedUnits(grants);
+      let units = granted;
+      if (unit !== undefined) {
+        const access = await records.unitAccess(unit, granted);
+        if (!access.known) throw new ShareError('share.unit_unknown', 'no such unit', { status: 400, details: [{ path: 'unit', message: 'not a unit of this province' }] });
+        if (access.matched.length === 0) throw new ShareError('share.unit_not_granted', 'this unit is outside the units granted for statistics and this purpose', { status: 403 });
+        units = [unit];
+      }
+      const counts = await records.statistics(groupBy, units);
+      return {
+        body: { groupBy, ...(unit ? { unit } : { units }), total: counts.reduce((n, c) => n + c.count, 0), counts },
+        people: [], fieldGroups: [], ...(unit ? { unit } : {}),
+      };
+    },
+  };
+}
+
+export type ShareService = ReturnType<typeof createShareService>;

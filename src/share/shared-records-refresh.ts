@@ -1,0 +1,119 @@
+import type { Db, Queryable } from '../db/db.js';
+import type { PayloadCodec } from '../encoding/payload-codec.js';
+import { describeError } from '../errors.js';
+import { recordsOfEnvelope } from '../packet/envelope-records.js';
+import { readProvincialUnits, unitTree } from './provincial-units.js';
+import { createSharedRecordStore, type SharedRow } from './shared-record-store.js';
+
+/**
+ * Materialises what the sharing endpoint serves: each person's LAST record the national side
+ * accepted (never an unapproved provincial edit, never a record refused or not yet answered).
+ * A record's bytes live only in its packet's stored envelope, so the refresh decodes each
+ * newly `done` packet once and keeps its `accepted` records; the sync's own path is untouched.
+ * Idempotent and safe from several processes: a transaction-scoped advisory lock lets one
+ * refresh run at a time, and a packet is marked taken in within the same transaction as its
+ * records. See docs/decisions/sharing.md.
+ */
+export interface RefreshOptions {
+  /** The provincial database, to copy the unit hierarchy from (read-only). */
+  source?: Queryable;
+  /** Packets decoded per transaction (5 full packets: about 12 MB of records in one statement). */
+  batch?: number;
+}
+
+export interface RefreshSummary {
+  /** Another process held the refresh; nothing was done. */
+  skipped: boolean;
+  packets: number;
+  records: number;
+  unitsCopied: boolean;
+  /** Why the unit hierarchy could not be copied (records were still taken in). */
+  unitsError?: string;
+}
+
+const REFRESH_LOCK = 73_102_008;
+
+type Data = Record<string, unknown>;
+const code = (v: unknown): string | undefined => {
+  const o = v as { ma?: unknown; ten?: unknown } | undefined;
+  return typeof o?.ma === 'string' ? o.ma : undefined;
+};
+
+/** The row for one accepted record: its JSON and the dimensions the routes use. Pure. */
+export function sharedRow(packetId: string, operation: string, approvedAt: Date, soDinhDanh: string, recordJson: string): SharedRow {
+  const data = JSON.parse(recordJson) as Data;
+  const luong = data.luong as Data | undefined;
+  const viTri = data.viTriViecLam as { ma?: string; ten?: string } | undefined;
+  const optional = {
+    status: code(data.tinhTrang), loaiNhanSu: code(data.loaiNhanSu), ngach: code(luong?.ngach),
+    chucDanh: code(luong?.chucDanhNgheNghiep), viTri: viTri?.ma ?? viTri?.ten,
+  };
+  return {
+    soDinhDanh, record: recordJson, unitCode: typeof data.donViSuDung === 'string' ? data.donViSuDung : '',
+    operation, approvedAt: approvedAt.toISOString(), packetId,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/** Per person, the newest of `rows` (a packet may carry two versions of one person). */
+function newestPerPerson(rows: SharedRow[]): SharedRow[] {
+  const newest = new Map<string, SharedRow>();
+  for (const r of rows) {
+    const had = newest.get(r.soDinhDanh);
+    if (!had || had.approvedAt < r.approvedAt) newest.set(r.soDinhDanh, r);
+  }
+  return [...newest.values()];
+}
+
+async function takeInPackets(tx: Queryable, codec: PayloadCodec, batch: number): Promise<{ packets: number; records: number }> {
+  const store = createSharedRecordStore(tx);
+  const packets = await store.pendingPackets(batch);
+  if (packets.length === 0) return { packets: 0, records: 0 };
+  const accepted = await store.acceptedVersions(packets.map((p) => p.packetId));
+  // A result names its record by số định danh and approvedAt (as the receipt does).
+  const wanted = new Map(accepted.map((v) => [`${v.packetId}|${v.soDinhDanh}|${v.approvedAt.getTime()}`, v]));
+  const rows: SharedRow[] = [];
+  for (const p of packets) {
+    for (const r of recordsOfEnvelope(p.envelope, codec)) {
+      const version = wanted.get(`${p.packetId}|${r.soDinhDanh}|${new Date(r.approvedAt).getTime()}`);
+      if (version) rows.push(sharedRow(p.packetId, version.operation, version.approvedAt, r.soDinhDanh, r.recordJson));
+    }
+  }
+  const records = await store.takeIn(newestPerPerson(rows), packets.map((p) => p.packetId));
+  return { packets: packets.length, records };
+}
+
+async function copyUnits(tx: Queryable, source: Queryable): Promise<boolean> {
+  const store = createSharedRecordStore(tx);
+  const tree = unitTree(await readProvincialUnits(source));
+  if ((await store.refreshState('units_hash')) === tree.hash) return false;
+  await store.replaceUnits(tree.units, tree.edges, tree.hash);
+  return true;
+}
+
+async function holdLock(tx: Queryable): Promise<boolean> {
+  const res = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [REFRESH_LOCK]);
+  return res.rows[0]?.ok === true;
+}
+
+export async function refreshSharedRecords(db: Db, codec: PayloadCodec, options: RefreshOptions = {}): Promise<RefreshSummary> {
+  const summary: RefreshSummary = { skipped: false, packets: 0, records: 0, unitsCopied: false };
+  if (options.source) {
+    const source = options.source;
+    try {
+      const copied = await db.transaction(async (tx) => ((await holdLock(tx)) ? copyUnits(tx, source) : undefined));
+      if (copied === undefined) return { ...summary, skipped: true };
+      summary.unitsCopied = copied;
+    } catch (err) {
+      // The provincial database being away must not hold back what the national side accepted.
+      summary.unitsError = describeError(err);
+    }
+  }
+  for (;;) {
+    const step = await db.transaction(async (tx) => ((await holdLock(tx)) ? takeInPackets(tx, codec, options.batch ?? 5) : undefined));
+    if (step === undefined) return { ...summary, skipped: summary.packets === 0 };
+    summary.packets += step.packets;
+    summary.records += step.records;
+    if (step.packets === 0) return summary;
+  }
+}
