@@ -2,6 +2,7 @@ import { openNationalSide } from '../compose/national-side.js';
 import { composeSync } from '../compose/sync-compose.js';
 import { scheduleSync } from '../sync/sync-scheduler.js';
 import type { StartStep } from './gateway.js';
+import { GatewayError } from '../errors.js';
 
 /**
  * The national side (NDXP, or the built-in simulator when NDXP_URL is unset) and the sync
@@ -10,7 +11,7 @@ import type { StartStep } from './gateway.js';
  */
 export const syncStep: StartStep = async (ctx) => {
   const signer = ctx.services.signer;
-  if (!signer) throw new Error('the signing step must run before the sync step');
+  if (!signer) throw new GatewayError('app.step_order', 'the signing step must run before the sync step');
   const national = await openNationalSide(ctx.config);
   ctx.onStop(() => national.close());
   const service = composeSync(ctx.config, { store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger });

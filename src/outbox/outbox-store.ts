@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../db/db.js';
 import type { RecordResult } from '../ndxp/receipt-shape.js';
-import { OutboxError } from './outbox-error.js';
+import { OutboxError, packetNotFound, recordsChanged } from './outbox-error.js';
 import type {
   AttemptRow, PersonState, QueuedVersion, RecordVersion, ReturnedRecord, StoredPacket,
 } from './outbox-types.js';
@@ -110,7 +110,7 @@ export function createOutboxStore(db: Db) {
               WHERE id = ANY($2::bigint[]) AND status = 'queued'`,
             [p.packetId, p.recordIds],
           );
-          if (moved.rowCount !== p.recordIds.length) throw new Error(`packet ${p.packetId}: records changed while it was built`);
+          if (moved.rowCount !== p.recordIds.length) throw recordsChanged(p.packetId);
         }
         if (fresh.length > 0) {
           const rows = JSON.stringify(fresh.map((v) => ({
@@ -126,7 +126,7 @@ export function createOutboxStore(db: Db) {
              ON CONFLICT (vendor_id, approval_id) DO NOTHING`,
             [rows, p.packetId, runId],
           );
-          if (added.rowCount !== fresh.length) throw new Error(`packet ${p.packetId}: records changed while it was built`);
+          if (added.rowCount !== fresh.length) throw recordsChanged(p.packetId);
           await advancePersons(tx, rows);
         }
       });
@@ -152,7 +152,7 @@ export function createOutboxStore(db: Db) {
     async envelopeOf(packetId: string): Promise<Buffer> {
       const res = await db.query<{ envelope: Buffer }>(`SELECT envelope FROM ${S}.packets WHERE packet_id = $1`, [packetId]);
       const row = res.rows[0];
-      if (!row) throw new Error(`packet ${packetId} is not in the outbox`);
+      if (!row) throw packetNotFound(packetId);
       return row.envelope;
     },
 
