@@ -1,9 +1,10 @@
 import type { Db, Queryable } from '../db/db.js';
 import type { RecordResult } from '../ndxp/receipt-shape.js';
-import { OutboxError, packetNotFound, recordsChanged } from './outbox-error.js';
+import { packetNotFound, recordsChanged } from './outbox-error.js';
 import type {
   AttemptRow, PersonState, QueuedVersion, RecordVersion, ReturnedRecord, StoredPacket,
 } from './outbox-types.js';
+import { requeueRecords } from './requeue-records.js';
 
 /**
  * Every statement the outbox runs, in named functions over the `Db` interface. Each state
@@ -65,7 +66,7 @@ export function createOutboxStore(db: Db) {
                   v.record_hash, v.record, v.errors, $2
              FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
                   approved_at timestamptz, approved_by_unit text, status text, record_hash text, record json, errors jsonb)
-           ON CONFLICT (vendor_id, approval_id) DO NOTHING`,
+           ON CONFLICT (vendor_id, approval_id, resend) DO NOTHING`,
           [rows, runId],
         );
         await advancePersons(tx, heads);
@@ -91,9 +92,10 @@ export function createOutboxStore(db: Db) {
      * Stores a signed packet with its records, atomically, before any send: versions left
      * queued (`recordIds`) move into it; versions new this run (`newVersions`) are recorded
      * straight into it, without their record (the envelope holds it), and advance their
-     * person's state. Refused whole if any version changed meanwhile.
+     * person's state. Refused whole if any version changed meanwhile. `runId` is undefined
+     * for a packet an operator's action built, outside any sync run.
      */
-    async storePacket(runId: string, p: {
+    async storePacket(runId: string | undefined, p: {
       packetId: string; format: string; envelope: Buffer; payloadSha256: string; payloadBytes: number; signer: string;
       recordIds: string[]; newVersions?: QueuedVersion[];
     }): Promise<void> {
@@ -102,7 +104,7 @@ export function createOutboxStore(db: Db) {
         await tx.query(
           `INSERT INTO ${S}.packets (packet_id, sync_run_id, status, format, envelope, payload_sha256, payload_bytes, record_count, signer)
            VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8)`,
-          [p.packetId, runId, p.format, p.envelope, p.payloadSha256, p.payloadBytes, p.recordIds.length + fresh.length, p.signer],
+          [p.packetId, runId ?? null, p.format, p.envelope, p.payloadSha256, p.payloadBytes, p.recordIds.length + fresh.length, p.signer],
         );
         if (p.recordIds.length > 0) {
           const moved = await tx.query(
@@ -123,8 +125,8 @@ export function createOutboxStore(db: Db) {
              SELECT v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, 'in_packet', v.record_hash, $2, $3
                FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
                     approved_at timestamptz, approved_by_unit text, record_hash text)
-             ON CONFLICT (vendor_id, approval_id) DO NOTHING`,
-            [rows, p.packetId, runId],
+             ON CONFLICT (vendor_id, approval_id, resend) DO NOTHING`,
+            [rows, p.packetId, runId ?? null],
           );
           if (added.rowCount !== fresh.length) throw recordsChanged(p.packetId);
           await advancePersons(tx, rows);
@@ -219,26 +221,7 @@ export function createOutboxStore(db: Db) {
     async failPacketFromReceipt(packetId: string, receipt: unknown, code: string | undefined, message: string, returned: ReturnedRecord[]): Promise<void> {
       await db.transaction(async (tx) => {
         await saveReceipt(tx, packetId, 'failed', receipt);
-        await tx.query(
-          `UPDATE ${S}.record_versions v SET status = 'queued', packet_id = NULL, record = COALESCE(r.record_text::json, v.record), updated_at = now()
-             FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS r(so_dinh_danh, approved_at, record_text)
-            WHERE v.packet_id = $1 AND v.status = 'in_packet' AND v.so_dinh_danh = r.so_dinh_danh AND v.approved_at = r.approved_at`,
-          [packetId, returned.map((r) => r.soDinhDanh), returned.map((r) => r.approvedAt), returned.map((r) => r.recordJson)],
-        );
-        // A version the envelope did not name (none should exist) has no record to be packed
-        // again with (one new this run was stored without it): refuse rather than queue it
-        // bare, which would send "data": null. The transaction leaves the packet as it was.
-        const unmatched = await tx.query<{ so_dinh_danh: string | null; approved_at: Date }>(
-          `SELECT so_dinh_danh, approved_at FROM ${S}.record_versions WHERE packet_id = $1 AND status = 'in_packet' ORDER BY id`,
-          [packetId],
-        );
-        if (unmatched.rows.length > 0) {
-          const named = unmatched.rows.slice(0, 5).map((r) => `${r.so_dinh_danh ?? '?'}@${r.approved_at.toISOString()}`).join(', ');
-          throw new OutboxError(
-            'outbox.records_unmatched',
-            `packet ${packetId}: ${unmatched.rows.length} record version(s) not named by its envelope (${named}); nothing queued again`,
-          );
-        }
+        await requeueRecords(tx, packetId, returned);
         await tx.query(
           `UPDATE ${S}.packets SET status = 'failed', completed_at = now(), national_code = $2, last_error = $3 WHERE packet_id = $1`,
           [packetId, code ?? null, message],
