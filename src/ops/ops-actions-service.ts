@@ -1,6 +1,7 @@
 import type { AuditActor, AuditLog } from '../audit/audit-entry.js';
 import { isGatewayError } from '../errors.js';
 import type { OutboxActionsStore } from '../outbox/outbox-actions-store.js';
+import { packetNotFound } from '../outbox/outbox-error.js';
 import { recordsOfEnvelope } from '../packet/envelope-records.js';
 import { syncContext, type SyncContext, type SyncDeps } from '../sync/sync-deps.js';
 import { packQueued } from '../sync/sync-pack.js';
@@ -41,6 +42,12 @@ export interface ActionResult {
   summary: SyncSummary;
 }
 
+/** Who acts: an actor, or an actor and the HTTP request id the audit entry names. */
+export type ActionBy = AuditActor | { actor: AuditActor; requestId?: string };
+
+/** Packet ids are UUIDs (the contract's packetId); anything else names no packet. */
+const PACKET_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const AUDIT_ACTION: Readonly<Record<OpsAction, string>> = {
   retry: 'ops.packet.retry',
   resend: 'ops.person.resend',
@@ -54,14 +61,19 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
 
   /** Runs `work` under the lock and files the audit entry; `subject` names who and what. */
   async function act(
-    action: OpsAction, actor: AuditActor, reason: string, subject: { packetId?: string; people?: string[] },
+    action: OpsAction, by: ActionBy, reason: string, subject: { packetId?: string; people?: string[] },
     work: (note: { actor: string; reason: string }, people: string[]) => Promise<ActionResult>,
   ): Promise<ActionResult> {
-    const why = reason.trim();
+    const { actor, requestId } = 'actor' in by ? by : { actor: by, requestId: undefined };
+    const why = typeof reason === 'string' ? reason.trim() : '';
     const people = [...(subject.people ?? [])];
-    const entry = { actor, action: AUDIT_ACTION[action], purpose: why, ...(subject.packetId ? { packetId: subject.packetId } : {}) };
+    const entry = {
+      actor, action: AUDIT_ACTION[action], purpose: why,
+      ...(subject.packetId ? { packetId: subject.packetId } : {}), ...(requestId ? { requestId } : {}),
+    };
     try {
       if (why === '') throw new OpsActionError('ops.reason_required', `${action} needs a reason (kept in the audit log)`);
+      if (subject.packetId !== undefined && !PACKET_ID.test(subject.packetId)) throw packetNotFound(subject.packetId);
       const result = await deps.lock.runExclusive(() => work({ actor: actor.name, reason: why }, people));
       if (!result) throw new OpsActionError('ops.sync_running', 'a sync is running; try again once it has finished');
       await audit.append({ ...entry, people: unique(people), outcome: 'ok' });
@@ -91,8 +103,8 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
      * stored bytes; a `failed` packet still holding its versions (refused whole with a 4xx)
      * releases them into the queue, and they are packed into new packets and sent now.
      */
-    retry(packetId: string, actor: AuditActor, reason: string): Promise<ActionResult> {
-      return act('retry', actor, reason, { packetId }, async (note, people) => {
+    retry(packetId: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('retry', by, reason, { packetId }, async (note, people) => {
         const packet = await actions.packetForAction(packetId);
         const summary = emptySummary();
         const envelope = await ctx.store.envelopeOf(packetId);
@@ -110,8 +122,8 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
     },
 
     /** The person's current approved data as a new version, packed and sent now. */
-    resend(soDinhDanh: string, actor: AuditActor, reason: string): Promise<ActionResult> {
-      return act('resend', actor, reason, { people: [soDinhDanh] }, async () => {
+    resend(soDinhDanh: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('resend', by, reason, { people: [soDinhDanh] }, async () => {
         const version = await mapForResend(ctx, actions, soDinhDanh);
         await actions.queueResend(version);
         const summary = emptySummary();
@@ -120,8 +132,8 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
     },
 
     /** A rejected or invalid version handled outside the gateway stops counting as failing. */
-    settle(recordVersionId: string, actor: AuditActor, reason: string): Promise<ActionResult> {
-      return act('settle', actor, reason, {}, async (note, people) => {
+    settle(recordVersionId: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('settle', by, reason, {}, async (note, people) => {
         const { soDinhDanh } = await actions.settleVersion(recordVersionId, note);
         if (soDinhDanh) people.push(soDinhDanh);
         return result('settle', 0, [], emptySummary());
@@ -129,8 +141,8 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
     },
 
     /** A pending packet never posted again; its versions queued for the next sync's packets. */
-    cancel(packetId: string, actor: AuditActor, reason: string): Promise<ActionResult> {
-      return act('cancel', actor, reason, { packetId }, async (note, people) => {
+    cancel(packetId: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('cancel', by, reason, { packetId }, async (note, people) => {
         const records = recordsOfEnvelope(await ctx.store.envelopeOf(packetId), ctx.codec);
         people.push(...records.map((r) => r.soDinhDanh));
         const released = await actions.cancelPendingPacket(packetId, records, note);

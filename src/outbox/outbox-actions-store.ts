@@ -30,6 +30,10 @@ function stateConflict(message: string): OutboxError {
   return new OutboxError('outbox.state_conflict', message, { status: 409 });
 }
 
+function versionNotFound(id: string): OutboxError {
+  return new OutboxError('outbox.record_not_found', `record version ${id} is not in the outbox`, { status: 404 });
+}
+
 export function createOutboxActionsStore(db: Db) {
   return {
     async packetForAction(packetId: string): Promise<PacketForAction> {
@@ -79,6 +83,7 @@ export function createOutboxActionsStore(db: Db) {
      * counts as failing. Returns its số định danh (undefined when it had none).
      */
     async settleVersion(id: string, note: OperatorNote): Promise<{ soDinhDanh: string | undefined }> {
+      if (!/^[0-9]{1,18}$/.test(id)) throw versionNotFound(id);
       const res = await db.query<{ so_dinh_danh: string | null }>(
         `UPDATE ${S}.record_versions SET settled_at = now(), settled_by = $2, settle_reason = $3, updated_at = now()
           WHERE id = $1 AND status IN ('rejected', 'invalid') AND settled_at IS NULL
@@ -92,7 +97,7 @@ export function createOutboxActionsStore(db: Db) {
         [id],
       );
       const version = found.rows[0];
-      if (!version) throw new OutboxError('outbox.record_not_found', `record version ${id} is not in the outbox`, { status: 404 });
+      if (!version) throw versionNotFound(id);
       throw stateConflict(version.settled
         ? `record version ${id} is settled already`
         : `record version ${id} is ${version.status}: only a rejected or invalid version can be settled`);
