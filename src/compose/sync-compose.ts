@@ -10,7 +10,10 @@ import { subjectAttributes } from '../signing/certificate-info.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 import { OID } from '../signing/oids.js';
 import { createSyncLock } from '../sync/sync-lock.js';
-import { createSyncService, type SyncService } from '../sync/sync-service.js';
+import { createSyncService, type SyncDeps, type SyncService } from '../sync/sync-service.js';
+import { createOpsActionsService, type OpsActionsService } from '../ops/ops-actions-service.js';
+import { createOutboxActionsStore } from '../outbox/outbox-actions-store.js';
+import type { AuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
 
 /** The first value of a subject attribute, read from the DER: a value may hold ', ' itself. */
@@ -37,11 +40,12 @@ export function approvalFrom(config: Config): (signer: CmsSigner, now: Date) => 
   };
 }
 
-export function composeSync(
-  config: Config, edges: { store: OpenedDatabase; source: OpenedDatabase; signer: CmsSigner; national: NationalSide | undefined; logger: Logger },
-): SyncService {
+type SyncEdgesIn = { store: OpenedDatabase; source: OpenedDatabase; signer: CmsSigner; national: NationalSide | undefined; logger: Logger };
+
+/** What the sync's steps are built from; the sync and the operators' actions share it (and its lock). */
+export function syncDepsFrom(config: Config, edges: SyncEdgesIn): SyncDeps {
   const contract = nationalContract();
-  return createSyncService({
+  return {
     store: createOutboxStore(edges.store.db),
     source: edges.source.db,
     mapping: loadMapping(config.mappingFile, contract),
@@ -61,5 +65,14 @@ export function composeSync(
       mappingThreads: config.mappingThreads,
       receiptWaitMs: config.receiptWaitMs,
     },
-  });
+  };
+}
+
+export function composeSync(config: Config, edges: SyncEdgesIn): SyncService {
+  return createSyncService(syncDepsFrom(config, edges));
+}
+
+/** The operators' actions over the same steps, lock and national side as `deps`' sync. */
+export function composeOpsActions(deps: SyncDeps, store: OpenedDatabase, audit: AuditLog): OpsActionsService {
+  return createOpsActionsService({ ...deps, actions: createOutboxActionsStore(store.db), audit });
 }
