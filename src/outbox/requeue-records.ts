@@ -21,15 +21,15 @@ export async function requeueRecords(tx: Queryable, packetId: string, returned: 
   // A version the envelope did not name (none should exist) has no record to be packed
   // again with (one new this run was stored without it): refuse rather than queue it
   // bare, which would send "data": null.
-  const unmatched = await tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM csdl_gateway.record_versions WHERE packet_id = $1 AND status = 'in_packet'`,
+  const unmatched = await tx.query<{ so_dinh_danh: string | null; approved_at: Date }>(
+    `SELECT so_dinh_danh, approved_at FROM csdl_gateway.record_versions WHERE packet_id = $1 AND status = 'in_packet' ORDER BY id`,
     [packetId],
   );
-  const left = unmatched.rows[0]?.n ?? 0;
-  if (left > 0) {
+  if (unmatched.rows.length > 0) {
+    const named = unmatched.rows.slice(0, 5).map((r) => `${r.so_dinh_danh ?? '?'}@${r.approved_at.toISOString()}`).join(', ');
     throw new OutboxError(
       'outbox.records_unmatched',
-      `packet ${packetId}: ${left} record version(s) not named by its envelope; nothing queued again`,
+      `packet ${packetId}: ${unmatched.rows.length} record version(s) not named by its envelope (${named}); nothing queued again`,
     );
   }
   return moved.rows.map((r) => r.so_dinh_danh);
