@@ -27,7 +27,8 @@ export type ActionsOpener = (national: boolean) => Promise<OpenedActions>;
 
 export const openConfiguredActions: ActionsOpener = async (national) => {
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat });
+  // stdout holds the action's result (one JSON object with --json): log lines go to stderr.
+  const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat, stream: process.stderr });
   const edges = await openSyncEdges(config, logger, { national });
   try {
     const audit = await openAuditLog(edges.store.db, edges.signer, logger);

@@ -35,7 +35,11 @@ Exit status:
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit must be a whole number >= 1, got '${values.limit}'`);
     const config = loadConfig();
-    const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat });
+    // With --json, stdout holds the summary alone: log lines go to stderr.
+    const logger = createLogger({
+      level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat,
+      ...(values.json ? { stream: process.stderr } : {}),
+    });
     const edges = await openSyncEdges(config, logger, { national: values['dry-run'] !== true });
     try {
       const service = composeSync(config, { ...edges, logger });
