@@ -71,19 +71,20 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
       actor, action: AUDIT_ACTION[action], purpose: why,
       ...(subject.packetId ? { packetId: subject.packetId } : {}), ...(requestId ? { requestId } : {}),
     };
+    let result: ActionResult | undefined;
     try {
       if (why === '') throw new OpsActionError('ops.reason_required', `${action} needs a reason (kept in the audit log)`);
       if (subject.packetId !== undefined && !PACKET_ID.test(subject.packetId)) throw packetNotFound(subject.packetId);
-      const result = await deps.lock.runExclusive(() => work({ actor: actor.name, reason: why }, people));
+      result = await deps.lock.runExclusive(() => work({ actor: actor.name, reason: why }, people));
       if (!result) throw new OpsActionError('ops.sync_running', 'a sync is running; try again once it has finished');
-      await audit.append({ ...entry, people: unique(people), outcome: 'ok' });
-      return result;
     } catch (err) {
       const refused = isGatewayError(err) && err.status !== undefined && err.status < 500;
       const code = isGatewayError(err) ? err.code : undefined;
       await audit.append({ ...entry, people: unique(people), outcome: refused ? 'refused' : 'error', ...(code ? { code } : {}) });
       throw err;
     }
+    await audit.append({ ...entry, people: unique(people), outcome: 'ok' });
+    return result;
   }
 
   /** Packs every queued version and, with the national side at hand, sends those packets now. */
@@ -111,6 +112,7 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
         const records = recordsOfEnvelope(envelope, ctx.codec);
         people.push(...records.map((r) => r.soDinhDanh));
         if (packet.status === 'pending') {
+          if (!ctx.client) throw new OpsActionError('ops.national_unavailable', 'no national side configured to send with');
           return result('retry', 0, await sendEach(ctx, [{ packetId, envelope }], summary), summary);
         }
         if (packet.status !== 'failed' || packet.inPacket === 0) {
@@ -154,11 +156,11 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
 
 /**
  * Posts `packets` one by one through the sync's send step, landing each receipt that comes;
- * after an outage the rest stay pending for the next sync, as in a sync.
+ * after an outage (or with no national side at hand) the rest stay pending for the next
+ * sync, as in a sync.
  */
 async function sendEach(ctx: SyncContext, packets: { packetId: string; envelope: Buffer }[], summary: SyncSummary): Promise<PacketOutcome[]> {
   const client = ctx.client;
-  if (packets.length > 0 && !client) throw new OpsActionError('ops.national_unavailable', 'no national side configured to send with');
   const outcomes: PacketOutcome[] = [];
   for (const { packetId, envelope } of packets) {
     if (!client || outcomes.some((o) => o.send === 'outage')) {
