@@ -1,16 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
-import { installProvincialSchema } from '../../src/demo/provincial-schema.js';
-import { createCmsSigner } from '../../src/signing/cms-signer.js';
-import { ensureDevPki } from '../../src/signing/dev-pki.js';
-import { FaultSwitches } from '../../src/simulator/fault-switches.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import type { RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { SyncSummary } from '../../src/sync/sync-summary.js';
-import { assertCliBuilt, startCli, type CliExit } from '../setup/cli-process.js';
-import { freshDatabase, type TestDatabase } from '../setup/databases.js';
-import { CLIENT, PASSPHRASE, PROVINCE, devPki } from '../simulator/simulator-harness.js';
+import { startCli, type CliExit } from '../setup/cli-process.js';
+import type { TestDatabase } from '../setup/databases.js';
+import { startCliWorld, type CliWorld } from './cli-world.js';
 
 /**
  * `csdl-gateway sync --json` as a scheduler sees it: exit 75 while the national side answers
@@ -20,40 +13,18 @@ import { CLIENT, PASSPHRASE, PROVINCE, devPki } from '../simulator/simulator-har
  */
 describe('csdl-gateway sync: exit status and --json', function () {
   this.timeout(90_000);
+  let world: CliWorld | undefined;
   let source: TestDatabase;
-  let store: TestDatabase;
-  let ledger: TestDatabase;
   let sim: RunningSimulator;
-  let dataDir: string;
   let env: Record<string, string>;
 
   before(async function () {
-    assertCliBuilt();
-    const pki = await devPki();
-    const files = await ensureDevPki(pki.dir, { senderCode: PROVINCE, passphrase: PASSPHRASE });
-    source = await freshDatabase('postgres');
-    await installProvincialSchema(source.db, { sample: true });
-    store = await freshDatabase('postgres');
-    ledger = await freshDatabase('postgres');
-    sim = await startSimulator({
-      db: ledger.db,
-      clients: [{ ...CLIENT, consumerCode: PROVINCE, trustAnchorsPem: pki.trustAnchorsPem }],
-      ministrySigner: createCmsSigner(pki.ministry),
-      faults: new FaultSwitches(),
-    });
-    dataDir = mkdtempSync(join(tmpdir(), 'csdl-sync-exit-'));
-    env = {
-      DATABASE_URL: store.url, SOURCE_DATABASE_URL: source.url, NDXP_URL: sim.url,
-      NDXP_CLIENT_ID: CLIENT.clientId, NDXP_CLIENT_SECRET: CLIENT.clientSecret, SENDER_CODE: PROVINCE,
-      SIGNING_KEY_FILE: files.province.p12, SIGNING_KEY_PASSPHRASE: PASSPHRASE, TRUST_ANCHORS_FILE: files.trustAnchors,
-      RECEIPT_WAIT_MS: '10000', DATA_DIR: dataDir, LOG_LEVEL: 'error', LOG_FORMAT: 'json',
-    };
+    world = await startCliWorld({ env: { RECEIPT_WAIT_MS: '10000', LOG_LEVEL: 'error' } });
+    ({ source, sim, env } = world);
   });
 
   after(async function () {
-    await sim?.stop();
-    for (const t of [ledger, store, source]) await t?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await world?.close();
   });
 
   async function sync(): Promise<{ exit: CliExit; summary: SyncSummary }> {
