@@ -1,20 +1,31 @@
 import { openNationalSide } from '../compose/national-side.js';
-import { composeSync } from '../compose/sync-compose.js';
+import { composeOpsActions, composeSync } from '../compose/sync-compose.js';
+import { opsActionsOpenApi } from '../ops/ops-actions-openapi.js';
+import { opsActionsRouter } from '../ops/ops-actions-router.js';
 import { scheduleSync } from '../sync/sync-scheduler.js';
 import type { StartStep } from './gateway.js';
+import { GatewayError } from '../errors.js';
 
 /**
  * The national side (NDXP, or the built-in simulator when NDXP_URL is unset) and the sync
  * schedule. One sync runs right after start, so a fresh embedded default shows a real sync
- * within a minute; then every SYNC_CRON tick.
+ * within a minute; then every SYNC_CRON tick. The operators' actions (/api/ops/... retry,
+ * resend, settle, cancel) share the sync's steps, national client and lock, and are mounted
+ * only with an audit log to record them (the audit step runs before this one).
  */
 export const syncStep: StartStep = async (ctx) => {
   const signer = ctx.services.signer;
-  if (!signer) throw new Error('the signing step must run before the sync step');
+  if (!signer) throw new GatewayError('app.step_order', 'the signing step must run before the sync step');
   const national = await openNationalSide(ctx.config);
   ctx.onStop(() => national.close());
   ctx.services.national = national;
   const service = composeSync(ctx.config, { store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger });
+  if (ctx.services.audit) {
+    ctx.routers.push(opsActionsRouter(composeOpsActions(service, ctx.store, ctx.services.audit)));
+    ctx.openApi.push(opsActionsOpenApi);
+  } else {
+    ctx.summary.push('operators:   actions (retry, resend, settle, cancel) off: no audit log to record them');
+  }
   const schedule = scheduleSync(ctx.config.syncCron, service, ctx.logger);
   ctx.onStop(async () => schedule.stop());
   ctx.summary.push(`national:    ${national.description}`);

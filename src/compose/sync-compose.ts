@@ -12,7 +12,11 @@ import { subjectAttributes } from '../signing/certificate-info.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 import { OID } from '../signing/oids.js';
 import { createSyncLock } from '../sync/sync-lock.js';
-import { createSyncService, type SyncService } from '../sync/sync-service.js';
+import type { SyncLock } from '../sync/sync-lock.js';
+import { createSyncService, type SyncDeps, type SyncService } from '../sync/sync-service.js';
+import { createOpsActionsService, type OpsActionsService } from '../ops/ops-actions-service.js';
+import { createOutboxActionsStore } from '../outbox/outbox-actions-store.js';
+import type { AuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
 
 /** The first value of a subject attribute, read from the DER: a value may hold ', ' itself. */
@@ -39,21 +43,12 @@ export function approvalFrom(config: Config): (signer: CmsSigner, now: Date) => 
   };
 }
 
-/**
- * The sync service of `start` and `sync`. The province edits its mapping overlay (`mapping
- * synonym add`) while the gateway runs, so before each run the mapping's files are looked at
- * (names, sizes, times) and, when they changed, the effective mapping is loaded again; a
- * changed one (another fingerprint) replaces the service's: the run then maps again the
- * versions the old mapping refused (src/sync/due-rule.ts). One lock for every service built,
- * so a rebuilt service never runs beside the last one. An overlay that no longer loads is
- * logged and the last good mapping is kept.
- */
-export function composeSync(
-  config: Config, edges: { store: OpenedDatabase; source: OpenedDatabase; signer: CmsSigner; national: NationalSide | undefined; logger: Logger },
-): SyncService {
+type SyncEdgesIn = { store: OpenedDatabase; source: OpenedDatabase; signer: CmsSigner; national: NationalSide | undefined; logger: Logger };
+
+/** What the sync's steps are built from, for one compiled mapping and one lock. */
+export function syncDepsFrom(config: Config, edges: SyncEdgesIn, mapping: CompiledMapping, lock: SyncLock): SyncDeps {
   const contract = nationalContract();
-  const lock = createSyncLock(edges.store.db, { sharedServer: !edges.store.embedded });
-  const build = (mapping: CompiledMapping): SyncService => createSyncService({
+  return {
     store: createOutboxStore(edges.store.db),
     source: edges.source.db,
     mapping,
@@ -73,26 +68,66 @@ export function composeSync(
       mappingThreads: config.mappingThreads,
       receiptWaitMs: config.receiptWaitMs,
     },
-  });
+  };
+}
+
+/** The sync of `start` and `sync`, and the deps of the mapping in force for the operators' actions. */
+export interface ComposedSync extends SyncService {
+  deps(): SyncDeps;
+}
+
+/**
+ * The sync service of `start` and `sync`. The province edits its mapping overlay (`mapping
+ * synonym add`) while the gateway runs, so before each run the mapping's files are looked at
+ * (names, sizes, times) and, when they changed, the effective mapping is loaded again; a
+ * changed one (another fingerprint) replaces the service's: the run then maps again the
+ * versions the old mapping refused (src/sync/due-rule.ts). One lock for every service built,
+ * and for the operators' actions, so none runs beside another. An overlay that no longer
+ * loads is logged and the last good mapping is kept.
+ */
+export function composeSync(config: Config, edges: SyncEdgesIn): ComposedSync {
+  const contract = nationalContract();
+  const lock = createSyncLock(edges.store.db, { sharedServer: !edges.store.embedded });
   let stamp = mappingFilesStamp(config);
-  let mapping = loadEffectiveMapping(config, contract);
-  let service = build(mapping);
+  let deps = syncDepsFrom(config, edges, loadEffectiveMapping(config, contract), lock);
+  let service = createSyncService(deps);
+  const follow = (): void => {
+    try {
+      const now = mappingFilesStamp(config);
+      if (now === stamp) return;
+      stamp = now;
+      const current = loadEffectiveMapping(config, contract);
+      if (current.fingerprint === deps.mapping.fingerprint) return;
+      edges.logger.info('mapping changed; refused versions are mapped again', { fingerprint: current.fingerprint.slice(0, 12) });
+      deps = syncDepsFrom(config, edges, current, lock);
+      service = createSyncService(deps);
+    } catch (err) {
+      edges.logger.error('the mapping or its overlay no longer loads; the sync keeps the mapping loaded before', { error: describeError(err) });
+    }
+  };
   return {
     run(options) {
-      try {
-        const now = mappingFilesStamp(config);
-        if (now === stamp) return service.run(options);
-        stamp = now;
-        const current = loadEffectiveMapping(config, contract);
-        if (current.fingerprint !== mapping.fingerprint) {
-          edges.logger.info('mapping changed; refused versions are mapped again', { fingerprint: current.fingerprint.slice(0, 12) });
-          mapping = current;
-          service = build(current);
-        }
-      } catch (err) {
-        edges.logger.error('the mapping or its overlay no longer loads; the sync keeps the mapping loaded before', { error: describeError(err) });
-      }
+      follow();
       return service.run(options);
     },
+    deps() {
+      follow();
+      return deps;
+    },
+  };
+}
+
+/**
+ * The operators' actions over the same steps, lock and national side as `sync`, each built
+ * with the mapping in force when it runs (a re-send maps the person as the next sync would).
+ */
+export function composeOpsActions(sync: Pick<ComposedSync, 'deps'>, store: OpenedDatabase, audit: AuditLog): OpsActionsService {
+  const actions = createOutboxActionsStore(store.db);
+  const current = (): OpsActionsService => createOpsActionsService({ ...sync.deps(), actions, audit });
+  return {
+    retry: (...args) => current().retry(...args),
+    resend: (...args) => current().resend(...args),
+    settle: (...args) => current().settle(...args),
+    cancel: (...args) => current().cancel(...args),
   };
 }

@@ -66,7 +66,7 @@ function readJsonFile(file: string, key: string): RawConfig {
   }
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError('not a JSON object', key);
     return value as RawConfig;
   } catch (err) {
     throw new ConfigError(`config: ${key} ${file} is not a JSON object: ${(err as Error).message}`, key);

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../paths.js';
+import { ContractError } from './contract-error.js';
 
 /**
  * The national side's interface as data: its JSON schemas and code lists, read once from
@@ -72,6 +73,6 @@ export function nationalContract(): NationalContract {
 
 export function codeList(contract: NationalContract, name: string): CodeList {
   const list = contract.codes.get(name);
-  if (!list) throw new Error(`unknown national code list '${name}'`);
+  if (!list) throw new ContractError('contract.code_list_unknown', `unknown national code list '${name}'`);
   return list;
 }

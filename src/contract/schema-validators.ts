@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { childPointer } from './json-pointer.js';
 import { LENGTH_KEYWORDS } from './length-keywords.js';
 import type { NationalContract } from './national-contract.js';
+import { ContractError } from './contract-error.js';
 
 /**
  * The national JSON schemas compiled once per contract (ajv, draft 2020-12, formats on),
@@ -46,7 +47,7 @@ const ANNOTATION_KEYWORDS = [
 
 function idOf(schema: Record<string, unknown>): string {
   const id = schema.$id;
-  if (typeof id !== 'string') throw new Error('national schema without $id');
+  if (typeof id !== 'string') throw new ContractError('contract.schema_invalid', 'national schema without $id');
   return id;
 }
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../paths.js';
-import type { Db } from './db.js';
+import { DbError, type Db } from './db.js';
 
 /**
  * Forward-only numbered migrations (`NNN_name.sql` in src/db/migrations), each applied in its
@@ -50,7 +50,7 @@ export async function migrate(
   migrations: Migration[] = listMigrations(),
   schema: string = GATEWAY_SCHEMA,
 ): Promise<number[]> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new DbError('db.schema_name_invalid', `invalid schema name ${schema}`);
   // Most starts find everything applied: one read, no transaction. What is missing is still
   // checked again under the lock, as another process may apply it meanwhile.
   const done = new Set(await appliedVersions(db, schema));

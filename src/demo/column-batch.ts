@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { DemoError } from './demo-error.js';
 
 /**
  * Rows gathered column by column and written with one statement per table:
@@ -36,7 +37,7 @@ export class ColumnBatch {
   /** One row, values in the order of `spec.columns`. */
   push(row: readonly unknown[]): void {
     if (row.length !== this.columns.length) {
-      throw new Error(`${this.spec.table}: ${row.length} values for ${this.columns.length} columns`);
+      throw new DemoError('demo.row_width', `${this.spec.table}: ${row.length} values for ${this.columns.length} columns`);
     }
     for (let i = 0; i < row.length; i++) (this.columns[i] as unknown[]).push(row[i] ?? null);
     this.count++;

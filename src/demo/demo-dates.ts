@@ -1,3 +1,5 @@
+import { DemoError } from './demo-error.js';
+
 /**
  * Dates as month numbers (year * 12 + month - 1), which makes periods easy to order and to
  * cut; days are drawn from 1..28 so every generated date exists.
@@ -36,6 +38,6 @@ export function vendorMonth(m: number): string {
 /** The month number of a 'YYYY-MM-DD' reference date. */
 export function parseIsoMonth(iso: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!match) throw new Error(`not a YYYY-MM-DD date: ${iso}`);
+  if (!match) throw new DemoError('demo.options_invalid', `not a YYYY-MM-DD date: ${iso}`);
   return monthOf(Number(match[1]), Number(match[2]));
 }

@@ -1,3 +1,5 @@
+import { DemoError } from './demo-error.js';
+
 /**
  * A small seeded generator (sfc32, seeded through splitmix32). Every person draws from their
  * own stream, derived from (seed, index), so the data does not depend on chunk sizes or on the
@@ -56,7 +58,7 @@ export class SeededRandom {
 
   pick<T>(items: readonly T[]): T {
     const item = items[Math.floor(this.next() * items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
+    if (item === undefined) throw new DemoError('demo.options_invalid', 'pick from an empty list');
     return item;
   }
 
@@ -84,7 +86,7 @@ export class WeightedPicker<T> {
       this.values.push(item.value);
       this.cumulative.push(sum);
     }
-    if (this.values.length === 0) throw new Error('a weighted list needs a positive weight');
+    if (this.values.length === 0) throw new DemoError('demo.options_invalid', 'a weighted list needs a positive weight');
     this.total = sum;
   }
 

@@ -1,4 +1,5 @@
 import type { WorkplaceKind } from './rank-catalogue.js';
+import { DemoError } from './demo-error.js';
 
 /**
  * The units of the demo province, as a plan (no ids yet). Agency codes follow QĐ 20/2020:
@@ -88,7 +89,7 @@ export function planUnits(baseUnits: number): PlannedUnit[] {
   const children = new Map<string, number>();
   const nextCode = (parentCode: string): string => {
     const n = children.get(parentCode) ?? 0;
-    if (n >= 80) throw new Error(`no agency code left under ${parentCode}`);
+    if (n >= 80) throw new DemoError('demo.options_invalid', `no agency code left under ${parentCode}`);
     children.set(parentCode, n + 1);
     return code(20 + n, Number(parentCode.slice(7, 9)));
   };

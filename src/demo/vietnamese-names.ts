@@ -1,4 +1,5 @@
 import { type SeededRandom, type Weighted, WeightedPicker } from './seeded-random.js';
+import { DemoError } from './demo-error.js';
 
 /**
  * Vietnamese names, written in NFC with diacritics. Family names follow their real frequency
@@ -72,7 +73,7 @@ const GROUPS: Record<string, GroupNames> = {
 /** sex: 1 male, 0 female (the vendor's gioi_tinh). */
 export function generateName(rng: SeededRandom, sex: 0 | 1, ethnicity: string): string {
   const group = GROUPS[ethnicity] ?? GROUPS.Kinh;
-  if (!group) throw new Error('no Kinh names');
+  if (!group) throw new DemoError('demo.reference_missing', 'no Kinh names');
   const family = group.family.pick(rng);
   const ownGiven = sex === 1 ? group.maleGiven : group.femaleGiven;
   if (ownGiven && rng.chance(0.7)) {

@@ -1,4 +1,5 @@
 import type { NationalContract } from '../contract/national-contract.js';
+import { ContractError } from '../contract/contract-error.js';
 
 /**
  * The part of a JSON schema an encoding needs: which properties an object has, which
@@ -36,7 +37,7 @@ export function shapeOfSchema(schema: SchemaNode, contract: NationalContract): S
     if (typeof node.$id === 'string') baseId = node.$id;
     if (typeof node.$ref === 'string') {
       const target = byId.get(new URL(node.$ref, baseId).href);
-      if (!target) throw new Error(`schema reference ${node.$ref} is not a contract schema`);
+      if (!target) throw new ContractError('contract.schema_invalid', `schema reference ${node.$ref} is not a contract schema`);
       return build(target, baseId);
     }
     const type = node.type;
@@ -51,7 +52,7 @@ export function shapeOfSchema(schema: SchemaNode, contract: NationalContract): S
     if (type === 'number' || type === 'integer' || type === 'string' || type === 'boolean') return { kind: type };
     if (Array.isArray(node.enum)) return { kind: kindOfValues(node.enum) };
     if ('const' in node) return { kind: kindOfValues([node.const]) };
-    throw new Error(`schema node of type ${JSON.stringify(type)} has no encoding`);
+    throw new ContractError('contract.schema_invalid', `schema node of type ${JSON.stringify(type)} has no encoding`);
   };
   return build(schema, typeof schema.$id === 'string' ? schema.$id : 'urn:contract:');
 }

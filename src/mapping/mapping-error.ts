@@ -7,7 +7,8 @@ import { GatewayError, type ErrorDetail } from '../errors.js';
  * not in its national list. `details` name each problem as `file.json#/json/path`.
  * Codes: mapping.file_unreadable, mapping.file_invalid, mapping.transform_unknown,
  * mapping.option_unknown, mapping.field_unknown, mapping.code_list_unknown,
- * mapping.code_target_unknown, mapping.reference_unknown.
+ * mapping.code_target_unknown, mapping.reference_unknown; and, for misuse only a bug causes,
+ * mapping.worker_misuse, mapping.contract_mismatch, mapping.rule_incomplete.
  */
 export class MappingError extends GatewayError {}
 

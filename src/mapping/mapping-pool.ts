@@ -95,7 +95,7 @@ interface Thread {
 }
 
 function createPool(mapping: CompiledMapping, options: PersonMapperOptions): PersonMapper {
-  if (mapping.contract !== nationalContract()) throw new Error('mapping threads serve mappings compiled against the national contract');
+  if (mapping.contract !== nationalContract()) throw new MappingError('mapping.contract_mismatch', 'mapping threads serve mappings compiled against the national contract');
   const init: WorkerInit = { documents: mapping.documents, transport: flagsOf(options) };
   const transport = transportOptions(mapping.contract, init.transport);
   const references = new WeakMap<ReferenceData, number>();

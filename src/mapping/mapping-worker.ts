@@ -4,6 +4,7 @@ import type { RawPerson } from '../source/person-reader.js';
 import { mapRawChunk, transportOptions, type MappedPerson, type TransportFlags } from './mapped-person.js';
 import { compileMapping, type MappingDocument } from './mapping-compiler.js';
 import type { ReferenceData } from './mapping-types.js';
+import { MappingError } from './mapping-error.js';
 
 /**
  * A mapping thread (mapping-pool.ts): compiles the same mapping documents, keeps the latest
@@ -24,7 +25,7 @@ export type FromWorker =
   | { jobId: number; error: string };
 
 const port = parentPort;
-if (!port) throw new Error('mapping-worker.ts runs as a worker thread only');
+if (!port) throw new MappingError('mapping.worker_misuse', 'mapping-worker.ts runs as a worker thread only');
 const init = workerData as WorkerInit;
 const contract = nationalContract();
 const mapping = compileMapping(init.documents, contract);
@@ -38,7 +39,7 @@ port.on('message', (message: ToWorker) => {
   }
   let answer: FromWorker;
   try {
-    if (current?.id !== message.referenceId) throw new Error(`reference data ${message.referenceId} was not sent to this thread`);
+    if (current?.id !== message.referenceId) throw new MappingError('mapping.worker_misuse', `reference data ${message.referenceId} was not sent to this thread`);
     const reference = current.reference;
     answer = { jobId: message.jobId, results: mapRawChunk(mapping, message.raws, reference, options) };
   } catch (err) {

@@ -5,6 +5,7 @@ import { normaliseName, normalisePhone, normaliseText } from './text-transforms.
 import { codeFromVendor, codeToVendor } from './code-rules.js';
 import { agencyOfUnit, unitOfAgency } from './unit-rules.js';
 import { referenceRow, report, scalarText } from './rule-context.js';
+import { MappingError } from './mapping-error.js';
 
 /**
  * The transforms of the mapping vocabulary (mappings/README.md) that turn input values into
@@ -17,7 +18,7 @@ function isAbsent(value: unknown): boolean {
 
 function at(list: Evaluator[] | undefined, i: number): Evaluator {
   const e = list?.[i];
-  if (!e) throw new Error('rule compiled without its input');
+  if (!e) throw new MappingError('mapping.rule_incomplete', 'rule compiled without its input');
   return e;
 }
 
@@ -167,6 +168,6 @@ export function leafEvaluator(
     case 'vendorUnit':
       return unary((v, run, here) => unitOfAgency(String(v), env.units, run, here, source));
     default:
-      throw new Error(`no evaluator for transform '${kind}'`);
+      throw new MappingError('mapping.transform_unknown', `no evaluator for transform '${kind}'`);
   }
 }

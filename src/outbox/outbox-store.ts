@@ -1,9 +1,10 @@
 import type { Db, Queryable } from '../db/db.js';
 import type { RecordResult } from '../ndxp/receipt-shape.js';
-import { OutboxError } from './outbox-error.js';
+import { packetNotFound, recordsChanged } from './outbox-error.js';
 import type {
   AttemptRow, PersonState, QueuedVersion, RecordVersion, ReturnedRecord, StoredPacket,
 } from './outbox-types.js';
+import { requeueRecords } from './requeue-records.js';
 
 /**
  * Every statement the outbox runs, in named functions over the `Db` interface. Each state
@@ -18,7 +19,7 @@ const S = 'csdl_gateway';
  * then takes the new outcome in place. Any other existing row is left alone, so storePacket
  * still sees a version that changed meanwhile and refuses the packet.
  */
-const REMAP_INVALID = `ON CONFLICT (vendor_id, approval_id) DO UPDATE
+const REMAP_INVALID = `ON CONFLICT (vendor_id, approval_id, resend) DO UPDATE
   SET so_dinh_danh = EXCLUDED.so_dinh_danh, operation = EXCLUDED.operation, approved_by_unit = EXCLUDED.approved_by_unit,
       status = EXCLUDED.status, record_hash = EXCLUDED.record_hash, record = EXCLUDED.record, errors = EXCLUDED.errors,
       packet_id = EXCLUDED.packet_id, sync_run_id = EXCLUDED.sync_run_id, mapping_fingerprint = EXCLUDED.mapping_fingerprint,
@@ -112,9 +113,10 @@ export function createOutboxStore(db: Db) {
      * Stores a signed packet with its records, atomically, before any send: versions left
      * queued (`recordIds`) move into it; versions new this run (`newVersions`) are recorded
      * straight into it, without their record (the envelope holds it), and advance their
-     * person's state. Refused whole if any version changed meanwhile.
+     * person's state. Refused whole if any version changed meanwhile. `runId` is undefined
+     * for a packet an operator's action built, outside any sync run.
      */
-    async storePacket(runId: string, p: {
+    async storePacket(runId: string | undefined, p: {
       packetId: string; format: string; envelope: Buffer; payloadSha256: string; payloadBytes: number; signer: string;
       recordIds: string[]; newVersions?: QueuedVersion[];
     }): Promise<void> {
@@ -123,7 +125,7 @@ export function createOutboxStore(db: Db) {
         await tx.query(
           `INSERT INTO ${S}.packets (packet_id, sync_run_id, status, format, envelope, payload_sha256, payload_bytes, record_count, signer)
            VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8)`,
-          [p.packetId, runId, p.format, p.envelope, p.payloadSha256, p.payloadBytes, p.recordIds.length + fresh.length, p.signer],
+          [p.packetId, runId ?? null, p.format, p.envelope, p.payloadSha256, p.payloadBytes, p.recordIds.length + fresh.length, p.signer],
         );
         if (p.recordIds.length > 0) {
           const moved = await tx.query(
@@ -131,7 +133,7 @@ export function createOutboxStore(db: Db) {
               WHERE id = ANY($2::bigint[]) AND status = 'queued'`,
             [p.packetId, p.recordIds],
           );
-          if (moved.rowCount !== p.recordIds.length) throw new Error(`packet ${p.packetId}: records changed while it was built`);
+          if (moved.rowCount !== p.recordIds.length) throw recordsChanged(p.packetId);
         }
         if (fresh.length > 0) {
           const rows = JSON.stringify(fresh.map((v) => ({
@@ -146,9 +148,9 @@ export function createOutboxStore(db: Db) {
                FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
                     approved_at timestamptz, approved_by_unit text, record_hash text, mapping_fingerprint text)
              ${REMAP_INVALID}`,
-            [rows, p.packetId, runId],
+            [rows, p.packetId, runId ?? null],
           );
-          if (added.rowCount !== fresh.length) throw new Error(`packet ${p.packetId}: records changed while it was built`);
+          if (added.rowCount !== fresh.length) throw recordsChanged(p.packetId);
           await advancePersons(tx, rows);
         }
       });
@@ -174,7 +176,7 @@ export function createOutboxStore(db: Db) {
     async envelopeOf(packetId: string): Promise<Buffer> {
       const res = await db.query<{ envelope: Buffer }>(`SELECT envelope FROM ${S}.packets WHERE packet_id = $1`, [packetId]);
       const row = res.rows[0];
-      if (!row) throw new Error(`packet ${packetId} is not in the outbox`);
+      if (!row) throw packetNotFound(packetId);
       return row.envelope;
     },
 
@@ -241,26 +243,7 @@ export function createOutboxStore(db: Db) {
     async failPacketFromReceipt(packetId: string, receipt: unknown, code: string | undefined, message: string, returned: ReturnedRecord[]): Promise<void> {
       await db.transaction(async (tx) => {
         await saveReceipt(tx, packetId, 'failed', receipt);
-        await tx.query(
-          `UPDATE ${S}.record_versions v SET status = 'queued', packet_id = NULL, record = COALESCE(r.record_text::json, v.record), updated_at = now()
-             FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS r(so_dinh_danh, approved_at, record_text)
-            WHERE v.packet_id = $1 AND v.status = 'in_packet' AND v.so_dinh_danh = r.so_dinh_danh AND v.approved_at = r.approved_at`,
-          [packetId, returned.map((r) => r.soDinhDanh), returned.map((r) => r.approvedAt), returned.map((r) => r.recordJson)],
-        );
-        // A version the envelope did not name (none should exist) has no record to be packed
-        // again with (one new this run was stored without it): refuse rather than queue it
-        // bare, which would send "data": null. The transaction leaves the packet as it was.
-        const unmatched = await tx.query<{ so_dinh_danh: string | null; approved_at: Date }>(
-          `SELECT so_dinh_danh, approved_at FROM ${S}.record_versions WHERE packet_id = $1 AND status = 'in_packet' ORDER BY id`,
-          [packetId],
-        );
-        if (unmatched.rows.length > 0) {
-          const named = unmatched.rows.slice(0, 5).map((r) => `${r.so_dinh_danh ?? '?'}@${r.approved_at.toISOString()}`).join(', ');
-          throw new OutboxError(
-            'outbox.records_unmatched',
-            `packet ${packetId}: ${unmatched.rows.length} record version(s) not named by its envelope (${named}); nothing queued again`,
-          );
-        }
+        await requeueRecords(tx, packetId, returned);
         await tx.query(
           `UPDATE ${S}.packets SET status = 'failed', completed_at = now(), national_code = $2, last_error = $3 WHERE packet_id = $1`,
           [packetId, code ?? null, message],

@@ -15,6 +15,7 @@ import {
 } from './der.js';
 import { subjectName } from './certificate-info.js';
 import { OID } from './oids.js';
+import { SigningError } from './signing-errors.js';
 
 /**
  * Issues X.509 v3 certificates (RFC 5280) signed with sha256WithRSAEncryption by node:crypto.
@@ -90,7 +91,7 @@ function extensions(request: CertificateRequest, spki: Buffer, issuerSpki: Buffe
 export function issueCertificate(request: CertificateRequest): X509Certificate {
   const spki = request.publicKey.export({ type: 'spki', format: 'der' });
   const signingKey = request.issuer?.privateKey ?? request.selfSigningKey;
-  if (signingKey === undefined) throw new Error('issueCertificate: a self-signed certificate needs selfSigningKey');
+  if (signingKey === undefined) throw new SigningError('signing.bad_argument', 'issueCertificate: a self-signed certificate needs selfSigningKey');
   const issuerName = request.issuer ? subjectName(request.issuer.certificate.raw) : encodeName(request.subject);
   const issuerSpki = request.issuer
     ? request.issuer.certificate.publicKey.export({ type: 'spki', format: 'der' })

@@ -1,6 +1,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { child, children, decodeOid, readSingle, TAG, type Tlv } from './der.js';
 import { OID } from './oids.js';
+import { SigningError } from './signing-errors.js';
 
 /**
  * What the gateway needs to know about a certificate beyond node:crypto's X509Certificate:
@@ -47,7 +48,7 @@ function tbsFields(certDer: Buffer): Tlv[] {
 export function issuerAndSerial(certDer: Buffer): { issuer: Buffer; serial: Buffer } {
   const [serial, , issuer] = tbsFields(certDer);
   if (serial?.tag !== TAG.INTEGER || issuer?.tag !== TAG.SEQUENCE) {
-    throw new Error('certificate has no serial number or issuer');
+    throw new SigningError('signing.cert_malformed', 'certificate has no serial number or issuer');
   }
   return { issuer: Buffer.from(issuer.raw), serial: Buffer.from(serial.raw) };
 }
@@ -80,7 +81,7 @@ export function nameAttributes(nameDer: Buffer): NameAttribute[] {
 /** Raw DER of the subject Name, e.g. to name it as the issuer of the certificates it signs. */
 export function subjectName(certDer: Buffer): Buffer {
   const subject = tbsFields(certDer)[4];
-  if (subject?.tag !== TAG.SEQUENCE) throw new Error('certificate has no subject');
+  if (subject?.tag !== TAG.SEQUENCE) throw new SigningError('signing.cert_malformed', 'certificate has no subject');
   return Buffer.from(subject.raw);
 }
 

@@ -18,7 +18,9 @@ export type SigningErrorCode =
   | 'signing.ou_mismatch'
   | 'signing.no_identity'
   | 'signing.trust_anchors_empty'
-  | 'signing.bad_argument';
+  | 'signing.bad_argument'
+  /** A certificate whose DER lacks a field every X.509 certificate has. */
+  | 'signing.cert_malformed';
 
 export class SigningError extends GatewayError {
   declare readonly code: SigningErrorCode;

@@ -4,6 +4,7 @@ import { describeError } from '../errors.js';
 import type { FaultSwitches } from './fault-switches.js';
 import { completePacket, insertResults, lockHeldOfficials, lockUnfinishedPacket, markProcessing, packetPayload, storeAccepted } from './ledger-store.js';
 import { decidePacket, type HeldOfficial } from './record-decisions.js';
+import { NationalRefusal } from './simulator-errors.js';
 
 /**
  * Processes received packets asynchronously, as the contract describes ("A packet takes from
@@ -105,7 +106,7 @@ export class PacketProcessor {
   /** After a restart: the stored payload, decoded and checked again. */
   private async reload(tx: Queryable, packetId: string, sender: string): Promise<DecodedPacket> {
     const stored = await packetPayload(tx, packetId);
-    if (!stored) throw new Error(`packet ${packetId} has no stored payload`);
+    if (!stored) throw new NationalRefusal('INTERNAL_ERROR', `packet ${packetId} has no stored payload`);
     return this.options.reload(stored.format, stored.payload, sender);
   }
 

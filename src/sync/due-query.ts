@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db.js';
 import type { SourceSpec } from '../mapping/mapping-types.js';
+import { SyncError } from './sync-error.js';
 
 /**
  * The light scan behind "what is due": each person whose latest approval row is approved,
@@ -16,7 +17,7 @@ export async function approvedHeads(
   q: Queryable, source: SourceSpec, after: string | undefined, limit: number,
 ): Promise<ApprovedHead[]> {
   const { persons, approval } = source;
-  if (!approval) throw new Error(`mapping source ${source.table} declares no approval table: nothing can be due`);
+  if (!approval) throw new SyncError('sync.approval_table_missing', `mapping source ${source.table} declares no approval table: nothing can be due`);
   const values: unknown[] = [approval.approvedValue, limit];
   const keyset = after === undefined ? '' : `AND p.${persons.id} > $3`;
   if (after !== undefined) values.push(after);

@@ -2,6 +2,7 @@ import { DANG_CONG_TAC } from '../contract/national-rules.js';
 import type { MappedPerson } from '../mapping/mapped-person.js';
 import type { PreparedRecord } from '../packet/packet-builder.js';
 import type { PersonState, QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
+import { SyncError } from './sync-error.js';
 
 /**
  * One approved person, mapped and pre-validated, as the version the outbox records (issue 5,
@@ -14,7 +15,7 @@ import type { PersonState, QueuedVersion, RecordVersion } from '../outbox/outbox
  */
 export function toRecordVersion(mapped: MappedPerson, state: PersonState | undefined, mappingFingerprint?: string): RecordVersion {
   const approval = mapped.approval;
-  if (!approval) throw new Error(`person ${mapped.vendorId} has no approval row`);
+  if (!approval) throw new SyncError('sync.approval_missing', `person ${mapped.vendorId} has no approval row`);
   const base = {
     vendorId: mapped.vendorId,
     approvalId: approval.id,
@@ -30,7 +31,7 @@ export function toRecordVersion(mapped: MappedPerson, state: PersonState | undef
     return { ...base, operation: 'upsert', status: 'invalid', recordHash: undefined, recordJson: undefined, errors };
   }
   // Without its hash a record could pass for the accepted one: the sync maps with `hash: true`.
-  if (mapped.recordHash === undefined) throw new Error(`person ${mapped.vendorId} was mapped without its record hash`);
+  if (mapped.recordHash === undefined) throw new SyncError('sync.hash_missing', `person ${mapped.vendorId} was mapped without its record hash`);
   return {
     ...base,
     operation: mapped.tinhTrang && mapped.tinhTrang !== DANG_CONG_TAC ? 'archive' : 'upsert',
@@ -54,7 +55,7 @@ export function toPreparedRecord(v: QueuedVersion): PreparedRecord {
 
 /** A version mapped this run, ready to pack; the outbox records it with its packet. */
 export function toPendingVersion(v: RecordVersion): QueuedVersion {
-  if (v.status !== 'queued' || !v.recordJson || !v.recordHash || !v.soDinhDanh) throw new Error(`version ${v.vendorId}/${v.approvalId} is not queued`);
+  if (v.status !== 'queued' || !v.recordJson || !v.recordHash || !v.soDinhDanh) throw new SyncError('sync.version_not_queued', `version ${v.vendorId}/${v.approvalId} is not queued`);
   return {
     vendorId: v.vendorId, approvalId: v.approvalId, soDinhDanh: v.soDinhDanh, operation: v.operation,
     approvedAt: v.approvedAt, approvedByUnit: v.approvedByUnit, recordHash: v.recordHash, recordJson: v.recordJson,

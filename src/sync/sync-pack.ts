@@ -43,8 +43,11 @@ export async function packVersions(ctx: PackContext, versions: QueuedVersion[], 
   return count;
 }
 
-/** Packs `versions`, storing each signed packet with its records; `onStored` gets its id. */
-export async function packAndStore(ctx: PackContext, runId: string, versions: QueuedVersion[], summary: SyncSummary, onStored: OnStored): Promise<void> {
+/**
+ * Packs `versions`, storing each signed packet with its records; `onStored` gets its id.
+ * `runId` is the sync run's, undefined for an operator's action.
+ */
+export async function packAndStore(ctx: PackContext, runId: string | undefined, versions: QueuedVersion[], summary: SyncSummary, onStored: OnStored): Promise<void> {
   if (versions.length === 0) return;
   const signer = ctx.signer.identity(ctx.now()).summary.subject;
   summary.packetsBuilt += await packVersions(ctx, versions, async (p) => {
@@ -60,7 +63,7 @@ export async function packAndStore(ctx: PackContext, runId: string, versions: Qu
  * Versions left queued in the store (a crash, a failed receipt, an operator's release or
  * re-send): older than what a run collects, so packed first.
  */
-export async function packQueued(ctx: PackContext, runId: string, summary: SyncSummary, onStored: OnStored): Promise<void> {
+export async function packQueued(ctx: PackContext, runId: string | undefined, summary: SyncSummary, onStored: OnStored): Promise<void> {
   for (;;) {
     const queued = await ctx.store.queued(ctx.settings.maxRecords * 20);
     if (queued.length === 0) return;

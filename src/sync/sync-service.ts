@@ -5,6 +5,7 @@ import { inFullPackets } from './sync-queue.js';
 import { landReceipts } from './sync-receipts.js';
 import { createSender } from './sync-send.js';
 import { emptySummary, type SyncSummary } from './sync-summary.js';
+import { SyncError } from './sync-error.js';
 
 export type { RunOptions, SyncDeps, SyncSettings } from './sync-deps.js';
 
@@ -54,7 +55,7 @@ async function previewRun(ctx: SyncContext, runId: string, summary: SyncSummary,
 
 async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary, options: RunOptions): Promise<void> {
   const client = ctx.client;
-  if (!client) throw new Error('no national client configured');
+  if (!client) throw new SyncError('sync.no_national_client', 'no national client configured');
   const sender = createSender(ctx, client, summary);
   // Older work first: packets stored by an earlier run, then versions it left queued.
   // A newer version sent before an older one would make the older come back stale.

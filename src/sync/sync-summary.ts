@@ -31,3 +31,18 @@ export function formatSummary(s: SyncSummary): string[] {
       (s.receiptsPending ? `; ${s.receiptsPending} receipts not final yet` : ''),
   ];
 }
+
+/** `csdl-gateway sync` exit codes: sysexits' EX_TEMPFAIL for work left for a later run. */
+export const SYNC_EXIT = Object.freeze({ done: 0, error: 1, pending: 75 });
+
+/**
+ * How a sync ended, for scripts and schedulers: 1 when a packet was refused for good (a
+ * person must look); 75 when packets stay pending because the national side was unavailable,
+ * or another sync held the lock (try again later); 0 otherwise. Receipts not final yet are
+ * routine (the national side is working on them; the next sync lands them): still 0.
+ */
+export function syncExitCode(s: SyncSummary): number {
+  if (s.packetsFailed > 0) return SYNC_EXIT.error;
+  if (s.skipped || s.packetsPending > 0) return SYNC_EXIT.pending;
+  return SYNC_EXIT.done;
+}

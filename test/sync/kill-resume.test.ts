@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
-import { migrate } from '../../src/db/migrate.js';
-import { generatePeople, type GenerationSummary } from '../../src/demo/generate-people.js';
-import { installProvincialSchema } from '../../src/demo/provincial-schema.js';
+import type { GenerationSummary } from '../../src/demo/generate-people.js';
 import { SeededRandom } from '../../src/demo/seeded-random.js';
-import { createCmsSigner } from '../../src/signing/cms-signer.js';
-import { ensureDevPki } from '../../src/signing/dev-pki.js';
-import { FaultSwitches } from '../../src/simulator/fault-switches.js';
 import { ledgerSummary } from '../../src/simulator/ledger-summary.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { assertCliBuilt, startCli, type CliExit } from '../setup/cli-process.js';
-import { freshDatabase, type TestDatabase } from '../setup/databases.js';
-import { CLIENT, PASSPHRASE, PROVINCE, devPki } from '../simulator/simulator-harness.js';
+import { startCli, type CliExit } from '../setup/cli-process.js';
+import type { TestDatabase } from '../setup/databases.js';
+import { startCliWorld, type CliWorld } from './cli-world.js';
 
 /**
  * Exactly once under SIGKILL (issue 5, item 5): the built CLI (`node dist/cli/index.js sync`)
@@ -81,53 +72,23 @@ describe('sync killed with SIGKILL at random moments, then resumed', function ()
   let source: TestDatabase;
   let store: TestDatabase;
   let ledger: TestDatabase;
-  let sim: RunningSimulator;
-  let dataDir: string;
   let env: Record<string, string>;
   let generated: GenerationSummary;
+  let world: CliWorld | undefined;
 
   before(async function () {
-    assertCliBuilt();
-    const pki = await devPki();
-    const files = await ensureDevPki(pki.dir, { senderCode: PROVINCE, passphrase: PASSPHRASE });
-    source = await freshDatabase('postgres');
-    await installProvincialSchema(source.db, { sample: true });
-    generated = await generatePeople(source.db, { people: PEOPLE, seed: 2026 });
-    store = await freshDatabase('postgres');
-    // The CLI migrates too; done here so the outbox can be read after a kill during start-up.
-    await migrate(store.db);
-    ledger = await freshDatabase('postgres');
-    sim = await startSimulator({
-      db: ledger.db,
-      clients: [{ ...CLIENT, consumerCode: PROVINCE, trustAnchorsPem: pki.trustAnchorsPem }],
-      ministrySigner: createCmsSigner(pki.ministry),
-      faults: new FaultSwitches({ processingDelayMs: 300 }),
+    world = await startCliWorld({
+      people: PEOPLE, processingDelayMs: 300,
+      env: { PACKET_MAX_RECORDS: '50', RECEIPT_WAIT_MS: '3000', LOG_LEVEL: 'warn' },
     });
+    ({ source, store, ledger, env } = world);
+    generated = world.generated!;
     // Every contract call answers a little late, so sending and polling take a few seconds.
-    sim.faults.apply({ delayMs: 80 });
-    dataDir = mkdtempSync(join(tmpdir(), 'csdl-kill-'));
-    env = {
-      DATABASE_URL: store.url,
-      SOURCE_DATABASE_URL: source.url,
-      NDXP_URL: sim.url,
-      NDXP_CLIENT_ID: CLIENT.clientId,
-      NDXP_CLIENT_SECRET: CLIENT.clientSecret,
-      SENDER_CODE: PROVINCE,
-      SIGNING_KEY_FILE: files.province.p12,
-      SIGNING_KEY_PASSPHRASE: PASSPHRASE,
-      TRUST_ANCHORS_FILE: files.trustAnchors,
-      PACKET_MAX_RECORDS: '50',
-      RECEIPT_WAIT_MS: '3000',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-    };
+    world.sim.faults.apply({ delayMs: 80 });
   });
 
   after(async function () {
-    await sim?.stop();
-    for (const t of [ledger, store, source]) await t?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await world?.close();
   });
 
   it('ends with every due version accepted exactly once, and no packet rebuilt or re-signed', async function () {

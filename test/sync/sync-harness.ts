@@ -11,7 +11,7 @@ import { createNdxpClient, type NdxpClient } from '../../src/ndxp/ndxp-client.js
 import { createOutboxStore, type OutboxStore } from '../../src/outbox/outbox-store.js';
 import type { Approval } from '../../src/packet/packet-builder.js';
 import { createSyncLock } from '../../src/sync/sync-lock.js';
-import { createSyncService, type SyncService, type SyncSettings } from '../../src/sync/sync-service.js';
+import { createSyncService, type SyncDeps, type SyncService, type SyncSettings } from '../../src/sync/sync-service.js';
 import { Writable } from 'node:stream';
 import { freshDatabase, type Backend, type TestDatabase } from '../setup/databases.js';
 import { CLIENT, PROVINCE, startHarness, type Harness } from '../simulator/simulator-harness.js';
@@ -36,6 +36,8 @@ export interface SyncWorld {
   /** GET /_sim/ledger, or /_sim/ledger/officials/{soDinhDanh}, over HTTP. */
   ledger(soDinhDanh?: string): Promise<any>;
   service(options?: ServiceOptions): { service: SyncService; outbox: OutboxStore; client: NdxpClient | undefined };
+  /** What `service` composes the sync from: for another service over the same steps (src/ops). */
+  deps(options?: ServiceOptions): SyncDeps;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,34 @@ export async function startSyncWorld(options: WorldOptions): Promise<SyncWorld> 
   const clients: NdxpClient[] = [];
   const logger = quietLogger();
 
+  /** One service's edges over the world: its own NDXP client, outbox and lock. */
+  const compose = (o: ServiceOptions = {}): { deps: SyncDeps; outbox: OutboxStore } => {
+    const storeDb = o.storeDb ?? store.db;
+    const client = o.noClient ? undefined : createNdxpClient({
+      baseUrl: sim.sim.url, ...CLIENT, consumerCode: PROVINCE,
+      connectTimeoutMs: 2000, responseTimeoutMs: 10_000,
+      retry: { attempts: 4, minDelayMs: 10, maxDelayMs: 50 },
+      // Records what was asked and waits a little only, so no test waits out a Retry-After.
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return new Promise((resolve) => setTimeout(resolve, Math.min(ms, 25)));
+      },
+    });
+    if (client) clients.push(client);
+    const outbox = createOutboxStore(storeDb);
+    const deps: SyncDeps = {
+      ...(o.newId ? { newId: o.newId } : {}),
+      store: o.wrapOutbox ? o.wrapOutbox(outbox) : outbox, source: source.db, mapping: o.mapping ?? mapping, codec, signer: sim.signer, client,
+      lock: createSyncLock(storeDb, { sharedServer: store.backend === 'postgres' }),
+      logger,
+      settings: {
+        senderCode: PROVINCE, receiverCode: '000.00.00.G09', format: 'json', maxRecords: 50, maxBytes: 8 * 1024 * 1024,
+        approval: FIXED_APPROVAL, chunkSize: 100, receiptWaitMs: 5000, ...o.settings,
+      },
+    };
+    return { deps, outbox };
+  };
+
   let approvals = 0;
   return {
     source, store, sim, mapping, generated, sleeps,
@@ -104,31 +134,10 @@ export async function startSyncWorld(options: WorldOptions): Promise<SyncWorld> 
       const res = await fetch(`${sim.sim.url}/_sim/ledger${soDinhDanh ? `/officials/${soDinhDanh}` : ''}`);
       return res.json();
     },
+    deps: (o) => compose(o).deps,
     service(o: ServiceOptions = {}) {
-      const storeDb = o.storeDb ?? store.db;
-      const client = o.noClient ? undefined : createNdxpClient({
-        baseUrl: sim.sim.url, ...CLIENT, consumerCode: PROVINCE,
-        connectTimeoutMs: 2000, responseTimeoutMs: 10_000,
-        retry: { attempts: 4, minDelayMs: 10, maxDelayMs: 50 },
-        // Records what was asked and waits a little only, so no test waits out a Retry-After.
-        sleep: (ms) => {
-          sleeps.push(ms);
-          return new Promise((resolve) => setTimeout(resolve, Math.min(ms, 25)));
-        },
-      });
-      if (client) clients.push(client);
-      const outbox = createOutboxStore(storeDb);
-      const service = createSyncService({
-        ...(o.newId ? { newId: o.newId } : {}),
-        store: o.wrapOutbox ? o.wrapOutbox(outbox) : outbox, source: source.db, mapping: o.mapping ?? mapping, codec, signer: sim.signer, client,
-        lock: createSyncLock(storeDb, { sharedServer: store.backend === 'postgres' }),
-        logger,
-        settings: {
-          senderCode: PROVINCE, receiverCode: '000.00.00.G09', format: 'json', maxRecords: 50, maxBytes: 8 * 1024 * 1024,
-          approval: FIXED_APPROVAL, chunkSize: 100, receiptWaitMs: 5000, ...o.settings,
-        },
-      });
-      return { service, outbox, client };
+      const { deps, outbox } = compose(o);
+      return { service: createSyncService(deps), outbox, client: deps.client };
     },
     async close() {
       for (const c of clients) c.close();

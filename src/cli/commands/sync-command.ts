@@ -3,14 +3,14 @@ import { openSyncEdges } from '../../compose/sync-edges.js';
 import { composeSync } from '../../compose/sync-compose.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
-import { formatSummary } from '../../sync/sync-summary.js';
+import { formatSummary, syncExitCode } from '../../sync/sync-summary.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../run-cli.js';
 
 export const syncCommand: CliCommand = {
   name: 'sync',
   summary: 'Run one sync now: approved changes to the national side, signed, with receipts',
-  usage: `Usage: csdl-gateway sync [--dry-run] [--limit N]
+  usage: `Usage: csdl-gateway sync [--dry-run] [--limit N] [--json]
 
 Reads the people whose latest approval is newer than what was last sent, maps and
 pre-validates them, packs them into signed packets, sends them through NDXP (or the built-in
@@ -20,24 +20,41 @@ skipped unchanged, invalid, packets sent, records accepted / stale / rejected.
 Options:
   --dry-run   build and sign the packets into the outbox's preview only (packet_previews);
               nothing is sent and nothing is marked as sent
-  --limit N   take at most N due people this run`,
+  --limit N   take at most N due people this run
+  --json      print the summary as one JSON object (due, queued, unchanged, invalid,
+              packetsBuilt, packetsSent, packetsFailed, packetsPending, receiptsPending,
+              accepted, stale, rejected, skipped)
+
+Exit status:
+  0   everything due went through (receipts not final yet are landed by the next sync)
+  75  work stays pending: the national side was unavailable, or another sync was running;
+      the next sync carries on
+  1   a packet was refused for good (see 'csdl-gateway tx retry'), or an error`,
   async run(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { 'dry-run': { type: 'boolean' }, limit: { type: 'string' } }, strict: true });
+    const { values } = parseArgs({ args: argv, options: { 'dry-run': { type: 'boolean' }, limit: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit must be a whole number >= 1, got '${values.limit}'`);
     const config = loadConfig();
-    const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat });
+    // With --json, stdout holds the summary alone: log lines go to stderr.
+    const logger = createLogger({
+      level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat,
+      ...(values.json ? { stream: process.stderr } : {}),
+    });
     const edges = await openSyncEdges(config, logger, { national: values['dry-run'] !== true });
     try {
       const service = composeSync(config, { ...edges, logger });
       const summary = await service.run({
         dryRun: values['dry-run'] === true,
         ...(limit !== undefined ? { limit } : {}),
-        ...(io.isTty ? { onProgress: (line: string) => io.out(`  … ${line}`) } : {}),
+        ...(io.isTty && !values.json ? { onProgress: (line: string) => io.out(`  … ${line}`) } : {}),
       });
-      for (const line of formatSummary(summary)) io.out(line);
-      if (values['dry-run']) io.out('dry run: packets are in csdl_gateway.packet_previews; nothing was sent');
-      return summary.packetsFailed > 0 ? 1 : 0;
+      if (values.json) {
+        io.out(JSON.stringify(summary));
+      } else {
+        for (const line of formatSummary(summary)) io.out(line);
+        if (values['dry-run']) io.out('dry run: packets are in csdl_gateway.packet_previews; nothing was sent');
+      }
+      return syncExitCode(summary);
     } finally {
       await edges.close();
     }

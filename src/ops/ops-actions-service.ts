@@ -1,0 +1,181 @@
+import type { AuditActor, AuditLog } from '../audit/audit-entry.js';
+import { isGatewayError } from '../errors.js';
+import type { OutboxActionsStore } from '../outbox/outbox-actions-store.js';
+import { packetNotFound } from '../outbox/outbox-error.js';
+import { recordsOfEnvelope } from '../packet/envelope-records.js';
+import { syncContext, type SyncContext, type SyncDeps } from '../sync/sync-deps.js';
+import { packQueued } from '../sync/sync-pack.js';
+import { landReceipt } from '../sync/sync-receipts.js';
+import { sendPacket, type SendOutcome } from '../sync/sync-send.js';
+import { emptySummary, type SyncSummary } from '../sync/sync-summary.js';
+import { OpsActionError } from './ops-actions-error.js';
+import { mapForResend } from './resend-version.js';
+
+/**
+ * Operators' actions on the outbox (docs/decisions/outbox.md, "Operators' actions"): retry a
+ * packet, re-send a person, settle a failing version, cancel a pending packet. Each needs a
+ * reason, runs under the sync lock (never beside a sync, here or in another process), reuses
+ * the sync's own pack, send and receipt steps, and leaves one audit entry, refused or not.
+ * A stored packet is never edited or re-signed: a retry posts its very bytes again, or
+ * releases its records into new packets.
+ */
+export type OpsActionsDeps = SyncDeps & { actions: OutboxActionsStore; audit: AuditLog };
+
+export type OpsAction = 'retry' | 'resend' | 'settle' | 'cancel';
+
+export interface PacketOutcome {
+  packetId: string;
+  send: SendOutcome;
+  /** Whether its receipt was final within RECEIPT_WAIT_MS; the next sync polls otherwise. */
+  receipt?: 'landed' | 'waiting';
+}
+
+export interface ActionResult {
+  action: OpsAction;
+  /** Versions this action put in the queue (released, cancelled or re-sent). */
+  queued: number;
+  /** Packets posted now, in order, with what became of each. */
+  packets: PacketOutcome[];
+  /** Versions still queued after the action: the next sync packs them. */
+  leftForNextSync: number;
+  /** The counts of what was sent now (accepted, rejected, stale...). */
+  summary: SyncSummary;
+}
+
+/** Who acts: an actor, or an actor and the HTTP request id the audit entry names. */
+export type ActionBy = AuditActor | { actor: AuditActor; requestId?: string };
+
+/** Packet ids are UUIDs (the contract's packetId); anything else names no packet. */
+const PACKET_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const AUDIT_ACTION: Readonly<Record<OpsAction, string>> = {
+  retry: 'ops.packet.retry',
+  resend: 'ops.person.resend',
+  settle: 'ops.record.settle',
+  cancel: 'ops.packet.cancel',
+};
+
+export function createOpsActionsService(deps: OpsActionsDeps) {
+  const ctx = syncContext(deps);
+  const { actions, audit } = deps;
+
+  /** Runs `work` under the lock and files the audit entry; `subject` names who and what. */
+  async function act(
+    action: OpsAction, by: ActionBy, reason: string, subject: { packetId?: string; people?: string[] },
+    work: (note: { actor: string; reason: string }, people: string[]) => Promise<ActionResult>,
+  ): Promise<ActionResult> {
+    const { actor, requestId } = 'actor' in by ? by : { actor: by, requestId: undefined };
+    const why = typeof reason === 'string' ? reason.trim() : '';
+    const people = [...(subject.people ?? [])];
+    const entry = {
+      actor, action: AUDIT_ACTION[action], purpose: why,
+      ...(subject.packetId ? { packetId: subject.packetId } : {}), ...(requestId ? { requestId } : {}),
+    };
+    let result: ActionResult | undefined;
+    try {
+      if (why === '') throw new OpsActionError('ops.reason_required', `${action} needs a reason (kept in the audit log)`);
+      if (subject.packetId !== undefined && !PACKET_ID.test(subject.packetId)) throw packetNotFound(subject.packetId);
+      result = await deps.lock.runExclusive(() => work({ actor: actor.name, reason: why }, people));
+      if (!result) throw new OpsActionError('ops.sync_running', 'a sync is running; try again once it has finished');
+    } catch (err) {
+      const refused = isGatewayError(err) && err.status !== undefined && err.status < 500;
+      const code = isGatewayError(err) ? err.code : undefined;
+      await audit.append({ ...entry, people: unique(people), outcome: refused ? 'refused' : 'error', ...(code ? { code } : {}) });
+      throw err;
+    }
+    await audit.append({ ...entry, people: unique(people), outcome: 'ok' });
+    return result;
+  }
+
+  /** Packs every queued version and, with the national side at hand, sends those packets now. */
+  async function packAndSend(summary: SyncSummary): Promise<PacketOutcome[]> {
+    const built: { packetId: string; envelope: Buffer }[] = [];
+    await packQueued(ctx, undefined, summary, (packetId, envelope) => built.push({ packetId, envelope }));
+    return sendEach(ctx, built, summary);
+  }
+
+  async function result(action: OpsAction, queued: number, packets: PacketOutcome[], summary: SyncSummary): Promise<ActionResult> {
+    return { action, queued, packets, leftForNextSync: await actions.queuedCount(), summary };
+  }
+
+  return {
+    /**
+     * A `pending` packet (the national side was unavailable) is posted again now, the same
+     * stored bytes; a `failed` packet still holding its versions (refused whole with a 4xx)
+     * releases them into the queue, and they are packed into new packets and sent now.
+     */
+    retry(packetId: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('retry', by, reason, { packetId }, async (note, people) => {
+        const packet = await actions.packetForAction(packetId);
+        const summary = emptySummary();
+        const envelope = await ctx.store.envelopeOf(packetId);
+        const records = recordsOfEnvelope(envelope, ctx.codec);
+        people.push(...records.map((r) => r.soDinhDanh));
+        if (packet.status === 'pending') {
+          if (!ctx.client) throw new OpsActionError('ops.national_unavailable', 'no national side configured to send with');
+          return result('retry', 0, await sendEach(ctx, [{ packetId, envelope }], summary), summary);
+        }
+        if (packet.status !== 'failed' || packet.inPacket === 0) {
+          throw new OpsActionError('ops.not_retryable', `packet ${packetId} is ${packet.status}${packet.status === 'failed' ? ' and its records were queued again already' : ''}: nothing to retry`);
+        }
+        const released = await actions.releaseFailedPacket(packetId, records, note);
+        return result('retry', released.length, await packAndSend(summary), summary);
+      });
+    },
+
+    /** The person's current approved data as a new version, packed and sent now. */
+    resend(soDinhDanh: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('resend', by, reason, { people: [soDinhDanh] }, async () => {
+        const version = await mapForResend(ctx, actions, soDinhDanh);
+        await actions.queueResend(version);
+        const summary = emptySummary();
+        return result('resend', 1, await packAndSend(summary), summary);
+      });
+    },
+
+    /** A rejected or invalid version handled outside the gateway stops counting as failing. */
+    settle(recordVersionId: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('settle', by, reason, {}, async (note, people) => {
+        const { soDinhDanh } = await actions.settleVersion(recordVersionId, note);
+        if (soDinhDanh) people.push(soDinhDanh);
+        return result('settle', 0, [], emptySummary());
+      });
+    },
+
+    /** A pending packet never posted again; its versions queued for the next sync's packets. */
+    cancel(packetId: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('cancel', by, reason, { packetId }, async (note, people) => {
+        const records = recordsOfEnvelope(await ctx.store.envelopeOf(packetId), ctx.codec);
+        people.push(...records.map((r) => r.soDinhDanh));
+        const released = await actions.cancelPendingPacket(packetId, records, note);
+        return result('cancel', released.length, [], emptySummary());
+      });
+    },
+  };
+}
+
+/**
+ * Posts `packets` one by one through the sync's send step, landing each receipt that comes;
+ * after an outage (or with no national side at hand) the rest stay pending for the next
+ * sync, as in a sync.
+ */
+async function sendEach(ctx: SyncContext, packets: { packetId: string; envelope: Buffer }[], summary: SyncSummary): Promise<PacketOutcome[]> {
+  const client = ctx.client;
+  const outcomes: PacketOutcome[] = [];
+  for (const { packetId, envelope } of packets) {
+    if (!client || outcomes.some((o) => o.send === 'outage')) {
+      summary.packetsPending += 1;
+      continue;
+    }
+    const send = await sendPacket(ctx, client, packetId, envelope, summary);
+    if (send === 'outage') summary.packetsPending += 1;
+    outcomes.push(send === 'sent' ? { packetId, send, receipt: await landReceipt(ctx, client, packetId, summary) } : { packetId, send });
+  }
+  return outcomes;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+export type OpsActionsService = ReturnType<typeof createOpsActionsService>;

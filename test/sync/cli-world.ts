@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from '../../src/db/migrate.js';
+import { generatePeople, type GenerationSummary } from '../../src/demo/generate-people.js';
+import { installProvincialSchema } from '../../src/demo/provincial-schema.js';
+import { createCmsSigner } from '../../src/signing/cms-signer.js';
+import { ensureDevPki } from '../../src/signing/dev-pki.js';
+import { FaultSwitches } from '../../src/simulator/fault-switches.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
+import { assertCliBuilt } from '../setup/cli-process.js';
+import { freshDatabase, type TestDatabase } from '../setup/databases.js';
+import { CLIENT, PASSPHRASE, PROVINCE, devPki } from '../simulator/simulator-harness.js';
+
+/**
+ * The world of the built CLI (`node dist/cli/index.js sync`): a provincial database on
+ * PostgreSQL (vendor schema, sample, optionally generated people), a migrated store, the
+ * simulator with its ledger on PostgreSQL and the development PKI, and the environment that
+ * points the CLI at all of them. Run `npm run build` first.
+ */
+export interface CliWorld {
+  source: TestDatabase;
+  store: TestDatabase;
+  ledger: TestDatabase;
+  sim: RunningSimulator;
+  generated: GenerationSummary | undefined;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface CliWorldOptions {
+  /** Generated people after the sample, with seed 2026 (0: the sample alone). */
+  people?: number;
+  processingDelayMs?: number;
+  /** Keys added to or replacing the CLI's environment. */
+  env?: Record<string, string>;
+}
+
+export async function startCliWorld(options: CliWorldOptions = {}): Promise<CliWorld> {
+  assertCliBuilt();
+  const pki = await devPki();
+  const files = await ensureDevPki(pki.dir, { senderCode: PROVINCE, passphrase: PASSPHRASE });
+  const source = await freshDatabase('postgres');
+  await installProvincialSchema(source.db, { sample: true });
+  const generated = options.people ? await generatePeople(source.db, { people: options.people, seed: 2026 }) : undefined;
+  const store = await freshDatabase('postgres');
+  // The CLI migrates too; done here so the outbox can be read after a kill during start-up.
+  await migrate(store.db);
+  const ledger = await freshDatabase('postgres');
+  const sim = await startSimulator({
+    db: ledger.db,
+    clients: [{ ...CLIENT, consumerCode: PROVINCE, trustAnchorsPem: pki.trustAnchorsPem }],
+    ministrySigner: createCmsSigner(pki.ministry),
+    faults: new FaultSwitches(options.processingDelayMs === undefined ? {} : { processingDelayMs: options.processingDelayMs }),
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'csdl-cli-'));
+  const env = {
+    DATABASE_URL: store.url,
+    SOURCE_DATABASE_URL: source.url,
+    NDXP_URL: sim.url,
+    NDXP_CLIENT_ID: CLIENT.clientId,
+    NDXP_CLIENT_SECRET: CLIENT.clientSecret,
+    SENDER_CODE: PROVINCE,
+    SIGNING_KEY_FILE: files.province.p12,
+    SIGNING_KEY_PASSPHRASE: PASSPHRASE,
+    TRUST_ANCHORS_FILE: files.trustAnchors,
+    DATA_DIR: dataDir,
+    LOG_FORMAT: 'json',
+    ...options.env,
+  };
+  return {
+    source, store, ledger, sim, generated, env,
+    async close() {
+      await sim.stop();
+      for (const t of [ledger, store, source]) await t.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
