@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
+import type { Express, Router } from 'express';
 import { nationalContract } from '../../src/contract/national-contract.js';
 import type { Db } from '../../src/db/db.js';
 import { createPayloadCodec } from '../../src/encoding/payload-codec.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { silentLogger } from '../../src/log/logger.js';
+import type { OpenApiFragment } from '../../src/http/openapi.js';
 import { opsOpenApi } from '../../src/ops/ops-openapi.js';
 import { opsRouter } from '../../src/ops/ops-router.js';
 import { createOpsService } from '../../src/ops/ops-service.js';
@@ -20,13 +22,14 @@ import { memoryAuditLog, type MemoryAuditLog } from './memory-audit-log.js';
  */
 export interface ApiApp {
   base: string;
+  app: Express;
   audit: MemoryAuditLog;
   tokens: { operator: string; auditor: string; expired: string; revoked: string };
   get(path: string, token?: string): Promise<{ status: number; body: any; raw: Buffer; type: string | null }>;
   close(): Promise<void>;
 }
 
-export async function startApiApp(db: Db): Promise<ApiApp> {
+export async function startApiApp(db: Db, extra: { routers?: Router[]; openApi?: OpenApiFragment[] } = {}): Promise<ApiApp> {
   const store = createTokenStore(db);
   const service = createTokenService(store);
   const back = createTokenService(store, () => new Date(Date.now() - 10 * 86_400_000));
@@ -40,7 +43,7 @@ export async function startApiApp(db: Db): Promise<ApiApp> {
   await service.revoke(`gone-${suffix}`);
   const audit = memoryAuditLog();
   const ops = createOpsService({ store: createOpsStore(db), audit, codec: createPayloadCodec(nationalContract()) });
-  const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: [opsRouter(ops)], openApi: [opsOpenApi], tokens: service });
+  const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: [opsRouter(ops), ...(extra.routers ?? [])], openApi: [opsOpenApi, ...(extra.openApi ?? [])], tokens: service });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1');
     s.once('listening', () => resolve(s));
@@ -49,7 +52,7 @@ export async function startApiApp(db: Db): Promise<ApiApp> {
   const address = server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
-    base, audit, tokens,
+    base, app, audit, tokens,
     async get(path, token) {
       const res = await fetch(`${base}${path}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
       const raw = Buffer.from(await res.arrayBuffer());
