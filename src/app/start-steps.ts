@@ -1,5 +1,6 @@
 import type { StartStep } from './gateway.js';
 import { demoProvinceStep } from './demo-province-step.js';
+import { opsStep } from './ops-step.js';
 import { signingStep } from './signing-step.js';
 import { syncStep } from './sync-step.js';
 
@@ -9,5 +10,5 @@ import { syncStep } from './sync-step.js';
  * with the sync issue, the national simulator and the sync schedule.
  */
 export function startSteps(): StartStep[] {
-  return [signingStep, demoProvinceStep, syncStep];
+  return [signingStep, demoProvinceStep, syncStep, opsStep];
 }

@@ -1,4 +1,5 @@
 import type { OpenApiFragment } from '../http/openapi.js';
+import { PACKET_STATES, RECORD_STATES } from './ops-types.js';
 
 /**
  * The operators' read API, as served at /api/openapi.json and used to validate requests
@@ -49,12 +50,12 @@ export const opsOpenApi: OpenApiFragment = {
     '/api/ops/summary': read('opsSummary', 'Packets and records by state, failing records by code, the oldest unaccepted approval, the last sync', [],
       json(ref('OpsSummary'), 'The summary')),
     '/api/ops/packets': read('opsPackets', 'Packets, newest first', [
-      query('state', { type: 'string', enum: ['pending', 'sent', 'done', 'failed', 'cancelled'] }, 'Packet state'),
+      query('state', { type: 'string', enum: [...PACKET_STATES] }, 'Packet state'),
       query('code', { type: 'string', minLength: 1, maxLength: 64 }, 'The national code the packet failed with'),
       ...PAGING,
     ], json(ref('PacketListing'), 'A page of packets')),
     '/api/ops/records': read('opsRecords', 'Record versions, newest approval first', [
-      query('state', { type: 'string', enum: ['queued', 'in_packet', 'accepted', 'stale', 'rejected', 'invalid', 'unchanged'] }, 'Record state'),
+      query('state', { type: 'string', enum: [...RECORD_STATES] }, 'Record state'),
       query('code', { type: 'string', minLength: 1, maxLength: 64 }, 'A national or mapping error code of the record'),
       ...PAGING,
     ], json(ref('RecordListing'), 'A page of record versions')),

@@ -137,3 +137,7 @@ export interface PersonHistory {
   acceptedAt: string | null;
   versions: PersonVersion[];
 }
+
+/** The outbox's states (migration 002, docs/decisions/outbox.md), for filters. */
+export const PACKET_STATES = ['pending', 'sent', 'done', 'failed', 'cancelled'] as const;
+export const RECORD_STATES = ['queued', 'in_packet', 'accepted', 'stale', 'rejected', 'invalid', 'unchanged'] as const;

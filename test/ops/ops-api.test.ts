@@ -3,19 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { openssl } from '../signing/pki-fixture.js';
-import { OTHER_PROVINCE, record } from '../simulator/simulator-harness.js';
-import { startSyncWorld, type SyncWorld } from '../sync/sync-harness.js';
+import type { SyncWorld } from '../sync/sync-harness.js';
 import { startApiApp, type ApiApp } from './api-app.js';
+import { ONE, SIX, startOpsWorld } from './ops-world.js';
 
-/**
- * The operators' read API over a store filled by real syncs against the simulator (store on
- * PostgreSQL): the provincial sample, where person 12 fails pre-validation; person 6's number
- * is held by another province, so the national side rejects it (DUPLICATE_IDENTITY); and a
- * later packet the national side fails whole, whose record goes back to the queue.
- */
-const SIX = '017192000888';
-const ONE = '026185001234';
-
+/** The operators' read API over a store filled by real syncs (ops-world.ts), store on PostgreSQL. */
 /* eslint-disable @typescript-eslint/no-explicit-any -- API answers are known JSON */
 describe('ops API: reads over a store filled by real syncs (postgres)', function () {
   this.timeout(90_000);
@@ -24,18 +16,7 @@ describe('ops API: reads over a store filled by real syncs (postgres)', function
   let failedPacket: string;
 
   before(async function () {
-    w = await startSyncWorld({ storeBackend: 'postgres' });
-    const held = record(1).data;
-    held.soDinhDanh = SIX;
-    held.ngaySinh = '1992-10-10';
-    await w.sim.sim.simulator.seedOfficial({ soDinhDanh: SIX, sender: OTHER_PROVINCE, approvedAt: '2026-01-05T09:00:00+07:00', archived: false, record: held });
-    await w.service().service.run();
-    await w.approveAgain(1, { edit: 'Số 7, phường Liên Bảo, Vĩnh Phúc' });
-    w.sim.sim.faults.apply({ failNextPackets: 1 });
-    await w.service({ settings: { receiptWaitMs: 5000 } }).service.run();
-    const failed = await w.store.db.query<{ packet_id: string }>(`SELECT packet_id FROM csdl_gateway.packets WHERE status = 'failed'`);
-    expect(failed.rows, 'the scripted failure failed one packet').to.have.length(1);
-    failedPacket = failed.rows[0]!.packet_id;
+    ({ w, failedPacket } = await startOpsWorld());
     api = await startApiApp(w.store.db);
   });
   after(async function () {
@@ -132,7 +113,7 @@ describe('ops API: reads over a store filled by real syncs (postgres)', function
       const verify = (content: string) => openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, content), '-CAfile', join(dir, 'ca.pem'), '-purpose', 'any', '-out', '/dev/null']);
       expect(verify('payload').status, verify('payload').stderr).to.equal(0);
       const changed = Buffer.from(env.payload, 'base64');
-      changed[changed.length - 2] ^= 1;
+      changed.writeUInt8(changed.readUInt8(changed.length - 2) ^ 1, changed.length - 2);
       writeFileSync(join(dir, 'changed'), changed);
       expect(verify('changed').status).not.to.equal(0);
     } finally {
