@@ -23,8 +23,9 @@ const REFUSALS = {
 const PAGING = [
   query('page', { type: 'integer', minimum: 1, default: 1 }, 'Page number, from 1'),
   query('pageSize', { type: 'integer', minimum: 1, maximum: PAGE_SIZE_MAX, default: 50 }, `Items per page, at most ${PAGE_SIZE_MAX}`),
-  query('from', { type: 'string', format: 'date-time' }, 'From this time, included'),
-  query('to', { type: 'string', format: 'date-time' }, 'Up to this time, excluded'),
+  // allowReserved: a time's ':' as curl and browsers send it, unencoded.
+  { ...query('from', { type: 'string', format: 'date-time' }, 'From this time, included'), allowReserved: true },
+  { ...query('to', { type: 'string', format: 'date-time' }, 'Up to this time, excluded'), allowReserved: true },
   query('unit', { type: 'string', minLength: 1, maxLength: 64 }, 'The approving unit (approved_by_unit)'),
   query('soDinhDanh', { type: 'string', pattern: SO_DINH_DANH_PATTERN }, 'A person (số định danh)'),
 ];

@@ -36,7 +36,8 @@ export function recordWhere(f: RecordFilter): Where {
   return where([
     ['v.status = $?', f.state],
     // Containment uses the value's shape, so a code never matches a message or a path.
-    ['v.errors @> $?::jsonb', f.code === undefined ? undefined : JSON.stringify([{ code: f.code }])],
+    // (errors IS NOT NULL lets the partial GIN index of migration 005 serve it.)
+    ['v.errors IS NOT NULL AND v.errors @> $?::jsonb', f.code === undefined ? undefined : JSON.stringify([{ code: f.code }])],
     ['v.approved_by_unit = $?', f.unit],
     ['v.so_dinh_danh = $?', f.soDinhDanh],
     ['v.approved_at >= $?', f.from],
@@ -121,14 +122,16 @@ export function createOpsStore(db: Queryable): OpsStore {
     packetStates: () => counts(db, `SELECT status AS key, count(*)::int AS n FROM ${S}.packets GROUP BY status`),
     recordStates: () => counts(db, `SELECT status AS key, count(*)::int AS n FROM ${S}.record_versions GROUP BY status`),
     async failingByCode() {
-      const byCode = await counts(
-        db,
-        `SELECT e.code AS key, count(DISTINCT v.id)::int AS n
-           FROM ${S}.record_versions v, jsonb_to_recordset(COALESCE(v.errors, '[]'::jsonb)) AS e(code text)
-          WHERE ${FAILING} GROUP BY e.code`,
+      // One pass over the failing versions for both the total and the codes (a version with
+      // two errors of one code counts once).
+      const res = await db.query<{ key: string | null; n: number }>(
+        `WITH failing AS MATERIALIZED (SELECT v.id, v.errors FROM ${S}.record_versions v WHERE ${FAILING})
+         SELECT NULL AS key, count(*)::int AS n FROM failing
+         UNION ALL
+         SELECT e.code, count(DISTINCT f.id)::int FROM failing f, jsonb_to_recordset(COALESCE(f.errors, '[]'::jsonb)) AS e(code text) GROUP BY e.code`,
       );
-      const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${S}.record_versions v WHERE ${FAILING}`);
-      return { total: total.rows[0]?.n ?? 0, byCode };
+      const total = res.rows.find((r) => r.key === null)?.n ?? 0;
+      return { total, byCode: Object.fromEntries(res.rows.filter((r) => r.key !== null).map((r) => [r.key, r.n])) };
     },
     async oldestUnaccepted() {
       const res = await db.query<{ vendor_id: string; so_dinh_danh: string | null; approved_at: Date }>(

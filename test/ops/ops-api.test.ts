@@ -64,6 +64,12 @@ describe('ops API: reads over a store filled by real syncs (postgres)', function
     const times = all.body.items.map((r: any) => Date.parse(r.approvedAt));
     expect(times).to.deep.equal([...times].sort((a, b) => b - a));
     expect(page.body.items.map((r: any) => r.id)).to.deep.equal(all.body.items.slice(3, 6).map((r: any) => r.id));
+    const newest = all.body.items[0].approvedAt;
+    const since = await api.get(`/api/ops/records?from=${newest}&to=2100-01-01T00:00:00Z`, api.tokens.auditor);
+    expect(since.status).to.equal(200);
+    expect(since.body.items.map((r: any) => r.approvedAt)).to.deep.equal(all.body.items.filter((r: any) => r.approvedAt === newest).map((r: any) => r.approvedAt));
+    const before = await api.get(`/api/ops/records?to=${encodeURIComponent(newest)}`, api.tokens.auditor);
+    expect(before.body.total).to.equal(all.body.total - since.body.total);
     const person = await api.get(`/api/ops/records?soDinhDanh=${ONE}`, api.tokens.auditor);
     expect(person.body.items.map((r: any) => r.state)).to.deep.equal(['queued', 'accepted']);
   });

@@ -18,6 +18,8 @@ CREATE TABLE csdl_gateway.api_tokens (
 CREATE INDEX record_versions_approved ON csdl_gateway.record_versions (approved_at DESC, id DESC);
 CREATE INDEX record_versions_person ON csdl_gateway.record_versions (so_dinh_danh);
 CREATE INDEX record_versions_unit ON csdl_gateway.record_versions (approved_by_unit, approved_at DESC);
+-- Records by error code (errors @> '[{"code": …}]'): only failing versions carry errors.
+CREATE INDEX record_versions_errors ON csdl_gateway.record_versions USING gin (errors jsonb_path_ops) WHERE errors IS NOT NULL;
 CREATE INDEX person_state_person ON csdl_gateway.person_state (so_dinh_danh);
 CREATE INDEX packets_created ON csdl_gateway.packets (created_at DESC);
 CREATE INDEX send_attempts_started ON csdl_gateway.send_attempts (started_at);
