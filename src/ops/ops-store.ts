@@ -49,10 +49,11 @@ export function packetWhere(f: PacketFilter): Where {
   return where([
     ['p.status = $?', f.state],
     ['p.national_code = $?', f.code],
-    [`EXISTS (SELECT 1 FROM ${S}.record_versions v WHERE v.packet_id = p.packet_id AND v.approved_by_unit = $?)`, f.unit],
-    // A failed packet's versions went back to the queue (packet_id NULL): its attempts and
-    // receipt stay, and the person is found through the envelope's records in the detail view.
-    [`EXISTS (SELECT 1 FROM ${S}.record_versions v WHERE v.packet_id = p.packet_id AND v.so_dinh_danh = $?)`, f.soDinhDanh],
+    // From the unit's or person's versions to their packets (the unit and person indexes),
+    // not from every packet to its 500 versions. A failed packet's versions went back to the
+    // queue (packet_id NULL): the packet detail finds its people through the envelope instead.
+    [`p.packet_id IN (SELECT v.packet_id FROM ${S}.record_versions v WHERE v.approved_by_unit = $? AND v.packet_id IS NOT NULL)`, f.unit],
+    [`p.packet_id IN (SELECT v.packet_id FROM ${S}.record_versions v WHERE v.so_dinh_danh = $? AND v.packet_id IS NOT NULL)`, f.soDinhDanh],
     ['p.created_at >= $?', f.from],
     ['p.created_at < $?', f.to],
   ]);
