@@ -50,10 +50,11 @@ export function packetWhere(f: PacketFilter): Where {
     ['p.status = $?', f.state],
     ['p.national_code = $?', f.code],
     // From the unit's or person's versions to their packets (the unit and person indexes),
-    // not from every packet to its 500 versions. A failed packet's versions went back to the
+    // not from every packet to its 500 versions: ARRAY(...) is computed once, before the
+    // packets are read, whatever plan the ORDER BY ... LIMIT tempts the planner into. A failed packet's versions went back to the
     // queue (packet_id NULL): the packet detail finds its people through the envelope instead.
-    [`p.packet_id IN (SELECT v.packet_id FROM ${S}.record_versions v WHERE v.approved_by_unit = $? AND v.packet_id IS NOT NULL)`, f.unit],
-    [`p.packet_id IN (SELECT v.packet_id FROM ${S}.record_versions v WHERE v.so_dinh_danh = $? AND v.packet_id IS NOT NULL)`, f.soDinhDanh],
+    [`p.packet_id = ANY (ARRAY(SELECT DISTINCT v.packet_id FROM ${S}.record_versions v WHERE v.approved_by_unit = $? AND v.packet_id IS NOT NULL))`, f.unit],
+    [`p.packet_id = ANY (ARRAY(SELECT DISTINCT v.packet_id FROM ${S}.record_versions v WHERE v.so_dinh_danh = $? AND v.packet_id IS NOT NULL))`, f.soDinhDanh],
     ['p.created_at >= $?', f.from],
     ['p.created_at < $?', f.to],
   ]);
