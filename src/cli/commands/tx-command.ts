@@ -40,7 +40,7 @@ function usage(): string {
     'Usage: csdl-gateway tx <subcommand> [options]',
     '',
     "The outbox as operators see it: what did not reach the national database, and why. Reads the",
-    'store directly (the gateway may be stopped); every read of personal data is audited as you.',
+    'store directly, so it works with the gateway stopped; every read of personal data is audited as you.',
     '',
     ...txSubcommands.map((s) => `  csdl-gateway ${s.usage}`),
   ].join('\n');

@@ -26,7 +26,7 @@ export interface TxContext {
 
 export interface TxSubcommand {
   name: string;
-  /** One line for `tx --help`: synopsis and what it does. */
+  /** For `tx --help`: the synopsis, then what it does on an indented line. */
   usage: string;
   run(argv: string[], ctx: TxContext): Promise<number>;
 }

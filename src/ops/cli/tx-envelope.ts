@@ -5,7 +5,7 @@ import { packetIdArg, type TxSubcommand } from './tx-context.js';
 
 export const txEnvelope: TxSubcommand = {
   name: 'envelope',
-  usage: 'tx envelope PACKET --out FILE   the exact signed envelope as stored and sent (check it: csdl-gateway verify FILE)',
+  usage: 'tx envelope PACKET --out FILE\n      the exact signed envelope as stored and sent (check it: csdl-gateway verify FILE)',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string' } }, allowPositionals: true, strict: true });
     const id = packetIdArg(positionals, 'tx envelope');

@@ -5,7 +5,7 @@ import { LISTING_OPTIONS, LISTING_USAGE, listingFilter } from './tx-filters.js';
 
 export const txPackets: TxSubcommand = {
   name: 'packets',
-  usage: `tx packets ${LISTING_USAGE}   packets, newest first (code: the national code a packet failed with)`,
+  usage: `tx packets ${LISTING_USAGE}\n      packets, newest first (code: the national code a packet failed with)`,
   async run(argv, ctx) {
     const { values } = parseArgs({ args: argv, options: LISTING_OPTIONS, strict: true });
     const filter = listingFilter(values, PACKET_STATES);

@@ -3,7 +3,7 @@ import { personArg, printJson, printTable, when, type TxSubcommand } from './tx-
 
 export const txPerson: TxSubcommand = {
   name: 'person',
-  usage: 'tx person SO [--json]   every version of a person taken in, what became of it and why',
+  usage: 'tx person SO [--json]\n      every version of a person taken in, what became of it and why',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
     const so = personArg(positionals, 'tx person');

@@ -5,7 +5,7 @@ import { LISTING_OPTIONS, LISTING_USAGE, listingFilter } from './tx-filters.js';
 
 export const txRecords: TxSubcommand = {
   name: 'records',
-  usage: `tx records ${LISTING_USAGE}   record versions, newest approval first, with their errors (code: a national or mapping code)`,
+  usage: `tx records ${LISTING_USAGE}\n      record versions, newest approval first, with their errors (code: a national or mapping code)`,
   async run(argv, ctx) {
     const { values } = parseArgs({ args: argv, options: LISTING_OPTIONS, strict: true });
     const filter = listingFilter(values, RECORD_STATES);

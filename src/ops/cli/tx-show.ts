@@ -3,7 +3,7 @@ import { packetIdArg, printJson, printTable, when, type TxSubcommand } from './t
 
 export const txShow: TxSubcommand = {
   name: 'show',
-  usage: 'tx show PACKET [--json]   a packet: header, every attempt, the receipt, each record\'s result and errors',
+  usage: 'tx show PACKET [--json]\n      a packet: header, every attempt, the receipt, each record\'s result and errors',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
     const id = packetIdArg(positionals, 'tx show');

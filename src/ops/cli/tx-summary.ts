@@ -18,7 +18,7 @@ export function summaryLines(s: OpsSummary): string[] {
 
 export const txSummary: TxSubcommand = {
   name: 'summary',
-  usage: 'tx summary [--json]   packets and records by state, failing records by code, the oldest unaccepted approval, the last sync',
+  usage: 'tx summary [--json]\n      packets and records by state, failing records by code, the oldest unaccepted approval, the last sync',
   async run(argv, ctx) {
     const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true });
     const { ops } = await ctx.session();
