@@ -74,10 +74,9 @@ export function createOpsService(deps: OpsServiceDeps): OpsService {
       return listing;
     },
     async packet(ctx, packetId) {
-      const packet = await store.packet(packetId);
-      if (!packet) return refused(ctx, 'ops.packet.view', packetNotFound(packetId), { packetId });
-      const envelope = await store.envelope(packetId);
-      const decoded = decodeEnvelope(envelope ?? Buffer.from('{}'), codec);
+      const [packet, envelope] = await Promise.all([store.packet(packetId), store.envelope(packetId)]);
+      if (!packet || !envelope) return refused(ctx, 'ops.packet.view', packetNotFound(packetId), { packetId });
+      const decoded = decodeEnvelope(envelope, codec);
       const [attempts, receipt, versions] = await Promise.all([
         store.attempts(packetId), store.receipt(packetId), store.versionsFor(packetId, decoded.records),
       ]);
