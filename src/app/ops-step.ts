@@ -1,6 +1,7 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditLog } from '../audit/audit-entry.js';
+import type { AuditStats } from '../ops/metrics.js';
 import { GatewayError } from '../errors.js';
 import { composeOps } from '../ops/ops-compose.js';
 import { weekdaysBetween } from '../ops/working-days.js';
@@ -27,6 +28,17 @@ function lateAudit(ctx: StartContext): AuditLog {
   };
 }
 
+/**
+ * The audit gauges' source: an audit log in the services that also offers `stats()` (its
+ * entry count and last checkpoint) feeds them; until then they are left out.
+ */
+function auditStats(ctx: StartContext): () => Promise<AuditStats | undefined> {
+  return async () => {
+    const audit = ctx.services.audit as (AuditLog & { stats?: () => Promise<AuditStats> }) | undefined;
+    return typeof audit?.stats === 'function' ? audit.stats() : undefined;
+  };
+}
+
 async function firstOperatorToken(ctx: StartContext): Promise<void> {
   const tokens = createTokenService(createTokenStore(ctx.store.db));
   if (ctx.config.databaseUrl || (await tokens.any())) return;
@@ -45,6 +57,7 @@ export const opsStep: StartStep = async (ctx) => {
     db: ctx.store.db,
     audit: lateAudit(ctx),
     signer: () => ctx.services.signer,
+    auditStats: auditStats(ctx),
     // Monday to Friday until the province's calendar (src/calendar) gives holidays too.
     workingDaysBetween: weekdaysBetween,
     processMetrics: true,

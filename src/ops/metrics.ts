@@ -25,8 +25,8 @@ export interface MetricsDeps {
   attempts: AttemptStore;
   /** The signer, when the gateway has one (the certificate's days to expiry). */
   signer?: () => Pick<CmsSigner, 'identity'> | undefined;
-  /** The audit log's size and last checkpoint (src/audit), when it is there. */
-  auditStats?: () => Promise<AuditStats>;
+  /** The audit log's size and last checkpoint (src/audit); undefined while there is none. */
+  auditStats?: () => Promise<AuditStats | undefined>;
   clock?: () => Date;
   /** Process metrics (CPU, memory, event loop); off in tests. */
   processMetrics?: boolean;
@@ -57,8 +57,12 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
   const receiptLatency = new Histogram({ ...m({ name: 'csdl_gateway_ndxp_receipt_seconds', help: 'Duration of receipt poll attempts' }), buckets: LATENCY_BUCKETS });
   const tokenRefreshes = new Counter(m({ name: 'csdl_gateway_ndxp_token_refreshes_total', help: 'OAuth2 token requests to NDXP by outcome', labelNames: ['outcome'] }));
   const certDays = new Gauge(m({ name: 'csdl_gateway_signing_certificate_days_to_expiry', help: "Whole days until the active signing certificate expires" }));
-  const auditEntries = new Gauge(m({ name: 'csdl_gateway_audit_entries', help: 'Entries in the audit log' }));
-  const checkpointAge = new Gauge(m({ name: 'csdl_gateway_audit_checkpoint_age_seconds', help: 'Age of the latest signed audit checkpoint' }));
+  // Registered once the audit log gives figures: an unknown count is not shown as 0.
+  let audit: { entries: Gauge; checkpointAge: Gauge } | undefined;
+  const auditGauges = () => (audit ??= {
+    entries: new Gauge(m({ name: 'csdl_gateway_audit_entries', help: 'Entries in the audit log' })),
+    checkpointAge: new Gauge(m({ name: 'csdl_gateway_audit_checkpoint_age_seconds', help: 'Age of the latest signed audit checkpoint (0: none yet)' })),
+  });
 
   let tailFrom: Promise<string> | undefined;
 
@@ -102,8 +106,11 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     }
     if (deps.auditStats) {
       const stats = await deps.auditStats();
-      auditEntries.set(stats.entries);
-      checkpointAge.set(stats.lastCheckpointAt ? (now.getTime() - stats.lastCheckpointAt.getTime()) / 1000 : 0);
+      if (stats) {
+        const gauges = auditGauges();
+        gauges.entries.set(stats.entries);
+        gauges.checkpointAge.set(stats.lastCheckpointAt ? (now.getTime() - stats.lastCheckpointAt.getTime()) / 1000 : 0);
+      }
     }
   }
 

@@ -23,7 +23,7 @@ export interface OpsDeps {
   db: Db;
   audit: AuditLog;
   signer?: () => CmsSigner | undefined;
-  auditStats?: () => Promise<AuditStats>;
+  auditStats?: () => Promise<AuditStats | undefined>;
   workingDaysBetween: (from: Date, to: Date) => number;
   processMetrics?: boolean;
 }

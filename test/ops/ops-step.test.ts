@@ -51,13 +51,14 @@ describe('app: the ops start step on the embedded default', function () {
     expect([records.status, ((await records.json()) as { code: string }).code]).to.deep.equal([503, 'audit.unavailable']);
     const ready = (await (await get('/readyz')).json()) as { checks: { name: string }[] };
     expect(ready.checks.map((c) => c.name)).to.include('operations');
-    expect((await get('/metrics')).status).to.equal(200);
+    const metrics = await (await get('/metrics')).text();
+    expect(metrics).to.contain('csdl_gateway_packets').and.contain('process_cpu').and.not.match(/^csdl_gateway_audit_entries /m);
   });
 
   it('a later start creates no token and shows none', async function () {
     running = await startGateway(loadConfig({ DATA_DIR: dir, PORT: '0' }), silentLogger(), [
       async (ctx) => {
-        ctx.services.audit = memoryAuditLog();
+        ctx.services.audit = Object.assign(memoryAuditLog(), { stats: async () => ({ entries: 7 }) });
       },
       opsStep,
     ]);
@@ -65,5 +66,7 @@ describe('app: the ops start step on the embedded default', function () {
     const names = await running.store.db.query<{ name: string }>('SELECT name FROM csdl_gateway.api_tokens');
     expect(names.rows.map((r) => r.name)).to.deep.equal([FIRST_TOKEN_NAME]);
     expect((await get('/api/ops/records', firstToken)).status).to.equal(200);
+    // An audit log that offers stats() feeds the audit gauges.
+    expect(await (await get('/metrics')).text()).to.match(/^csdl_gateway_audit_entries 7$/m);
   });
 });
