@@ -8,6 +8,8 @@ import type { ReadinessCheck } from '../http/health-controller.js';
 import { createHttpApp } from '../http/http-app.js';
 import type { Logger } from '../log/logger.js';
 import type { OpenApiFragment } from '../http/openapi.js';
+import { createTokenService } from '../tokens/token-service.js';
+import { createTokenStore } from '../tokens/token-store.js';
 
 /**
  * The running gateway, wired in one place: databases, migrations, the HTTP server and, as
@@ -86,7 +88,8 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
     };
     for (const step of steps) await step(ctx);
 
-    const app = createHttpApp({ logger, readiness: ctx.readiness, routers: ctx.routers });
+    const tokens = createTokenService(createTokenStore(store.db));
+    const app = createHttpApp({ logger, readiness: ctx.readiness, routers: ctx.routers, openApi: ctx.openApi, tokens });
     const server = await listen(app, config.port);
     stoppers.push(() => new Promise((resolve) => server.close(() => resolve())));
     const address = server.address();

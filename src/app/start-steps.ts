@@ -2,6 +2,7 @@ import type { StartStep } from './gateway.js';
 import { auditStep } from './audit-step.js';
 import { demoProvinceStep } from './demo-province-step.js';
 import { shareStep } from './share-step.js';
+import { opsStep } from './ops-step.js';
 import { signingStep } from './signing-step.js';
 import { syncStep } from './sync-step.js';
 import { transferStep } from './transfer-step.js';
@@ -12,5 +13,5 @@ import { transferStep } from './transfer-step.js';
  * with the sync issue, the national simulator and the sync schedule.
  */
 export function startSteps(): StartStep[] {
-  return [signingStep, auditStep, demoProvinceStep, syncStep, transferStep, shareStep];
+  return [signingStep, auditStep, demoProvinceStep, syncStep, transferStep, shareStep, opsStep];
 }

@@ -151,3 +151,11 @@ export function workingDaysBetween(from: string, to: string, calendar: WorkingCa
   for (let day = a + 1; day <= b; day++) if (calendar.isWorkingDay(dateOfDayNumber(day))) count += 1;
   return count;
 }
+
+/**
+ * Working days between two instants, counted on their dates in Vietnam: for "an approval
+ * unaccepted for more than one working day" (NĐ 27/2026: one day to reach the national side).
+ */
+export function workingDaysBetweenInstants(from: Date, to: Date, calendar: WorkingCalendar): number {
+  return workingDaysBetween(vietnamToday(from), vietnamToday(to), calendar);
+}

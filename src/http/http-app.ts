@@ -1,15 +1,46 @@
 import express, { type Router } from 'express';
 import type { Logger } from '../log/logger.js';
+import type { TokenService } from '../tokens/token-service.js';
+import { bearerAuth } from '../tokens/bearer-auth.js';
+import { requireRole } from './api-actor.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { healthController, type ReadinessCheck } from './health-controller.js';
+import { openApiDocument, type OpenApiFragment } from './openapi.js';
 import { requestContext } from './request-context.js';
+import { requestValidator, validationErrors } from './request-validator.js';
 
-/** The gateway's HTTP surface: health now; operators' and sharing routes mount here later. */
+/**
+ * The gateway's HTTP surface: health and metrics at the root; everything under /api needs a
+ * bearer token (src/tokens) and is validated against the OpenAPI document, the union of the
+ * capabilities' fragments, served at /api/openapi.json. Routers add their /api routes and
+ * their fragment; authentication and validation come with the prefix.
+ */
 export interface HttpAppOptions {
   logger: Logger;
   readiness: ReadinessCheck[];
   routers?: Router[];
+  /** The fragments describing the routers' /api routes (src/http/openapi.ts). */
+  openApi?: OpenApiFragment[];
+  /** Checks /api bearer tokens; without it every /api request is refused with 401. */
+  tokens?: Pick<TokenService, 'authenticate'>;
 }
+
+export const API_INFO = { title: 'csdl-gateway', version: '1' };
+
+/** The document's own entry, so the route that serves it is described like every other. */
+export const documentFragment: OpenApiFragment = {
+  paths: {
+    '/api/openapi.json': {
+      get: {
+        operationId: 'openApiDocument',
+        summary: 'This OpenAPI document',
+        'x-required-role': 'auditor',
+        security: [{ operatorToken: [] }],
+        responses: { 200: { description: 'The OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+      },
+    },
+  },
+};
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
@@ -17,7 +48,15 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(requestContext(options.logger));
   app.use(express.json({ limit: '1mb' }));
   app.use(healthController(options.readiness));
+
+  const document = openApiDocument([documentFragment, ...(options.openApi ?? [])], API_INFO);
+  app.use('/api', bearerAuth(options.tokens));
+  app.get('/api/openapi.json', requireRole('auditor'), (_req, res) => {
+    res.json(document);
+  });
+  app.use(requestValidator(document));
   for (const router of options.routers ?? []) app.use(router);
+  app.use(validationErrors);
   app.use(notFound);
   app.use(errorHandler);
   return app;

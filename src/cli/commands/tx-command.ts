@@ -1,0 +1,86 @@
+import { userInfo } from 'node:os';
+import type { AuditLog } from '../../audit/audit-entry.js';
+import { openAuditLog } from '../../compose/audit-log.js';
+import { openMigratedStore } from '../../compose/databases.js';
+import { loadConfig } from '../../config/config.js';
+import type { Db } from '../../db/db.js';
+import { createLogger } from '../../log/logger.js';
+import { opsService } from '../../ops/ops-compose.js';
+import type { TxContext, TxSession } from '../../ops/cli/tx-context.js';
+import { txSubcommands } from '../../ops/cli/tx-subcommands.js';
+import type { CliCommand } from '../command.js';
+import { UsageError } from '../run-cli.js';
+
+/**
+ * `csdl-gateway tx ...`: the operators' view of the outbox from a shell. It reads the store
+ * directly, so it works with the gateway stopped, and audits every read of personal data as
+ * the OS user (actor kind `cli`) through the same audit log the API uses.
+ */
+export interface TxCommandDeps {
+  openStore(): Promise<{ db: Db; close(): Promise<void> }>;
+  openAudit(db: Db): Promise<AuditLog & { close(): Promise<void> }>;
+  user(): string;
+}
+
+const defaults: TxCommandDeps = {
+  async openStore() {
+    const { store } = await openMigratedStore(loadConfig());
+    return { db: store.db, close: () => store.close() };
+  },
+  async openAudit(db) {
+    const config = loadConfig();
+    // The CLI signs nothing itself: checkpoints are the running gateway's job.
+    return openAuditLog(db, undefined, createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat }));
+  },
+  user: () => userInfo().username,
+};
+
+function usage(): string {
+  return [
+    'Usage: csdl-gateway tx <subcommand> [options]',
+    '',
+    "The outbox as operators see it: what did not reach the national database, and why. Reads the",
+    'store directly, so it works with the gateway stopped; every read of personal data is audited as you.',
+    '',
+    ...txSubcommands.map((s) => `  csdl-gateway ${s.usage}`),
+  ].join('\n');
+}
+
+export function createTxCommand(deps: TxCommandDeps): CliCommand {
+  return {
+    name: 'tx',
+    summary: 'Inspect the outbox: summary, packets, records, a packet, its envelope, a person',
+    get usage() {
+      return usage();
+    },
+    async run(argv, io) {
+      const [name, ...rest] = argv;
+      const sub = txSubcommands.find((s) => s.name === name);
+      if (!sub) throw new UsageError(name === undefined ? `tx needs a subcommand: ${txSubcommands.map((s) => s.name).join(', ')}` : `unknown tx subcommand '${name}'`);
+      const closers: (() => Promise<void>)[] = [];
+      let opened: Promise<TxSession> | undefined;
+      const ctx: TxContext = {
+        io,
+        actor: { kind: 'cli', name: deps.user() },
+        width: process.stdout.columns || 120,
+        session() {
+          opened ??= (async () => {
+            const store = await deps.openStore();
+            closers.push(() => store.close());
+            const audit = await deps.openAudit(store.db);
+            closers.push(() => audit.close());
+            return { db: store.db, audit, ops: opsService(store.db, audit) };
+          })();
+          return opened;
+        },
+      };
+      try {
+        return await sub.run(rest, ctx);
+      } finally {
+        for (const close of closers.reverse()) await close().catch(() => undefined);
+      }
+    },
+  };
+}
+
+export const txCommand = createTxCommand(defaults);

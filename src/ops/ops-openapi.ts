@@ -1,0 +1,121 @@
+import type { OpenApiFragment } from '../http/openapi.js';
+import { PACKET_STATES, RECORD_STATES } from './ops-types.js';
+
+/**
+ * The operators' read API, as served at /api/openapi.json and used to validate requests
+ * (src/http/request-validator.ts). `x-required-role` names the least role an operation needs
+ * (`auditor` reads, `operator` acts); the tests send every role to every operation from it.
+ */
+const PAGE_SIZE_MAX = 500;
+export const SO_DINH_DANH_PATTERN = '^[0-9]{12}$';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const query = (name: string, schema: Record<string, unknown>, description: string) => ({ name, in: 'query', required: false, schema, description });
+const json = (schema: unknown, description: string) => ({ description, content: { 'application/json': { schema } } });
+const nullable = (type: string) => ({ type: [type, 'null'] });
+
+const REFUSALS = {
+  400: json(ref('Error'), 'The request does not match this document (`http.bad_request`, with `{path, message}` details)'),
+  401: json(ref('Error'), 'No token, or a wrong, expired or revoked one (`auth.missing`, `auth.invalid`, `auth.expired`, `auth.revoked`)'),
+  403: json(ref('Error'), 'The token lacks the role (`auth.forbidden`)'),
+};
+
+const PAGING = [
+  query('page', { type: 'integer', minimum: 1, default: 1 }, 'Page number, from 1'),
+  query('pageSize', { type: 'integer', minimum: 1, maximum: PAGE_SIZE_MAX, default: 50 }, `Items per page, at most ${PAGE_SIZE_MAX}`),
+  // allowReserved: a time's ':' as curl and browsers send it, unencoded.
+  { ...query('from', { type: 'string', format: 'date-time' }, 'From this time, included'), allowReserved: true },
+  { ...query('to', { type: 'string', format: 'date-time' }, 'Up to this time, excluded'), allowReserved: true },
+  query('unit', { type: 'string', minLength: 1, maxLength: 64 }, 'The approving unit (approved_by_unit)'),
+  query('soDinhDanh', { type: 'string', pattern: SO_DINH_DANH_PATTERN }, 'A person (số định danh)'),
+];
+
+const PACKET_ID = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The packet id' };
+
+function read(operationId: string, summary: string, parameters: unknown[], ok: unknown, extra: Record<string, unknown> = {}) {
+  return {
+    get: {
+      operationId, summary, tags: ['ops'], parameters, 'x-required-role': 'auditor', security: [{ operatorToken: [] }],
+      responses: { 200: ok, ...REFUSALS, ...extra },
+    },
+  };
+}
+
+const notFound = { 404: json(ref('Error'), 'Unknown (`ops.packet_not_found`, `ops.person_not_found`)') };
+
+const problem = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } } };
+const counts = { type: 'object', additionalProperties: { type: 'integer' } };
+
+export const opsOpenApi: OpenApiFragment = {
+  paths: {
+    '/api/ops/summary': read('opsSummary', 'Packets and records by state, failing records by code, the oldest unaccepted approval, the last sync', [],
+      json(ref('OpsSummary'), 'The summary')),
+    '/api/ops/packets': read('opsPackets', 'Packets, newest first', [
+      query('state', { type: 'string', enum: [...PACKET_STATES] }, 'Packet state'),
+      query('code', { type: 'string', minLength: 1, maxLength: 64 }, 'The national code the packet failed with'),
+      ...PAGING,
+    ], json(ref('PacketListing'), 'A page of packets')),
+    '/api/ops/records': read('opsRecords', 'Record versions, newest approval first', [
+      query('state', { type: 'string', enum: [...RECORD_STATES] }, 'Record state'),
+      query('code', { type: 'string', minLength: 1, maxLength: 64 }, 'A national or mapping error code of the record'),
+      ...PAGING,
+    ], json(ref('RecordListing'), 'A page of record versions')),
+    '/api/ops/packets/{id}': read('opsPacket', 'A packet: header, attempts, receipt, per-record results', [PACKET_ID],
+      json(ref('PacketDetail'), 'The packet'), notFound),
+    '/api/ops/packets/{id}/envelope': read('opsPacketEnvelope', 'The exact stored envelope bytes ({format, payload, signature})', [PACKET_ID],
+      json({ type: 'object', required: ['format', 'payload', 'signature'] }, 'The envelope, byte for byte as signed and sent'), notFound),
+    '/api/ops/people/{soDinhDanh}': read('opsPerson', 'Every version of a person taken in, what became of it and why', [
+      { name: 'soDinhDanh', in: 'path', required: true, schema: { type: 'string', pattern: SO_DINH_DANH_PATTERN }, description: 'The person (số định danh)' },
+    ], json(ref('PersonHistory'), "The person's versions"), notFound),
+  },
+  schemas: {
+    Error: {
+      type: 'object', required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } },
+    },
+    Problem: problem,
+    OpsSummary: {
+      type: 'object', required: ['packets', 'records', 'failing', 'failingByCode', 'oldestUnsentApproval', 'lastSync'],
+      properties: {
+        packets: counts, records: counts, failing: { type: 'integer' }, failingByCode: counts,
+        oldestUnsentApproval: { oneOf: [{ type: 'null' }, { type: 'object', required: ['vendorId', 'approvedAt', 'ageHours'], properties: { vendorId: { type: 'string' }, approvedAt: { type: 'string', format: 'date-time' }, ageHours: { type: 'number' } } }] },
+        lastSync: { oneOf: [{ type: 'null' }, { type: 'object', properties: { id: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullable('string'), summary: {} } }] },
+      },
+    },
+    RecordItem: {
+      type: 'object', required: ['id', 'soDinhDanh', 'vendorId', 'state', 'approvedAt', 'packetId', 'errors'],
+      properties: {
+        id: { type: 'string' }, soDinhDanh: nullable('string'), vendorId: { type: 'string' }, approvalId: { type: 'string' }, operation: { type: 'string' },
+        state: { type: 'string' }, approvedAt: { type: 'string', format: 'date-time' }, approvedByUnit: nullable('string'), packetId: nullable('string'),
+        errors: { type: 'array', items: ref('Problem') }, updatedAt: { type: 'string' },
+      },
+    },
+    PacketItem: {
+      type: 'object', required: ['packetId', 'state', 'recordCount', 'createdAt'],
+      properties: {
+        packetId: { type: 'string', format: 'uuid' }, state: { type: 'string' }, format: { type: 'string' }, recordCount: { type: 'integer' }, payloadBytes: { type: 'integer' },
+        createdAt: { type: 'string' }, sentAt: nullable('string'), completedAt: nullable('string'), receiptId: nullable('string'), nationalCode: nullable('string'), lastError: nullable('string'),
+      },
+    },
+    RecordListing: { type: 'object', required: ['page', 'pageSize', 'total', 'items'], properties: { page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' }, items: { type: 'array', items: ref('RecordItem') } } },
+    PacketListing: { type: 'object', required: ['page', 'pageSize', 'total', 'items'], properties: { page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' }, items: { type: 'array', items: ref('PacketItem') } } },
+    PacketDetail: {
+      allOf: [ref('PacketItem'), {
+        type: 'object', required: ['header', 'attempts', 'receipt', 'records'],
+        properties: {
+          header: { type: 'object' },
+          attempts: { type: 'array', items: { type: 'object', properties: { operation: { type: 'string' }, startedAt: { type: 'string' }, durationMs: { type: 'integer' }, httpStatus: nullable('integer'), nationalCode: nullable('string'), requestId: { type: 'string' }, error: nullable('string') } } },
+          receipt: { oneOf: [{ type: 'null' }, { type: 'object', properties: { status: { type: 'string' }, receivedAt: { type: 'string' }, body: {} } }] },
+          records: { type: 'array', items: { type: 'object', properties: { soDinhDanh: { type: 'string' }, approvedAt: { type: 'string' }, result: nullable('string'), errors: { type: 'array', items: ref('Problem') }, versionId: nullable('string'), state: nullable('string') } } },
+        },
+      }],
+    },
+    PersonHistory: {
+      type: 'object', required: ['soDinhDanh', 'versions'],
+      properties: {
+        soDinhDanh: { type: 'string' }, acceptedAt: nullable('string'),
+        versions: { type: 'array', items: { allOf: [ref('RecordItem'), { type: 'object', properties: { packetState: nullable('string'), packetNationalCode: nullable('string'), packetError: nullable('string'), outcome: { type: 'string' } } }] } },
+      },
+    },
+  },
+};

@@ -1,0 +1,229 @@
+import type { Queryable } from '../db/db.js';
+import type {
+  AttemptItem, Listing, OldestApproval, PacketFilter, PacketItem, RecordFilter, RecordItem, RecordProblem, SyncRunItem,
+} from './ops-types.js';
+
+/**
+ * The operators' reads of the outbox (migration 002; indexes in 005). SQL only; shaping and
+ * arithmetic live in ops-views.ts. A record version is *failing* when it was rejected or found
+ * invalid and no newer approval of the same person has been taken in since: a person whose
+ * data was fixed and approved again is no longer failing, whatever became of the old version.
+ */
+const S = 'csdl_gateway';
+const FAILING = `v.status IN ('rejected', 'invalid')
+  AND NOT EXISTS (SELECT 1 FROM ${S}.record_versions n WHERE n.vendor_id = v.vendor_id AND n.approval_id > v.approval_id)`;
+/** Approvals the national side has not accepted yet and no newer approval replaced. */
+const UNACCEPTED = `v.status IN ('queued', 'in_packet', 'rejected', 'invalid')
+  AND NOT EXISTS (SELECT 1 FROM ${S}.record_versions n WHERE n.vendor_id = v.vendor_id AND n.approval_id > v.approval_id)`;
+
+interface Where {
+  sql: string;
+  values: unknown[];
+}
+
+function where(conditions: [string | undefined, unknown][]): Where {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  for (const [sql, value] of conditions) {
+    if (sql === undefined || value === undefined) continue;
+    values.push(value);
+    parts.push(sql.replaceAll('$?', `$${values.length}`));
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
+}
+
+export function recordWhere(f: RecordFilter): Where {
+  return where([
+    ['v.status = $?', f.state],
+    // Containment uses the value's shape, so a code never matches a message or a path.
+    // (errors IS NOT NULL lets the partial GIN index of migration 005 serve it.)
+    ['v.errors IS NOT NULL AND v.errors @> $?::jsonb', f.code === undefined ? undefined : JSON.stringify([{ code: f.code }])],
+    ['v.approved_by_unit = $?', f.unit],
+    ['v.so_dinh_danh = $?', f.soDinhDanh],
+    ['v.approved_at >= $?', f.from],
+    ['v.approved_at < $?', f.to],
+  ]);
+}
+
+export function packetWhere(f: PacketFilter): Where {
+  return where([
+    ['p.status = $?', f.state],
+    ['p.national_code = $?', f.code],
+    // From the unit's or person's versions to their packets (the unit and person indexes),
+    // not from every packet to its 500 versions: ARRAY(...) is computed once, before the
+    // packets are read, whatever plan the ORDER BY ... LIMIT tempts the planner into. A failed packet's versions went back to the
+    // queue (packet_id NULL): the packet detail finds its people through the envelope instead.
+    [`p.packet_id = ANY (ARRAY(SELECT DISTINCT v.packet_id FROM ${S}.record_versions v WHERE v.approved_by_unit = $? AND v.packet_id IS NOT NULL))`, f.unit],
+    [`p.packet_id = ANY (ARRAY(SELECT DISTINCT v.packet_id FROM ${S}.record_versions v WHERE v.so_dinh_danh = $? AND v.packet_id IS NOT NULL))`, f.soDinhDanh],
+    ['p.created_at >= $?', f.from],
+    ['p.created_at < $?', f.to],
+  ]);
+}
+
+const RECORD_COLUMNS = `v.id::text AS id, v.so_dinh_danh, v.vendor_id, v.approval_id::text AS approval_id, v.operation, v.status,
+  v.approved_at, v.approved_by_unit, v.packet_id::text AS packet_id, v.errors, v.updated_at`;
+const PACKET_COLUMNS = `p.packet_id::text AS packet_id, p.status, p.format, p.record_count, p.payload_bytes, p.created_at, p.sent_at,
+  p.completed_at, p.receipt_id, p.national_code, p.last_error`;
+
+interface RecordRow {
+  id: string; so_dinh_danh: string | null; vendor_id: string; approval_id: string; operation: string; status: string;
+  approved_at: Date; approved_by_unit: string | null; packet_id: string | null; errors: RecordProblem[] | null; updated_at: Date;
+}
+interface PacketRow {
+  packet_id: string; status: string; format: string; record_count: number; payload_bytes: number; created_at: Date;
+  sent_at: Date | null; completed_at: Date | null; receipt_id: string | null; national_code: string | null; last_error: string | null;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** A stored problem as it was written (the national side's or the mapping's), nothing added. */
+function problems(errors: RecordProblem[] | null): RecordProblem[] {
+  return (errors ?? []).map((e) => ({ code: e.code, ...(e.path !== undefined ? { path: e.path } : {}), message: e.message }));
+}
+
+export function recordItem(r: RecordRow): RecordItem {
+  return {
+    id: r.id, soDinhDanh: r.so_dinh_danh, vendorId: r.vendor_id, approvalId: r.approval_id, operation: r.operation, state: r.status,
+    approvedAt: r.approved_at.toISOString(), approvedByUnit: r.approved_by_unit, packetId: r.packet_id,
+    errors: problems(r.errors), updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+function packetItem(r: PacketRow): PacketItem {
+  return {
+    packetId: r.packet_id, state: r.status, format: r.format, recordCount: r.record_count, payloadBytes: r.payload_bytes,
+    createdAt: r.created_at.toISOString(), sentAt: iso(r.sent_at), completedAt: iso(r.completed_at), receiptId: r.receipt_id,
+    nationalCode: r.national_code, lastError: r.last_error,
+  };
+}
+
+async function counts(db: Queryable, sql: string, values: unknown[] = []): Promise<Record<string, number>> {
+  const res = await db.query<{ key: string; n: number }>(sql, values);
+  return Object.fromEntries(res.rows.map((r) => [r.key, r.n]));
+}
+
+export interface OpsStore {
+  packetStates(): Promise<Record<string, number>>;
+  recordStates(): Promise<Record<string, number>>;
+  failingByCode(): Promise<{ total: number; byCode: Record<string, number> }>;
+  oldestUnaccepted(): Promise<OldestApproval | undefined>;
+  lastSync(): Promise<SyncRunItem | undefined>;
+  listRecords(f: RecordFilter): Promise<Listing<RecordItem>>;
+  listPackets(f: PacketFilter): Promise<Listing<PacketItem>>;
+  packet(id: string): Promise<PacketItem | undefined>;
+  envelope(id: string): Promise<Buffer | undefined>;
+  attempts(id: string): Promise<AttemptItem[]>;
+  receipt(id: string): Promise<{ status: string; receivedAt: string; body: unknown } | undefined>;
+  /** Versions carried by the packet now, and those matching its envelope's records (a failed packet's went back to the queue). */
+  versionsFor(packetId: string, carried: { soDinhDanh: string; approvedAt: string }[]): Promise<RecordItem[]>;
+  personVersions(soDinhDanh: string): Promise<{ versions: (RecordItem & { packetState: string | null; packetNationalCode: string | null; packetError: string | null })[]; acceptedAt: Date | undefined }>;
+}
+
+export function createOpsStore(db: Queryable): OpsStore {
+  return {
+    packetStates: () => counts(db, `SELECT status AS key, count(*)::int AS n FROM ${S}.packets GROUP BY status`),
+    recordStates: () => counts(db, `SELECT status AS key, count(*)::int AS n FROM ${S}.record_versions GROUP BY status`),
+    async failingByCode() {
+      // One pass over the failing versions for both the total and the codes (a version with
+      // two errors of one code counts once).
+      const res = await db.query<{ key: string | null; n: number }>(
+        `WITH failing AS MATERIALIZED (SELECT v.id, v.errors FROM ${S}.record_versions v WHERE ${FAILING})
+         SELECT NULL AS key, count(*)::int AS n FROM failing
+         UNION ALL
+         SELECT e.code, count(DISTINCT f.id)::int FROM failing f, jsonb_to_recordset(COALESCE(f.errors, '[]'::jsonb)) AS e(code text) GROUP BY e.code`,
+      );
+      const total = res.rows.find((r) => r.key === null)?.n ?? 0;
+      return { total, byCode: Object.fromEntries(res.rows.filter((r) => r.key !== null).map((r) => [r.key, r.n])) };
+    },
+    async oldestUnaccepted() {
+      const res = await db.query<{ vendor_id: string; so_dinh_danh: string | null; approved_at: Date }>(
+        `SELECT v.vendor_id, v.so_dinh_danh, v.approved_at FROM ${S}.record_versions v WHERE ${UNACCEPTED} ORDER BY v.approved_at, v.id LIMIT 1`,
+      );
+      const r = res.rows[0];
+      return r ? { vendorId: r.vendor_id, soDinhDanh: r.so_dinh_danh, approvedAt: r.approved_at } : undefined;
+    },
+    async lastSync() {
+      const res = await db.query<{ id: string; started_at: Date; finished_at: Date | null; summary: unknown }>(
+        `SELECT id::text AS id, started_at, finished_at, summary FROM ${S}.sync_runs
+          WHERE status = 'finished' AND NOT dry_run ORDER BY finished_at DESC NULLS LAST, id DESC LIMIT 1`,
+      );
+      const r = res.rows[0];
+      return r ? { id: r.id, startedAt: r.started_at.toISOString(), finishedAt: iso(r.finished_at), summary: r.summary } : undefined;
+    },
+    async listRecords(f) {
+      const w = recordWhere(f);
+      const n = w.values.length;
+      const [rows, total] = await Promise.all([
+        db.query<RecordRow>(
+          `SELECT ${RECORD_COLUMNS} FROM ${S}.record_versions v ${w.sql} ORDER BY v.approved_at DESC, v.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+          [...w.values, f.pageSize, (f.page - 1) * f.pageSize],
+        ),
+        db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${S}.record_versions v ${w.sql}`, w.values),
+      ]);
+      return { page: f.page, pageSize: f.pageSize, total: total.rows[0]?.n ?? 0, items: rows.rows.map(recordItem) };
+    },
+    async listPackets(f) {
+      const w = packetWhere(f);
+      const n = w.values.length;
+      const [rows, total] = await Promise.all([
+        db.query<PacketRow>(
+          `SELECT ${PACKET_COLUMNS} FROM ${S}.packets p ${w.sql} ORDER BY p.created_at DESC, p.packet_id LIMIT $${n + 1} OFFSET $${n + 2}`,
+          [...w.values, f.pageSize, (f.page - 1) * f.pageSize],
+        ),
+        db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${S}.packets p ${w.sql}`, w.values),
+      ]);
+      return { page: f.page, pageSize: f.pageSize, total: total.rows[0]?.n ?? 0, items: rows.rows.map(packetItem) };
+    },
+    async packet(id) {
+      const res = await db.query<PacketRow>(`SELECT ${PACKET_COLUMNS} FROM ${S}.packets p WHERE p.packet_id = $1`, [id]);
+      return res.rows[0] ? packetItem(res.rows[0]) : undefined;
+    },
+    async envelope(id) {
+      const res = await db.query<{ envelope: Buffer }>(`SELECT envelope FROM ${S}.packets WHERE packet_id = $1`, [id]);
+      return res.rows[0]?.envelope;
+    },
+    async attempts(id) {
+      const res = await db.query<{
+        operation: string; started_at: Date; duration_ms: number; http_status: number | null; national_code: string | null; request_id: string; error: string | null;
+      }>(
+        `SELECT operation, started_at, duration_ms, http_status, national_code, request_id, error FROM ${S}.send_attempts WHERE packet_id = $1 ORDER BY id`,
+        [id],
+      );
+      return res.rows.map((r) => ({
+        operation: r.operation, startedAt: r.started_at.toISOString(), durationMs: r.duration_ms, httpStatus: r.http_status,
+        nationalCode: r.national_code, requestId: r.request_id, error: r.error,
+      }));
+    },
+    async receipt(id) {
+      const res = await db.query<{ status: string; received_at: Date; receipt: unknown }>(
+        `SELECT status, received_at, receipt FROM ${S}.receipts WHERE packet_id = $1`,
+        [id],
+      );
+      const r = res.rows[0];
+      return r ? { status: r.status, receivedAt: r.received_at.toISOString(), body: r.receipt } : undefined;
+    },
+    async versionsFor(packetId, carried) {
+      const res = await db.query<RecordRow>(
+        `SELECT ${RECORD_COLUMNS} FROM ${S}.record_versions v
+          WHERE v.packet_id = $1
+             OR (v.so_dinh_danh, v.approved_at) IN (SELECT * FROM unnest($2::text[], $3::timestamptz[]))
+          ORDER BY v.id`,
+        [packetId, carried.map((c) => c.soDinhDanh), carried.map((c) => c.approvedAt)],
+      );
+      return res.rows.map(recordItem);
+    },
+    async personVersions(soDinhDanh) {
+      const res = await db.query<RecordRow & { packet_status: string | null; packet_code: string | null; packet_error: string | null }>(
+        `SELECT ${RECORD_COLUMNS}, p.status AS packet_status, p.national_code AS packet_code, p.last_error AS packet_error
+           FROM ${S}.record_versions v LEFT JOIN ${S}.packets p ON p.packet_id = v.packet_id
+          WHERE v.so_dinh_danh = $1 ORDER BY v.approval_id, v.id`,
+        [soDinhDanh],
+      );
+      const state = await db.query<{ accepted_at: Date | null }>(`SELECT accepted_at FROM ${S}.person_state WHERE so_dinh_danh = $1 ORDER BY accepted_at DESC NULLS LAST LIMIT 1`, [soDinhDanh]);
+      return {
+        versions: res.rows.map((r) => ({ ...recordItem(r), packetState: r.packet_status, packetNationalCode: r.packet_code, packetError: r.packet_error })),
+        acceptedAt: state.rows[0]?.accepted_at ?? undefined,
+      };
+    },
+  };
+}

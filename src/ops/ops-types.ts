@@ -1,0 +1,143 @@
+/**
+ * What the operators' read API and `csdl-gateway tx` show (src/ops). Plain JSON values: the
+ * store returns rows in these shapes, ops-views.ts derives the rest, the router and the CLI
+ * print them as they are.
+ */
+export interface Page {
+  page: number;
+  pageSize: number;
+}
+
+export interface TimeRange {
+  from?: Date;
+  to?: Date;
+}
+
+export interface PacketFilter extends Page, TimeRange {
+  state?: string;
+  /** The national code the packet failed with. */
+  code?: string;
+  /** Packets carrying a record approved by this unit (approved_by_unit). */
+  unit?: string;
+  soDinhDanh?: string;
+}
+
+export interface RecordFilter extends Page, TimeRange {
+  state?: string;
+  /** A national or mapping error code among the record's errors. */
+  code?: string;
+  unit?: string;
+  soDinhDanh?: string;
+}
+
+/** One problem of a record, as stored: the national side's or the mapping's. */
+export interface RecordProblem {
+  code: string;
+  path?: string;
+  message: string;
+}
+
+export interface RecordItem {
+  id: string;
+  soDinhDanh: string | null;
+  vendorId: string;
+  approvalId: string;
+  operation: string;
+  state: string;
+  approvedAt: string;
+  approvedByUnit: string | null;
+  packetId: string | null;
+  errors: RecordProblem[];
+  updatedAt: string;
+}
+
+export interface PacketItem {
+  packetId: string;
+  state: string;
+  format: string;
+  recordCount: number;
+  payloadBytes: number;
+  createdAt: string;
+  sentAt: string | null;
+  completedAt: string | null;
+  receiptId: string | null;
+  nationalCode: string | null;
+  lastError: string | null;
+}
+
+export interface Listing<T> {
+  page: number;
+  pageSize: number;
+  total: number;
+  items: T[];
+}
+
+export interface AttemptItem {
+  operation: string;
+  startedAt: string;
+  durationMs: number;
+  httpStatus: number | null;
+  nationalCode: string | null;
+  requestId: string;
+  error: string | null;
+}
+
+export interface SyncRunItem {
+  id: string;
+  startedAt: string;
+  finishedAt: string | null;
+  summary: unknown;
+}
+
+export interface OldestApproval {
+  vendorId: string;
+  soDinhDanh: string | null;
+  approvedAt: Date;
+}
+
+/** GET /api/ops/summary, `tx summary --json`. */
+export interface OpsSummary {
+  packets: Record<string, number>;
+  records: Record<string, number>;
+  failing: number;
+  failingByCode: Record<string, number>;
+  oldestUnsentApproval: { vendorId: string; approvedAt: string; ageHours: number } | null;
+  lastSync: SyncRunItem | null;
+}
+
+/** One record of a packet: what the envelope carried, what the receipt said, where it stands. */
+export interface PacketRecordResult {
+  soDinhDanh: string;
+  approvedAt: string;
+  /** The national result (accepted, rejected, stale), when a receipt gave one. */
+  result: string | null;
+  errors: RecordProblem[];
+  /** The record version as it stands now (it may have gone back to the queue). */
+  versionId: string | null;
+  state: string | null;
+}
+
+export interface PacketDetail extends PacketItem {
+  header: Record<string, unknown>;
+  attempts: AttemptItem[];
+  receipt: { status: string; receivedAt: string; body: unknown } | null;
+  records: PacketRecordResult[];
+}
+
+export interface PersonVersion extends RecordItem {
+  packetState: string | null;
+  packetNationalCode: string | null;
+  packetError: string | null;
+  /** One line: what became of this version and why. */
+  outcome: string;
+}
+
+export interface PersonHistory {
+  soDinhDanh: string;
+  acceptedAt: string | null;
+  versions: PersonVersion[];
+}
+
+/** The outbox's states (migration 002, docs/decisions/outbox.md), for filters. */
+export const PACKET_STATES = ['pending', 'sent', 'done', 'failed', 'cancelled'] as const;
+export const RECORD_STATES = ['queued', 'in_packet', 'accepted', 'stale', 'rejected', 'invalid', 'unchanged'] as const;
