@@ -25,6 +25,7 @@ export const auditOpenApi: OpenApiFragment = {
         operationId: 'listAuditEntries',
         summary: 'The audit log, newest first (auditor); this read is audited too',
         tags: ['audit'],
+        'x-required-role': 'auditor',
         security: [{ operatorToken: [] }],
         parameters: [
           { name: 'person', in: 'query', required: false, schema: SO_DINH_DANH },
@@ -45,6 +46,7 @@ export const auditOpenApi: OpenApiFragment = {
         operationId: 'personAccessReport',
         summary: "A person's access report: every read or change of their data, by whom, when, which field groups, why (auditor)",
         tags: ['audit'],
+        'x-required-role': 'auditor',
         security: [{ operatorToken: [] }],
         parameters: [
           { name: 'soDinhDanh', in: 'path', required: true, schema: SO_DINH_DANH },

@@ -11,10 +11,14 @@ import { entryView, parseFormat, parseLimit, parseSince, parseSoDinhDanh, type A
  */
 export const DEFAULT_PAGE = 100;
 
-/** One query parameter as text; a repeated one is a bad request, not an array to guess from. */
+/**
+ * One query parameter as text (the request validator may already have made a number of it);
+ * a repeated one is a bad request, not an array to guess from.
+ */
 function queryText(req: Request, name: string): string | undefined {
   const value = req.query[name];
   if (value === undefined || typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
   throw new AuditError('audit.bad_query', `query parameter '${name}' must be given once`, { status: 400 });
 }
 

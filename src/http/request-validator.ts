@@ -16,7 +16,7 @@ export function requestValidator(document: Record<string, unknown>): RequestHand
   return OpenApiValidator.middleware({
     // The document is built in memory from the fragments; a copy, as the library resolves $refs in place.
     apiSpec: structuredClone(document) as never,
-    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
     validateResponses: false,
     validateSecurity: false,
     ignoreUndocumented: true,

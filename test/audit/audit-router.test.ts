@@ -1,34 +1,16 @@
 import type { Server } from 'node:http';
 import { expect } from 'chai';
-import { Router } from 'express';
 import { auditOpenApi } from '../../src/audit/audit-openapi.js';
 import { createAuditLog, type AuditLogService } from '../../src/audit/audit-log.js';
 import { auditRouter } from '../../src/audit/audit-router.js';
 import { createAuditReader, parseSince } from '../../src/audit/audit-service.js';
 import { listEntries } from '../../src/audit/audit-store.js';
 import { verifyAuditLog } from '../../src/audit/audit-verify.js';
-import type { ApiActor } from '../../src/http/api-actor.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { silentLogger } from '../../src/log/logger.js';
 import type { TestDatabase } from '../setup/databases.js';
+import { fakeTokens } from '../http/fake-tokens.js';
 import { auditPki, migratedStore, person, shareRead } from './audit-fixture.js';
-
-/**
- * The auditors' routes behind a stand-in for the bearer-token middleware: `x-test-actor:
- * NAME/ROLE` sets res.locals.actor as the real one does; no header, no actor (401).
- */
-function fakeActor(): Router {
-  const router = Router();
-  router.use('/api', (req, res, next) => {
-    const given = req.header('x-test-actor');
-    if (given) {
-      const [name, role] = given.split('/');
-      res.locals.actor = { kind: 'token', name, role } as ApiActor;
-    }
-    next();
-  });
-  return router;
-}
 
 describe('audit router: GET /api/ops/audit and /api/ops/people/{so}/access', function () {
   this.timeout(60_000);
@@ -42,7 +24,7 @@ describe('audit router: GET /api/ops/audit and /api/ops/people/{so}/access', fun
     t = await migratedStore('postgres');
     log = createAuditLog(t.db, { signer: pki.signer });
     await Promise.all(Array.from({ length: 25 }, (_, i) => log.append(shareRead(i, { purpose: i === 3 ? '<script>x</script>' : undefined }))));
-    const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: [fakeActor(), auditRouter(createAuditReader(t.db, log))] });
+    const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: [auditRouter(createAuditReader(t.db, log))], openApi: [auditOpenApi], tokens: fakeTokens() });
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const address = server.address();
@@ -55,7 +37,7 @@ describe('audit router: GET /api/ops/audit and /api/ops/people/{so}/access', fun
   });
 
   const get = (path: string, actor = 'ana/auditor') =>
-    fetch(`${base}${path}`, { headers: actor ? { 'x-test-actor': actor, 'x-request-id': 'req-test' } : {} });
+    fetch(`${base}${path}`, { headers: actor ? { authorization: `Bearer ${actor}`, 'x-request-id': 'req-test' } : {} });
 
   it('lists newest first, in pages, with filters, and audits the read', async function () {
     const first = await get('/api/ops/audit?limit=10');
@@ -105,20 +87,23 @@ describe('audit router: GET /api/ops/audit and /api/ops/people/{so}/access', fun
     expect(page).to.include('Cơ quan 000.00.00.G15');
   });
 
-  it('refuses a malformed số định danh, since or format with 400 and a code', async function () {
-    for (const [path, code] of [
-      ['/api/ops/people/12345/access', 'audit.bad_so_dinh_danh'],
-      ['/api/ops/people/02618500000x/access', 'audit.bad_so_dinh_danh'],
-      [`/api/ops/people/${person(1)}/access?since=yesterday`, 'audit.bad_since'],
-      [`/api/ops/people/${person(1)}/access?format=pdf`, 'audit.bad_format'],
-      ['/api/ops/audit?person=123', 'audit.bad_so_dinh_danh'],
-      ['/api/ops/audit?limit=5000', 'audit.bad_limit'],
-      ['/api/ops/audit?actor=a&actor=b', 'audit.bad_query'],
-    ] as const) {
+  it('refuses a malformed số định danh, since, format or page with 400 and a code (the API document first, then the route)', async function () {
+    const cases = [
+      ['/api/ops/people/12345/access', 'http.bad_request', '/params/soDinhDanh'],
+      ['/api/ops/people/02618500000x/access', 'http.bad_request', '/params/soDinhDanh'],
+      [`/api/ops/people/${person(1)}/access?since=yesterday`, 'audit.bad_since', undefined],
+      [`/api/ops/people/${person(1)}/access?format=pdf`, 'http.bad_request', '/query/format'],
+      ['/api/ops/audit?person=123', 'http.bad_request', '/query/person'],
+      ['/api/ops/audit?limit=5000', 'http.bad_request', '/query/limit'],
+      ['/api/ops/audit?actor=a&actor=b', 'http.bad_request', '/query/actor'],
+    ] as const;
+    const answers = [];
+    for (const [path] of cases) {
       const res = await get(path);
-      expect(res.status, path).to.equal(400);
-      expect(((await res.json()) as { code: string }).code, path).to.equal(code);
+      const body = (await res.json()) as { code: string; details?: { path: string }[] };
+      answers.push([path, res.status, body.code, body.details?.[0]?.path]);
     }
+    expect(answers).to.deep.equal(cases.map(([path, code, detail]) => [path, 400, code, detail]));
   });
 
   it('reads a bare since date as midnight in Vietnam, and an ISO time as given', function () {

@@ -1,12 +1,11 @@
 import type { Server } from 'node:http';
 import { expect } from 'chai';
-import { Router } from 'express';
-import type { ApiActor } from '../../src/http/api-actor.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { opsActionsOpenApi } from '../../src/ops/ops-actions-openapi.js';
 import { opsActionsRouter } from '../../src/ops/ops-actions-router.js';
 import type { ActionBy, OpsActionsService } from '../../src/ops/ops-actions-service.js';
 import { emptySummary } from '../../src/sync/sync-summary.js';
+import { fakeTokens } from '../http/fake-tokens.js';
 import { quietLogger } from '../sync/sync-harness.js';
 
 /**
@@ -30,14 +29,9 @@ describe('ops actions: routes', function () {
   const calls: unknown[][] = [];
 
   before(async function () {
-    // Stands in for the bearer-token middleware: the token is the role, its name fixed.
-    const actor = Router();
-    actor.use('/api', (req, res, next) => {
-      const role = req.header('authorization')?.replace(/^Bearer /, '');
-      if (role === 'operator' || role === 'auditor') res.locals.actor = { kind: 'token', name: `t-${role}`, role } satisfies ApiActor;
-      next();
+    const app = createHttpApp({
+      logger: quietLogger(), readiness: [], routers: [opsActionsRouter(stubService(calls))], openApi: [opsActionsOpenApi], tokens: fakeTokens(),
     });
-    const app = createHttpApp({ logger: quietLogger(), readiness: [], routers: [actor, opsActionsRouter(stubService(calls))] });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -66,21 +60,23 @@ describe('ops actions: routes', function () {
       calls.length = 0;
       const none = await post(path, undefined, { reason: 'x' });
       expect([none.status, ((await none.json()) as { code: string }).code]).to.deep.equal([401, 'auth.missing']);
-      const auditor = await post(path, 'auditor', { reason: 'x' });
+      const auditor = await post(path, 't-auditor/auditor', { reason: 'x' });
       expect([auditor.status, ((await auditor.json()) as { code: string }).code]).to.deep.equal([403, 'auth.forbidden']);
       expect(calls).to.deep.equal([]);
-      const ok = await post(path, 'operator', { reason: 'NDXP back' });
+      const ok = await post(path, 't-operator/operator', { reason: 'NDXP back' });
       expect(ok.status).to.equal(200);
       expect(((await ok.json()) as { action: string }).action).to.equal(action);
       expect(calls).to.deep.equal([[action, subject, { actor: { kind: 'token', name: 't-operator' }, requestId: 'req-0001' }, 'NDXP back']]);
     });
   }
 
-  it('hands a missing or non-text reason to the service as empty (it refuses with ops.reason_required)', async function () {
+  it('hands a missing reason to the service as empty (it refuses with ops.reason_required); a non-text one is refused by the API document', async function () {
     calls.length = 0;
-    await post('/api/ops/records/42/settle', 'operator', {});
-    await post('/api/ops/records/42/settle', 'operator', { reason: 7 });
-    expect(calls.map((c) => c[3])).to.deep.equal(['', '']);
+    await post('/api/ops/records/42/settle', 't-operator/operator', {});
+    const numeric = await post('/api/ops/records/42/settle', 't-operator/operator', { reason: 7 });
+    const body = (await numeric.json()) as { code: string; details: { path: string }[] };
+    expect([numeric.status, body.code, body.details[0]?.path]).to.deep.equal([400, 'http.bad_request', '/body/reason']);
+    expect(calls.map((c) => c[3])).to.deep.equal(['']);
   });
 
   it('describes exactly these routes in the OpenAPI fragment, each for operators', function () {

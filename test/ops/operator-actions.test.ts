@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { Router } from 'express';
 import { createHttpApp } from '../../src/http/http-app.js';
+import { opsActionsOpenApi } from '../../src/ops/ops-actions-openapi.js';
 import { opsActionsRouter } from '../../src/ops/ops-actions-router.js';
 import type { AuditActor } from '../../src/audit/audit-entry.js';
+import { bearerFor, fakeTokens } from '../http/fake-tokens.js';
 import { OTHER_PROVINCE, record } from '../simulator/simulator-harness.js';
 import { BACKENDS } from '../setup/databases.js';
 import { quietLogger, startSyncWorld, type SyncWorld } from '../sync/sync-harness.js';
@@ -211,23 +212,21 @@ for (const backend of BACKENDS) {
     });
     it('over HTTP, refusals answer with their code and status, and an action is done for an operator', async function () {
       const { actions, audit } = actionsOver(w);
-      const actor = Router();
-      actor.use('/api', (_req, res, next) => {
-        res.locals.actor = { kind: 'token', name: 'ops-hanh', role: 'operator' };
-        next();
-      });
-      const server = createHttpApp({ logger: quietLogger(), readiness: [], routers: [actor, opsActionsRouter(actions)] }).listen(0, '127.0.0.1');
+      const app = createHttpApp({ logger: quietLogger(), readiness: [], routers: [opsActionsRouter(actions)], openApi: [opsActionsOpenApi], tokens: fakeTokens() });
+      const server = app.listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const post = async (path: string, body: unknown) => {
-        const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearerFor('ops-hanh', 'operator') }, body: JSON.stringify(body) });
         const answer = (await res.json()) as { code?: string; action?: string };
         return [res.status, answer.code ?? answer.action];
       };
       try {
         expect(await post('/api/ops/records/12/settle', {})).to.deep.equal([400, 'ops.reason_required']);
-        expect(await post('/api/ops/records/twelve/settle', { reason: 'x' })).to.deep.equal([404, 'outbox.record_not_found']);
-        expect(await post('/api/ops/packets/not-a-uuid/retry', { reason: 'x' })).to.deep.equal([404, 'outbox.packet_not_found']);
+        expect(await post('/api/ops/records/twelve/settle', { reason: 'x' })).to.deep.equal([400, 'http.bad_request']);
+        expect(await post('/api/ops/records/999999/settle', { reason: 'x' })).to.deep.equal([404, 'outbox.record_not_found']);
+        expect(await post('/api/ops/packets/not-a-uuid/retry', { reason: 'x' })).to.deep.equal([400, 'http.bad_request']);
+        expect(await post('/api/ops/packets/0d4a3f1e-0b5c-4e8a-9c2d-1f6e5a4b3c2d/retry', { reason: 'x' })).to.deep.equal([404, 'outbox.packet_not_found']);
         // Person 1, already held nationally at this approval: the re-send is done (200).
         expect(await post(`/api/ops/people/${CCCD[1]}/resend`, { reason: 'checking the national copy' })).to.deep.equal([200, 'resend']);
       } finally {
