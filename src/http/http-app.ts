@@ -8,12 +8,14 @@ import { healthController, type ReadinessCheck } from './health-controller.js';
 import { openApiDocument, type OpenApiFragment } from './openapi.js';
 import { requestContext } from './request-context.js';
 import { requestValidator, validationErrors } from './request-validator.js';
+import { roleGuard } from './role-guard.js';
 
 /**
  * The gateway's HTTP surface: health and metrics at the root; everything under /api needs a
  * bearer token (src/tokens) and is validated against the OpenAPI document, the union of the
  * capabilities' fragments, served at /api/openapi.json. Routers add their /api routes and
- * their fragment; authentication and validation come with the prefix.
+ * their fragment; authentication, the role each operation's `x-required-role` names, and
+ * validation come with the prefix, in that order (the routes check their role again).
  */
 export interface HttpAppOptions {
   logger: Logger;
@@ -54,6 +56,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get('/api/openapi.json', requireRole('auditor'), (_req, res) => {
     res.json(document);
   });
+  // The role before the shape: an auditor's token on an operator's route is 403 whatever it sends.
+  app.use(roleGuard(document));
   app.use(requestValidator(document));
   for (const router of options.routers ?? []) app.use(router);
   app.use(validationErrors);

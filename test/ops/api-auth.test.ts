@@ -4,6 +4,7 @@ import { requireRole } from '../../src/http/api-actor.js';
 import type { OpenApiFragment } from '../../src/http/openapi.js';
 import { migrate } from '../../src/db/migrate.js';
 import { freshDatabase, type TestDatabase } from '../setup/databases.js';
+import { operationsOf, type Operation } from '../http/api-operations.js';
 import { startApiApp, type ApiApp } from './api-app.js';
 
 /**
@@ -12,34 +13,8 @@ import { startApiApp, type ApiApp } from './api-app.js';
  * auditor's token on an operation whose `x-required-role` is `operator` is 403
  * `auth.forbidden`, and on an auditor's operation it passes authentication. Path parameters
  * get a well-formed value of their schema, so the answer is about the token, never the shape.
+ * (test/app/api-surface.test.ts walks the whole started gateway the same way.)
  */
-interface Operation {
-  method: string;
-  path: string;
-  role: 'operator' | 'auditor';
-  url: string;
-}
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- the document is known JSON */
-function sampleValue(schema: any): string {
-  if (schema?.format === 'uuid') return '7f1c1b8e-0000-4000-8000-000000000000';
-  if (schema?.pattern === '^[0-9]{12}$') return '099999999999';
-  if (schema?.type === 'integer') return '1';
-  return 'x';
-}
-
-export function operationsOf(document: any): Operation[] {
-  const ops: Operation[] = [];
-  for (const [path, item] of Object.entries<any>(document.paths)) {
-    for (const [method, op] of Object.entries<any>(item)) {
-      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].filter((p: any) => p.in === 'path');
-      const url = path.replace(/\{([^}]+)\}/g, (_m, name: string) => sampleValue(params.find((p: any) => p.name === name)?.schema));
-      ops.push({ method: method.toUpperCase(), path, role: op['x-required-role'], url });
-    }
-  }
-  return ops;
-}
 
 /**
  * An operator-only action standing in for those the actions' routes add, so the 403 branch of
