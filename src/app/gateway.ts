@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { Router } from 'express';
+import type { Express, Router } from 'express';
 import type { AuditLog } from '../audit/audit-entry.js';
 import type { Config } from '../config/config.js';
 import { openMigratedStore, openSourceDatabase, type OpenedDatabase } from '../compose/databases.js';
@@ -18,6 +18,8 @@ import { createTokenStore } from '../tokens/token-store.js';
  */
 export interface RunningGateway {
   port: number;
+  /** The composed HTTP app (its routing table is what tests hold against the OpenAPI document). */
+  app: Express;
   store: OpenedDatabase;
   source: OpenedDatabase;
   summary: string[];
@@ -95,7 +97,7 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     summary.unshift(`http:        http://127.0.0.1:${port} (/healthz, /readyz)`);
-    return { port, store, source, summary, stop: stopAll };
+    return { port, app, store, source, summary, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

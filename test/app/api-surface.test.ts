@@ -8,11 +8,12 @@ import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { createTokenService } from '../../src/tokens/token-service.js';
 import { createTokenStore } from '../../src/tokens/token-store.js';
-import { operationsOf } from '../http/api-operations.js';
+import { documentRoutes, expressRoutes, operationsOf } from '../http/api-operations.js';
 
 /**
  * The whole /api surface as `csdl-gateway start` composes it (every start step, on the
- * embedded default): each capability's operations are in the served document, and every
+ * embedded default): each capability's operations are in the served document, the routes
+ * express serves under /api are exactly the documented operations, and every
  * documented operation refuses a missing, wrong, expired or revoked token with 401 and its
  * code, and an auditor's token with 403 where it needs an operator, whatever the body says
  * (the role is checked before the shape); an auditor gets past both on its own operations.
@@ -24,6 +25,7 @@ describe('app: every /api operation of the started gateway needs a token and its
   let base: string;
   const tokens = { operator: '', auditor: '', expired: '', revoked: '' };
   let ops: ReturnType<typeof operationsOf>;
+  let documented: string[];
 
   before(async function () {
     dir = mkdtempSync(join(tmpdir(), 'csdl-api-surface-'));
@@ -38,7 +40,9 @@ describe('app: every /api operation of the started gateway needs a token and its
     await service.revoke('surface-gone');
     const doc = await fetch(`${base}/api/openapi.json`, { headers: { authorization: `Bearer ${tokens.auditor}` } });
     expect(doc.status).to.equal(200);
-    ops = operationsOf(await doc.json()).filter((op) => op.path.startsWith('/api/'));
+    const document = await doc.json();
+    ops = operationsOf(document).filter((op) => op.path.startsWith('/api/'));
+    documented = documentRoutes(document);
   });
   after(async function () {
     await running?.stop();
@@ -59,6 +63,13 @@ describe('app: every /api operation of the started gateway needs a token and its
       expect(paths, path).to.include(path);
     }
     for (const op of ops) expect(op.role, `${op.method} ${op.path}`).to.be.oneOf(['operator', 'auditor']);
+  });
+
+  it('every /api route the app serves is documented, and every documented operation is served', function () {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- express's routing table is walked as JSON
+    const served = expressRoutes((running.app as any).router.stack).filter((r) => r.split(' ')[1]!.startsWith('/api/'));
+    const api = documented.filter((r) => r.split(' ')[1]!.startsWith('/api/'));
+    expect({ undocumented: served.filter((r) => !api.includes(r)), unserved: api.filter((r) => !served.includes(r)) }).to.deep.equal({ undocumented: [], unserved: [] });
   });
 
   it('no token, a wrong, expired or revoked one: 401 with its code, on every operation', async function () {

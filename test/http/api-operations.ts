@@ -29,3 +29,23 @@ export function operationsOf(document: any): Operation[] {
   }
   return ops;
 }
+
+/** `METHOD /path{param}` for every route in express's routing table (Express 5: `app.router.stack`), nested routers included. */
+export function expressRoutes(stack: any[]): string[] {
+  const found: string[] = [];
+  for (const layer of stack) {
+    if (layer.route) {
+      for (const method of Object.keys(layer.route.methods ?? {})) {
+        if (method !== '_all') found.push(`${method.toUpperCase()} ${String(layer.route.path).replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
+      }
+    } else if (Array.isArray(layer.handle?.stack)) {
+      found.push(...expressRoutes(layer.handle.stack));
+    }
+  }
+  return found;
+}
+
+export function documentRoutes(doc: any): string[] {
+  return Object.entries<any>(doc.paths).flatMap(([path, item]) =>
+    Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+}

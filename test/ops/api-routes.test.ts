@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Router } from 'express';
 import { migrate } from '../../src/db/migrate.js';
 import { freshDatabase, type TestDatabase } from '../setup/databases.js';
+import { documentRoutes, expressRoutes } from '../http/api-operations.js';
 import { startApiApp, type ApiApp } from './api-app.js';
 
 /**
@@ -9,26 +10,7 @@ import { startApiApp, type ApiApp } from './api-app.js';
  * in the served document with its method, and every documented operation has a route.
  * Routes are read from express's own routing table (Express 5: `app.router.stack`).
  */
-/* eslint-disable @typescript-eslint/no-explicit-any -- express's routing table is not typed for walking */
-export function expressRoutes(stack: any[]): string[] {
-  const found: string[] = [];
-  for (const layer of stack) {
-    if (layer.route) {
-      for (const method of Object.keys(layer.route.methods ?? {})) {
-        if (method !== '_all') found.push(`${method.toUpperCase()} ${String(layer.route.path).replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
-      }
-    } else if (Array.isArray(layer.handle?.stack)) {
-      found.push(...expressRoutes(layer.handle.stack));
-    }
-  }
-  return found;
-}
-
-function documentRoutes(doc: any): string[] {
-  return Object.entries<any>(doc.paths).flatMap(([path, item]) =>
-    Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
-}
-
+/* eslint-disable @typescript-eslint/no-explicit-any -- express's routing table and the document are walked as JSON */
 describe('ops API: the OpenAPI document lists exactly the /api routes', function () {
   this.timeout(60_000);
   let t: TestDatabase;
