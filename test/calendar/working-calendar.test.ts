@@ -34,6 +34,14 @@ describe('working-day calendar', function () {
     expect(addWorkingDays('2025-04-28', 2, calendar)).to.equal('2025-05-05');
   });
 
+  it('keeps Friday 2/1/2026 off for Tết Dương lịch and works Saturday 10/1 instead (12729/VPCP-KGVX)', function () {
+    // Wed 31/12/2025 + 3: 1/1 to 4/1 off, Mon 5/1 .. Wed 7/1.
+    expect(addWorkingDays('2025-12-31', 3, calendar)).to.equal('2026-01-07');
+    expect(addWorkingDays('2025-12-31', 3, weekdaysOnly)).to.equal('2026-01-05');
+    // Fri 9/1 + 1: Sat 10/1, worked.
+    expect(addWorkingDays('2026-01-09', 1, calendar)).to.equal('2026-01-10');
+  });
+
   it('counts across Tết Ất Tỵ 2025 with its swapped Monday 27/1 and working Saturday 8/2', function () {
     // Fri 24/1 + 10: Mon 3/2 .. Fri 7/2 (5), Sat 8/2 (6), Mon 10/2 .. Thu 13/2 (10).
     expect(addWorkingDays('2025-01-24', 10, calendar)).to.equal('2025-02-13');
