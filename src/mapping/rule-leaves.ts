@@ -7,6 +7,8 @@ import { agencyOfUnit, unitOfAgency } from './unit-rules.js';
 import { referenceRow, report, scalarText } from './rule-context.js';
 import { MappingError } from './mapping-error.js';
 
+const FULL_ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+
 /**
  * The transforms of the mapping vocabulary (mappings/README.md) that turn input values into
  * an output value. `undefined` is "absent": the field is left out of the result. A value the
@@ -118,6 +120,11 @@ export function leafEvaluator(
         const text = scalarText(v) ?? '';
         const out = toVendorDate(text, style);
         if (out === undefined) report(run, 'errors', 'mapping.date_invalid', here, source, `'${text}' is not an ISO date`);
+        // A vendor date column holds a whole date: a national 'YYYY-MM' or 'YYYY' is not guessed into one.
+        if (out !== undefined && style === 'iso' && !FULL_ISO_DATE.test(out)) {
+          report(run, 'warnings', 'mapping.date_partial', here, source, `'${text}' has no day; the vendor's date column takes a whole date, left empty for the unit to fill in`);
+          return undefined;
+        }
         return out;
       });
     }

@@ -93,4 +93,16 @@ describe('reverse mapping to qlcb.tiep_nhan_chuyen_den.ho_so', function () {
       ['mapping.no_vendor_value', '/don_vi_id', '/donViSuDung'],
     ]);
   });
+
+  it('leaves a vendor date column empty, with a warning, for a national date without its day; a birth date keeps 00', function () {
+    const record = { ...recordOf('1'), ngaySinh: '1990-05', ngayTuyenDung: '2010-05', ngayVaoCoQuan: '2010' };
+    const { hoSo, warnings } = reverseMap(mapping, record, reference);
+    expect(hoSo.ngay_sinh).to.equal('00/05/1990');
+    expect(hoSo).not.to.have.property('ngay_tuyen_dung');
+    expect(hoSo).not.to.have.property('ngay_vao_co_quan');
+    expect(warnings.map((w) => [w.code, w.path, w.source])).to.deep.equal([
+      ['mapping.date_partial', '/ngay_tuyen_dung', '/ngayTuyenDung'],
+      ['mapping.date_partial', '/ngay_vao_co_quan', '/ngayVaoCoQuan'],
+    ]);
+  });
 });
