@@ -211,7 +211,7 @@ export async function seedOfficial(q: Queryable, held: HeldRecord, at: Date): Pr
   await q.query(
     `INSERT INTO csdl_simulator.officials
        (so_dinh_danh, sender, approved_at, approved_at_text, archived, migrated, packet_id, position, record, updated_at)
-     VALUES ($1, $2, $3::timestamptz, $3, $4, $5, NULL, NULL, $6::jsonb, $7)
+     VALUES ($1, $2, $3::text::timestamptz, $3::text, $4, $5, NULL, NULL, $6::jsonb, $7)
      ON CONFLICT (so_dinh_danh) DO UPDATE SET
        sender = EXCLUDED.sender, approved_at = EXCLUDED.approved_at, approved_at_text = EXCLUDED.approved_at_text,
        archived = EXCLUDED.archived, migrated = EXCLUDED.migrated, record = EXCLUDED.record,
