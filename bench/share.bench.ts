@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import type { AuditEntryInput, AuditLog } from '../src/audit/audit-entry.js';
+import { createAuditLog } from '../src/audit/audit-log.js';
+import { auditStats } from '../src/audit/audit-store.js';
+import { verifyAuditLog } from '../src/audit/audit-verify.js';
 import { nationalContract } from '../src/contract/national-contract.js';
 import { createDb, type Db } from '../src/db/db.js';
 import { migrate } from '../src/db/migrate.js';
@@ -31,9 +33,8 @@ import { postgresCpuMs } from './support/postgres-cpu.js';
  * the figures are the gateway's own. Records are real mapped ones (the golden sample) under
  * synthetic số định danh. Target on the 2-core machine: >= 1,500 requests/s, p99 < 50 ms.
  *
- * Auditing: src/compose/audit-log.ts is a placeholder on this branch, so the bench uses a
- * stand-in with the same shape as a group-committed log: appends queue, one multi-row INSERT
- * per batch into a table, each append resolving when its batch has committed.
+ * Auditing: the gateway's own audit log (src/audit/audit-log.ts), group-committed, chained,
+ * with its signed checkpoints; after the load the whole log is verified as `audit verify` does.
  *
  * Usage: npx tsx bench/share.bench.ts [--people N] [--seconds S] [--connections C] [--admin-url URL]
  * (--admin-url: a PostgreSQL server to create the bench database on; default a throw-away one)
@@ -68,40 +69,9 @@ async function generateLoad(): Promise<void> {
   });
 }
 
-/** A stand-in for the group-committed audit log: one INSERT per batch, append resolves at commit. */
-function batchedAuditLog(db: Db): AuditLog & { count(): number } {
-  let queue: { entry: AuditEntryInput; done: () => void; fail: (e: unknown) => void }[] = [];
-  let flushing = false;
-  let written = 0;
-  const flush = async (): Promise<void> => {
-    if (flushing || queue.length === 0) return;
-    flushing = true;
-    const batch = queue;
-    queue = [];
-    try {
-      await db.query('INSERT INTO bench_audit (entry) SELECT * FROM unnest($1::jsonb[])', [batch.map((b) => JSON.stringify(b.entry))]);
-      written += batch.length;
-      for (const b of batch) b.done();
-    } catch (err) {
-      for (const b of batch) b.fail(err);
-    } finally {
-      flushing = false;
-      void flush();
-    }
-  };
-  return {
-    append: (entry) => new Promise<void>((done, fail) => {
-      queue.push({ entry, done, fail });
-      void flush();
-    }),
-    count: () => written,
-  };
-}
-
 async function populate(db: Db, people: number): Promise<void> {
   const dir = join(projectRoot, 'test/fixtures/golden/qlcb-sample');
   const bases = ['2', '3', '4', '6', '8', '9'].map((n) => (JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')) as { record: unknown }).record);
-  await db.query('CREATE TABLE bench_audit (id bigserial PRIMARY KEY, entry jsonb NOT NULL, at timestamptz NOT NULL DEFAULT now())');
   await db.query(
     `INSERT INTO csdl_gateway.share_unit_tree (ancestor, descendant) VALUES ('000.00.00.H62', '000.00.00.H62')`,
   );
@@ -139,9 +109,10 @@ async function main(): Promise<void> {
       routes: ['officials'], units: ['000.00.00.H62'], fieldGroups: ['basic', 'employment', 'salary', 'education', 'history'],
       purposes: ['bench'], expiresAt: new Date(Date.now() + 3_600_000), ratePerSecond: 1_000_000,
     });
-    const audit = batchedAuditLog(db);
     const ca = makeCa();
     const signer = createCmsSigner(identityOf(makeLeaf(ca, { ou: '000.00.00.H62' })));
+    // The gateway's own audit log: group-committed, hash-chained, a signed checkpoint every 1,000 entries.
+    const audit = createAuditLog(db, { signer });
     const service = createShareService({ db, plan: fieldPlan(nationalContract().schemas.official) });
     // Request lines at warn: the bench measures the endpoint, not the log's disk.
     const app = createHttpApp({ logger: createLogger({ level: 'warn', format: 'json' }), readiness: [], routers: [shareRouter({ service, audit, signer })] });
@@ -169,8 +140,8 @@ async function main(): Promise<void> {
     // Answers still in flight when the generator stopped finish before the figures are read.
     server.closeAllConnections();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const audited = audit.count();
-    const rows = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM bench_audit')).rows[0]!.n);
+    await audit.flush();
+    const stats = await auditStats(db);
     console.log(`requests: ${result.total} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     console.log(`throughput: ${result.rps.toFixed(0)} requests/s (target >= ${TARGET.rps})`);
     console.log(`latency: p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms (target p99 < ${TARGET.p99Ms} ms)`);
@@ -178,7 +149,12 @@ async function main(): Promise<void> {
     const perRequest = (ms: number) => `${((ms * 1000) / result.total).toFixed(0)} µs`;
     console.log(`CPU per request: gateway process ${perRequest((cpu.user + cpu.system) / 1000)}` +
       (pg0 !== undefined && pg1 !== undefined ? `, PostgreSQL ${perRequest(pg1 - pg0)}` : ', PostgreSQL (shared server: not measured)'));
-    console.log(`audit entries committed: ${audited} (rows ${rows}) for ${result.total + 1} answers`);
+    console.log(`audit entries committed: ${stats.entries} for ${result.total + 1} answers; last checkpoint at ${stats.lastCheckpointCount ?? 0} entries`);
+    t = performance.now();
+    const verified = await verifyAuditLog(db, { trust: { trustAnchors: [ca.certificate], sender: '000.00.00.H62' } });
+    console.log(`audit verify after the load: ${verified.ok ? 'intact' : `BROKEN: ${JSON.stringify(verified.problem)}`}, ${verified.entries} entries, ` +
+      `${verified.checkpoints} checkpoints, ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    await audit.close();
     console.log(machineCheckLine('end'));
   } finally {
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
