@@ -6,6 +6,7 @@ import { landReceipts } from './sync-receipts.js';
 import { createSender } from './sync-send.js';
 import { emptySummary, type SyncSummary } from './sync-summary.js';
 import { SyncError } from './sync-error.js';
+import { writeBehind } from './write-behind.js';
 
 export type { RunOptions, SyncDeps, SyncSettings } from './sync-deps.js';
 
@@ -62,13 +63,23 @@ async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary,
   for (const packet of await ctx.store.packetsIn('pending')) sender.enqueue(packet.packetId);
   await packQueued(ctx, runId, summary, sender.enqueue);
   const packets = inFullPackets(ctx.settings.maxRecords, (vs) => packAndStore(ctx, runId, vs, summary, sender.enqueue));
-  await collectDue(ctx, runId, summary, options, async (vs) => {
-    // Invalid and unchanged versions are recorded now; a queued one is recorded with
-    // the packet that carries it (a crash before that leaves its person due again).
-    await ctx.store.recordVersions(runId, vs.filter((v) => v.status !== 'queued'));
-    await packets.add(vs);
-  });
-  await packets.flush();
+  // The store writes of each chunk run behind the collection, so the next chunks are read and
+  // mapped meanwhile (write-behind.ts); two chunks may wait, then collection waits for them.
+  const behind = writeBehind(2);
+  try {
+    await collectDue(ctx, runId, summary, options, (vs) => behind.push(async () => {
+      // Invalid and unchanged versions are recorded now; a queued one is recorded with
+      // the packet that carries it (a crash before that leaves its person due again).
+      await ctx.store.recordVersions(runId, vs.filter((v) => v.status !== 'queued'));
+      await packets.add(vs);
+    }));
+    await behind.push(() => packets.flush());
+  } catch (err) {
+    // Nothing is left writing behind a run that failed; its own error is the one to report.
+    await behind.drain().catch(() => undefined);
+    throw err;
+  }
+  await behind.drain();
   options.onProgress?.(`packets built ${summary.packetsBuilt}; sending`);
   await sender.drain();
   options.onProgress?.(`packets sent ${summary.packetsSent}; waiting for receipts`);
