@@ -1,6 +1,6 @@
 /**
  * A CLI command: one module per command under src/cli/commands, registered in
- * src/cli/commands/index.ts. The dispatcher answers `--help` for every command from
+ * src/cli/commands/index.ts as a LazyCommand (loaded only when it runs). The dispatcher answers `--help` for every command from
  * `usage`, so a command only parses its own options (node:util parseArgs).
  * `run` returns the process exit code; it writes through `io`, never to the console,
  * so tests can capture what a user would see.
@@ -18,6 +18,13 @@ export interface CliCommand {
   /** Full help text: synopsis, options, examples. */
   usage: string;
   run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** A command known by name and summary, its module imported only when it is run or asked for help. */
+export interface LazyCommand {
+  name: string;
+  summary: string;
+  load(): Promise<CliCommand>;
 }
 
 export const consoleIo: CliIo = {

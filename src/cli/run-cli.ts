@@ -1,5 +1,5 @@
 import { describeError, GatewayError } from '../errors.js';
-import type { CliCommand, CliIo } from './command.js';
+import type { CliCommand, CliIo, LazyCommand } from './command.js';
 
 /**
  * Dispatches `csdl-gateway <command> [options]`. `--help` works on every command from its
@@ -23,7 +23,7 @@ export function isUsageError(err: unknown): boolean {
   return typeof code === 'string' && USAGE_CODES.has(code);
 }
 
-export function overview(commands: CliCommand[]): string {
+export function overview(commands: readonly Pick<CliCommand, 'name' | 'summary'>[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: csdl-gateway <command> [options]',
@@ -37,18 +37,20 @@ export function overview(commands: CliCommand[]): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], commands: CliCommand[], io: CliIo): Promise<number> {
+/** `commands` as modules already loaded, or lazily: only the one named is imported. */
+export async function runCli(argv: string[], commands: readonly (CliCommand | LazyCommand)[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(overview(commands));
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.err(`csdl-gateway: unknown command '${name}'`);
     io.err(overview(commands));
     return 2;
   }
+  const command = 'load' in entry ? await entry.load() : entry;
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.usage);
     return 0;

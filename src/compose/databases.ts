@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import { checkDatabaseUrl, createDb, redactUrl, toDbError, type Db } from '../db/db.js';
-import { EMBEDDED_POOL, startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres.js';
+import type { EmbeddedPostgres } from '../db/embedded-postgres.js';
 import { bindInstance } from '../db/instance-store.js';
 import { migrate } from '../db/migrate.js';
 
@@ -39,6 +39,8 @@ async function openServer(url: string, key: string, appName: string, max: number
 
 async function open(url: string | undefined, key: string, embeddedDir: string, appName: string): Promise<OpenedDatabase> {
   if (url) return openServer(url, key, appName, 10);
+  // PGlite is imported only when a database is embedded, not by a gateway given URLs.
+  const { EMBEDDED_POOL, startEmbeddedPostgres } = await import('../db/embedded-postgres.js');
   const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: embeddedDir });
   const db = createDb(embedded.url, { ...EMBEDDED_POOL, applicationName: appName, description: `embedded PGlite in ${embeddedDir}` });
   return {

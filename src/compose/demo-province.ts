@@ -1,6 +1,4 @@
 import type { Config } from '../config/config.js';
-import { generatePeople } from '../demo/generate-people.js';
-import { installProvincialSchema } from '../demo/provincial-schema.js';
 import type { Logger } from '../log/logger.js';
 import type { OpenedDatabase } from './databases.js';
 
@@ -12,6 +10,8 @@ import type { OpenedDatabase } from './databases.js';
  */
 export async function ensureDemoProvince(source: OpenedDatabase, config: Config, logger: Logger): Promise<boolean> {
   if (!source.embedded) return false;
+  // The generator is imported only for the embedded demo, never for a province's own database.
+  const [{ generatePeople }, { installProvincialSchema }] = await Promise.all([import('../demo/generate-people.js'), import('../demo/provincial-schema.js')]);
   const installed = await installProvincialSchema(source.db, { sample: true });
   if (installed.schemaCreated && config.demoPeople > 0) {
     logger.info('generating demo people', { people: config.demoPeople });

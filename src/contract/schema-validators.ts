@@ -103,24 +103,40 @@ function packetShellSchema(packet: Record<string, unknown>): Record<string, unkn
 
 const compiled = new WeakMap<NationalContract, SchemaValidators>();
 
+/**
+ * Each check is compiled the first time it is used, not when the validators are made: a
+ * process uses one or two of the six (a sync's main thread validates no record itself, its
+ * mapping threads no packet), and compiling all six cost ~270 ms of every command's start
+ * (docs/decisions/sync-throughput.md). The schemas are the shipped contract's, compiled by
+ * the test suite, so a compile error cannot wait for production to show.
+ */
 export function createSchemaValidators(contract: NationalContract): SchemaValidators {
   const known = compiled.get(contract);
   if (known) return known;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, logger: false });
-  addFormats(ajv, ['date', 'date-time', 'uuid']);
-  for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ ...keyword });
-  for (const keyword of LENGTH_KEYWORDS) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
   const { official, packet, envelope, receipt } = contract.schemas;
-  // packet.schema.json refers to official.schema.json by relative $ref.
-  ajv.addSchema(official);
-  ajv.addSchema(packet);
+  let ajv: InstanceType<typeof Ajv2020> | undefined;
+  const instance = (): InstanceType<typeof Ajv2020> => {
+    if (ajv) return ajv;
+    ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, logger: false });
+    addFormats(ajv, ['date', 'date-time', 'uuid']);
+    for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ ...keyword });
+    for (const keyword of LENGTH_KEYWORDS) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
+    // packet.schema.json refers to official.schema.json by relative $ref.
+    ajv.addSchema(official);
+    ajv.addSchema(packet);
+    return ajv;
+  };
+  const lazy = (schema: () => Record<string, unknown>): SchemaCheck => {
+    let compiledCheck: SchemaCheck | undefined;
+    return (value) => (compiledCheck ??= check(instance().compile(schema())))(value);
+  };
   const validators: SchemaValidators = {
-    official: check(ajv.compile(official)),
-    packet: check(ajv.compile(packet)),
-    envelope: check(ajv.compile(envelope)),
-    receipt: check(ajv.compile(receipt)),
-    pushRecord: check(ajv.compile({ $ref: `${idOf(packet)}#/properties/records/items` })),
-    packetShell: check(ajv.compile(packetShellSchema(packet))),
+    official: lazy(() => official),
+    packet: lazy(() => packet),
+    envelope: lazy(() => envelope),
+    receipt: lazy(() => receipt),
+    pushRecord: lazy(() => ({ $ref: `${idOf(packet)}#/properties/records/items` })),
+    packetShell: lazy(() => packetShellSchema(packet)),
   };
   compiled.set(contract, validators);
   return validators;

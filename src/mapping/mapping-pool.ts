@@ -69,6 +69,14 @@ function createInline(mapping: CompiledMapping, options: PersonMapperOptions): P
 }
 
 /**
+ * A mapping thread's young generation is capped: left to V8 it grew to 32 MB (a chunk's parsed
+ * persons and records die young), which with the old generation sized after it made each
+ * thread ~90 MB of a sync's peak RSS; at 8 MB a thread peaked at ~62 MB and mapped as fast
+ * (docs/decisions/sync-throughput.md). The old generation is left to V8's default.
+ */
+const THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 } as const;
+
+/**
  * The worker's module beside this one: .js when built; .ts when running from source under tsx
  * (tests, benchmarks). A worker thread does not inherit tsx's loader on Node 20, so there a
  * small script registers it first and then imports the module.
@@ -76,12 +84,12 @@ function createInline(mapping: CompiledMapping, options: PersonMapperOptions): P
 function spawnWorker(init: WorkerInit): Worker {
   const ext = extname(fileURLToPath(import.meta.url));
   const url = new URL(`./mapping-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(url, { workerData: init });
+  if (ext !== '.ts') return new Worker(url, { workerData: init, resourceLimits: THREAD_LIMITS });
   // tsx/esm/api's ESM build (its CommonJS build registers a wrong path from a worker).
   const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
   const script = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(script, { eval: true, workerData: init });
+  return new Worker(script, { eval: true, workerData: init, resourceLimits: THREAD_LIMITS });
 }
 
 interface Job {

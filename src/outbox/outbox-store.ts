@@ -57,6 +57,44 @@ export function createOutboxStore(db: Db) {
     },
 
     /**
+     * Of `heads` (each person's latest approved approval in the provincial database), those
+     * that may be due, with their person state as personStates gives it: a person the gateway
+     * never took in, one whose approval moved past what it took in, or one whose version of
+     * that approval the gateway refused (`invalid`). The rest, in a sync with nothing new every
+     * approved person, are left out here in SQL (the partial index of migration 010), so they
+     * are not carried to the gateway and looked at one by one. The caller still applies
+     * isDue (src/sync/due-rule.ts) to what comes back: this is a superset of the due, never less.
+     */
+    async dueAmong(heads: { vendorId: string; approvalId: string }[]): Promise<{ candidates: string[]; states: Map<string, PersonState> }> {
+      if (heads.length === 0) return { candidates: [], states: new Map() };
+      const res = await db.query<{ vendor_id: string; last_approval_id: string | null; accepted_hash: string | null; refused_under: string | null }>(
+        `WITH maybe AS (
+           SELECT h.vendor_id
+             FROM unnest($1::text[], $2::bigint[]) AS h(vendor_id, approval_id)
+             LEFT JOIN ${S}.person_state s ON s.vendor_id = h.vendor_id
+            WHERE s.vendor_id IS NULL OR h.approval_id > s.last_approval_id
+               OR (h.approval_id = s.last_approval_id AND EXISTS (
+                     SELECT 1 FROM ${S}.record_versions i
+                      WHERE i.vendor_id = s.vendor_id AND i.approval_id = s.last_approval_id AND i.status = 'invalid')))
+         SELECT m.vendor_id, s.last_approval_id::text, s.accepted_hash,
+                CASE WHEN v.status = 'invalid' THEN coalesce(v.mapping_fingerprint, '') END AS refused_under
+           FROM maybe m
+           LEFT JOIN ${S}.person_state s ON s.vendor_id = m.vendor_id
+           LEFT JOIN ${S}.record_versions v ON v.vendor_id = s.vendor_id AND v.approval_id = s.last_approval_id`,
+        [heads.map((h) => h.vendorId), heads.map((h) => h.approvalId)],
+      );
+      const states = new Map<string, PersonState>();
+      for (const r of res.rows) {
+        if (r.last_approval_id === null) continue;
+        states.set(r.vendor_id, {
+          lastApprovalId: r.last_approval_id, acceptedHash: r.accepted_hash ?? undefined,
+          ...(r.refused_under === null ? {} : { refusedUnder: r.refused_under }),
+        });
+      }
+      return { candidates: [...new Set(res.rows.map((r) => r.vendor_id))], states };
+    },
+
+    /**
      * Records versions once each (a repeat after a crash adds nothing) and advances person
      * state, in one transaction. The sync records its invalid and unchanged versions here (a
      * valid one goes in with its packet, storePacket); a `queued` one keeps its record text,

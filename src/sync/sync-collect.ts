@@ -3,7 +3,7 @@ import { mapAhead } from '../mapping/map-ahead.js';
 import { createPersonMapper, inFlightFor, type PersonMapper } from '../mapping/mapping-pool.js';
 import type { PersonState, RecordVersion } from '../outbox/outbox-types.js';
 import { readRawPersonChunks, readReference, type RawPerson } from '../source/person-reader.js';
-import { approvedHeads } from './due-query.js';
+import { approvedHeads, type ApprovedHead } from './due-query.js';
 import { isDue } from './due-rule.js';
 import { toRecordVersion } from './record-version.js';
 import type { RunOptions, SyncContext } from './sync-deps.js';
@@ -13,23 +13,31 @@ import type { SyncSummary } from './sync-summary.js';
 type CollectContext = Pick<SyncContext, 'store' | 'source' | 'mapping' | 'settings' | 'logger'>;
 
 /** Approval heads read per page when looking for due people. */
-const HEAD_PAGE = 5000;
+const HEAD_PAGE = 20_000;
 
 /**
- * The due people of one snapshot, unparsed, in chunks: pages of approval heads, each filtered
- * to the people whose latest approval is newer than what was last sent, or whose version the
- * gateway refused under another mapping (due-rule.ts), with the person states read for them
- * (for the unchanged check).
+ * The due people of one snapshot, unparsed, in chunks: pages of approval heads, each narrowed
+ * in the store's SQL to the people who may be due (dueAmong) and then filtered by the rule
+ * (due-rule.ts): their latest approval is newer than what was last sent, or their version was
+ * refused by the gateway under another mapping; with their person states (for the unchanged
+ * check). The next page of heads is read while the store answers for this one.
  */
 async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOptions): AsyncGenerator<{ raws: RawPerson[]; states: Map<string, PersonState> }> {
-  let after: string | undefined;
+  const page = (after: string | undefined): Promise<ApprovedHead[]> => {
+    const read = approvedHeads(tx, ctx.mapping.source, after, HEAD_PAGE);
+    read.catch(() => undefined); // awaited below; a page left unread when the run stops early is not an unhandled rejection
+    return read;
+  };
+  let next = page(undefined);
   let taken = 0;
   for (;;) {
-    const heads = await approvedHeads(tx, ctx.mapping.source, after, HEAD_PAGE);
+    const heads = await next;
     if (heads.length === 0) return;
-    after = heads[heads.length - 1]!.vendorId;
-    const states = await ctx.store.personStates(heads.map((h) => h.vendorId));
-    let due = heads.filter((h) => isDue(h, states.get(h.vendorId), ctx.mapping.fingerprint));
+    const more = heads.length === HEAD_PAGE && (options.limit === undefined || taken < options.limit);
+    next = more ? page(heads[heads.length - 1]!.vendorId) : Promise.resolve([]);
+    const { candidates, states } = await ctx.store.dueAmong(heads);
+    const maybe = new Set(candidates);
+    let due = heads.filter((h) => maybe.has(h.vendorId) && isDue(h, states.get(h.vendorId), ctx.mapping.fingerprint));
     if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - taken));
     taken += due.length;
     // One call per page: the reader cuts the page's ids into chunkSize queries itself.
@@ -37,7 +45,7 @@ async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOption
     for await (const raws of readRawPersonChunks(tx, ctx.mapping, { vendorIds: ids, approvedOnly: true }, ctx.settings.chunkSize)) {
       yield { raws, states };
     }
-    if (heads.length < HEAD_PAGE || (options.limit !== undefined && taken >= options.limit)) return;
+    if (!more || (options.limit !== undefined && taken >= options.limit)) return;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { QueuedVersion } from '../outbox/outbox-types.js';
-import { estimateRecordBytes, groupBySize, splitToFit } from '../packet/packet-builder.js';
+import { estimateRecordBytes, groupBySize, recordBytes, splitToFit } from '../packet/packet-builder.js';
 import { envelopeBytes } from '../signing/cms-signer.js';
 import { toPreparedRecord } from './record-version.js';
 import type { SyncContext } from './sync-deps.js';
@@ -27,12 +27,16 @@ export async function packVersions(ctx: PackContext, versions: QueuedVersion[], 
   const { settings } = ctx;
   const at = ctx.now();
   const approval = settings.approval(ctx.signer, at);
-  const groups = groupBySize(versions, (v) => estimateRecordBytes(toPreparedRecord(v), settings.format), settings);
+  // JSON: each record is encoded to UTF-8 once; its length sizes the packets (plus a comma)
+  // and the same bytes are joined into the payload, which is hashed and signed as it is.
+  const bytes = settings.format === 'json' ? new Map(versions.map((v) => [v, recordBytes(toPreparedRecord(v))])) : undefined;
+  const sizeOf = bytes ? (v: QueuedVersion) => bytes.get(v)!.length + 1 : (v: QueuedVersion) => estimateRecordBytes(toPreparedRecord(v), settings.format);
+  const groups = groupBySize(versions, sizeOf, settings);
   let count = 0;
   for (const group of groups) {
     const built = splitToFit({
       packetId: ctx.newId(), createdAt: at.toISOString(), sender: settings.senderCode, receiver: settings.receiverCode,
-      approval, format: settings.format, items: group, record: toPreparedRecord,
+      approval, format: settings.format, items: group, record: toPreparedRecord, ...(bytes ? { bytes: (v: QueuedVersion) => bytes.get(v)! } : {}),
     }, ctx.codec, settings.maxBytes, ctx.newId);
     for (const packet of built) {
       const envelope = envelopeBytes(settings.format, packet.payload, ctx.signer);

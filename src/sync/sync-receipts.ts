@@ -43,7 +43,38 @@ export async function landReceipt(ctx: ReceiptContext, client: NdxpClient, packe
   }
 }
 
-/** The receipts of every sent packet, oldest first. */
-export async function landReceipts(ctx: ReceiptContext, client: NdxpClient, summary: SyncSummary): Promise<void> {
-  for (const packet of await ctx.store.packetsIn('sent')) await landReceipt(ctx, client, packet.packetId, summary);
+/** The receipts of every sent packet, oldest first, but those in `tried` (polled already this run). */
+export async function landReceipts(ctx: ReceiptContext, client: NdxpClient, summary: SyncSummary, tried: ReadonlySet<string> = new Set()): Promise<void> {
+  for (const packet of await ctx.store.packetsIn('sent')) {
+    if (!tried.has(packet.packetId)) await landReceipt(ctx, client, packet.packetId, summary);
+  }
+}
+
+/**
+ * Receipts landed while the run goes on: each packet's receipt is polled as soon as it was
+ * sent, one packet at a time in the order sent, instead of all of them after the last send.
+ * Landing 160 receipts (two updates of 500 rows each) after a full sync took a quarter of it
+ * (docs/decisions/sync-throughput.md). A receipt not final within RECEIPT_WAIT_MS is left to
+ * the next sync, as before; `tried` names every packet polled, so the run does not wait for
+ * it twice. Polling never holds up sending: it has its own chain.
+ */
+export function receiptsAlong(ctx: ReceiptContext, client: NdxpClient, summary: SyncSummary) {
+  let chain = Promise.resolve();
+  let failure: { err: unknown } | undefined;
+  const tried = new Set<string>();
+  return {
+    tried: tried as ReadonlySet<string>,
+    land(packetId: string): void {
+      tried.add(packetId);
+      chain = chain.then(async () => {
+        if (!failure) await landReceipt(ctx, client, packetId, summary);
+      }).catch((err: unknown) => {
+        failure ??= { err };
+      });
+    },
+    async drain(): Promise<void> {
+      await chain;
+      if (failure) throw failure.err;
+    },
+  };
 }

@@ -48,8 +48,9 @@ export async function sendPacket(ctx: SendContext, client: NdxpClient, packetId:
  * run; the packets stay pending, their bytes stored, for the next sync. A packet built this
  * run travels with its bytes (exactly what was stored) while few are waiting; beyond that
  * they are read back when their turn comes, so a slow national side cannot fill memory.
+ * `onSent` hears of each packet the national side took, for its receipt to be awaited.
  */
-export function createSender(ctx: SendContext, client: NdxpClient, summary: SyncSummary) {
+export function createSender(ctx: SendContext, client: NdxpClient, summary: SyncSummary, onSent?: (packetId: string) => void) {
   let chain = Promise.resolve();
   let halted = false;
   let failure: unknown;
@@ -64,7 +65,9 @@ export function createSender(ctx: SendContext, client: NdxpClient, summary: Sync
           summary.packetsPending += 1;
           return;
         }
-        if ((await sendPacket(ctx, client, packetId, bytes, summary)) === 'outage') {
+        const outcome = await sendPacket(ctx, client, packetId, bytes, summary);
+        if (outcome === 'sent') onSent?.(packetId);
+        if (outcome === 'outage') {
           halted = true;
           summary.packetsPending += 1;
         }

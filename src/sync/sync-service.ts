@@ -2,10 +2,11 @@ import { collectDue } from './sync-collect.js';
 import { syncContext, type RunOptions, type SyncContext, type SyncDeps } from './sync-deps.js';
 import { packAndStore, packQueued, packVersions } from './sync-pack.js';
 import { inFullPackets } from './sync-queue.js';
-import { landReceipts } from './sync-receipts.js';
+import { landReceipts, receiptsAlong } from './sync-receipts.js';
 import { createSender } from './sync-send.js';
 import { emptySummary, type SyncSummary } from './sync-summary.js';
 import { SyncError } from './sync-error.js';
+import { writeBehind } from './write-behind.js';
 
 export type { RunOptions, SyncDeps, SyncSettings } from './sync-deps.js';
 
@@ -56,23 +57,39 @@ async function previewRun(ctx: SyncContext, runId: string, summary: SyncSummary,
 async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary, options: RunOptions): Promise<void> {
   const client = ctx.client;
   if (!client) throw new SyncError('sync.no_national_client', 'no national client configured');
-  const sender = createSender(ctx, client, summary);
+  const receipts = receiptsAlong(ctx, client, summary);
+  const sender = createSender(ctx, client, summary, receipts.land);
   // Older work first: packets stored by an earlier run, then versions it left queued.
   // A newer version sent before an older one would make the older come back stale.
   for (const packet of await ctx.store.packetsIn('pending')) sender.enqueue(packet.packetId);
   await packQueued(ctx, runId, summary, sender.enqueue);
   const packets = inFullPackets(ctx.settings.maxRecords, (vs) => packAndStore(ctx, runId, vs, summary, sender.enqueue));
-  await collectDue(ctx, runId, summary, options, async (vs) => {
-    // Invalid and unchanged versions are recorded now; a queued one is recorded with
-    // the packet that carries it (a crash before that leaves its person due again).
-    await ctx.store.recordVersions(runId, vs.filter((v) => v.status !== 'queued'));
-    await packets.add(vs);
-  });
-  await packets.flush();
+  // The store writes of each chunk run behind the collection, so the next chunks are read and
+  // mapped meanwhile (write-behind.ts); two chunks may wait, then collection waits for them.
+  const behind = writeBehind(2);
+  try {
+    await collectDue(ctx, runId, summary, options, (vs) => behind.push(async () => {
+      // Invalid and unchanged versions are recorded now; a queued one is recorded with
+      // the packet that carries it (a crash before that leaves its person due again).
+      await ctx.store.recordVersions(runId, vs.filter((v) => v.status !== 'queued'));
+      await packets.add(vs);
+    }));
+    await behind.push(() => packets.flush());
+  } catch (err) {
+    // Nothing of a failed run goes on after it lets go of the sync lock (one sync at a time):
+    // what was stored is sent, what was sent has its receipt polled; its own error is reported.
+    await behind.drain().catch(() => undefined);
+    await sender.drain().catch(() => undefined);
+    await receipts.drain().catch(() => undefined);
+    throw err;
+  }
+  await behind.drain();
   options.onProgress?.(`packets built ${summary.packetsBuilt}; sending`);
   await sender.drain();
   options.onProgress?.(`packets sent ${summary.packetsSent}; waiting for receipts`);
-  await landReceipts(ctx, client, summary);
+  await receipts.drain();
+  // Packets sent by an earlier run and still waiting for their receipt.
+  await landReceipts(ctx, client, summary, receipts.tried);
 }
 
 export type SyncService = ReturnType<typeof createSyncService>;

@@ -65,6 +65,26 @@ for (const backend of BACKENDS) {
       ]);
     });
 
+    it('dueAmong leaves out in SQL the people whose approval did not move, and gives the others with their state', async function () {
+      await store.recordVersions(runId, [
+        version('1', '10', { status: 'unchanged', recordJson: undefined }),
+        version('2', '20', { status: 'unchanged', recordJson: undefined }),
+        version('3', '30', { status: 'invalid', recordHash: undefined, recordJson: undefined, errors: [{ code: 'x' }], mappingFingerprint: 'old' }),
+      ]);
+      const { candidates, states } = await store.dueAmong([
+        { vendorId: '1', approvalId: '10' }, // taken in: not a candidate
+        { vendorId: '2', approvalId: '21' }, // approval moved on
+        { vendorId: '3', approvalId: '30' }, // refused by the gateway: mapped again after a mapping change
+        { vendorId: '4', approvalId: '40' }, // never taken in
+      ]);
+      expect([...candidates].sort()).to.deep.equal(['2', '3', '4']);
+      expect(states.get('2')).to.deep.equal({ lastApprovalId: '20', acceptedHash: undefined });
+      expect(states.get('3')).to.deep.equal({ lastApprovalId: '30', acceptedHash: undefined, refusedUnder: 'old' });
+      expect(states.has('1')).to.equal(false);
+      expect(states.has('4')).to.equal(false);
+      expect(await store.dueAmong([])).to.deep.equal({ candidates: [], states: new Map() });
+    });
+
     it('gives the queue in the order versions were recorded (numeric id order, past 10)', async function () {
       const batch = Array.from({ length: 12 }, (_, i) => version(String(i + 1), String(100 + i)));
       await store.recordVersions(runId, batch);

@@ -3,7 +3,7 @@ import { nationalContract } from '../../src/contract/national-contract.js';
 import { createSchemaValidators } from '../../src/contract/schema-validators.js';
 import { createPayloadCodec, decodePayload } from '../../src/encoding/payload-codec.js';
 import {
-  encodePacket, estimateRecordBytes, groupBySize, prepareRecord, splitToFit, type PacketInput, type PushRecord,
+  encodePacket, estimateRecordBytes, groupBySize, prepareRecord, recordBytes, splitToFit, type PacketInput, type PushRecord,
 } from '../../src/packet/packet-builder.js';
 import { record } from '../simulator/simulator-harness.js';
 
@@ -117,6 +117,19 @@ describe('packet builder: the payload', function () {
       expect(built.payloadSha256).to.match(/^[0-9a-f]{64}$/);
     });
   }
+
+  it('joins the bytes the caller encoded once (recordBytes) into the very payload it would encode itself', function () {
+    const records = [pushRecord(501), { ...pushRecord(502), operation: 'archive' as const, approvedByUnit: '000.00.05.H62' }, pushRecord(503)];
+    const encoded = new Map(records.map((r) => [r, recordBytes(prepareRecord(r))]));
+    const joined = encodePacket({ ...input(records), bytes: (r) => encoded.get(r)! }, codec);
+    const plain = encodePacket(input(records), codec);
+    expect(joined.payload.equals(plain.payload)).to.equal(true);
+    expect(joined.payloadSha256).to.equal(plain.payloadSha256);
+    expect(joined.payload.toString('utf8')).to.equal(JSON.stringify(JSON.parse(plain.payload.toString('utf8'))));
+    // Its length is the record's size in a packet, bar the comma.
+    for (const r of records) expect(encoded.get(r)!.length + 1).to.equal(estimateRecordBytes(prepareRecord(r), 'json'));
+    expect(encodePacket({ ...input([]), bytes: () => Buffer.alloc(0) }, codec).payload.toString('utf8')).to.match(/"records":\[\]\}$/);
+  });
 
   it('writes JSON byte for byte as JSON.stringify writes the whole packet, records spliced in as text', function () {
     const one = pushRecord(401);

@@ -1,24 +1,45 @@
-import type { CliCommand } from '../command.js';
-import { auditCommand } from './audit-command.js';
-import { clientsCommand } from './clients-command.js';
-import { configCommand } from './config-command.js';
-import { demoDataCommand } from './demo-data-command.js';
-import { keysCommand } from './keys-command.js';
-import { mapCommand } from './map-command.js';
-import { mappingCommand } from './mapping-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { pullCommand } from './pull-command.js';
-import { simulatorCommand } from './simulator-command.js';
-import { startCommand } from './start-command.js';
-import { syncCommand } from './sync-command.js';
-import { tokensCommand } from './tokens-command.js';
-import { transfersCommand } from './transfers-command.js';
-import { txCommand } from './tx-command.js';
-import { verifyCommand } from './verify-command.js';
+import type { CliCommand, LazyCommand } from '../command.js';
 
-/** Every command of the `csdl-gateway` CLI, in the order `--help` lists them. */
-export const commands: CliCommand[] = [
-  startCommand, syncCommand, txCommand, tokensCommand, migrateCommand, configCommand, keysCommand, verifyCommand,
-  mapCommand, mappingCommand, demoDataCommand, simulatorCommand,
-  pullCommand, transfersCommand, auditCommand, clientsCommand,
+/**
+ * Every command of the `csdl-gateway` CLI, in the order `--help` lists them. Each names its
+ * module, imported only when that command runs (or prints its usage): importing all sixteen
+ * up front (express, the simulator, PGlite, ajv schemas compiled at load...) cost 1.3-1.6 s
+ * before any command began, most of a sync with nothing to do (docs/decisions/sync-throughput.md).
+ * The summaries are repeated here so the overview loads nothing; test/cli checks they match.
+ */
+const lazy = (name: string, summary: string, load: () => Promise<CliCommand>): LazyCommand => ({ name, summary, load });
+
+export const commands: LazyCommand[] = [
+  lazy('start', 'Run the gateway: HTTP server, scheduled sync, and the embedded default when unconfigured',
+    async () => (await import('./start-command.js')).startCommand),
+  lazy('sync', 'Run one sync now: approved changes to the national side, signed, with receipts',
+    async () => (await import('./sync-command.js')).syncCommand),
+  lazy('tx', 'Inspect the outbox: summary, packets, records, a packet, its envelope, a person',
+    async () => (await import('./tx-command.js')).txCommand),
+  lazy('tokens', 'Create, list and revoke the API tokens of operators and auditors',
+    async () => (await import('./tokens-command.js')).tokensCommand),
+  lazy('migrate', "Create or upgrade the gateway's own schema (csdl_gateway) in its store",
+    async () => (await import('./migrate-command.js')).migrateCommand),
+  lazy('config', 'Check the configuration and print the effective values (secrets hidden)',
+    async () => (await import('./config-command.js')).configCommand),
+  lazy('keys', 'Create a development PKI or inspect key and certificate files',
+    async () => (await import('./keys-command.js')).keysCommand),
+  lazy('verify', 'Verify a saved signed envelope and print its header',
+    async () => (await import('./verify-command.js')).verifyCommand),
+  lazy('map', 'map and pre-validate persons of the provincial database (sends nothing)',
+    async () => (await import('./map-command.js')).mapCommand),
+  lazy('mapping', "find vendor values the mapping does not know; the province's own synonyms",
+    async () => (await import('./mapping-command.js')).mappingCommand),
+  lazy('demo-data', 'fill a provincial database (vendor schema) with generated people',
+    async () => (await import('./demo-data-command.js')).demoDataCommand),
+  lazy('simulator', 'Run the national CSDL simulator (contract v1) standalone, for rehearsals and tests',
+    async () => (await import('./simulator-command.js')).simulatorCommand),
+  lazy('pull', "Pull a transferee's national record and stage it for the receiving unit",
+    async () => (await import('./pull-command.js')).pullCommand),
+  lazy('transfers', 'List the transferee pulls with their status and working-day deadline',
+    async () => (await import('./transfers-command.js')).transfersCommand),
+  lazy('audit', "Verify, checkpoint and read the tamper-evident audit log; a person's access report",
+    async () => (await import('./audit-command.js')).auditCommand),
+  lazy('clients', 'Manage the agencies that read shared data: clients, grants, revocations',
+    async () => (await import('./clients-command.js')).clientsCommand),
 ];
