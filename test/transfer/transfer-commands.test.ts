@@ -53,7 +53,8 @@ describe('CLI: pull and transfers', function () {
     expect(r.code, r.err.join('\n')).to.equal(0);
     expect(r.out[0]).to.match(/^staged: qlcb\.tiep_nhan_chuyen_den id \d+ \(new row, CHO_TIEP_NHAN\) for unit 000\.01\.07\.H62, record received as json$/);
     expect(r.out[1]).to.match(/deadline 2026-03-02 \(9 working days left\); decision 7\/QĐ-UBND, effective 2026-02-09; pulls 1$/);
-    expect(r.out[2]).to.equal('warnings: none');
+    expect(r.out[2]).to.equal('warnings (1): the receiving unit should review these fields');
+    expect(r.out[3]).to.match(/ngay_vao_co_quan.*mapping\.date_partial|mapping\.date_partial.*ngay_vao_co_quan/);
     const json = await run('pull', '026185000900', '--unit', UNIT, '--json');
     expect(JSON.parse(json.out.join('\n')).staged).to.deep.include({ refreshed: true, format: 'json' });
     expect(w.audit.entries.at(-1)).to.deep.include({ actor: { kind: 'cli', name: 'hanh' }, action: 'transfer.pull', outcome: 'ok' });

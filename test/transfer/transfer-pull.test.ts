@@ -24,14 +24,17 @@ async function refusal(work: Promise<unknown>): Promise<TransferError> {
   throw new Error('expected a TransferError');
 }
 
-/** ho_so of contract example official.json for the receiving unit: every vendor column. */
+/**
+ * ho_so of contract example official.json for the receiving unit: every vendor column but
+ * ngay_vao_co_quan, whose national value '2015-06' has no day for the vendor's date column.
+ */
 function exampleHoSo(soDinhDanh: string): Record<string, unknown> {
   return {
     so_cccd: soDinhDanh, ho_ten: 'Nguyễn Thị Thu Hà', ngay_sinh: '14/03/1985', gioi_tinh: 0,
     dien_thoai: '0912345678', so_bhxh: '2609123456',
     noi_sinh: 'Xã Tam Hợp, huyện Bình Xuyên, tỉnh Vĩnh Phúc (cũ)', noi_sinh_tinh: 'Phú Thọ', que_quan_tinh: 'Phú Thọ',
     dan_toc_id: 1, ton_giao: 'Không', loai_can_bo: 'CC', don_vi_id: UNIT_ID, trang_thai: 'DANG_LAM',
-    ngay_tuyen_dung: '2009-09-01', co_quan_tuyen_dung: 'Sở Nội vụ tỉnh Vĩnh Phúc', ngay_vao_co_quan: '2015-06',
+    ngay_tuyen_dung: '2009-09-01', co_quan_tuyen_dung: 'Sở Nội vụ tỉnh Vĩnh Phúc',
     chuc_vu: 'Phó Trưởng phòng', ngay_bo_nhiem: '2020-01-15', vi_tri_viec_lam: 'Quản lý công chức, viên chức',
     ngach_id: 3, bac_luong: 5, he_so_luong: 3.66, ngay_huong_luong: '2023-09-01', phan_tram_huong: 100, pc_chuc_vu: 0.3,
     ngay_vao_dang: '2012-05-19', ngay_chinh_thuc: '2013-05-19',
@@ -98,7 +101,7 @@ describe('transfer pull, end to end against the simulator (postgres)', function 
     expect(row.thoi_diem_nhan).to.be.instanceOf(Date);
     expect(row.ho_so).to.deep.equal(exampleHoSo('026185000700'));
     expect(out.staged).to.deep.include({ id: String(row.id), refreshed: false, format: 'json' });
-    expect(out.warnings).to.deep.equal([]);
+    expect(out.warnings.map((x) => [x.code, x.path, x.source])).to.deep.equal([['mapping.date_partial', '/ngay_vao_co_quan', '/ngayVaoCoQuan']]);
     // Mon 9/2/2026 + 10 working days, Tết (14/2-22/2) skipped: Mon 2/3.
     expect(out.transfer).to.deep.include({ status: 'staged', deadline: '2026-03-02', workingDaysLeft: 10, overdue: false, decision: { so: '12/QĐ-UBND', ngayHieuLuc: '2026-02-09' } });
     const [tracked] = await w.transfers();
