@@ -43,15 +43,21 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const transport = options.stream
     ? new winston.transports.Stream({ stream: options.stream })
     : new winston.transports.Console({ stderrLevels: [] });
-  return winston.createLogger({
+  // winston formats every line before its transport drops those below the level: a request
+  // line at `info` on a gateway logging at `warn` would still be masked and serialised. The
+  // gate drops it first.
+  const gate = winston.format((info) => (logger.isLevelEnabled(info.level) ? info : false));
+  const logger: Logger = winston.createLogger({
     level: options.level ?? 'info',
     format: winston.format.combine(
+      gate(),
       winston.format.timestamp(),
       maskFormat(),
       format === 'json' ? winston.format.json() : pretty,
     ),
     transports: [transport],
   });
+  return logger;
 }
 
 /** A logger that drops everything, for tests and library defaults. */
