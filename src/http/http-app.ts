@@ -58,7 +58,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   });
   // The role before the shape: an auditor's token on an operator's route is 403 whatever it sends.
   app.use(roleGuard(document));
-  app.use(requestValidator(document));
+  // Only /api is validated against the document; the rest (/share, /metrics) skips the
+  // validator's middleware chain altogether rather than having it look and let go.
+  const validateApi = express.Router().use(requestValidator(document));
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? validateApi(req, res, next) : next()));
   for (const router of options.routers ?? []) app.use(router);
   app.use(validationErrors);
   app.use(notFound);
