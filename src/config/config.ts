@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Ajv2019, type ErrorObject } from 'ajv/dist/2019.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2019.js';
 import { GatewayError } from '../errors.js';
 import { paths } from '../paths.js';
 import { CONFIG_KEYS, configSchema, type ConfigKey } from './config-schema.js';
+import { validateConfig } from './config-validator.generated.js';
 
 /**
  * Configuration is read once, layered (config/default.json < CONFIG_FILE < environment),
@@ -51,10 +52,9 @@ export class ConfigError extends GatewayError {
 
 export type RawConfig = Partial<Record<ConfigKey, unknown>>;
 
-// Draft 2019-09: the schema's `dependentRequired` is not a draft-07 keyword, and with
-// strict: false the draft-07 class would ignore it without a word.
-const ajv = new Ajv2019({ allErrors: false, coerceTypes: true, strict: false });
-const validate = ajv.compile<RawConfig>(configSchema);
+// ajv's code for configSchema, generated ahead of time (scripts/gen-validators.ts: draft 2019-09
+// for `dependentRequired`, types coerced), so no schema is compiled at start-up.
+const validate = validateConfig as ValidateFunction<RawConfig>;
 
 /** `key` names the layer in the message: CONFIG_FILE, or the defaults file. */
 function readJsonFile(file: string, key: string): RawConfig {

@@ -1,8 +1,9 @@
-import Ajv2020Module from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type addFormatsModule from 'ajv-formats';
 import { childPointer } from './json-pointer.js';
-import { LENGTH_KEYWORDS } from './length-keywords.js';
+import { lengthKeywords } from './length-keywords.js';
 import type { NationalContract } from './national-contract.js';
 import { ContractError } from './contract-error.js';
 
@@ -34,10 +35,17 @@ export interface SchemaValidators {
   packetShell: SchemaCheck;
 }
 
-// ajv ships CommonJS with `exports.default`; under NodeNext the default import is the
-// module object, so the class is its `default` (true at run time too: ajv sets both).
-const Ajv2020 = Ajv2020Module.default;
-const addFormats = addFormatsModule.default;
+// ajv and ajv-formats are loaded when the first check is compiled, not with this module
+// (~60 ms of every command's start, most of which never validate a record on their main
+// thread: docs/decisions/sync-throughput.md). Both are CommonJS, so a `require` loads them
+// synchronously, inside the synchronous check; their classes are the modules' `default`.
+const require = createRequire(import.meta.url);
+type Ajv2020 = InstanceType<typeof Ajv2020Module.default>;
+const newAjv = (options: ConstructorParameters<typeof Ajv2020Module.default>[0]): Ajv2020 =>
+  new (require('ajv/dist/2020.js') as typeof Ajv2020Module).default(options);
+const addFormats = (ajv: Ajv2020, formats: Parameters<typeof addFormatsModule.default>[1]): void => {
+  (require('ajv-formats') as typeof addFormatsModule).default(ajv, formats);
+};
 
 /** Contract annotations that carry no validation: declared so strict mode accepts them. */
 const ANNOTATION_KEYWORDS = [
@@ -114,13 +122,13 @@ export function createSchemaValidators(contract: NationalContract): SchemaValida
   const known = compiled.get(contract);
   if (known) return known;
   const { official, packet, envelope, receipt } = contract.schemas;
-  let ajv: InstanceType<typeof Ajv2020> | undefined;
-  const instance = (): InstanceType<typeof Ajv2020> => {
+  let ajv: Ajv2020 | undefined;
+  const instance = (): Ajv2020 => {
     if (ajv) return ajv;
-    ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, logger: false });
+    ajv = newAjv({ allErrors: true, strict: true, strictRequired: false, logger: false });
     addFormats(ajv, ['date', 'date-time', 'uuid']);
     for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ ...keyword });
-    for (const keyword of LENGTH_KEYWORDS) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
+    for (const keyword of lengthKeywords()) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
     // packet.schema.json refers to official.schema.json by relative $ref.
     ajv.addSchema(official);
     ajv.addSchema(packet);

@@ -1,4 +1,5 @@
-import xml2js from 'xml2js';
+import { createRequire } from 'node:module';
+import type xml2jsModule from 'xml2js';
 import { childPointer } from '../contract/json-pointer.js';
 import { EncodingError } from './encoding-error.js';
 import type { Shape } from './schema-shape.js';
@@ -21,7 +22,13 @@ const TEXT = '_';
 /** xml2js's tree with `explicitArray`: text, or children by name, each a list. */
 type XmlNode = string | { [key: string]: unknown };
 
+// xml2js (CommonJS) is loaded with the first XML payload read, not with every command that
+// may read one: a JSON deployment never does.
+const require = createRequire(import.meta.url);
+let xml2js: typeof xml2jsModule | undefined;
+
 function parse(text: string): Record<string, XmlNode> {
+  xml2js ??= require('xml2js') as typeof xml2jsModule;
   const parser = new xml2js.Parser({
     explicitArray: true,
     explicitRoot: true,

@@ -1,10 +1,8 @@
-import Ajv2020Module from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { escapePointerToken } from '../contract/json-pointer.js';
 import type { NationalContract } from '../contract/national-contract.js';
 import type { CodeListSpec } from './code-matcher.js';
 import { ajvProblem, MappingError, type LoadProblem } from './mapping-error.js';
-import { overlayFileSchema } from './mapping-file-schema.js';
+import { validateOverlayFile } from './mapping-file-validators.generated.js';
 import type { CodeMatcher } from './mapping-types.js';
 import { codeKey, normaliseText } from './text-transforms.js';
 
@@ -27,11 +25,6 @@ export interface OverlaySynonym {
   code: string;
 }
 
-const Ajv2020 = Ajv2020Module.default;
-// Compiled on first use: most gateways have no overlay, and compiling it cost ~85 ms of every start.
-let overlayValidator: ValidateFunction | undefined;
-const validateOverlayFile = (): ValidateFunction =>
-  (overlayValidator ??= new Ajv2020({ allErrors: true, strict: true, logger: false }).compile(overlayFileSchema));
 
 /** The overlay's synonyms, list by list, in the file's order. */
 export function overlaySynonyms(json: OverlayJson): OverlaySynonym[] {
@@ -50,7 +43,8 @@ export function overlaySynonyms(json: OverlayJson): OverlaySynonym[] {
 export function applyOverlay(
   file: string, json: unknown, specs: Record<string, CodeListSpec>, contract: NationalContract, problems: LoadProblem[],
 ): Record<string, CodeListSpec> {
-  const validateOverlay = validateOverlayFile();
+  // overlayFileSchema's ajv code, generated ahead of time (scripts/gen-validators.ts).
+  const validateOverlay = validateOverlayFile;
   if (!validateOverlay(json)) {
     for (const error of validateOverlay.errors ?? []) {
       const p = ajvProblem(error, (path) => `${file}#${path}`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { describeError } from '../errors.js';
 import { NdxpError, type NdxpOperation } from './ndxp-error.js';
 import { RETRYABLE_NETWORK_ERRORS, isRetryableNetworkCode, isRetryableStatus, parseRetryAfterMs } from './retry-policy.js';
@@ -138,7 +138,10 @@ export function createHttpExchange(options: ExchangeOptions): HttpExchange {
   const agentOptions = { keepAlive: true, maxSockets: 16 };
   const httpAgent = withConnectTimeout(new http.Agent(agentOptions), options.connectTimeoutMs);
   const httpsAgent = withConnectTimeout(new https.Agent(agentOptions), options.connectTimeoutMs);
-  const client: AxiosInstance = axios.create({
+  // axios (~100 ms to load with its dependencies) is imported with the first request, not
+  // with the command: a sync with nothing to send or poll makes none.
+  let client: Promise<AxiosInstance> | undefined;
+  const clientOf = (): Promise<AxiosInstance> => (client ??= import('axios').then(({ default: axios }) => axios.create({
     httpAgent,
     httpsAgent,
     maxRedirects: 0,
@@ -149,7 +152,7 @@ export function createHttpExchange(options: ExchangeOptions): HttpExchange {
     validateStatus: () => true,
     maxContentLength: options.maxResponseBytes ?? 32 * 1024 * 1024,
     maxBodyLength: Infinity,
-  });
+  })));
 
   async function exchange(request: ExchangeRequest, requestId: string): Promise<ExchangeResponse> {
     // One deadline for the whole answer, body included: axios' own `timeout` is an idle
@@ -161,7 +164,7 @@ export function createHttpExchange(options: ExchangeOptions): HttpExchange {
       controller.abort();
     }, options.responseTimeoutMs);
     try {
-      const answer = await client.request<ArrayBuffer>({
+      const answer = await (await clientOf()).request<ArrayBuffer>({
         method: request.method,
         url: request.url,
         headers: { ...request.headers, 'X-Request-Id': requestId },

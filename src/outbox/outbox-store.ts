@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../db/db.js';
 import type { RecordResult } from '../ndxp/receipt-shape.js';
 import { packetNotFound, recordsChanged } from './outbox-error.js';
 import type {
-  AttemptRow, PersonState, QueuedVersion, RecordVersion, ReturnedRecord, StoredPacket,
+  AttemptRow, HeadsArrays, PersonState, QueuedVersion, RecordVersion, ReturnedRecord, StoredPacket,
 } from './outbox-types.js';
 import { requeueRecords } from './requeue-records.js';
 
@@ -58,30 +58,31 @@ export function createOutboxStore(db: Db) {
 
     /**
      * Of `heads` (each person's latest approved approval in the provincial database), those
-     * that may be due, with their person state as personStates gives it: a person the gateway
-     * never took in, one whose approval moved past what it took in, or one whose version of
-     * that approval the gateway refused (`invalid`). The rest, in a sync with nothing new every
-     * approved person, are left out here in SQL (the partial index of migration 010), so they
-     * are not carried to the gateway and looked at one by one. The caller still applies
-     * isDue (src/sync/due-rule.ts) to what comes back: this is a superset of the due, never less.
+     * that may be due, in the heads' order, with their person state as personStates gives it:
+     * a person the gateway never took in, one whose approval moved past what it took in, or
+     * one whose version of that approval the gateway refused (`invalid`). The rest, in a sync
+     * with nothing new every approved person, are left out here in SQL (the partial index of
+     * migration 010), so they are not carried to the gateway and looked at one by one. The
+     * caller still applies isDue (src/sync/due-rule.ts) to what comes back: this is a superset
+     * of the due, never less.
+     *
+     * The heads come as two PostgreSQL array literals, as the provincial database wrote them
+     * (approvedHeads, src/sync/due-query.ts): the gateway passes them on unparsed, and
+     * PostgreSQL, knowing their length, hashes person state once per page. Only the
+     * two columns the filter needs are hashed; a candidate's hash is fetched by its key.
      */
-    async dueAmong(heads: { vendorId: string; approvalId: string }[]): Promise<{ candidates: string[]; states: Map<string, PersonState> }> {
-      if (heads.length === 0) return { candidates: [], states: new Map() };
-      const res = await db.query<{ vendor_id: string; last_approval_id: string | null; accepted_hash: string | null; refused_under: string | null }>(
-        `WITH maybe AS (
-           SELECT h.vendor_id
-             FROM unnest($1::text[], $2::bigint[]) AS h(vendor_id, approval_id)
-             LEFT JOIN ${S}.person_state s ON s.vendor_id = h.vendor_id
-            WHERE s.vendor_id IS NULL OR h.approval_id > s.last_approval_id
-               OR (h.approval_id = s.last_approval_id AND EXISTS (
-                     SELECT 1 FROM ${S}.record_versions i
-                      WHERE i.vendor_id = s.vendor_id AND i.approval_id = s.last_approval_id AND i.status = 'invalid')))
-         SELECT m.vendor_id, s.last_approval_id::text, s.accepted_hash,
-                CASE WHEN v.status = 'invalid' THEN coalesce(v.mapping_fingerprint, '') END AS refused_under
-           FROM maybe m
-           LEFT JOIN ${S}.person_state s ON s.vendor_id = m.vendor_id
-           LEFT JOIN ${S}.record_versions v ON v.vendor_id = s.vendor_id AND v.approval_id = s.last_approval_id`,
-        [heads.map((h) => h.vendorId), heads.map((h) => h.approvalId)],
+    async dueAmong(heads: HeadsArrays): Promise<{ candidates: { vendorId: string; approvalId: string }[]; states: Map<string, PersonState> }> {
+      if (heads.count === 0) return { candidates: [], states: new Map() };
+      const res = await db.query<{ vendor_id: string; approval_id: string; last_approval_id: string | null; accepted_hash: string | null; refused_under: string | null }>(
+        `SELECT h.vendor_id, h.approval_id::text AS approval_id, s.last_approval_id::text, a.accepted_hash,
+                CASE WHEN i.vendor_id IS NOT NULL THEN coalesce(i.mapping_fingerprint, '') END AS refused_under
+           FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS h(vendor_id, approval_id, n)
+           LEFT JOIN ${S}.person_state s ON s.vendor_id = h.vendor_id
+           LEFT JOIN ${S}.record_versions i ON i.vendor_id = s.vendor_id AND i.approval_id = s.last_approval_id AND i.status = 'invalid'
+           LEFT JOIN LATERAL (SELECT x.accepted_hash FROM ${S}.person_state x WHERE x.vendor_id = s.vendor_id LIMIT 1) a ON true
+          WHERE s.vendor_id IS NULL OR h.approval_id > s.last_approval_id OR (h.approval_id = s.last_approval_id AND i.vendor_id IS NOT NULL)
+          ORDER BY h.n`,
+        [heads.vendorIds, heads.approvalIds],
       );
       const states = new Map<string, PersonState>();
       for (const r of res.rows) {
@@ -91,7 +92,7 @@ export function createOutboxStore(db: Db) {
           ...(r.refused_under === null ? {} : { refusedUnder: r.refused_under }),
         });
       }
-      return { candidates: [...new Set(res.rows.map((r) => r.vendor_id))], states };
+      return { candidates: res.rows.map((r) => ({ vendorId: r.vendor_id, approvalId: r.approval_id })), states };
     },
 
     /**

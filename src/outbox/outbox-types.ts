@@ -56,6 +56,17 @@ export interface StoredPacket {
   recordCount: number;
 }
 
+/**
+ * A page of approval heads (each approved person's latest approval id), in person order, as
+ * two PostgreSQL array literals of equal length (text[]: vendor ids; bigint[]: approval ids):
+ * read so by the provincial database and handed to the store's due scan as they are.
+ */
+export interface HeadsArrays {
+  count: number;
+  vendorIds: string;
+  approvalIds: string;
+}
+
 export interface PersonState {
   lastApprovalId: string;
   acceptedHash: string | undefined;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import type { HeadsArrays } from '../outbox/outbox-types.js';
 import type { SourceSpec } from '../mapping/mapping-types.js';
 import { SyncError } from './sync-error.js';
 
@@ -13,24 +14,40 @@ export interface ApprovedHead {
   approvalId: string;
 }
 
+/** A page of heads, as the store's due scan takes them; `last` is the page's last vendor id (the next page's keyset). */
+export interface ApprovedHeadsPage extends HeadsArrays {
+  last: string | undefined;
+}
+
+/**
+ * One page of heads, aggregated in the provincial database into two array literals (text):
+ * 20,000 heads are two values the gateway passes to the store without parsing them, instead
+ * of 20,000 rows parsed here and escaped again into two array parameters.
+ */
 export async function approvedHeads(
   q: Queryable, source: SourceSpec, after: string | undefined, limit: number,
-): Promise<ApprovedHead[]> {
+): Promise<ApprovedHeadsPage> {
   const { persons, approval } = source;
   if (!approval) throw new SyncError('sync.approval_table_missing', `mapping source ${source.table} declares no approval table: nothing can be due`);
   const values: unknown[] = [approval.approvedValue, limit];
   const keyset = after === undefined ? '' : `AND p.${persons.id} > $3`;
   if (after !== undefined) values.push(after);
-  const res = await q.query<{ vendor_id: string; approval_id: string }>(
-    `SELECT p.${persons.id}::text AS vendor_id, a.id::text AS approval_id
-       FROM ${persons.table} p
-       JOIN LATERAL (SELECT x.${approval.order} AS id, x.${approval.status} AS status
-                       FROM ${approval.table} x WHERE x.${approval.person} = p.${persons.id}
-                      ORDER BY x.${approval.order} DESC LIMIT 1) a ON true
-      WHERE a.status = $1 ${keyset}
-      ORDER BY p.${persons.id}
-      LIMIT $2`,
+  const res = await q.query<{ n: number; vendor_ids: string | null; approval_ids: string | null; last: string | null }>(
+    `WITH page AS (
+       SELECT p.${persons.id} AS k, p.${persons.id}::text AS vendor_id, a.id::text AS approval_id
+         FROM ${persons.table} p
+         JOIN LATERAL (SELECT x.${approval.order} AS id, x.${approval.status} AS status
+                         FROM ${approval.table} x WHERE x.${approval.person} = p.${persons.id}
+                        ORDER BY x.${approval.order} DESC LIMIT 1) a ON true
+        WHERE a.status = $1 ${keyset}
+        ORDER BY p.${persons.id}
+        LIMIT $2)
+     SELECT count(*)::int AS n, array_agg(vendor_id ORDER BY k)::text AS vendor_ids, array_agg(approval_id ORDER BY k)::text AS approval_ids,
+            (SELECT vendor_id FROM page ORDER BY k DESC LIMIT 1) AS last
+       FROM page`,
     values,
   );
-  return res.rows.map((r) => ({ vendorId: r.vendor_id, approvalId: r.approval_id }));
+  const row = res.rows[0];
+  if (!row || row.n === 0 || row.vendor_ids === null || row.approval_ids === null) return { count: 0, vendorIds: '{}', approvalIds: '{}', last: undefined };
+  return { count: row.n, vendorIds: row.vendor_ids, approvalIds: row.approval_ids, last: row.last ?? undefined };
 }

@@ -3,7 +3,7 @@ import { mapAhead } from '../mapping/map-ahead.js';
 import { createPersonMapper, inFlightFor, type PersonMapper } from '../mapping/mapping-pool.js';
 import type { PersonState, RecordVersion } from '../outbox/outbox-types.js';
 import { readRawPersonChunks, readReference, type RawPerson } from '../source/person-reader.js';
-import { approvedHeads, type ApprovedHead } from './due-query.js';
+import { approvedHeads, type ApprovedHeadsPage } from './due-query.js';
 import { isDue } from './due-rule.js';
 import { toRecordVersion } from './record-version.js';
 import type { RunOptions, SyncContext } from './sync-deps.js';
@@ -23,21 +23,22 @@ const HEAD_PAGE = 20_000;
  * check). The next page of heads is read while the store answers for this one.
  */
 async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOptions): AsyncGenerator<{ raws: RawPerson[]; states: Map<string, PersonState> }> {
-  const page = (after: string | undefined): Promise<ApprovedHead[]> => {
+  const page = (after: string | undefined): Promise<ApprovedHeadsPage> => {
     const read = approvedHeads(tx, ctx.mapping.source, after, HEAD_PAGE);
     read.catch(() => undefined); // awaited below; a page left unread when the run stops early is not an unhandled rejection
     return read;
   };
+  const none: ApprovedHeadsPage = { count: 0, vendorIds: '{}', approvalIds: '{}', last: undefined };
   let next = page(undefined);
   let taken = 0;
   for (;;) {
     const heads = await next;
-    if (heads.length === 0) return;
-    const more = heads.length === HEAD_PAGE && (options.limit === undefined || taken < options.limit);
-    next = more ? page(heads[heads.length - 1]!.vendorId) : Promise.resolve([]);
+    if (heads.count === 0) return;
+    const more = heads.count === HEAD_PAGE && heads.last !== undefined && (options.limit === undefined || taken < options.limit);
+    next = more ? page(heads.last) : Promise.resolve(none);
+    // The page goes to the store as read; what comes back is in the page's order.
     const { candidates, states } = await ctx.store.dueAmong(heads);
-    const maybe = new Set(candidates);
-    let due = heads.filter((h) => maybe.has(h.vendorId) && isDue(h, states.get(h.vendorId), ctx.mapping.fingerprint));
+    let due = candidates.filter((h) => isDue(h, states.get(h.vendorId), ctx.mapping.fingerprint));
     if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - taken));
     taken += due.length;
     // One call per page: the reader cuts the page's ids into chunkSize queries itself.

@@ -1,6 +1,6 @@
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { expect } from 'chai';
-import { codePointLength, LENGTH_KEYWORDS } from '../../src/contract/length-keywords.js';
+import { codePointLength, lengthKeywords } from '../../src/contract/length-keywords.js';
 import { nationalContract } from '../../src/contract/national-contract.js';
 import { createSchemaValidators } from '../../src/contract/schema-validators.js';
 import { exampleOfficial } from './contract-examples.js';
@@ -12,7 +12,7 @@ describe('contract: maxLength and minLength counted without walking every string
   const builtIn = new Ajv2020({ allErrors: true }).compile(schema);
   const shortcut = (() => {
     const ajv = new Ajv2020({ allErrors: true });
-    for (const keyword of LENGTH_KEYWORDS) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
+    for (const keyword of lengthKeywords()) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
     return ajv.compile(schema);
   })();
   const smile = '\u{1F600}';

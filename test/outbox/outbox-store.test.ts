@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { migrate } from '../../src/db/migrate.js';
 import { OutboxError } from '../../src/outbox/outbox-error.js';
 import { createOutboxStore, type OutboxStore } from '../../src/outbox/outbox-store.js';
-import type { QueuedVersion, RecordVersion } from '../../src/outbox/outbox-types.js';
+import type { HeadsArrays, QueuedVersion, RecordVersion } from '../../src/outbox/outbox-types.js';
 import { BACKENDS, freshDatabase, type TestDatabase } from '../setup/databases.js';
 
 /**
@@ -16,6 +16,12 @@ function version(vendorId: string, approvalId: string, extra: Partial<RecordVers
     approvedByUnit: '000.00.05.H62', status: 'queued', recordHash: `hash-${vendorId}-${approvalId}`,
     recordJson: JSON.stringify({ soDinhDanh, hoTen: `Người ${vendorId}` }), errors: undefined, ...extra,
   };
+}
+
+/** Heads as approvedHeads hands them on: two PostgreSQL array literals. */
+function headsArrays(heads: { vendorId: string; approvalId: string }[]): HeadsArrays {
+  const literal = (values: string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+  return { count: heads.length, vendorIds: literal(heads.map((h) => h.vendorId)), approvalIds: literal(heads.map((h) => h.approvalId)) };
 }
 
 const PACKET = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -71,18 +77,22 @@ for (const backend of BACKENDS) {
         version('2', '20', { status: 'unchanged', recordJson: undefined }),
         version('3', '30', { status: 'invalid', recordHash: undefined, recordJson: undefined, errors: [{ code: 'x' }], mappingFingerprint: 'old' }),
       ]);
-      const { candidates, states } = await store.dueAmong([
+      const { candidates, states } = await store.dueAmong(headsArrays([
+        { vendorId: '4', approvalId: '40' }, // never taken in
         { vendorId: '1', approvalId: '10' }, // taken in: not a candidate
         { vendorId: '2', approvalId: '21' }, // approval moved on
         { vendorId: '3', approvalId: '30' }, // refused by the gateway: mapped again after a mapping change
-        { vendorId: '4', approvalId: '40' }, // never taken in
+        { vendorId: 'a,"b\\', approvalId: '1' }, // never taken in; an id an array literal must quote
+      ]));
+      // In the heads' order, with the approval each was given.
+      expect(candidates).to.deep.equal([
+        { vendorId: '4', approvalId: '40' }, { vendorId: '2', approvalId: '21' }, { vendorId: '3', approvalId: '30' }, { vendorId: 'a,"b\\', approvalId: '1' },
       ]);
-      expect([...candidates].sort()).to.deep.equal(['2', '3', '4']);
       expect(states.get('2')).to.deep.equal({ lastApprovalId: '20', acceptedHash: undefined });
       expect(states.get('3')).to.deep.equal({ lastApprovalId: '30', acceptedHash: undefined, refusedUnder: 'old' });
       expect(states.has('1')).to.equal(false);
       expect(states.has('4')).to.equal(false);
-      expect(await store.dueAmong([])).to.deep.equal({ candidates: [], states: new Map() });
+      expect(await store.dueAmong(headsArrays([]))).to.deep.equal({ candidates: [], states: new Map() });
     });
 
     it('gives the queue in the order versions were recorded (numeric id order, past 10)', async function () {
