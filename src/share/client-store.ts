@@ -9,8 +9,13 @@ import { SERVED_RECORD_SQL, servedRecordOf, type ServedRecord } from './shared-r
  * everywhere, without a cache to invalidate.
  */
 const S = 'csdl_gateway';
-/** Rows a client's rate window is spread over (by server connection), so its requests do not queue on one lock. */
-const RATE_SLOTS = 16;
+/**
+ * A client's rate window is one row (slot 0 of share_rate), upserted under its row lock, so
+ * concurrent requests of one client, through any process, count exactly. Spreading it over
+ * several rows, as first built, let requests that landed at once on different rows each miss
+ * the others' uncommitted counts and pass together over the limit.
+ */
+const RATE_SLOT = 0;
 
 export interface ClientRow {
   agencyCode: string;
@@ -145,19 +150,16 @@ export function createClientStore(db: Queryable | Db) {
            SELECT k.agency_code FROM ${S}.share_tokens k JOIN ${S}.share_clients c ON c.agency_code = k.agency_code
             WHERE k.token_hash = $1 AND k.expires_at > now() AND c.revoked_at IS NULL
          ), now_s AS (
-           SELECT floor(extract(epoch FROM clock_timestamp()))::bigint AS s, pg_backend_pid() % ${RATE_SLOTS} AS slot
+           SELECT floor(extract(epoch FROM clock_timestamp()))::bigint AS s
          ), tick AS (
            INSERT INTO ${S}.share_rate AS r (agency_code, slot, window_start, count)
-           SELECT client.agency_code, now_s.slot, now_s.s, 1 FROM client, now_s
+           SELECT client.agency_code, ${RATE_SLOT}, now_s.s, 1 FROM client, now_s
            ON CONFLICT (agency_code, slot) DO UPDATE
              SET count = CASE WHEN r.window_start = EXCLUDED.window_start THEN r.count + 1 ELSE 1 END,
                  window_start = EXCLUDED.window_start
            RETURNING count
-         ), others AS (
-           SELECT COALESCE(sum(r.count), 0)::int AS n FROM ${S}.share_rate r, client, now_s
-            WHERE r.agency_code = client.agency_code AND r.window_start = now_s.s AND r.slot <> now_s.slot
          )
-         SELECT client.agency_code, (SELECT count FROM tick) + (SELECT n FROM others) AS count,
+         SELECT client.agency_code, (SELECT count FROM tick) AS count,
                 COALESCE((SELECT json_agg(g) FROM ${S}.share_grants g
                            WHERE g.agency_code = client.agency_code AND g.revoked_at IS NULL AND g.expires_at > now()), '[]') AS grants,
                 CASE WHEN $2::text IS NULL THEN NULL ELSE ${SERVED_RECORD_SQL('$2::text')} END AS served
