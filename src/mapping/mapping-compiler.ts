@@ -3,6 +3,8 @@ import { codeList, type NationalContract } from '../contract/national-contract.j
 import { createNationalValidator } from '../contract/record-validator.js';
 import { createCodeMatcher, type CodeListSpec } from './code-matcher.js';
 import { ajvProblem, mappingError, type LoadProblem } from './mapping-error.js';
+// mappingFileSchema's ajv code, generated ahead of time (scripts/gen-validators.ts): compiling it
+// at load cost ~135 ms of every start.
 import { validateMappingFile } from './mapping-file-validators.generated.js';
 import { mappingFingerprint } from './mapping-fingerprint.js';
 import { applyOverlay } from './mapping-overlay.js';
@@ -32,9 +34,6 @@ export interface CompiledMapping extends Mapping {
   fingerprint: string;
 }
 
-// mappingFileSchema's ajv code, generated ahead of time (scripts/gen-validators.ts): compiling it
-// at load cost ~135 ms of every start.
-const validateFile = validateMappingFile;
 
 function joinSql(sql: string | string[]): string {
   return Array.isArray(sql) ? sql.join('\n') : sql;
@@ -64,8 +63,8 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
     const top = decodePointerToken(jsonPath.split('/')[1] ?? '');
     return `${origin.get(top) ?? fallback}#${jsonPath}`;
   };
-  if (problems.length === 0 && !validateFile(merged)) {
-    for (const error of validateFile.errors ?? []) {
+  if (problems.length === 0 && !validateMappingFile(merged)) {
+    for (const error of validateMappingFile.errors ?? []) {
       const p = ajvProblem(error, locate);
       if (p) problems.push(p);
     }

@@ -2,6 +2,7 @@ import { escapePointerToken } from '../contract/json-pointer.js';
 import type { NationalContract } from '../contract/national-contract.js';
 import type { CodeListSpec } from './code-matcher.js';
 import { ajvProblem, MappingError, type LoadProblem } from './mapping-error.js';
+// overlayFileSchema's ajv code, generated ahead of time (scripts/gen-validators.ts).
 import { validateOverlayFile } from './mapping-file-validators.generated.js';
 import type { CodeMatcher } from './mapping-types.js';
 import { codeKey, normaliseText } from './text-transforms.js';
@@ -25,7 +26,6 @@ export interface OverlaySynonym {
   code: string;
 }
 
-
 /** The overlay's synonyms, list by list, in the file's order. */
 export function overlaySynonyms(json: OverlayJson): OverlaySynonym[] {
   const out: OverlaySynonym[] = [];
@@ -43,10 +43,8 @@ export function overlaySynonyms(json: OverlayJson): OverlaySynonym[] {
 export function applyOverlay(
   file: string, json: unknown, specs: Record<string, CodeListSpec>, contract: NationalContract, problems: LoadProblem[],
 ): Record<string, CodeListSpec> {
-  // overlayFileSchema's ajv code, generated ahead of time (scripts/gen-validators.ts).
-  const validateOverlay = validateOverlayFile;
-  if (!validateOverlay(json)) {
-    for (const error of validateOverlay.errors ?? []) {
+  if (!validateOverlayFile(json)) {
+    for (const error of validateOverlayFile.errors ?? []) {
       const p = ajvProblem(error, (path) => `${file}#${path}`);
       if (p) problems.push(p);
     }
