@@ -28,14 +28,13 @@ async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOption
     read.catch(() => undefined); // awaited below; a page left unread when the run stops early is not an unhandled rejection
     return read;
   };
-  const none: ApprovedHeadsPage = { count: 0, vendorIds: '{}', approvalIds: '{}', last: undefined };
-  let next = page(undefined);
+  let next: Promise<ApprovedHeadsPage> | undefined = page(undefined);
   let taken = 0;
-  for (;;) {
-    const heads = await next;
+  while (next) {
+    const heads: ApprovedHeadsPage = await next;
     if (heads.count === 0) return;
     const more = heads.count === HEAD_PAGE && heads.last !== undefined && (options.limit === undefined || taken < options.limit);
-    next = more ? page(heads.last) : Promise.resolve(none);
+    next = more ? page(heads.last) : undefined;
     // The page goes to the store as read; what comes back is in the page's order.
     const { candidates, states } = await ctx.store.dueAmong(heads);
     let due = candidates.filter((h) => isDue(h, states.get(h.vendorId), ctx.mapping.fingerprint));
@@ -46,7 +45,7 @@ async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOption
     for await (const raws of readRawPersonChunks(tx, ctx.mapping, { vendorIds: ids, approvedOnly: true }, ctx.settings.chunkSize)) {
       yield { raws, states };
     }
-    if (!more || (options.limit !== undefined && taken >= options.limit)) return;
+    if (options.limit !== undefined && taken >= options.limit) return;
   }
 }
 

@@ -5,6 +5,7 @@ import { recordsOfEnvelope } from '../packet/envelope-records.js';
 import { attemptsOfOneCall } from './sync-attempts.js';
 import type { SyncContext } from './sync-deps.js';
 import type { SyncSummary } from './sync-summary.js';
+import { writeBehind } from './write-behind.js';
 
 /**
  * Step 5 of a sync, receipts: land a sent packet's receipt, settling its records (accepted,
@@ -59,22 +60,16 @@ export async function landReceipts(ctx: ReceiptContext, client: NdxpClient, summ
  * it twice. Polling never holds up sending: it has its own chain.
  */
 export function receiptsAlong(ctx: ReceiptContext, client: NdxpClient, summary: SyncSummary) {
-  let chain = Promise.resolve();
-  let failure: { err: unknown } | undefined;
+  // One poll at a time, in the order sent, stopping at the first failure: write-behind's chain, never waited on.
+  const chain = writeBehind(Number.POSITIVE_INFINITY);
   const tried = new Set<string>();
   return {
     tried: tried as ReadonlySet<string>,
     land(packetId: string): void {
       tried.add(packetId);
-      chain = chain.then(async () => {
-        if (!failure) await landReceipt(ctx, client, packetId, summary);
-      }).catch((err: unknown) => {
-        failure ??= { err };
-      });
+      // A failure is kept by the chain and thrown by drain().
+      chain.push(async () => void (await landReceipt(ctx, client, packetId, summary))).catch(() => undefined);
     },
-    async drain(): Promise<void> {
-      await chain;
-      if (failure) throw failure.err;
-    },
+    drain: (): Promise<void> => chain.drain(),
   };
 }

@@ -3,7 +3,8 @@
  * each batch's writes (record the versions, pack, sign and store the packets) start once the
  * previous batch's are done, in order and one at a time, while the next chunks are read and
  * mapped. `push` waits only when `depth` batches are already waiting, so a run still holds a
- * bounded number of batches however many people are due. The first failure stops every later
+ * bounded number of batches however many people are due; with an infinite `depth` it never
+ * waits (the receipts polled along a run, sync-receipts.ts). The first failure stops every later
  * batch and is thrown by the next `push`, or by `drain`. Nothing is sent before it is stored:
  * a packet reaches the sender only from inside its batch, after storePacket.
  */
@@ -28,8 +29,9 @@ export function writeBehind(depth: number): WriteBehind {
       tail = tail.then(async () => {
         if (!failure) await work();
       }).catch(fail);
-      waiting.push(tail);
-      // Batches finish in the order pushed, so waiting for the oldest is waiting for room.
+      // Batches finish in the order pushed, so waiting for the oldest is waiting for room
+      // (with no bound, nothing is held to wait for).
+      if (Number.isFinite(depth)) waiting.push(tail);
       while (waiting.length > depth) await waiting.shift();
       const after = failed();
       if (after) throw after.err;
