@@ -21,6 +21,10 @@ const Ajv2020 = Ajv2020Module.default;
 const standaloneCode = standaloneModule.default;
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 
+/** The options each schema is compiled with (the test compiles them live with the same). */
+export const CONFIG_AJV_OPTIONS = { allErrors: false, coerceTypes: true, strict: false } as const;
+export const MAPPING_AJV_OPTIONS = { allErrors: true, strict: true, logger: false } as const;
+
 export interface GeneratedFile {
   /** Relative to the project root. */
   file: string;
@@ -60,11 +64,11 @@ function exportedFunctions(code: string): Record<string, string> {
 
 export function generatedValidators(): GeneratedFile[] {
   // As src/config/config.ts compiled it: draft 2019-09 for `dependentRequired`, types coerced.
-  const configAjv = new Ajv2019({ allErrors: false, coerceTypes: true, strict: false, code: { source: true, esm: true } });
+  const configAjv = new Ajv2019({ ...CONFIG_AJV_OPTIONS, code: { source: true, esm: true } });
   configAjv.addSchema(configSchema, 'config');
   const configCode = standaloneCode(configAjv, { validateConfig: 'config' });
   // As src/mapping/mapping-compiler.ts and mapping-overlay.ts compiled them.
-  const mappingAjv = new Ajv2020({ allErrors: true, strict: true, logger: false, code: { source: true, esm: true } });
+  const mappingAjv = new Ajv2020({ ...MAPPING_AJV_OPTIONS, code: { source: true, esm: true } });
   mappingAjv.addSchema(mappingFileSchema).addSchema(overlayFileSchema);
   const mappingCode = standaloneCode(mappingAjv, { validateMappingFile: mappingFileSchema.$id, validateOverlayFile: overlayFileSchema.$id });
   return [

@@ -56,12 +56,11 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get('/api/openapi.json', requireRole('auditor'), (_req, res) => {
     res.json(document);
   });
-  // The role before the shape: an auditor's token on an operator's route is 403 whatever it sends.
-  app.use(roleGuard(document));
-  // Only /api is validated against the document; the rest (/share, /metrics) skips the
-  // validator's middleware chain altogether rather than having it look and let go.
-  const validateApi = express.Router().use(requestValidator(document));
-  app.use((req, res, next) => (req.path.startsWith('/api/') ? validateApi(req, res, next) : next()));
+  // Only /api is held against the document: first the role (an auditor's token on an
+  // operator's route is 403 whatever it sends), then the shape. The rest (/share, /metrics)
+  // skips both rather than having each look and let go.
+  const documentChecks = express.Router().use(roleGuard(document), requestValidator(document));
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? documentChecks(req, res, next) : next()));
   for (const router of options.routers ?? []) app.use(router);
   app.use(validationErrors);
   app.use(notFound);
