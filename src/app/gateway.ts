@@ -3,7 +3,7 @@ import type { Express, Router } from 'express';
 import type { AuditLog } from '../audit/audit-entry.js';
 import type { Config } from '../config/config.js';
 import { openMigratedStore, openSourceDatabase, type OpenedDatabase } from '../compose/databases.js';
-import { storeReadiness } from '../db/store-readiness.js';
+import { storeReadiness } from '../http/store-readiness.js';
 import type { ReadinessCheck } from '../http/health-controller.js';
 import { createHttpApp } from '../http/http-app.js';
 import type { Logger } from '../log/logger.js';
