@@ -176,6 +176,8 @@ CREATE TABLE nhansu.inbound_transfer (
   citizen_no       varchar(12) NOT NULL,
   receiving_org_id integer NOT NULL REFERENCES nhansu.org_unit (org_id),
   profile          jsonb NOT NULL,
+  decision_no      text,                               -- the transfer decision the national request names
+  effective_on     date,
   origin           text NOT NULL DEFAULT 'CSDL_QG',
   state            varchar(8) NOT NULL DEFAULT 'WAITING' CHECK (state IN ('WAITING', 'TAKEN', 'DECLINED')),
   arrived_at       timestamptz NOT NULL DEFAULT now()
