@@ -50,7 +50,8 @@ function get(port: number, path: string, agent: Agent): Promise<{ status: number
 }
 
 describe('app: SIGTERM with keep-alive connections (a real process)', function () {
-  this.timeout(120_000);
+  // A fresh embedded store per process: migrations on PGlite take a minute on a loaded machine.
+  this.timeout(300_000);
   let dir: string;
   before(function () {
     dir = mkdtempSync(join(tmpdir(), 'csdl-shutdown-'));
@@ -60,7 +61,7 @@ describe('app: SIGTERM with keep-alive connections (a real process)', function (
   });
 
   it('finishes the request in flight, closes the idle keep-alive connection, refuses new ones and exits 0', async function () {
-    const gw = await gatewayProcess({ DATA_DIR: dir, PORT: '0', SHUTDOWN_TIMEOUT_MS: '60000' });
+    const gw = await gatewayProcess({ DATA_DIR: join(dir, 'drain'), PORT: '0', SHUTDOWN_TIMEOUT_MS: '60000' });
     const idleAgent = new Agent({ keepAlive: true, maxSockets: 1 });
     const busyAgent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -91,7 +92,7 @@ describe('app: SIGTERM with keep-alive connections (a real process)', function (
   });
 
   it('cuts a request that outlives SHUTDOWN_TIMEOUT_MS and still exits', async function () {
-    const gw = await gatewayProcess({ DATA_DIR: dir, PORT: '0', SHUTDOWN_TIMEOUT_MS: '200' });
+    const gw = await gatewayProcess({ DATA_DIR: join(dir, 'cut'), PORT: '0', SHUTDOWN_TIMEOUT_MS: '200' });
     const agent = new Agent({ keepAlive: true });
     try {
       const stuck = get(gw.port, '/test/slow?ms=600000', agent).then(() => 'answered', () => 'cut');
