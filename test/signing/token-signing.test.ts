@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { createKeysCommand } from '../../src/cli/commands/keys-command.js';
 import { loadConfig } from '../../src/config/config.js';
-import { createCmsSigner, signDetached } from '../../src/signing/cms-signer.js';
+import { signCheckpoint, verifyCheckpoint } from '../../src/audit/audit-checkpoint.js';
+import { createCmsSigner, envelopeBytes, signDetached, type Envelope } from '../../src/signing/cms-signer.js';
+import { verifyEnvelope } from '../../src/signing/envelope-verifier.js';
 import { loadIdentity, loadKeyRing, sourceFromPath } from '../../src/signing/key-store.js';
 import { openModule } from '../../src/signing/pkcs11-module.js';
 import { DAY, identityOf, makeCa, makeLeaf, openssl, PROVINCE, TempDir } from './pki-fixture.js';
@@ -210,6 +212,15 @@ const missing = softHsmMissing();
     const io = { isTty: false, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
     expect(await createKeysCommand({ config: () => config }).run(['show'], io)).to.equal(1);
     expect(lines.join('\n')).to.contain('error:       signing.token_not_found: no token with label "Absent"');
+  });
+
+  it('an audit checkpoint and a signed sharing answer made on the token verify as the contract and the auditor check them', async function () {
+    const ring = await loadKeyRing([source('pkcs11:token=Province%20H62;object=sign')], { senderCode: PROVINCE });
+    const signer = createCmsSigner(ring);
+    const checkpoint = signCheckpoint(signer, 3, 'ab'.repeat(32), new Date());
+    expect(verifyCheckpoint(checkpoint, { trustAnchors: [ca.certificate], sender: PROVINCE }, 'checkpoint').count).to.equal(3);
+    const answer = JSON.parse(envelopeBytes('json', Buffer.from('{"records":[]}'), signer).toString('utf8')) as Envelope;
+    expect(() => verifyEnvelope(answer, { trustAnchors: [ca.certificate], expectedSigner: PROVINCE })).to.not.throw();
   });
 
   it('key rotation across a file and a token: the newest valid identity signs, wherever it lives', async function () {
