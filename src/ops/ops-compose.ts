@@ -9,6 +9,7 @@ import type { CmsSigner } from '../signing/cms-signer.js';
 import { createAttemptStore } from './attempt-store.js';
 import { createMetrics, type AuditStats, type GatewayMetrics } from './metrics.js';
 import { createMetricsStore, databaseAnswers } from './metrics-store.js';
+import { metricsOpenApi } from './metrics-openapi.js';
 import { opsOpenApi } from './ops-openapi.js';
 import { opsReadiness } from './ops-readiness.js';
 import { opsRouter } from './ops-router.js';
@@ -35,6 +36,7 @@ export interface OpsDeps {
 export interface OpsCapability {
   service: OpsService;
   routers: Router[];
+  /** The read API and /metrics. */
   openApi: OpenApiFragment;
   metrics: GatewayMetrics;
   readiness: ReadinessCheck;
@@ -59,7 +61,7 @@ export function composeOps(deps: OpsDeps): OpsCapability {
   return {
     service,
     routers: [opsRouter(service), metrics.router()],
-    openApi: opsOpenApi,
+    openApi: { ...opsOpenApi, paths: { ...opsOpenApi.paths, ...metricsOpenApi.paths } },
     metrics,
     readiness: opsReadiness({ ops, attempts, workingDaysBetween: deps.workingDaysBetween }),
   };
