@@ -11,8 +11,10 @@ export interface ToolRun {
   output: string;
 }
 
-export function run(command: string, args: string[], options: { input?: string; cwd?: string } = {}): ToolRun {
-  const res = spawnSync(command, args, { encoding: 'utf8', input: options.input, cwd: options.cwd, timeout: 120_000 });
+export function run(command: string, args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}): ToolRun {
+  const res = spawnSync(command, args, {
+    encoding: 'utf8', input: options.input, cwd: options.cwd, timeout: 120_000, env: { ...process.env, ...options.env },
+  });
   if (res.error) throw res.error;
   return { status: res.status, output: `${res.stdout}${res.stderr}`.trim() };
 }
