@@ -26,6 +26,8 @@ export interface Config {
     passphrase: string | undefined;
     next: { keyFile: string | undefined; certFile: string | undefined; passphrase: string | undefined };
     trustAnchorsFile: string | undefined;
+    /** The PKCS#11 library for a key on a token (a pkcs11: key "file"). */
+    pkcs11Module: string | undefined;
   };
   mappingFile: string;
   /** The province's mapping overlay (src/mapping/mapping-overlay.ts); absolute. */
@@ -151,6 +153,7 @@ export function configFrom(raw: RawConfig): Config {
         passphrase: str(raw.SIGNING_NEXT_KEY_PASSPHRASE),
       },
       trustAnchorsFile: str(raw.TRUST_ANCHORS_FILE),
+      pkcs11Module: str(raw.PKCS11_MODULE),
     },
     mappingFile: String(defaulted(raw, 'MAPPING_FILE')),
     mappingOverlayFile: absolute(str(raw.MAPPING_OVERLAY_FILE) ?? join(String(defaulted(raw, 'DATA_DIR')), 'mapping-overlay.json')),
