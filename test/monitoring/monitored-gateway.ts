@@ -11,8 +11,8 @@ import { createClientAdmin } from '../../src/share/client-admin.js';
  * A gateway as `csdl-gateway start` runs it on the embedded default, brought to where every
  * metric family has a series, as a scrape in production would find it: the first sync done
  * and its records shared, /metrics scraped once (counters start there), then an operator's
- * re-send (NDXP attempts), an agency's token and read (sharing requests) and a signed audit
- * checkpoint. The tools the ecosystem runs (promtool, redocly, a generated client) are held
+ * re-send (NDXP attempts), an agency's token and read and two refused requests (sharing
+ * requests) and a signed audit checkpoint. The tools the ecosystem runs (promtool, redocly, a generated client) are held
  * against what this gateway serves.
  */
 export const AGENCY = '000.00.00.G21';
@@ -77,6 +77,12 @@ export async function startMonitoredGateway(): Promise<MonitoredGateway> {
     const { access_token: token } = (await issued.json()) as { access_token: string };
     const read = await fetch(`${base}/share/v1/officials/${person}`, { headers: { authorization: `Bearer ${token}`, 'x-purpose': PURPOSE } });
     if (read.status !== 200) throw new Error(`the agency's read answered ${read.status}: ${await read.text()}`);
+    // Two refusals: a purpose the grant does not name, and a client no one registered.
+    await fetch(`${base}/share/v1/officials/${person}`, { headers: { authorization: `Bearer ${token}`, 'x-purpose': 'tra-cuu-rieng' } });
+    await fetch(`${base}/share/oauth2/token`, {
+      method: 'POST', headers: { authorization: `Basic ${Buffer.from('000.00.00.K99:guess').toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
 
     const audit = services?.audit as { checkpoint?: () => Promise<unknown> } | undefined;
     if (!audit?.checkpoint) throw new Error('the started gateway has no audit log to checkpoint');

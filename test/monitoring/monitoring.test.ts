@@ -35,9 +35,17 @@ describe('monitoring: a started gateway as Prometheus, Grafana, Redocly and a ge
     expect(checked.output, 'promtool check metrics').to.equal('');
     expect(checked.status).to.equal(0);
     // The scrape is one the alerts and the dashboard have data in.
-    for (const series of ['csdl_gateway_ndxp_attempts_total{operation="push"', 'csdl_gateway_share_requests_total{agency="000.00.00.G21",action="share.official.read",purpose="kiem-tra",outcome="ok"} 1']) {
-      expect(g.metrics).to.contain(series);
-    }
+    expect(g.metrics).to.contain('csdl_gateway_ndxp_attempts_total{operation="push"');
+  });
+
+  it("sharing requests by agency, action, purpose and outcome; a refusal's purpose and an unregistered client's name stay out of the labels", function () {
+    const shares = g.metrics.split('\n').filter((l) => l.startsWith('csdl_gateway_share_requests_total{')).sort();
+    expect(shares).to.deep.equal([
+      'csdl_gateway_share_requests_total{agency="000.00.00.G21",action="share.official.read",purpose="",outcome="refused"} 1',
+      'csdl_gateway_share_requests_total{agency="000.00.00.G21",action="share.official.read",purpose="kiem-tra",outcome="ok"} 1',
+      'csdl_gateway_share_requests_total{agency="000.00.00.G21",action="share.token.issue",purpose="",outcome="ok"} 1',
+      'csdl_gateway_share_requests_total{agency="unknown",action="share.token.issue",purpose="",outcome="refused"} 1',
+    ]);
   });
 
   it('every metric the alert rules and the dashboard query is in /metrics', function () {
