@@ -41,7 +41,7 @@ export const documentFragment: OpenApiFragment = {
         security: [{ operatorToken: [] }],
         responses: {
           200: { description: 'The OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } },
-          401: { description: 'No token, or a wrong, expired or revoked one (`auth.missing`, `auth.invalid`, `auth.expired`, `auth.revoked`)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+          401: { description: 'No token, or a wrong, expired or revoked one (`auth.missing`, `auth.invalid`, `auth.expired`, `auth.revoked`)', content: { 'application/json': { schema: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } } } },
         },
       },
     },

@@ -19,7 +19,7 @@ import { documentRoutes, expressRoutes, operationsOf } from '../http/api-operati
  * (the role is checked before the shape); an auditor gets past both on its own operations.
  */
 describe('app: every /api operation of the started gateway needs a token and its role', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let dir: string;
   let running: RunningGateway;
   let base: string;
