@@ -29,6 +29,11 @@ export const configSchema = {
     MAPPING_THREADS: { type: 'integer', minimum: 0, maximum: 16, description: 'Worker threads that map and pre-validate persons (0: on the main thread). Unset: one per core but one (the main thread reads, stores and sends), 1 to 4.' },
     SYNC_CRON: { type: 'string', minLength: 9, description: 'When the scheduled sync runs (cron, 5 or 6 fields).' },
     PORT: { type: 'integer', minimum: 0, maximum: 65535, description: 'HTTP port of the gateway (health, operators, sharing).' },
+    HOST: { type: 'string', minLength: 1, description: 'Address the HTTP server listens on: loopback unless set (0.0.0.0 or :: for every interface, as in a container).' },
+    SHUTDOWN_TIMEOUT_MS: { type: 'integer', minimum: 0, maximum: 600000, description: 'On SIGTERM or SIGINT, how long in-flight requests and a running sync commit may take before the gateway exits anyway.' },
+    TLS_CERT_FILE: { type: 'string', minLength: 1, description: "PEM certificate (with its chain) of the gateway's HTTPS server. Unset: plain HTTP." },
+    TLS_KEY_FILE: { type: 'string', minLength: 1, description: 'PEM private key of TLS_CERT_FILE (unencrypted, readable by the gateway only).' },
+    TLS_CLIENT_CA_FILE: { type: 'string', minLength: 1, description: "PEM bundle of the CAs whose client certificates the gateway accepts: with it, /share requires a client certificate whose OU is the client's agency code." },
     LOG_LEVEL: { enum: ['error', 'warn', 'info', 'debug'], description: 'Lowest level logged.' },
     LOG_FORMAT: { enum: ['json', 'pretty'], description: 'Log line format. Unset: pretty on a terminal, JSON lines otherwise.' },
     DATA_DIR: { type: 'string', minLength: 1, description: 'Where the embedded databases and local state live.' },
@@ -41,12 +46,16 @@ export const configSchema = {
     RECEIPT_WAIT_MS: { type: 'integer', minimum: 0, maximum: 3600000, description: 'How long one sync polls a packet\'s receipt before leaving it to the next sync.' },
     SIMULATOR_PORT: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port of the built-in national simulator when NDXP_URL is unset (0: any free port).' },
     DEMO_PEOPLE: { type: 'integer', minimum: 0, maximum: 1000000, description: 'People generated into the embedded demo provincial database on its first start.' },
+    DEMO_VENDOR: { enum: ['qlcb', 'nhansu'], description: "Whose schema the embedded demo provincial database holds: qlcb, or nhansu (mappings/nhansu/schema.sql). With MAPPING_FILE left at its default, the vendor's own mapping folder (mappings/nhansu) is used." },
   },
   dependentRequired: {
     NDXP_URL: ['NDXP_CLIENT_ID', 'NDXP_CLIENT_SECRET', 'SIGNING_KEY_FILE', 'TRUST_ANCHORS_FILE'],
     SIGNING_CERT_FILE: ['SIGNING_KEY_FILE'],
     SIGNING_NEXT_KEY_FILE: ['SIGNING_KEY_FILE'],
     SIGNING_NEXT_CERT_FILE: ['SIGNING_NEXT_KEY_FILE'],
+    TLS_CERT_FILE: ['TLS_KEY_FILE'],
+    TLS_KEY_FILE: ['TLS_CERT_FILE'],
+    TLS_CLIENT_CA_FILE: ['TLS_CERT_FILE'],
   },
 } as const;
 
