@@ -1,8 +1,8 @@
 import type { Express, Router } from 'express';
-import type { AuditLog } from '../audit/audit-entry.js';
+import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { Config } from '../config/config.js';
 import { openMigratedStore, openSourceDatabase, type OpenedDatabase } from '../compose/databases.js';
-import { storeReadiness } from '../db/store-readiness.js';
+import { storeReadiness } from '../http/store-readiness.js';
 import type { ReadinessCheck } from '../http/health-controller.js';
 import { createHttpApp } from '../http/http-app.js';
 import type { Logger } from '../log/logger.js';
@@ -37,7 +37,7 @@ export interface RunningGateway {
 export interface Services {
   signer?: import('../signing/cms-signer.js').CmsSigner;
   /** The audit log every read or change of personal data appends to (src/audit). */
-  audit?: AuditLog;
+  audit?: ActionAuditLog;
   /** The national side (NDXP or the built-in simulator), opened by the sync step; transfers pull through it. */
   national?: import('../compose/national-side.js').NationalSide;
 }

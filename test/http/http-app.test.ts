@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { Router } from 'express';
 import { createDb } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
-import { storeReadiness } from '../../src/db/store-readiness.js';
+import { storeReadiness } from '../../src/http/store-readiness.js';
 import { GatewayError } from '../../src/errors.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { createLogger } from '../../src/log/logger.js';

@@ -1,9 +1,9 @@
-import type { AuditActor, AuditLog } from '../../audit/audit-entry.js';
-import type { CliIo } from '../../cli/command.js';
-import { UsageError } from '../../cli/run-cli.js';
-import { formatTable, type Paint } from '../../cli/table.js';
-import type { Db } from '../../db/db.js';
-import type { OpsService } from '../ops-service.js';
+import type { AuditActor, AuditLog } from '../../../audit/audit-entry.js';
+import type { CliIo } from '../../command.js';
+import { UsageError } from '../../run-cli.js';
+import { formatTable, type Paint } from '../../table.js';
+import type { Db } from '../../../db/db.js';
+import type { OpsService } from '../../../ops/ops-service.js';
 
 /**
  * What a `csdl-gateway tx` subcommand gets: the store and the audit log, opened only once the

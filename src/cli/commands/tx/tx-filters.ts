@@ -1,5 +1,5 @@
-import { UsageError } from '../../cli/run-cli.js';
-import type { PacketFilter, RecordFilter } from '../ops-types.js';
+import { UsageError } from '../../run-cli.js';
+import type { PacketFilter, RecordFilter } from '../../../ops/ops-types.js';
 import { SO_DINH_DANH } from './tx-context.js';
 
 /** The listing options `tx packets` and `tx records` share, as the API's query parameters. */

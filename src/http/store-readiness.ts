@@ -1,6 +1,6 @@
-import type { ReadinessCheck } from '../http/health-controller.js';
-import type { Db } from './db.js';
-import { listMigrations, pendingMigrations } from './migrate.js';
+import type { ReadinessCheck } from './health-controller.js';
+import type { Db } from '../db/db.js';
+import { listMigrations, pendingMigrations } from '../db/migrate.js';
 
 /**
  * /readyz: the store answers and every migration shipped with this build is applied. The

@@ -1,4 +1,4 @@
-import type { CliCommand } from '../../cli/command.js';
+import type { CliCommand } from '../../command.js';
 import type { TxSubcommand } from './tx-context.js';
 import { txCancel } from './tx-cancel.js';
 import { txEnvelope } from './tx-envelope.js';

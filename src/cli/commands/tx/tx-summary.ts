@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { OpsSummary } from '../ops-types.js';
+import type { OpsSummary } from '../../../ops/ops-types.js';
 import { printJson, when, type TxSubcommand } from './tx-context.js';
 
 const counts = (c: Record<string, number>): string =>

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { RECORD_STATES } from '../ops-types.js';
+import { RECORD_STATES } from '../../../ops/ops-types.js';
 import { printJson, printTable, when, type TxSubcommand } from './tx-context.js';
 import { LISTING_OPTIONS, LISTING_USAGE, listingFilter } from './tx-filters.js';
 

@@ -1,14 +1,14 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { AuditActor } from '../audit/audit-entry.js';
-import type { CliCommand, CliIo } from '../cli/command.js';
-import { UsageError } from '../cli/run-cli.js';
-import { openAuditLog } from '../compose/audit-log.js';
-import { composeOpsActions, composeSync } from '../compose/sync-compose.js';
-import { openSyncEdges } from '../compose/sync-edges.js';
-import { loadConfig } from '../config/config.js';
-import { createLogger } from '../log/logger.js';
-import type { ActionResult, OpsAction, OpsActionsService } from './ops-actions-service.js';
+import type { AuditActor } from '../../../audit/audit-entry.js';
+import type { CliCommand, CliIo } from '../../command.js';
+import { UsageError } from '../../run-cli.js';
+import { openAuditLog } from '../../../compose/audit-log.js';
+import { composeOpsActions, composeSync } from '../../../compose/sync-compose.js';
+import { openSyncEdges } from '../../../compose/sync-edges.js';
+import { loadConfig } from '../../../config/config.js';
+import { createLogger } from '../../../log/logger.js';
+import type { ActionResult, OpsAction, OpsActionsService } from '../../../ops/ops-actions-service.js';
 
 /**
  * `csdl-gateway tx retry|resend|settle|cancel ID --reason TEXT`: the operators' actions from a

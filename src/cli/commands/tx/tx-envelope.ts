@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../../cli/run-cli.js';
+import { UsageError } from '../../run-cli.js';
 import { packetIdArg, type TxSubcommand } from './tx-context.js';
 
 export const txEnvelope: TxSubcommand = {

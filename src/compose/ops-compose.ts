@@ -6,13 +6,13 @@ import { createPayloadCodec } from '../encoding/payload-codec.js';
 import type { ReadinessCheck } from '../http/health-controller.js';
 import type { OpenApiFragment } from '../http/openapi.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
-import { createAttemptStore } from './attempt-store.js';
-import { createMetrics, type AuditStats, type GatewayMetrics } from './metrics.js';
-import { opsOpenApi } from './ops-openapi.js';
-import { opsReadiness } from './ops-readiness.js';
-import { opsRouter } from './ops-router.js';
-import { createOpsService, type OpsService } from './ops-service.js';
-import { createOpsStore } from './ops-store.js';
+import { createAttemptStore } from '../ops/attempt-store.js';
+import { createMetrics, type AuditStats, type GatewayMetrics } from '../ops/metrics.js';
+import { opsOpenApi } from '../ops/ops-openapi.js';
+import { opsReadiness } from '../ops/ops-readiness.js';
+import { opsRouter } from '../ops/ops-router.js';
+import { createOpsService, type OpsService } from '../ops/ops-service.js';
+import { createOpsStore } from '../ops/ops-store.js';
 
 /**
  * The operators' capability wired over a store: the read service (for the API and `tx`), its

@@ -1,4 +1,4 @@
-import { txActionCommand } from '../ops-actions-cli.js';
+import { txActionCommand } from './tx-action-command.js';
 
 /** `csdl-gateway tx resend SO_DINH_DANH --reason TEXT` */
 export const txResend = txActionCommand({

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { X509Certificate } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-entry.js';
 import { loadWorkingCalendar } from '../calendar/calendar-loader.js';
-import { openNationalSide, type NationalSide } from '../compose/national-side.js';
-import { openSyncEdges } from '../compose/sync-edges.js';
+import { openNationalSide, type NationalSide } from './national-side.js';
+import { openSyncEdges } from './sync-edges.js';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/db.js';
 import { GatewayError } from '../errors.js';
@@ -14,7 +14,7 @@ import type { NdxpClient } from '../ndxp/ndxp-client.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 import { DEV_PKI_DIR } from '../signing/dev-pki.js';
 import { parseTrustAnchors } from '../signing/trust-anchors.js';
-import { createTransferService, type TransferService } from './transfer-service.js';
+import { createTransferService, type TransferService } from '../transfer/transfer-service.js';
 
 /**
  * What the `pull` and `transfers` commands open: what a sync opens (the migrated store, the

@@ -1,4 +1,4 @@
-import { txActionCommand } from '../ops-actions-cli.js';
+import { txActionCommand } from './tx-action-command.js';
 
 /** `csdl-gateway tx cancel PACKET_ID --reason TEXT` */
 export const txCancel = txActionCommand({
