@@ -91,7 +91,7 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
     for (const step of steps) await step(ctx);
 
     const tokens = createTokenService(createTokenStore(store.db));
-    const app = createHttpApp({ logger, readiness: ctx.readiness, routers: ctx.routers, openApi: ctx.openApi, tokens });
+    const app = createHttpApp({ logger, readiness: ctx.readiness, routers: ctx.routers, openApi: ctx.openApi, tokens, ...(ctx.services.audit ? { audit: ctx.services.audit } : {}) });
     const server = await listen(app, config.port);
     stoppers.push(() => new Promise((resolve) => server.close(() => resolve())));
     const address = server.address();
