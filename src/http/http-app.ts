@@ -7,7 +7,7 @@ import { requireRole } from './api-actor.js';
 import { apiGate, auditRefusals, type RefusalAudit } from './api-gate.js';
 import { documentedRoutes } from './documented-routes.js';
 import { errorHandler, notFound } from './error-handler.js';
-import { healthController, type ReadinessCheck } from './health-controller.js';
+import { healthController, type DetailsGate, type ReadinessCheck } from './health-controller.js';
 import { openApiDocument, type OpenApiFragment } from './openapi.js';
 import { requestContext } from './request-context.js';
 import { inputProblem } from './input-problems.js';
@@ -32,6 +32,18 @@ export interface HttpAppOptions {
   tokens?: Pick<TokenService, 'authenticate'>;
   /** Where refusals of an authenticated /api caller are audited; without it they are not. */
   audit?: RefusalAudit;
+}
+
+const BEARER = /^Bearer ([^\s]+)$/i;
+
+/** /readyz details for a caller whose bearer token is valid (either role); anyone else gets codes. */
+function readinessDetailsGate(tokens: HttpAppOptions['tokens']): DetailsGate {
+  return async (req) => {
+    const token = BEARER.exec(req.header('authorization') ?? '')?.[1];
+    if (!tokens || !token) return false;
+    await tokens.authenticate(token);
+    return true;
+  };
 }
 
 export const API_INFO = { title: 'csdl-gateway', version: '1' };
@@ -67,7 +79,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     if (!prefix) return next(inputProblem(req));
     next();
   });
-  app.use(healthController(options.readiness));
+  app.use(healthController(options.readiness, readinessDetailsGate(options.tokens)));
   // /api parses bodies after the token (api-gate.ts), /share in its routes after the client's;
   // elsewhere nothing authenticates, and a body is parsed as it comes.
   const json = express.json({ limit: '1mb' });

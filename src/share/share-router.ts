@@ -4,7 +4,7 @@ import { describeError, type GatewayError } from '../errors.js';
 import { inputProblem } from '../http/input-problems.js';
 import type { Logger } from '../log/logger.js';
 import { envelopeBytes, type CmsSigner } from '../signing/cms-signer.js';
-import { basicCredentials } from './client-credentials.js';
+import { basicCredentials } from '../tokens/authorization-header.js';
 import { createShareAccess, type Outcome, type ReadCall, type Trace } from './share-access.js';
 import type { Authenticated } from './client-store.js';
 import { SO_DINH_DANH, parseAgencyCode, parseFields, parseGroupBy, parseSoDinhDanh, parseUnitQuery } from './share-params.js';
