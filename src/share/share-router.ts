@@ -39,6 +39,15 @@ function sendRefusal(res: Response, err: GatewayError, req: Request): void {
   res.status(status).json(err.toJSON());
 }
 
+/** A token request's body the form parser refused (charset, size, encoding): the caller's 4xx. */
+function unreadable(err: unknown): ShareError {
+  const e = err as { status?: unknown; type?: unknown };
+  const status = typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? e.status : 400;
+  return e.type === 'charset.unsupported'
+    ? new ShareError('share.unsupported_charset', 'the form must be UTF-8', { status: 415 })
+    : new ShareError('share.parameter_invalid', 'the token request\'s body could not be read', { status });
+}
+
 function wantsEnvelope(req: Request): boolean {
   return (req.header('accept') ?? '').toLowerCase().includes(ENVELOPE_MEDIA_TYPE);
 }
@@ -87,7 +96,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
       requestId: req.id, address: req.socket.remoteAddress ?? 'unknown', socket: req.socket,
       basic: basicCredentials(req.header('authorization')),
       body: () => new Promise((resolve, reject) => {
-        form(req, res, (err?: unknown) => (err ? reject(err) : resolve((req.body ?? {}) as Record<string, unknown>)));
+        form(req, res, (err?: unknown) => (err ? reject(unreadable(err)) : resolve((req.body ?? {}) as Record<string, unknown>)));
       }),
     });
     if (!outcome.ok) return sendRefusal(res, outcome.refusal, req);
@@ -115,6 +124,18 @@ export function shareRouter(options: ShareRouterOptions): Router {
     if (unit) trace.unit = unit;
     return options.service.statistics(caller, purpose, groupBy, unit);
   }));
+
+  // Any other method on a sharing route, or a path under /share/v1 that names none, is refused
+  // through the caller's check like every other request, so a client's refusal is audited.
+  const refuseAs = (status: number, code: string, message: string) => async (req: Request, res: Response): Promise<void> => {
+    const problem = new ShareError(code, message, { status });
+    if (status === 405) res.setHeader('Allow', 'GET, HEAD');
+    const outcome = await access.read({ ...callOf(req, 'share.request'), inputProblem: problem }, () => Promise.reject(problem));
+    if (!outcome.ok) sendRefusal(res, outcome.refusal, req);
+  };
+  router.all(['/share/v1/officials/:soDinhDanh', '/share/v1/units/:agencyCode/officials', '/share/v1/statistics'],
+    refuseAs(405, 'share.method_not_allowed', 'this sharing route answers GET only'));
+  router.all('/share/v1/*rest', refuseAs(404, 'share.not_found', 'no such sharing route'));
 
   // Express refuses a path parameter that does not decode before any route runs: the refusal
   // still goes through the caller's check, so a client's malformed request is audited as theirs.

@@ -47,7 +47,8 @@ interface Sent {
 
 function send(base: URL, r: FuzzRequest, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: base.hostname, port: base.port, method: r.method, path: r.path, headers }, (res) => {
+    // A fresh connection each: a kept-alive socket the server closes as idle would fail the next request.
+    const req = request({ host: base.hostname, port: base.port, method: r.method, path: r.path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
