@@ -5,6 +5,7 @@ import { bearerAuth } from '../tokens/bearer-auth.js';
 import { requireRole } from './api-actor.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { healthController, type DetailsGate, type ReadinessCheck } from './health-controller.js';
+import { healthOpenApi } from './health-openapi.js';
 import { openApiDocument, type OpenApiFragment } from './openapi.js';
 import { requestContext } from './request-context.js';
 import { requestValidator, validationErrors } from './request-validator.js';
@@ -50,7 +51,10 @@ export const documentFragment: OpenApiFragment = {
         summary: 'This OpenAPI document',
         'x-required-role': 'auditor',
         security: [{ operatorToken: [] }],
-        responses: { 200: { description: 'The OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+        responses: {
+          200: { description: 'The OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } },
+          401: { description: 'No token, or a wrong, expired or revoked one (`auth.missing`, `auth.invalid`, `auth.expired`, `auth.revoked`)', content: { 'application/json': { schema: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } } } },
+        },
       },
     },
   },
@@ -63,7 +67,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(healthController(options.readiness, readinessDetailsGate(options.tokens)));
 
-  const document = openApiDocument([documentFragment, ...(options.openApi ?? [])], API_INFO);
+  const document = openApiDocument([documentFragment, healthOpenApi, ...(options.openApi ?? [])], API_INFO);
   app.use('/api', bearerAuth(options.tokens));
   app.get('/api/openapi.json', requireRole('auditor'), (_req, res) => {
     res.json(document);
