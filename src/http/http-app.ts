@@ -8,6 +8,7 @@ import { apiGate, auditRefusals, type RefusalAudit } from './api-gate.js';
 import { documentedRoutes } from './documented-routes.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { healthController, type DetailsGate, type ReadinessCheck } from './health-controller.js';
+import { healthOpenApi } from './health-openapi.js';
 import { openApiDocument, type OpenApiFragment } from './openapi.js';
 import { requestContext } from './request-context.js';
 import { inputProblem } from './input-problems.js';
@@ -57,7 +58,10 @@ export const documentFragment: OpenApiFragment = {
         summary: 'This OpenAPI document',
         'x-required-role': 'auditor',
         security: [{ operatorToken: [] }],
-        responses: { 200: { description: 'The OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+        responses: {
+          200: { description: 'The OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } },
+          401: { description: 'No token, or a wrong, expired or revoked one (`auth.missing`, `auth.invalid`, `auth.expired`, `auth.revoked`)', content: { 'application/json': { schema: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } } } },
+        },
       },
     },
   },
@@ -85,7 +89,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const json = express.json({ limit: '1mb' });
   app.use((req, res, next) => (OUR_PREFIX.test(req.path) ? next() : json(req, res, next)));
 
-  const document = openApiDocument([documentFragment, ...(options.openApi ?? [])], API_INFO);
+  const document = openApiDocument([documentFragment, healthOpenApi, ...(options.openApi ?? [])], API_INFO);
   app.use('/api', bearerAuth(options.tokens));
   const gate = apiGate(documentedRoutes(document), document, requestValidator(document));
   app.use((req, res, next) => (req.path.startsWith('/api/') ? gate(req, res, next) : next()));

@@ -35,7 +35,10 @@ export const shareOpenApi: OpenApiFragment = {
   paths: {
     '/share/oauth2/token': {
       post: {
+        operationId: 'issueClientToken',
         summary: 'OAuth2 client credentials: a bearer token for an agency client (client id = agency code)',
+        description: 'The client authenticates with HTTP Basic (RFC 6749 2.3.1), or with `client_id` and `client_secret` in the form instead (the empty security requirement).',
+        security: [{ clientCredentials: [] }, {}],
         requestBody: {
           required: true,
           content: {
@@ -58,6 +61,7 @@ export const shareOpenApi: OpenApiFragment = {
     },
     '/share/v1/officials/{soDinhDanh}': {
       get: {
+        operationId: 'readOfficial',
         summary: "One person's last record the national side accepted, with the granted field groups only",
         security,
         parameters: [{ name: 'soDinhDanh', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{12}$' } }, purpose, fields],
@@ -66,6 +70,7 @@ export const shareOpenApi: OpenApiFragment = {
     },
     '/share/v1/units/{agencyCode}/officials': {
       get: {
+        operationId: 'listUnitOfficials',
         summary: 'The people of a unit (and with includeSubunits=true, of the units under it)',
         security,
         parameters: [
@@ -80,6 +85,7 @@ export const shareOpenApi: OpenApiFragment = {
     },
     '/share/v1/statistics': {
       get: {
+        operationId: 'readStatistics',
         summary: "Counts of the served people along the annual report's dimensions",
         security,
         parameters: [
