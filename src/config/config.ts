@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2019.js';
+import cron from 'node-cron';
 import { GatewayError } from '../errors.js';
 import { paths } from '../paths.js';
 import { CONFIG_KEYS, configSchema, type ConfigKey } from './config-schema.js';
@@ -26,6 +27,8 @@ export interface Config {
     passphrase: string | undefined;
     next: { keyFile: string | undefined; certFile: string | undefined; passphrase: string | undefined };
     trustAnchorsFile: string | undefined;
+    /** The PKCS#11 library for a key on a token (a pkcs11: key "file"). */
+    pkcs11Module: string | undefined;
   };
   mappingFile: string;
   /** The province's mapping overlay (src/mapping/mapping-overlay.ts); absolute. */
@@ -33,6 +36,11 @@ export interface Config {
   mappingThreads: number;
   syncCron: string;
   port: number;
+  /** Address the HTTP server listens on (loopback by default). */
+  host: string;
+  shutdownTimeoutMs: number;
+  /** HTTPS: the server's certificate and key; with a client CA, /share requires a client certificate. */
+  tls: { certFile: string; keyFile: string; clientCaFile: string | undefined } | undefined;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   logFormat: 'json' | 'pretty' | undefined;
   dataDir: string;
@@ -86,7 +94,27 @@ function explain(error: ErrorObject): ConfigError {
   const key = fromPath || 'config';
   const spec = configSchema.properties[key as ConfigKey] as { description?: string } | undefined;
   const hint = spec?.description ? ` (${spec.description})` : '';
+  if (error.keyword === 'enum') {
+    // The allowed values are the useful part: a wrong LOG_LEVEL says which ones there are.
+    const allowed = (error.params.allowedValues as unknown[]).map((v) => String(v)).join(', ');
+    return new ConfigError(`config: ${key} must be one of: ${allowed}${hint}`, key);
+  }
   return new ConfigError(`config: ${key} ${error.message ?? 'is invalid'}${hint}`, key);
+}
+
+/**
+ * A cron expression node-cron cannot parse, or one whose day and month never meet
+ * (`0 0 31 2 *`), would leave the gateway up with no scheduled sync ever: refused here.
+ */
+function checkCron(raw: RawConfig): void {
+  const expression = String(raw.SYNC_CRON);
+  const result = cron.validateDetailed(expression);
+  if (result.valid) return;
+  const reason = result.errors.map((e) => e.message).join('; ') || 'not a cron expression';
+  throw new ConfigError(
+    `config: SYNC_CRON '${expression}' never fires or cannot be read: ${reason} (cron, 5 or 6 fields: [second] minute hour day-of-month month day-of-week)`,
+    'SYNC_CRON',
+  );
 }
 
 /** The raw layered key/value map, before typing. Exposed for `csdl-gateway config`. */
@@ -136,6 +164,7 @@ export function configFrom(raw: RawConfig): Config {
     throw first ? explain(first) : new ConfigError('config: invalid');
   }
   checkPemPair(raw);
+  checkCron(raw);
   const config: Config = {
     databaseUrl: str(raw.DATABASE_URL),
     sourceDatabaseUrl: str(raw.SOURCE_DATABASE_URL),
@@ -151,12 +180,18 @@ export function configFrom(raw: RawConfig): Config {
         passphrase: str(raw.SIGNING_NEXT_KEY_PASSPHRASE),
       },
       trustAnchorsFile: str(raw.TRUST_ANCHORS_FILE),
+      pkcs11Module: str(raw.PKCS11_MODULE),
     },
     mappingFile: String(defaulted(raw, 'MAPPING_FILE')),
     mappingOverlayFile: absolute(str(raw.MAPPING_OVERLAY_FILE) ?? join(String(defaulted(raw, 'DATA_DIR')), 'mapping-overlay.json')),
     mappingThreads: Number(raw.MAPPING_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1))),
     syncCron: String(defaulted(raw, 'SYNC_CRON')),
     port: Number(defaulted(raw, 'PORT')),
+    host: String(defaulted(raw, 'HOST')),
+    shutdownTimeoutMs: Number(defaulted(raw, 'SHUTDOWN_TIMEOUT_MS')),
+    tls: typeof raw.TLS_CERT_FILE === 'string' && typeof raw.TLS_KEY_FILE === 'string'
+      ? { certFile: absolute(raw.TLS_CERT_FILE), keyFile: absolute(raw.TLS_KEY_FILE), clientCaFile: str(raw.TLS_CLIENT_CA_FILE) && absolute(String(raw.TLS_CLIENT_CA_FILE)) }
+      : undefined,
     logLevel: defaulted(raw, 'LOG_LEVEL') as Config['logLevel'],
     logFormat: str(raw.LOG_FORMAT) as Config['logFormat'],
     dataDir: absolute(String(defaulted(raw, 'DATA_DIR'))),
