@@ -6,9 +6,10 @@ import { envelopeBytes, type CmsSigner } from '../signing/cms-signer.js';
 import type { Authenticated } from './client-store.js';
 import { checkClientCertificate } from './client-certificate.js';
 import { basicCredentials, bearerToken } from '../tokens/authorization-header.js';
-import { SO_DINH_DANH, parseAgencyCode, parseFields, parseGroupBy, parsePurpose, parseSoDinhDanh, parseUnitQuery } from './share-params.js';
+import { parseAgencyCode, parseFields, parseGroupBy, parsePurpose, parseSoDinhDanh, parseUnitQuery } from './share-params.js';
 import type { ShareAnswer, ShareService } from './share-service.js';
 import { ShareError } from './share-error.js';
+import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 
 /**
  * /share/oauth2/token and /share/v1: other agencies' access (docs/decisions/sharing.md). Not
@@ -135,7 +136,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
     // A refused read of a person is still a trace in that person's access report.
     trace.people = [so];
     return service.official(caller, purpose, so, parseFields(req.query.fields));
-  }, (req) => (SO_DINH_DANH.test(String(req.params.soDinhDanh)) ? String(req.params.soDinhDanh) : undefined)));
+  }, (req) => (isSoDinhDanh(req.params.soDinhDanh) ? req.params.soDinhDanh : undefined)));
 
   router.get('/share/v1/units/:agencyCode/officials', answer('share.unit.list', async (req, caller, purpose, trace) => {
     const unit = parseAgencyCode(String(req.params.agencyCode));

@@ -14,7 +14,8 @@ import { readReference } from '../source/person-reader.js';
 import { fetchTrustedRecord, type NationalRecordDeps } from './national-record.js';
 import { findUnit, isActiveHere, stageRecord, stagingStates } from './staging-writer.js';
 import { TransferError } from './transfer-error.js';
-import { checkPullRequest, isSoDinhDanh, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
+import { checkPullRequest, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
+import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 import {
   countOverdue, listTransfers, markClosed, markFailed, markStaged, openTransfer, stagedOpenTransfers, type TransferRow,
 } from './transfer-store.js';
