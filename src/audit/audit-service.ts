@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/db.js';
 import type { ChainedEntry } from './audit-chain.js';
-import type { AuditActor, AuditEntryInput, AuditLog } from './audit-entry.js';
+import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from './audit-entry.js';
 import { AuditError } from './audit-errors.js';
 import { listEntries, personEntries, type EntryFilter } from './audit-store.js';
 import { REPORT_FORMATS, type AccessReport, type ReportFormat } from './access-report.js';
@@ -80,8 +80,7 @@ export function createAuditReader(db: Queryable, audit: AuditLog, now: () => Dat
     try {
       result = await read();
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      await audit.append({ ...base, outcome: 'error', code: typeof code === 'string' ? code : 'audit.read_failed' });
+      await audit.append({ ...base, ...failedOutcome(err, 'audit.read_failed') });
       throw err;
     }
     await audit.append(base);

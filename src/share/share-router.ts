@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
-import type { AuditActor, AuditEntryInput, AuditLog } from '../audit/audit-entry.js';
-import { describeError, GatewayError } from '../errors.js';
+import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from '../audit/audit-entry.js';
+import { GatewayError } from '../errors.js';
+import { sendError } from '../http/error-handler.js';
 import type { Logger } from '../log/logger.js';
 import { envelopeBytes, type CmsSigner } from '../signing/cms-signer.js';
 import type { Authenticated } from './client-store.js';
@@ -45,13 +46,6 @@ function refusalOf(err: unknown): GatewayError {
   return new ShareError('share.internal', 'internal error', { status: 500, cause: err });
 }
 
-function sendError(res: Response, err: GatewayError, req: Request): void {
-  const status = err.status ?? (err.retryable ? 503 : 500);
-  if (err instanceof ShareError && err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
-  if (status >= 500) req.log?.error('share request failed', { code: err.code, error: err.message, cause: err.cause === undefined ? undefined : describeError(err.cause) });
-  res.status(status).json(err.toJSON());
-}
-
 export function shareRouter(options: ShareRouterOptions): Router {
   const { service, audit } = options;
   const router = Router();
@@ -68,12 +62,11 @@ export function shareRouter(options: ShareRouterOptions): Router {
 
   async function refuse(req: Request, res: Response, action: string, trace: Trace, err: unknown): Promise<void> {
     const refusal = refusalOf(err);
-    const status = refusal.status ?? 500;
     await record({
-      action, actor: trace.actor, outcome: status >= 500 ? 'error' : 'refused', code: refusal.code, requestId: req.id,
+      action, actor: trace.actor, ...failedOutcome(refusal), requestId: req.id,
       ...(trace.purpose ? { purpose: trace.purpose } : {}), ...(trace.people ? { people: trace.people } : {}), ...(trace.unit ? { unit: trace.unit } : {}),
     }, req);
-    sendError(res, refusal, req);
+    sendError(req, res, refusal);
   }
 
   function answer(action: string, handler: Handler, alsoRead?: AlsoRead) {
