@@ -41,7 +41,7 @@ function read(operationId: string, summary: string, parameters: unknown[], ok: u
   };
 }
 
-const notFound = { 404: json(ref('Error'), 'Unknown (`ops.packet_not_found`, `ops.person_not_found`)') };
+const notFound = { 404: json(ref('Error'), 'Unknown (`outbox.packet_not_found`, `ops.person_not_found`)') };
 
 const problem = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } } };
 const counts = { type: 'object', additionalProperties: { type: 'integer' } };
