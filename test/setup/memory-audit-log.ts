@@ -1,16 +1,25 @@
 import type { ActionAuditLog, AuditEntryInput, AuditTx } from '../../src/audit/audit-entry.js';
 
-/** The audit log as the sharing tests see it: every entry kept in order; `failing` refuses appends. */
+/**
+ * The audit log as tests see it, the one test double of `ActionAuditLog`: every entry kept in
+ * order, in memory. `failing` refuses every append while set; `failNext` refuses the next one.
+ * `appendWithin` keeps the entry at once, whatever the transaction then does: the real log's
+ * commit-together is held against PostgreSQL (test/ops/operator-action-atomicity.test.ts).
+ */
 export class MemoryAuditLog implements ActionAuditLog {
   readonly entries: AuditEntryInput[] = [];
   failing = false;
+  failNext = false;
 
   async append(entry: AuditEntryInput): Promise<void> {
     if (this.failing) throw new Error('audit log down (test)');
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('audit log unavailable (test)');
+    }
     this.entries.push(structuredClone(entry));
   }
 
-  /** Kept at once, whatever the transaction then does (the real log is tested on PostgreSQL). */
   async appendWithin(_tx: AuditTx, entry: AuditEntryInput): Promise<void> {
     await this.append(entry);
   }
@@ -19,4 +28,8 @@ export class MemoryAuditLog implements ActionAuditLog {
   since(mark: number): AuditEntryInput[] {
     return this.entries.slice(mark);
   }
+}
+
+export function memoryAuditLog(): MemoryAuditLog {
+  return new MemoryAuditLog();
 }
