@@ -1,5 +1,5 @@
 /**
- * Signing speed (issue 4, "Speed"): 200 packets of 500 realistic records (~1.5 KB each) must be
+ * Signing speed: 200 packets of 500 realistic records (~1.5 KB each) must be
  * signed in under 1 s in total. Prints the figures and checks one signature with openssl.
  * Run: npx tsx bench/signing.bench.ts
  */

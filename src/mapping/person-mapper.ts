@@ -5,7 +5,7 @@ import type {
 
 /**
  * The pure mapping of one person, both ways. Forward: the vendor's document -> the national
- * record, then the national validator (issue 3 §3, "pre-validation"); a record with any error
+ * record, then the national validator ("pre-validation"); a record with any error
  * is not sendable. Nothing throws for bad data: one bad person never stops the others.
  */
 
@@ -53,7 +53,7 @@ export function mapPerson(mapping: CompiledMapping, person: SourcePerson, refere
 }
 
 /**
- * A national record in the vendor's terms, for qlcb.tiep_nhan_chuyen_den.ho_so (issue 3 §5).
+ * A national record in the vendor's terms, for qlcb.tiep_nhan_chuyen_den.ho_so.
  * Every problem is a warning: the receiving unit reviews the row before accepting it, and a
  * national value with no vendor equivalent is kept (code and name) rather than dropped.
  */

@@ -13,7 +13,7 @@ import type { CliCommand, CliIo } from '../command.js';
 import { isUsageError } from '../run-cli.js';
 
 /**
- * `csdl-gateway keys dev-pki | inspect` (issue 4). Without --sender the sender code is
+ * `csdl-gateway keys dev-pki | inspect`. Without --sender the sender code is
  * `defaults.senderCode`, else SENDER_CODE from the configuration (read only then, as the
  * simulator command does); without --passphrase, `defaults.passphrase` or the dev one.
  */
