@@ -12,10 +12,10 @@ export class MemoryAuditLog implements ActionAuditLog {
   failNext = false;
 
   async append(entry: AuditEntryInput): Promise<void> {
-    if (this.failing) throw new Error('audit log down (test)');
+    if (this.failing) throw new Error('audit store unavailable (test)');
     if (this.failNext) {
       this.failNext = false;
-      throw new Error('audit log unavailable (test)');
+      throw new Error('audit store unavailable (test)');
     }
     this.entries.push(structuredClone(entry));
   }
