@@ -46,6 +46,8 @@ export interface Config {
   dataDir: string;
   packet: { maxRecords: number; maxBytes: number; format: 'json' | 'xml' };
   demoPeople: number;
+  /** Whose schema the embedded demo provincial database holds. */
+  demoVendor: 'qlcb' | 'nhansu';
   approver: { name: string | undefined; title: string | undefined };
   ndxpTimeoutMs: number;
   receiptWaitMs: number;
@@ -153,6 +155,18 @@ function defaulted(raw: RawConfig, key: ConfigKey): string | number {
 /** Relative paths are taken from the working directory, as a command-line user expects. */
 const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(p));
 
+/**
+ * MAPPING_FILE, or, when it is left at the shipped default and DEMO_VENDOR names another
+ * vendor, that vendor's mapping folder: a demo of nhansu needs nothing but DEMO_VENDOR=nhansu.
+ */
+const SHIPPED_MAPPING = 'mappings/qlcb';
+
+function demoMapping(raw: RawConfig): string {
+  const mapping = String(defaulted(raw, 'MAPPING_FILE'));
+  const vendor = str(raw.DEMO_VENDOR);
+  return vendor !== undefined && mapping === SHIPPED_MAPPING ? `mappings/${vendor}` : mapping;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return configFrom(loadRawConfig(env));
 }
@@ -182,7 +196,7 @@ export function configFrom(raw: RawConfig): Config {
       trustAnchorsFile: str(raw.TRUST_ANCHORS_FILE),
       pkcs11Module: str(raw.PKCS11_MODULE),
     },
-    mappingFile: String(defaulted(raw, 'MAPPING_FILE')),
+    mappingFile: demoMapping(raw),
     mappingOverlayFile: absolute(str(raw.MAPPING_OVERLAY_FILE) ?? join(String(defaulted(raw, 'DATA_DIR')), 'mapping-overlay.json')),
     mappingThreads: Number(raw.MAPPING_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1))),
     syncCron: String(defaulted(raw, 'SYNC_CRON')),
@@ -201,6 +215,7 @@ export function configFrom(raw: RawConfig): Config {
       format: defaulted(raw, 'PACKET_FORMAT') as Config['packet']['format'],
     },
     demoPeople: Number(defaulted(raw, 'DEMO_PEOPLE')),
+    demoVendor: (str(raw.DEMO_VENDOR) ?? 'qlcb') as Config['demoVendor'],
     approver: { name: str(raw.APPROVER_NAME), title: str(raw.APPROVER_TITLE) },
     ndxpTimeoutMs: Number(defaulted(raw, 'NDXP_TIMEOUT_MS')),
     receiptWaitMs: Number(defaulted(raw, 'RECEIPT_WAIT_MS')),

@@ -54,6 +54,13 @@ describe('config: loadConfig', function () {
       expect(config.dataDir).to.equal(resolve('data'));
       expect(config.packet).to.deep.equal({ maxRecords: 500, maxBytes: 8 * 1024 * 1024, format: 'json' });
       expect(config.demoPeople).to.equal(500);
+      expect(config.demoVendor).to.equal('qlcb');
+    });
+
+    it('DEMO_VENDOR picks the demo schema and, unless MAPPING_FILE is set, its mapping folder; an unknown vendor is refused', function () {
+      expect(loadConfig({ DEMO_VENDOR: 'nhansu' })).to.include({ demoVendor: 'nhansu', mappingFile: 'mappings/nhansu' });
+      expect(loadConfig({ DEMO_VENDOR: 'nhansu', MAPPING_FILE: 'mappings/custom' })).to.include({ demoVendor: 'nhansu', mappingFile: 'mappings/custom' });
+      expect(refusal({ DEMO_VENDOR: 'misa' }).message).to.include('DEMO_VENDOR');
     });
 
     it('lets the environment override and coerces numbers', function () {

@@ -40,10 +40,10 @@ describe('nhansu: mapping gaps', function () {
     const gaps = await findGaps(t.db, mapping, readAbbreviations());
     const shown = gaps.map((g) => ({ list: g.list, source: g.source, value: g.value, people: g.people, examples: g.examples, first: g.suggestions[0]?.code }));
     expect(shown).to.have.deep.members([
-      { list: 'ly-luan-chinh-tri', source: 'nhansu.employee.politics_code -> item.item_label', value: 'CC.LLCT', people: 1, examples: [String(live[3])], first: 'CC' },
+      { list: 'ly-luan-chinh-tri', source: 'nhansu.employee.politics_code -> politics.item_label', value: 'CC.LLCT', people: 1, examples: [String(live[3])], first: 'CC' },
       { list: 'ton-giao', source: 'nhansu.employee.religion_code -> religion.religion_name', value: 'Hồi giáo (Islam)', people: 1, examples: [String(live[3])], first: '06' },
-      { list: 'trinh-do-chuyen-mon', source: 'nhansu.employee.prof_code -> item.item_label', value: 'ThSQLHC', people: 3, examples: live.slice(0, 3).map(String), first: 'THS' },
-      { list: 'xep-loai', source: 'nhansu.yearly_review.result_code -> item.item_label', value: 'HT.XS.NV', people: 1, examples: [String(live[0])], first: 'HTXSNV' },
+      { list: 'trinh-do-chuyen-mon', source: 'nhansu.employee.prof_code -> degree.item_label', value: 'ThSQLHC', people: 3, examples: live.slice(0, 3).map(String), first: 'THS' },
+      { list: 'xep-loai', source: 'nhansu.yearly_review.result_code -> appraisal.item_label', value: 'HT.XS.NV', people: 1, examples: [String(live[0])], first: 'HTXSNV' },
     ]);
   });
 });

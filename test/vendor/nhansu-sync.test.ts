@@ -3,6 +3,7 @@ import { nationalContract } from '../../src/contract/national-contract.js';
 import type { NhansuSummary } from '../../src/demo/nhansu/generate-nhansu.js';
 import { createPayloadCodec } from '../../src/encoding/payload-codec.js';
 import { readHeldRecord } from '../../src/simulator/held-records.js';
+import { startApiApp } from '../ops/api-app.js';
 import { startSyncWorld, type SyncWorld } from '../sync/sync-harness.js';
 
 /**
@@ -106,5 +107,30 @@ describe('nhansu: sync end to end', function () {
     await w.approveAgain(person.vendorId, { edit: 'Số 1, xã Tam Dương, Phú Thọ' });
     expect(await w.service().service.run()).to.include({ due: 0, queued: 0 });
     expect((await w.ledger(person.soDinhDanh)).acceptances).to.have.length(1);
+  });
+
+  it('operators\' views: records by approving unit and a person\'s history, with nhansu\'s vendor ids and units', async function () {
+    const api = await startApiApp(w.store.db);
+    try {
+      const summary = await api.get('/api/ops/summary', api.tokens.auditor);
+      expect(summary.status).to.equal(200);
+      expect(summary.body.records.accepted).to.equal(expected.length + 1);
+      // The unit approving most people: its records are exactly theirs.
+      const byUnit = new Map<string, string[]>();
+      for (const e of expected) byUnit.set(e.approvingUnit, [...(byUnit.get(e.approvingUnit) ?? []), String(e.vendorId)]);
+      const [unit, ids] = [...byUnit].sort((a, b) => b[1].length - a[1].length)[0]!;
+      const listed = await api.get(`/api/ops/records?state=accepted&unit=${encodeURIComponent(unit)}&pageSize=200`, api.tokens.auditor);
+      expect(listed.status).to.equal(200);
+      expect([...new Set(listed.body.items.map((r: { vendorId: string }) => r.vendorId))].sort()).to.deep.equal([...ids].sort());
+      // The person edited and approved again: two accepted versions, both under nhansu's emp_id.
+      const person = expected[0]!;
+      const history = await api.get(`/api/ops/people/${person.soDinhDanh}`, api.tokens.auditor);
+      expect(history.status).to.equal(200);
+      expect(history.body.versions.map((v: { vendorId: string; state: string; approvedByUnit: string }) => [v.vendorId, v.state, v.approvedByUnit]))
+        .to.deep.equal([[String(person.vendorId), 'accepted', person.approvingUnit], [String(person.vendorId), 'accepted', person.approvingUnit]]);
+      expect(api.audit.entries.at(-1)).to.deep.include({ action: 'ops.person.view', people: [person.soDinhDanh] });
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
 import { openSourceFromOption, type OpenedDatabase } from '../../compose/databases.js';
 import { loadConfig } from '../../config/config.js';
-import { generatePeople, type GeneratePeopleOptions, type GenerationSummary } from '../../demo/generate-people.js';
-import { generateNhansu } from '../../demo/nhansu/generate-nhansu.js';
-import { installNhansuSchema } from '../../demo/nhansu/nhansu-schema.js';
-import { installProvincialSchema } from '../../demo/provincial-schema.js';
-import type { Db } from '../../db/db.js';
+import { DEMO_VENDOR_NAMES, DEMO_VENDORS, isDemoVendor } from '../../demo/demo-vendors.js';
+import type { GenerationSummary } from '../../demo/generate-people.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { UsageError } from '../run-cli.js';
 
@@ -34,20 +31,6 @@ Options:
 Example:
   csdl-gateway demo-data --people 100000 --database postgres://postgres@127.0.0.1:5432/qlcb
   csdl-gateway demo-data --people 2000 --vendor nhansu --database postgres://postgres@127.0.0.1:5432/nhansu`;
-
-/** A vendor the generator can fill: its schema installer and its writer. */
-interface DemoVendor {
-  install(db: Db, sample: boolean): Promise<{ schemaCreated: boolean; sampleLoaded: boolean }>;
-  generate(db: Db, options: GeneratePeopleOptions): Promise<GenerationSummary>;
-}
-
-export const DEMO_VENDORS: Readonly<Record<string, DemoVendor>> = {
-  qlcb: { install: (db, sample) => installProvincialSchema(db, { sample }), generate: generatePeople },
-  nhansu: {
-    install: async (db) => ({ ...(await installNhansuSchema(db)), sampleLoaded: false }),
-    generate: generateNhansu,
-  },
-};
 
 function wholeNumber(value: string | undefined, name: string, min: number): number {
   const n = Number(value);
@@ -87,8 +70,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const people = wholeNumber(values.people, 'people', 1);
   const seed = values.seed === undefined ? 1 : wholeNumber(values.seed, 'seed', 0);
   const vendorName = values.vendor ?? 'qlcb';
+  if (!isDemoVendor(vendorName)) throw new UsageError(`--vendor must be one of ${DEMO_VENDOR_NAMES.join(', ')}, got '${vendorName}'`);
   const vendor = DEMO_VENDORS[vendorName];
-  if (!vendor) throw new UsageError(`--vendor must be one of ${Object.keys(DEMO_VENDORS).join(', ')}, got '${vendorName}'`);
   if (values['with-sample'] === true && vendorName !== 'qlcb') throw new UsageError(`--with-sample: only qlcb ships a sample, not ${vendorName}`);
 
   const target = await openTarget(values.database);
