@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import type { Logger } from '../log/logger.js';
 import type { TokenService } from '../tokens/token-service.js';
 import { bearerAuth } from '../tokens/bearer-auth.js';
+import { bearerToken } from '../tokens/authorization-header.js';
 import { requireRole } from './api-actor.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { healthController, type DetailsGate, type ReadinessCheck } from './health-controller.js';
@@ -27,12 +28,10 @@ export interface HttpAppOptions {
   tokens?: Pick<TokenService, 'authenticate'>;
 }
 
-const BEARER = /^Bearer ([^\s]+)$/i;
-
 /** /readyz details for a caller whose bearer token is valid (either role); anyone else gets codes. */
 function readinessDetailsGate(tokens: HttpAppOptions['tokens']): DetailsGate {
   return async (req) => {
-    const token = BEARER.exec(req.header('authorization') ?? '')?.[1];
+    const token = bearerToken(req.header('authorization'));
     if (!tokens || !token) return false;
     await tokens.authenticate(token);
     return true;
