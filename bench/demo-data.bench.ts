@@ -1,4 +1,4 @@
-// Demo data at scale: 100,000 people (issue 2: under 60 s into a real PostgreSQL).
+// Demo data at scale: 100,000 people (under 60 s into a real PostgreSQL).
 // Run: npx tsx bench/demo-data.bench.ts [people]
 import { createDb } from '../src/db/db.js';
 import { generatePeople } from '../src/demo/generate-people.js';

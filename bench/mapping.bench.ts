@@ -12,7 +12,7 @@ import { machineCheckLine } from './support/machine-check.js';
 import { postgresCpuMs } from './support/postgres-cpu.js';
 
 /**
- * Mapping bench (issue 3, quality bar): N generated people (default 100,000) in a throw-away
+ * Mapping bench: N generated people (default 100,000) in a throw-away
  * PostgreSQL; people per second for the read alone (each person one JSON text) and for the
  * whole (read + parse + map + pre-validate + JSON encode), with the mapping on the main thread
  * (0 threads) and on worker threads (src/mapping/mapping-pool.ts), and the resident memory as

@@ -1,5 +1,5 @@
 /**
- * Signing speed (issue 4, "Speed"): 200 packets of 500 realistic records (~1.5 KB each) must be
+ * Signing speed: 200 packets of 500 realistic records (~1.5 KB each) must be
  * signed in under 1 s in total. Then the same 200 packets signed with the same key on a
  * SoftHSM2 token (PKCS#11), in the same run: at most 1.5x the file key's time. Prints the
  * figures and checks one signature of each with openssl.

@@ -13,7 +13,7 @@ import { ledgerLines, phaseLines } from './support/profile-report.js';
 import type { ProbeReport } from './support/sync-probe.js';
 
 /**
- * Sync bench (issue 5, quality bar): a full first sync of N generated people (default
+ * Sync bench: a full first sync of N generated people (default
  * 100,000) from a real PostgreSQL to the national simulator on loopback, then a second sync
  * with nothing changed. The gateway runs as a child process (the built CLI, `sync`), so the
  * figures are its own: wall time, records per second end to end, peak RSS. Targets on the

@@ -22,6 +22,8 @@ export class GatewayError extends Error {
   readonly retryable: boolean;
   readonly status: number | undefined;
   readonly details: ErrorDetail[];
+  /** Seconds, for the answer's Retry-After (a 429 or 503 that says when to come back). */
+  retryAfter?: number;
 
   constructor(code: string, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

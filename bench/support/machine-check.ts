@@ -1,7 +1,7 @@
 /**
  * How fast this machine is right now, by a fixed piece of work that does not depend on the
  * project's code: JSON.parse and JSON.stringify of one fixed 2 KB document with Vietnamese
- * text (about the size of a person as read, issue 3), repeated after a warm-up. The shared
+ * text (about the size of a person as read), repeated after a warm-up. The shared
  * machine's speed moves by a factor of two within minutes; a bench prints this before and
  * after its stages, so two runs are compared only after scaling by it, and a run whose two
  * checks differ much was disturbed half-way.

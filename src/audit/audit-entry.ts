@@ -1,3 +1,5 @@
+import { isGatewayError } from '../errors.js';
+
 /**
  * What one audit entry says (Luật 91/2025/QH15 and Nghị định 356/2025: every read or change of
  * personal data by a person or another system leaves a trace). Every capability that reads or
@@ -53,4 +55,16 @@ export interface ActionAuditLog extends AuditLog {
   appendWithin(tx: AuditTx, entry: AuditEntryInput): Promise<void>;
   /** Whether this process wrote an entry naming this request id lately (see audit-log.ts). */
   hasEntryFor?(requestId: string): boolean;
+}
+
+/**
+ * How a request that failed is recorded: `refused` when the error names a 4xx (the request was
+ * turned down), `error` otherwise (something of ours failed), with the error's code, or
+ * `fallbackCode` for a thrown value that has none. The one place this rule is written.
+ */
+export function failedOutcome(err: unknown, fallbackCode?: string): { outcome: 'refused' | 'error'; code?: string } {
+  const gateway = isGatewayError(err);
+  const refused = gateway && err.status !== undefined && err.status < 500;
+  const code = gateway ? err.code : fallbackCode;
+  return { outcome: refused ? 'refused' : 'error', ...(code === undefined ? {} : { code }) };
 }

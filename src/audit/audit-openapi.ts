@@ -1,9 +1,10 @@
 import type { OpenApiFragment } from '../http/openapi.js';
 import { MAX_LIST_LIMIT } from './audit-service.js';
 import { DEFAULT_PAGE } from './audit-router.js';
+import { soDinhDanhSchema } from '../contract/so-dinh-danh.js';
 
 /** The auditors' routes of audit-router.ts, for the gateway's OpenAPI 3.1 document. */
-const SO_DINH_DANH = { type: 'string', pattern: '^[0-9]{12}$', description: 'Số định danh cá nhân: 12 digits' };
+const SO_DINH_DANH = { ...soDinhDanhSchema, description: 'Số định danh cá nhân: 12 digits' };
 const SINCE = {
   name: 'since', in: 'query', required: false,
   schema: { type: 'string', description: 'A date (YYYY-MM-DD, from midnight in Vietnam) or an ISO 8601 time: entries at or after it' },

@@ -1,9 +1,10 @@
 import type { Queryable } from '../db/db.js';
 import type { ChainedEntry } from './audit-chain.js';
-import type { AuditActor, AuditEntryInput, AuditLog } from './audit-entry.js';
+import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from './audit-entry.js';
 import { AuditError } from './audit-errors.js';
 import { listEntries, personEntries, type EntryFilter } from './audit-store.js';
 import { REPORT_FORMATS, type AccessReport, type ReportFormat } from './access-report.js';
+import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 
 /**
  * Reading the audit log, for the auditors' routes and the CLI alike. Reading it is itself a
@@ -22,13 +23,12 @@ export interface Who {
 }
 
 export const MAX_LIST_LIMIT = 1000;
-const SO_DINH_DANH = /^\d{12}$/;
 
 const badRequest = (code: string, message: string): AuditError => new AuditError(code, message, { status: 400 });
 
 /** A số định danh is 12 digits (the citizen identity number, Luật Căn cước 2023). */
 export function parseSoDinhDanh(value: string | undefined): string {
-  if (value === undefined || !SO_DINH_DANH.test(value)) {
+  if (value === undefined || !isSoDinhDanh(value)) {
     throw badRequest('audit.bad_so_dinh_danh', 'a số định danh is 12 digits');
   }
   return value;
@@ -80,8 +80,7 @@ export function createAuditReader(db: Queryable, audit: AuditLog, now: () => Dat
     try {
       result = await read();
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      await audit.append({ ...base, outcome: 'error', code: typeof code === 'string' ? code : 'audit.read_failed' });
+      await audit.append({ ...base, ...failedOutcome(err, 'audit.read_failed') });
       throw err;
     }
     await audit.append(base);

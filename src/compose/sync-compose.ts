@@ -27,7 +27,7 @@ function subjectValue(certDer: Buffer, oid: string): string | undefined {
 /**
  * Wires one sync service from configuration and the opened edges. The packet header's
  * approval names who approved the batch: APPROVER_NAME / APPROVER_TITLE, defaulting to the
- * signing certificate's CN and O (issue 5, item 2).
+ * signing certificate's CN and O.
  */
 export function approvalFrom(config: Config): (signer: CmsSigner, now: Date) => Approval {
   return (signer, now) => {

@@ -1,6 +1,7 @@
 import { codeFieldValues, everyCodeField, type CodeFieldLocation } from './code-fields.js';
 import { childPointer } from './json-pointer.js';
 import type { CodeList, NationalContract } from './national-contract.js';
+import { isSoDinhDanh } from './so-dinh-danh.js';
 
 /**
  * The per-record checks of the contract README, "What the national side checks", beyond the
@@ -120,7 +121,7 @@ function checkIdentity(data: Obj, base = ''): RecordProblem[] {
   const id = data.soDinhDanh;
   const born = typeof data.ngaySinh === 'string' ? /^([0-9]{4})/.exec(data.ngaySinh)?.[1] : undefined;
   const sex = maOf(data.gioiTinh);
-  if (typeof id !== 'string' || !/^[0-9]{12}$/.test(id) || born === undefined) return [];
+  if (typeof id !== 'string' || !isSoDinhDanh(id) || born === undefined) return [];
   const year = Number(born);
   const path = childPointer(base, 'soDinhDanh');
   const problems: RecordProblem[] = [];

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { GatewayError } from '../errors.js';
+import { describeError, GatewayError } from '../errors.js';
 
 /**
  * Every refusal carries a machine-readable code: GatewayErrors answer with their own status
@@ -12,13 +12,26 @@ export function notFound(req: Request, res: Response): void {
   res.status(404).json({ code: 'http.not_found', message: `no route for ${req.method} ${req.path}` });
 }
 
+/** The status a GatewayError is answered with. */
+export function statusOf(err: GatewayError): number {
+  // An error that names no status is ours, not the caller's: 503 when trying again may
+  // help (the store is unreachable), 500 otherwise. Refusals of a request set their 4xx.
+  return err.status ?? (err.retryable ? 503 : 500);
+}
+
+/** The one writer of a GatewayError's answer: status, Retry-After, body; a 5xx is logged. */
+export function sendError(req: Request, res: Response, err: GatewayError): void {
+  const status = statusOf(err);
+  if (err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
+  if (status >= 500) {
+    req.log?.error('request failed', { code: err.code, error: err.message, ...(err.cause === undefined ? {} : { cause: describeError(err.cause) }) });
+  }
+  res.status(status).json(err.toJSON());
+}
+
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (err instanceof GatewayError) {
-    // An error that names no status is ours, not the caller's: 503 when trying again may
-    // help (the store is unreachable), 500 otherwise. Refusals of a request set their 4xx.
-    const status = err.status ?? (err.retryable ? 503 : 500);
-    if (status >= 500) req.log?.error('request failed', { code: err.code, error: err.message });
-    res.status(status).json(err.toJSON());
+    sendError(req, res, err);
     return;
   }
   const e = err as { type?: string; status?: number; message?: string };

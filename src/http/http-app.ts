@@ -3,6 +3,7 @@ import { GatewayError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { TokenService } from '../tokens/token-service.js';
 import { bearerAuth } from '../tokens/bearer-auth.js';
+import { bearerToken } from '../tokens/authorization-header.js';
 import { requireRole } from './api-actor.js';
 import { apiGate, auditRefusals, type RefusalAudit } from './api-gate.js';
 import { documentedRoutes } from './documented-routes.js';
@@ -35,12 +36,10 @@ export interface HttpAppOptions {
   audit?: RefusalAudit;
 }
 
-const BEARER = /^Bearer ([^\s]+)$/i;
-
 /** /readyz details for a caller whose bearer token is valid (either role); anyone else gets codes. */
 function readinessDetailsGate(tokens: HttpAppOptions['tokens']): DetailsGate {
   return async (req) => {
-    const token = BEARER.exec(req.header('authorization') ?? '')?.[1];
+    const token = bearerToken(req.header('authorization'));
     if (!tokens || !token) return false;
     await tokens.authenticate(token);
     return true;

@@ -1,5 +1,5 @@
 /**
- * Dates between the vendor's text forms and the national ISO forms (issue 3 §2).
+ * Dates between the vendor's text forms and the national ISO forms.
  * The vendor writes 'dd/mm/yyyy', 'mm/yyyy' or 'yyyy', with '00' for an unknown day or month
  * (schema.sql quirks); date columns arrive as ISO 'yyyy-mm-dd'. The national side takes a full
  * date, or a partial 'YYYY-MM' / 'YYYY' where the schema allows it (ngaySinh, periods).

@@ -1,5 +1,5 @@
 /**
- * The tally a mapping run reports (issue 3 §6): persons read, valid, invalid, and how many
+ * The tally a mapping run reports: persons read, valid, invalid, and how many
  * invalid persons carry each error code (a person with two SCHEMA_INVALID problems counts once).
  */
 export interface MapSummary {

@@ -19,7 +19,7 @@ interface MappedBase {
   approval?: ApprovalRow;
   /** The record's số định danh, as mapped even when the record failed (absent if none was). */
   soDinhDanh?: string;
-  /** The approving unit's agency code (issue 5, item 1), when the approval names a unit. */
+  /** The approving unit's agency code, when the approval names a unit. */
   approvedByUnit?: string;
   warnings: MappingProblem[];
 }
@@ -46,7 +46,7 @@ export interface TransportFlags {
   /**
    * Also hash the record's JSON (recordHash). Only the sync needs it, to compare with the
    * accepted record; the map command and the bench go without (sha-256 of a record measured
-   * 6-7 µs, about 3 % of mapping a person, issue 3 bench machine).
+   * 6-7 µs, about 3 % of mapping a person).
    */
   hash?: boolean;
 }

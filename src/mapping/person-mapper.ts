@@ -5,7 +5,7 @@ import type {
 
 /**
  * The pure mapping of one person, both ways. Forward: the vendor's document -> the national
- * record, then the national validator (issue 3 §3, "pre-validation"); a record with any error
+ * record, then the national validator ("pre-validation"); a record with any error
  * is not sendable. Nothing throws for bad data: one bad person never stops the others.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Text transforms of issue 3 §2: vendor text (possibly NFD, capitals, doubled spaces) to the
+ * Text transforms: vendor text (possibly NFD, capitals, doubled spaces) to the
  * national form ("Unicode NFC, single spaces", official.schema.json hoTen), and the one
  * normalised key every code-list match uses. Pure functions.
  */
@@ -66,7 +66,7 @@ export function normaliseName(value: string): string {
 
 /**
  * The key two spellings of one code-list name share: NFC, lower case, hyphens as spaces,
- * white space folded (issue 3 §1: "NFC, case, spacing and hyphens folded"). Diacritics are
+ * white space folded ("NFC, case, spacing and hyphens folded"). Diacritics are
  * kept: 'Giẻ-Triêng' and 'Gié-Triêng' stay different and need an explicit synonym.
  */
 export function codeKey(value: string): string {

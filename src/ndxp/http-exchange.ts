@@ -15,7 +15,7 @@ import { RETRYABLE_NETWORK_ERRORS, isRetryableNetworkCode, isRetryableStatus, pa
  * Deciding what an HTTP status means for an operation is the caller's job.
  */
 
-/** One HTTP attempt, as the outbox stores it (issue 5, item 3: "send attempts"). */
+/** One HTTP attempt, as the outbox stores it ("send attempts"). */
 export interface AttemptRecord {
   operation: NdxpOperation;
   startedAt: Date;
@@ -146,7 +146,7 @@ export function createHttpExchange(options: ExchangeOptions): HttpExchange {
     httpsAgent,
     maxRedirects: 0,
     responseType: 'arraybuffer',
-    // The exact envelope bytes go out untouched (issue 5: "the same stored bytes").
+    // The exact envelope bytes go out untouched ("the same stored bytes").
     transformRequest: [(data: unknown) => data],
     transformResponse: [(data: unknown) => data],
     validateStatus: () => true,

@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import type { ErrorDetail } from '../errors.js';
 import { createHttpExchange, parseJson, statusError } from './http-exchange.js';
 import type { AttemptObserver, ExchangeRequest, ExchangeResponse } from './http-exchange.js';
@@ -158,22 +157,22 @@ export function createNdxpClient(options: NdxpClientOptions): NdxpClient {
     }
   }
 
-  /** Repeats `attempt` as the retry table says, waiting through the injected `sleep`. */
-  function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
-    return pRetry(attempt, {
-      retries: Math.max(0, bounds.attempts - 1),
-      // p-retry counts; the retry table decides and waits (in shouldRetry, so a final failure
-      // is not followed by a useless wait).
-      minTimeout: 0,
-      maxTimeout: 0,
-      shouldRetry: async ({ error, retriesConsumed }) => {
-        if (!(error instanceof NdxpError)) return false;
-        const decision = decideRetry(error, retriesConsumed, bounds, random);
-        if (!decision.retry) return false;
+  /**
+   * Repeats `attempt` as the retry table says (retry-policy.ts decides whether and how long,
+   * Retry-After included), waiting through the injected `sleep`; a final failure is thrown at
+   * once, with no wait after it.
+   */
+  async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let retryIndex = 0; ; retryIndex += 1) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof NdxpError)) throw error;
+        const decision = decideRetry(error, retryIndex, bounds, random);
+        if (!decision.retry) throw error;
         await sleep(decision.delayMs);
-        return true;
-      },
-    });
+      }
+    }
   }
 
   async function pushPacket(envelopeBytes: Buffer, call: CallOptions = {}): Promise<PushResult> {

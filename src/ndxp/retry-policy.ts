@@ -5,7 +5,7 @@
  *
  * Contract, "Push": `429` or `503` with `Retry-After` mean "try later, nothing was stored";
  * any other 5xx, a reset connection or a timeout mean "the outcome is unknown, repeat the same
- * packet" (idempotent by packetId). A 4xx other than 401/429 is final (issue 5, item 4); 401 is
+ * packet" (idempotent by packetId). A 4xx other than 401/429 is final; 401 is
  * not in this table: the client answers it with one new token and one more try.
  */
 

@@ -5,7 +5,7 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
  * - ops.reason_required (400): every action needs a reason, kept in the audit log;
  * - ops.sync_running (409, retryable): a sync holds the lock; the action may be tried again;
  * - ops.not_retryable (409): the packet is neither pending nor failed with records to release;
- * - ops.person_unknown (404): the gateway never took in that số định danh;
+ * - ops.person_not_found (404): the gateway never took in that số định danh (the reads' code too);
  * - ops.person_not_approved (409): the person's latest approval is not approved;
  * - ops.person_invalid (422): the person's data maps to an invalid record (details: why);
  * - ops.person_changed (409): the person's record now carries another số định danh;
@@ -16,7 +16,7 @@ export type OpsActionErrorCode =
   | 'ops.reason_required'
   | 'ops.sync_running'
   | 'ops.not_retryable'
-  | 'ops.person_unknown'
+  | 'ops.person_not_found'
   | 'ops.person_not_approved'
   | 'ops.person_invalid'
   | 'ops.person_changed'
@@ -27,7 +27,7 @@ const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.reason_required': 400,
   'ops.sync_running': 409,
   'ops.not_retryable': 409,
-  'ops.person_unknown': 404,
+  'ops.person_not_found': 404,
   'ops.person_not_approved': 409,
   'ops.person_invalid': 422,
   'ops.person_changed': 409,

@@ -51,7 +51,7 @@ export const opsActionsOpenApi: OpenApiFragment = {
       'resendPerson', 'Re-send a person',
       'The person\'s current approved data, from the provincial database, as a new version, packed and sent now: for when the national side lost what it accepted.',
       { name: 'soDinhDanh', description: 'the person\'s số định danh', schema: { type: 'string', pattern: '^[0-9]{9,12}$' } },
-      'ops.person_unknown: the gateway never took in this số định danh',
+      'ops.person_not_found: the gateway never took in this số định danh',
     ),
     '/api/ops/records/{id}/settle': action(
       'settleRecord', 'Settle a failing record version',

@@ -1,6 +1,5 @@
-import type { ActionAuditLog, AuditActor, AuditEntryInput } from '../audit/audit-entry.js';
+import { failedOutcome, type ActionAuditLog, type AuditActor, type AuditEntryInput } from '../audit/audit-entry.js';
 import { storableText } from '../audit/storable-text.js';
-import { isGatewayError } from '../errors.js';
 import type { OutboxActionsStore, Within } from '../outbox/outbox-actions-store.js';
 import { packetNotFound } from '../outbox/outbox-error.js';
 import { recordsOfEnvelope } from '../packet/envelope-records.js';
@@ -105,9 +104,7 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
         deps.logger?.error('operator action done, its follow-up failed', { action: AUDIT_ACTION[action], error: String(err) });
         throw err;
       }
-      const refused = isGatewayError(err) && err.status !== undefined && err.status < 500;
-      const code = isGatewayError(err) ? err.code : undefined;
-      await audit.append({ ...entry(), outcome: refused ? 'refused' : 'error', ...(code ? { code } : {}) });
+      await audit.append({ ...entry(), ...failedOutcome(err) });
       throw err;
     }
     if (!committed) throw new OpsActionError('ops.not_retryable', `${action} changed nothing`);

@@ -1,5 +1,6 @@
 import type { OpenApiFragment } from '../http/openapi.js';
 import { PACKET_STATES, RECORD_STATES } from './ops-types.js';
+import { SO_DINH_DANH_PATTERN } from '../contract/so-dinh-danh.js';
 
 /**
  * The operators' read API, as served at /api/openapi.json and used to validate requests
@@ -7,7 +8,6 @@ import { PACKET_STATES, RECORD_STATES } from './ops-types.js';
  * (`auditor` reads, `operator` acts); the tests send every role to every operation from it.
  */
 const PAGE_SIZE_MAX = 500;
-export const SO_DINH_DANH_PATTERN = '^[0-9]{12}$';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const query = (name: string, schema: Record<string, unknown>, description: string) => ({ name, in: 'query', required: false, schema, description });
@@ -41,7 +41,7 @@ function read(operationId: string, summary: string, parameters: unknown[], ok: u
   };
 }
 
-const notFound = { 404: json(ref('Error'), 'Unknown (`ops.packet_not_found`, `ops.person_not_found`)') };
+const notFound = { 404: json(ref('Error'), 'Unknown (`outbox.packet_not_found`, `ops.person_not_found`)') };
 
 const problem = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' } } };
 const counts = { type: 'object', additionalProperties: { type: 'integer' } };

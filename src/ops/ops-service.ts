@@ -1,6 +1,8 @@
-import type { AuditActor, AuditEntryInput, AuditLog } from '../audit/audit-entry.js';
+import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from '../audit/audit-entry.js';
 import type { PayloadCodec } from '../encoding/payload-codec.js';
-import { GatewayError } from '../errors.js';
+import type { GatewayError } from '../errors.js';
+import { packetNotFound } from '../outbox/outbox-error.js';
+import { OpsActionError } from './ops-actions-error.js';
 import type { OpsStore } from './ops-store.js';
 import type {
   Listing, OpsSummary, PacketDetail, PacketFilter, PacketItem, PersonHistory, RecordFilter, RecordItem,
@@ -35,10 +37,6 @@ export interface OpsServiceDeps {
   clock?: () => Date;
 }
 
-export function packetNotFound(packetId: string): GatewayError {
-  return new GatewayError('ops.packet_not_found', `no packet ${packetId} in the outbox`, { status: 404 });
-}
-
 export function createOpsService(deps: OpsServiceDeps): OpsService {
   const clock = deps.clock ?? (() => new Date());
   const { store, audit, codec } = deps;
@@ -49,7 +47,7 @@ export function createOpsService(deps: OpsServiceDeps): OpsService {
   const people = (list: (string | null | undefined)[]): string[] => [...new Set(list.filter((s): s is string => typeof s === 'string' && s !== ''))];
 
   async function refused(ctx: ReadContext, action: string, err: GatewayError, rest: Partial<AuditEntryInput>): Promise<never> {
-    await audit.append(entry(ctx, action, { ...rest, outcome: 'refused', code: err.code }));
+    await audit.append(entry(ctx, action, { ...rest, ...failedOutcome(err) }));
     throw err;
   }
 
@@ -94,7 +92,7 @@ export function createOpsService(deps: OpsServiceDeps): OpsService {
     async person(ctx, soDinhDanh) {
       const { versions, acceptedAt } = await store.personVersions(soDinhDanh);
       if (versions.length === 0) {
-        const err = new GatewayError('ops.person_not_found', 'no version of this person was taken in', { status: 404 });
+        const err = new OpsActionError('ops.person_not_found', 'no version of this person was taken in');
         return refused(ctx, 'ops.person.view', err, { people: [soDinhDanh] });
       }
       await audit.append(entry(ctx, 'ops.person.view', { people: [soDinhDanh] }));

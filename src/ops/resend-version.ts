@@ -16,7 +16,7 @@ export async function mapForResend(
   ctx: Pick<SyncContext, 'store' | 'source' | 'mapping'>, actions: OutboxActionsStore, soDinhDanh: string,
 ): Promise<Omit<QueuedVersion, 'id'>> {
   const vendorId = await actions.vendorOf(soDinhDanh);
-  if (vendorId === undefined) throw new OpsActionError('ops.person_unknown', 'the gateway has never taken in this số định danh');
+  if (vendorId === undefined) throw new OpsActionError('ops.person_not_found', 'the gateway has never taken in this số định danh');
   const mapped = await ctx.source.transaction(async (tx) => {
     const reference = await readReference(tx, ctx.mapping);
     const mapper = createPersonMapper(ctx.mapping, { threads: 0, hash: true });

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { AuditActor, AuditEntryInput, AuditLog } from '../audit/audit-entry.js';
+import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from '../audit/audit-entry.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { checkClientCertificate } from './client-certificate.js';
@@ -79,9 +79,8 @@ export function createShareAccess(options: ShareAccessOptions) {
 
   async function refused<T>(action: string, trace: Trace, requestId: string, err: unknown): Promise<Outcome<T>> {
     const refusal = refusalOf(err);
-    const status = refusal.status ?? 500;
     await record({
-      action, actor: trace.actor, outcome: status >= 500 ? 'error' : 'refused', code: refusal.code, requestId,
+      action, actor: trace.actor, ...failedOutcome(refusal), requestId,
       ...(trace.purpose ? { purpose: trace.purpose } : {}), ...(trace.people ? { people: trace.people } : {}), ...(trace.unit ? { unit: trace.unit } : {}),
     });
     return { ok: false, refusal };

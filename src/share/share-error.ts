@@ -8,7 +8,4 @@ import { GatewayError } from '../errors.js';
  * `share.purpose_missing`, `share.so_dinh_danh_invalid`, `share.agency_code_invalid`,
  * `share.unit_unknown`, `share.page_size_too_large`, `share.parameter_invalid` (400).
  */
-export class ShareError extends GatewayError {
-  /** Seconds, for a 429's Retry-After. */
-  retryAfter?: number;
-}
+export class ShareError extends GatewayError {}

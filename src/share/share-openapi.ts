@@ -3,6 +3,7 @@ import { FIELD_GROUPS } from './field-filter.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './share-params.js';
 import { STATISTICS_DIMENSIONS } from './shared-record-store.js';
 import { ENVELOPE_MEDIA_TYPE } from './share-router.js';
+import { soDinhDanhSchema } from '../contract/so-dinh-danh.js';
 
 /** The sharing routes as OpenAPI 3.1 (share-router.ts), for the gateway's one document. */
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ShareError' } } } });
@@ -64,7 +65,7 @@ export const shareOpenApi: OpenApiFragment = {
         operationId: 'readOfficial',
         summary: "One person's last record the national side accepted, with the granted field groups only",
         security,
-        parameters: [{ name: 'soDinhDanh', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{12}$' } }, purpose, fields],
+        parameters: [{ name: 'soDinhDanh', in: 'path', required: true, schema: soDinhDanhSchema }, purpose, fields],
         responses: { 200: ok('SharedOfficial'), ...refusals, 404: error('Unknown person, or one outside the granted units (share.official_not_found)') },
       },
     },

@@ -2,6 +2,7 @@ import { AGENCY_CODE_PATTERN } from '../contract/national-contract.js';
 import { FIELD_GROUPS, isFieldGroup, type FieldGroup } from './field-filter.js';
 import { STATISTICS_DIMENSIONS, type StatisticsDimension } from './shared-record-store.js';
 import { ShareError } from './share-error.js';
+import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 
 /**
  * The sharing routes' inputs, checked before anything is read: each bad one is a 400 with a
@@ -10,7 +11,6 @@ import { ShareError } from './share-error.js';
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
-export const SO_DINH_DANH = /^[0-9]{12}$/;
 // A purpose is a code agreed in the grant (e.g. `thue.quyet-toan`), not free text: it is
 // compared, logged and shown to the person in their access report.
 const PURPOSE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
@@ -28,7 +28,7 @@ export function parsePurpose(header: string | undefined): string {
 }
 
 export function parseSoDinhDanh(v: string): string {
-  if (!SO_DINH_DANH.test(v)) throw bad('share.so_dinh_danh_invalid', 'soDinhDanh', 'a số định danh cá nhân is 12 digits');
+  if (!isSoDinhDanh(v)) throw bad('share.so_dinh_danh_invalid', 'soDinhDanh', 'a số định danh cá nhân is 12 digits');
   return v;
 }
 

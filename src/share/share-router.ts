@@ -1,16 +1,17 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { AuditLog } from '../audit/audit-entry.js';
-import { describeError, type GatewayError } from '../errors.js';
+import { sendError } from '../http/error-handler.js';
 import { inputProblem } from '../http/input-problems.js';
 import type { Logger } from '../log/logger.js';
 import { envelopeBytes, type CmsSigner } from '../signing/cms-signer.js';
 import { basicCredentials } from '../tokens/authorization-header.js';
 import { createShareAccess, type Outcome, type ReadCall, type Trace } from './share-access.js';
 import type { Authenticated } from './client-store.js';
-import { SO_DINH_DANH, parseAgencyCode, parseFields, parseGroupBy, parseSoDinhDanh, parseUnitQuery } from './share-params.js';
+import { parseAgencyCode, parseFields, parseGroupBy, parseSoDinhDanh, parseUnitQuery } from './share-params.js';
 import type { ShareAnswer, ShareService } from './share-service.js';
 import { ShareError } from './share-error.js';
 import type { TokenThrottle } from './token-throttle.js';
+import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 
 /**
  * /share/oauth2/token and /share/v1: other agencies' access (docs/decisions/sharing.md). Not
@@ -31,13 +32,6 @@ export interface ShareRouterOptions {
 }
 
 type Decide = (req: Request, caller: Authenticated, purpose: string, trace: Trace) => Promise<ShareAnswer>;
-
-function sendRefusal(res: Response, err: GatewayError, req: Request): void {
-  const status = err.status ?? (err.retryable ? 503 : 500);
-  if (err instanceof ShareError && err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
-  if (status >= 500) req.log?.error('share request failed', { code: err.code, error: err.message, cause: err.cause === undefined ? undefined : describeError(err.cause) });
-  res.status(status).json(err.toJSON());
-}
 
 /** A token request's body the form parser refused (charset, size, encoding): the caller's 4xx. */
 function unreadable(err: unknown): ShareError {
@@ -76,7 +70,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
         read = undefined;
       }
       const outcome: Outcome<ShareAnswer> = await access.read(callOf(req, action, read), (caller, purpose, trace) => decide(req, caller, purpose, trace));
-      if (!outcome.ok) return sendRefusal(res, outcome.refusal, req);
+      if (!outcome.ok) return sendError(req, res, outcome.refusal);
       const json = Buffer.from(JSON.stringify(outcome.value.body), 'utf8');
       const envelope = wantsEnvelope(req);
       const bytes = envelope ? envelopeBytes('json', json, options.signer) : json;
@@ -99,7 +93,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
         form(req, res, (err?: unknown) => (err ? reject(unreadable(err)) : resolve((req.body ?? {}) as Record<string, unknown>)));
       }),
     });
-    if (!outcome.ok) return sendRefusal(res, outcome.refusal, req);
+    if (!outcome.ok) return sendError(req, res, outcome.refusal);
     res.setHeader('Cache-Control', 'no-store');
     res.json(outcome.value);
   });
@@ -109,7 +103,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
     // A refused read of a person is still a trace in that person's access report.
     trace.people = [so];
     return options.service.official(caller, purpose, so, parseFields(req.query.fields));
-  }, (req) => (SO_DINH_DANH.test(String(req.params.soDinhDanh)) ? String(req.params.soDinhDanh) : undefined)));
+  }, (req) => (isSoDinhDanh(req.params.soDinhDanh) ? req.params.soDinhDanh : undefined)));
 
   router.get('/share/v1/units/:agencyCode/officials', answer('share.unit.list', async (req, caller, purpose, trace) => {
     const unit = parseAgencyCode(String(req.params.agencyCode));
@@ -131,7 +125,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
     const problem = new ShareError(code, message, { status });
     if (status === 405) res.setHeader('Allow', 'GET, HEAD');
     const outcome = await access.read({ ...callOf(req, 'share.request'), inputProblem: problem }, () => Promise.reject(problem));
-    if (!outcome.ok) sendRefusal(res, outcome.refusal, req);
+    if (!outcome.ok) sendError(req, res, outcome.refusal);
   };
   router.all(['/share/v1/officials/:soDinhDanh', '/share/v1/units/:agencyCode/officials', '/share/v1/statistics'],
     refuseAs(405, 'share.method_not_allowed', 'this sharing route answers GET only'));
@@ -144,7 +138,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
     if (typeof status !== 'number' || status >= 500) return next(err);
     const call = { ...callOf(req, 'share.request'), inputProblem: new ShareError('share.parameter_invalid', 'the request could not be read', { status }) };
     const outcome = await access.read(call, () => Promise.reject(call.inputProblem));
-    if (!outcome.ok) return sendRefusal(res, outcome.refusal, req);
+    if (!outcome.ok) return sendError(req, res, outcome.refusal);
     next(err);
   });
 

@@ -8,7 +8,7 @@ import { issueCertificate, type DistinguishedName } from './certificate-builder.
 import { writePkcs12 } from './pkcs12-writer.js';
 
 /**
- * A development PKI (issue 4): a CA, the province's signing identity (OU = SENDER_CODE) and a
+ * A development PKI: a CA, the province's signing identity (OU = SENDER_CODE) and a
  * Ministry identity (OU = 000.00.00.G09) for the simulator, each as PKCS#12 and as PEM, and the
  * CA as trust-anchors.pem. Existing files are kept, so running it twice changes nothing and a
  * deleted leaf is re-issued by the same CA. Keys are RSA-3072 from node:crypto.

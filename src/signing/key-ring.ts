@@ -3,7 +3,7 @@ import { checkIdentity, daysUntilExpiry, EXPIRY_WARNING_DAYS, isValidAt, type Si
 import { SigningError } from './signing-errors.js';
 
 /**
- * Key rotation (issue 4): the gateway may hold the current key and its successor (or its
+ * Key rotation: the gateway may hold the current key and its successor (or its
  * predecessor) at once, and signs with the newest one that is valid at the moment of signing.
  * A successor installed ahead of its notBefore takes over by itself; an expired predecessor is
  * kept as a standby only so operators can see it. Anything else wrong with any identity (key

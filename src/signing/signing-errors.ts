@@ -1,7 +1,7 @@
 import { GatewayError, type GatewayErrorOptions } from '../errors.js';
 
 /**
- * Refusals of the local signing identity, raised at start-up (issue 4: "refuse at start-up,
+ * Refusals of the local signing identity, raised at start-up ("refuse at start-up,
  * with a clear message"), or while signing when a token goes away. None is retryable on its
  * own: a person must fix the key material, the config, or put the token back (the next run
  * then signs what was left pending).

@@ -25,7 +25,7 @@ export interface SigningIdentity {
 
 export interface IdentityCheck {
   daysUntilExpiry: number;
-  /** True when the certificate expires within 30 days (issue 4: warn in the log and /readyz). */
+  /** True when the certificate expires within 30 days (warn in the log and /readyz). */
   expiresSoon: boolean;
 }
 

@@ -2,7 +2,7 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import { SimulatorError } from './simulator-errors.js';
 
 /**
- * Fault switches (issue 5, item 8): what the simulator does wrong on purpose, so clients can
+ * Fault switches: what the simulator does wrong on purpose, so clients can
  * rehearse every failure the contract announces ("429 or 503 with Retry-After", "any 5xx, a
  * reset connection or a timeout", "tokens may be revoked", "a packet takes from milliseconds to
  * hours"). Set in code or over HTTP (`/_sim/faults`); `reset()` clears them all. Pure state: the

@@ -11,6 +11,7 @@ import { findPacket, packetResults } from './ledger-store.js';
 import type { PushLimits, PushService } from './push-service.js';
 import { NationalRefusal } from './simulator-errors.js';
 import type { SimulatorClient, TokenStore } from './token-store.js';
+import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 
 /**
  * The contract's four calls (contract README): token, push, receipt, pull. Each handler
@@ -28,7 +29,6 @@ export interface NationalControllerOptions {
   anchorsOf: (client: SimulatorClient) => X509Certificate[];
 }
 
-const SO_DINH_DANH = /^[0-9]{12}$/;
 const TRANSFER_IN = 'transfer-in';
 
 const formBody = express.urlencoded({ extended: false, limit: '16kb' });
@@ -119,7 +119,7 @@ export function nationalController(options: NationalControllerOptions): Router {
       ]);
     }
     const soDinhDanh = String(req.params.soDinhDanh);
-    const held = SO_DINH_DANH.test(soDinhDanh) ? await readHeldRecord(db, codec, soDinhDanh) : undefined;
+    const held = isSoDinhDanh(soDinhDanh) ? await readHeldRecord(db, codec, soDinhDanh) : undefined;
     if (!held) throw new NationalRefusal('RECORD_NOT_FOUND', `no national record for ${soDinhDanh}`);
     // "Records migrated from older systems come as XML"; otherwise the caller's preference.
     const format = held.migrated || req.accepts(['application/json', 'application/xml']) === 'application/xml' ? 'xml' : 'json';

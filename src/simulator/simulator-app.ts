@@ -15,7 +15,7 @@ import { SimulatorError } from './simulator-errors.js';
 import { TokenStore, type SimulatorClient } from './token-store.js';
 
 /**
- * The national side of the contract as an express app (issue 5, item 8), wired in one place:
+ * The national side of the contract as an express app, wired in one place:
  * tokens, push, receipts, pull, the fault switches and the ledger. The ledger must be
  * migrated first (`migrateSimulatorLedger`); `startSimulator` does it and listens.
  */

@@ -4,7 +4,7 @@ import { personQuery, referenceQueries, type Selection } from './person-queries.
 import { SourceError } from './source-error.js';
 
 /**
- * Reading persons from the provincial database in chunks (issue 3 §4): by vendor ids, or all
+ * Reading persons from the provincial database in chunks: by vendor ids, or all
  * of them page by page on the person id (keyset, never OFFSET), inside one REPEATABLE READ,
  * READ ONLY transaction so every chunk sees the same snapshot. At most one chunk is held ahead
  * of the consumer, so memory stays flat in the number of persons.

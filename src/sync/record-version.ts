@@ -5,8 +5,8 @@ import type { PersonState, QueuedVersion, RecordVersion } from '../outbox/outbox
 import { SyncError } from './sync-error.js';
 
 /**
- * One approved person, mapped and pre-validated, as the version the outbox records (issue 5,
- * item 1): `archive` when the official has left service (tinhTrang other than
+ * One approved person, mapped and pre-validated, as the version the outbox records:
+ * `archive` when the official has left service (tinhTrang other than
  * DANG_CONG_TAC), `upsert` otherwise; approvedAt the approval's time; approvedByUnit the
  * approving unit's agency code. A record byte-identical to the last one the national side
  * accepted (same hash of its JSON) is `unchanged`; one that failed pre-validation is

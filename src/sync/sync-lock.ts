@@ -1,7 +1,7 @@
 import type { Db } from '../db/db.js';
 
 /**
- * One sync at a time per store (issue 5, item 6). Several gateway processes may share a real
+ * One sync at a time per store. Several gateway processes may share a real
  * PostgreSQL store: a session-level advisory lock, held on its own connection for the whole
  * run, makes sure only one of them syncs, and so that no packet is sent by two processes.
  * The embedded store has a single connection and a single process (its pid file), so there

@@ -1,4 +1,5 @@
 import type { OpenApiFragment } from '../http/openapi.js';
+import { soDinhDanhSchema } from '../contract/so-dinh-danh.js';
 
 /**
  * The transfer routes (transfer-router.ts) in OpenAPI 3.1, with the role each needs in
@@ -60,7 +61,7 @@ export const transferOpenApi: OpenApiFragment = {
       additionalProperties: false,
       required: ['soDinhDanh', 'receivingUnit'],
       properties: {
-        soDinhDanh: { type: 'string', pattern: '^[0-9]{12}$' },
+        soDinhDanh: soDinhDanhSchema,
         receivingUnit: { type: 'string', pattern: '^[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-K][0-9]{2}$' },
         decision: {
           type: 'object',

@@ -1,6 +1,7 @@
 import { AGENCY_CODE_PATTERN } from '../contract/national-contract.js';
 import { addWorkingDays, isIsoDate, type WorkingCalendar } from '../calendar/working-calendar.js';
 import { TransferError } from './transfer-error.js';
+import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 
 /**
  * A pull request as the CLI and the HTTP route receive it, checked before anything is looked
@@ -20,12 +21,6 @@ export interface PullRequest {
 
 /** 10 working days to move the record after the decision takes effect (Trà Vinh regulation, Art. 10; domain.md). */
 export const TRANSFER_DEADLINE_WORKING_DAYS = 10;
-
-const SO_DINH_DANH = /^[0-9]{12}$/;
-
-export function isSoDinhDanh(value: unknown): value is string {
-  return typeof value === 'string' && SO_DINH_DANH.test(value);
-}
 
 export function checkPullRequest(request: PullRequest): PullRequest {
   if (!isSoDinhDanh(request.soDinhDanh)) {

@@ -1,6 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AuditEntryInput, AuditLog } from '../audit/audit-entry.js';
-import { isGatewayError } from '../errors.js';
+import { failedOutcome, type AuditEntryInput, type AuditLog } from '../audit/audit-entry.js';
 import { actorOf, requireRole, type Role } from '../http/api-actor.js';
 import { TransferError } from './transfer-error.js';
 import { pullRequestFromBody } from './transfer-request.js';
@@ -38,7 +37,7 @@ export function transferRouter(deps: TransferRouterDeps): Router {
   async function refused(req: Request, res: Response, entry: Omit<AuditEntryInput, 'actor' | 'outcome'>, err: unknown): Promise<void> {
     const ctx = context(req, res);
     await deps.audit.append({
-      ...entry, actor: ctx.actor, outcome: 'refused', code: isGatewayError(err) ? err.code : 'internal',
+      ...entry, actor: ctx.actor, ...failedOutcome(err, 'internal'),
       ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
     });
   }

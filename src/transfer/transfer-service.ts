@@ -1,5 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
-import type { AuditActor, AuditEntryInput, AuditLog } from '../audit/audit-entry.js';
+import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from '../audit/audit-entry.js';
 import { vietnamToday, workingDaysBetween, type WorkingCalendar } from '../calendar/working-calendar.js';
 import { nationalContract, type NationalContract } from '../contract/national-contract.js';
 import { createNationalValidator } from '../contract/record-validator.js';
@@ -14,7 +14,8 @@ import { readReference } from '../source/person-reader.js';
 import { fetchTrustedRecord, type NationalRecordDeps } from './national-record.js';
 import { findUnit, isActiveHere, stageRecord, stagingOf, stagingStates } from './staging-writer.js';
 import { TransferError } from './transfer-error.js';
-import { checkPullRequest, isSoDinhDanh, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
+import { checkPullRequest, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
+import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 import {
   countOverdue, listTransfers, markClosed, markFailed, markStaged, openTransfer, stagedOpenTransfers, type TransferRow,
 } from './transfer-store.js';
@@ -85,10 +86,10 @@ export function createTransferService(deps: TransferServiceDeps) {
     try {
       value = await work();
     } catch (err) {
-      const refused = isGatewayError(err) && err.status !== undefined && err.status < 500;
-      const code = isGatewayError(err) ? err.code : 'internal';
+      const failed = failedOutcome(err, 'internal');
+      const code = failed.code;
       try {
-        await deps.audit.append({ ...base, outcome: refused ? 'refused' : 'error', code });
+        await deps.audit.append({ ...base, ...failed });
       } catch (auditErr) {
         deps.logger?.error('audit entry of a failed transfer call was not written', { code, error: String(auditErr) });
       }

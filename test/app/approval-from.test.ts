@@ -7,7 +7,7 @@ import type { CmsSigner } from '../../src/signing/cms-signer.js';
 import { DAY, identityOf, makeCa, PROVINCE, rsaKey } from '../signing/pki-fixture.js';
 
 /**
- * The packet header's approval defaults to the signing certificate's CN and O (issue 5, item 2).
+ * The packet header's approval defaults to the signing certificate's CN and O.
  * An O such as 'Sở Nội vụ, tỉnh X' holds ', ', the separator of a printed subject, so the
  * values must come from the certificate's attributes rather than from its subject text.
  */

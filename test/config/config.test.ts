@@ -18,7 +18,7 @@ function refusal(env: NodeJS.ProcessEnv): GatewayError {
   expect.fail(`loadConfig accepted ${JSON.stringify(env)}`);
 }
 
-/** The start-up contract (issue 2): code config.invalid, one line, the key named. */
+/** The start-up contract: code config.invalid, one line, the key named. */
 function expectRefusedNaming(env: NodeJS.ProcessEnv, key: string): GatewayError {
   const err = refusal(env);
   expect(err.code).to.equal('config.invalid');

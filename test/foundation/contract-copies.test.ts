@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import { paths } from '../../src/paths.js';
 
 /**
- * The runtime reads copies of the national contract and of the provincial vendor schema
- * (issue 2, item 8). They must stay byte-identical to ../shared, the source of truth,
+ * The runtime reads copies of the national contract and of the provincial vendor schema, and
+ * comments cite the contract's README and XML encoding by their copies' names. They must stay byte-identical to ../shared, the source of truth,
  * whenever ../shared is present (developer machines, CI); elsewhere there is nothing to
  * compare against and the tests are skipped with that reason.
  */
@@ -14,6 +14,8 @@ const FOLDERS: { shared: string; copy: string }[] = [
   { shared: join(paths.shared, 'contract', 'codes'), copy: paths.nationalCodes },
 ];
 const FILES: { shared: string; copy: string }[] = [
+  { shared: join(paths.shared, 'contract', 'README.md'), copy: join(paths.root, 'contract', 'national', 'README.md') },
+  { shared: join(paths.shared, 'contract', 'xml-encoding.md'), copy: join(paths.root, 'contract', 'national', 'xml-encoding.md') },
   { shared: join(paths.shared, 'provincial', 'schema.sql'), copy: paths.provincialSchemaSql },
   { shared: join(paths.shared, 'provincial', 'sample.sql'), copy: paths.provincialSampleSql },
 ];

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { maskDigits, maskPersonalData, maskText } from '../../src/log/mask.js';
 
-// Luật 91/2025/QH15 and issue 2: personal numbers never appear in full; the last 3 digits stay.
+// Luật 91/2025/QH15: personal numbers never appear in full; the last 3 digits stay.
 describe('log: personal-number mask', function () {
   describe('in free text', function () {
     it('masks a 12-digit CCCD number', function () {

@@ -8,7 +8,7 @@ import { mapPerson } from '../../src/mapping/person-mapper.js';
 import { normaliseText } from '../../src/mapping/text-transforms.js';
 
 /**
- * The caches and fast paths that make mapping 100,000 people quick (issue 3, quality bar) must
+ * The caches and fast paths that make mapping 100,000 people quick must
  * not change a single result: a vendor value matched once per mapping, a unit followed once
  * per reference snapshot, and tidy text recognised without regular expressions.
  */

@@ -6,7 +6,7 @@ import type { TestDatabase } from '../setup/databases.js';
 import { readAll, sampleDatabase } from './sample-database.js';
 
 /**
- * Reverse mapping (issue 3 §5): national record -> ho_so in the vendor's terms, and back.
+ * Reverse mapping: national record -> ho_so in the vendor's terms, and back.
  * Runs on PGlite only: the reverse mapping is pure; the database just supplies the reference.
  */
 describe('reverse mapping to qlcb.tiep_nhan_chuyen_den.ho_so', function () {

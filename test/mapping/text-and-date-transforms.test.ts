@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { parseVendorDate, toVendorDate } from '../../src/mapping/date-transforms.js';
 import { codeKey, normaliseName, normalisePhone, normaliseText } from '../../src/mapping/text-transforms.js';
 
-describe('mapping transforms: text, names, phones (issue 3 §2)', function () {
+describe('mapping transforms: text, names, phones', function () {
   it('normalises text to NFC with single spaces', function () {
     const nfd = 'Nguyễn'.normalize('NFD');
     expect(normaliseText(`  ${nfd}   Thị\tHà `)).to.equal('Nguyễn Thị Hà');
@@ -39,7 +39,7 @@ describe('mapping transforms: text, names, phones (issue 3 §2)', function () {
   });
 });
 
-describe('mapping transforms: vendor dates (issue 3 §2)', function () {
+describe('mapping transforms: vendor dates', function () {
   it('turns dd/mm/yyyy with 00 parts into full or partial ISO dates', function () {
     expect(parseVendorDate('14/03/1985')).to.equal('1985-03-14');
     expect(parseVendorDate('00/05/1990')).to.equal('1990-05');

@@ -2,7 +2,7 @@ import { createOutboxActionsStore } from '../../src/outbox/outbox-actions-store.
 import { createOpsActionsService, type OpsActionsService } from '../../src/ops/ops-actions-service.js';
 import { createOpsActionsStore, type OpsActionsStore } from '../../src/ops/ops-actions-store.js';
 import type { ServiceOptions, SyncWorld } from '../sync/sync-harness.js';
-import { memoryAuditLog } from './actions-memory-audit-log.js';
+import { memoryAuditLog } from '../setup/memory-audit-log.js';
 
 /** The operators' actions over a sync world: the service, its read store and its audit log. */
 export function actionsOver(w: SyncWorld, options: ServiceOptions = {}): {

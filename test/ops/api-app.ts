@@ -12,7 +12,7 @@ import { createOpsService } from '../../src/ops/ops-service.js';
 import { createOpsStore } from '../../src/ops/ops-store.js';
 import { createTokenService } from '../../src/tokens/token-service.js';
 import { createTokenStore } from '../../src/tokens/token-store.js';
-import { memoryAuditLog, type MemoryAuditLog } from './memory-audit-log.js';
+import { memoryAuditLog, type MemoryAuditLog } from '../setup/memory-audit-log.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- API answers are known JSON, read by the tests */
 /**

@@ -9,7 +9,7 @@ import { workingDaysBetweenInstants } from '../../src/calendar/working-calendar.
 const calendar = loadWorkingCalendar();
 const weekdaysBetween = (from: Date, to: Date): number => workingDaysBetweenInstants(from, to, calendar);
 import type { SyncWorld } from '../sync/sync-harness.js';
-import { memoryAuditLog } from './memory-audit-log.js';
+import { memoryAuditLog } from '../setup/memory-audit-log.js';
 import { startOpsWorld } from './ops-world.js';
 
 /**

@@ -169,7 +169,7 @@ for (const backend of BACKENDS) {
 
     it('re-send refuses a person the gateway never took in, and a person whose latest approval is not approved', async function () {
       const { actions } = actionsOver(w);
-      expect(await actions.resend('001099000001', OPERATOR, 'lost').catch((e: unknown) => e)).to.include({ code: 'ops.person_unknown', status: 404 });
+      expect(await actions.resend('001099000001', OPERATOR, 'lost').catch((e: unknown) => e)).to.include({ code: 'ops.person_not_found', status: 404 });
       await w.source.db.query(`INSERT INTO qlcb.phe_duyet (can_bo_id, trang_thai) VALUES (3, 'CHO_DUYET')`);
       expect(await actions.resend(CCCD[3]!, OPERATOR, 'lost').catch((e: unknown) => e)).to.include({ code: 'ops.person_not_approved', status: 409 });
     });

@@ -142,7 +142,7 @@ describe('ops API: reads over a store filled by real syncs (postgres)', function
 
   it('unknown packet or person: 404 with a code, audited as refused; malformed ids: 400 http.bad_request with details', async function () {
     const packet = await api.get('/api/ops/packets/7f1c1b8e-0000-4000-8000-000000000000', api.tokens.auditor);
-    expect([packet.status, packet.body.code]).to.deep.equal([404, 'ops.packet_not_found']);
+    expect([packet.status, packet.body.code]).to.deep.equal([404, 'outbox.packet_not_found']);
     const person = await api.get('/api/ops/people/099999999999', api.tokens.auditor);
     expect([person.status, person.body.code]).to.deep.equal([404, 'ops.person_not_found']);
     expect(api.audit.entries.at(-1)).to.deep.include({ action: 'ops.person.view', outcome: 'refused', code: 'ops.person_not_found' });

@@ -6,7 +6,7 @@ import type { CliIo } from '../../src/cli/command.js';
 import { createTxCommand } from '../../src/cli/commands/tx-command.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { SyncWorld } from '../sync/sync-harness.js';
-import { memoryAuditLog, type MemoryAuditLog } from './memory-audit-log.js';
+import { memoryAuditLog, type MemoryAuditLog } from '../setup/memory-audit-log.js';
 import { ONE, SIX, startOpsWorld } from './ops-world.js';
 
 /**
@@ -127,6 +127,6 @@ describe('tx command over a store filled by real syncs (postgres)', function () 
     expect(opened).to.equal(before);
     const missing = await tx(['show', '7f1c1b8e-0000-4000-8000-000000000000']);
     expect(missing.code).to.equal(1);
-    expect(missing.err[0]).to.contain('ops.packet_not_found');
+    expect(missing.err[0]).to.contain('outbox.packet_not_found');
   });
 });

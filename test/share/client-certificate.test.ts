@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { makeCa, makeLeaf, type Ca } from '../signing/pki-fixture.js';
-import { MemoryAuditLog } from './memory-audit-log.js';
+import { MemoryAuditLog } from '../setup/memory-audit-log.js';
 import { shareHttpApp, startShareWorld, type ShareWorld } from './share-harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are known JSON */

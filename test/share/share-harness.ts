@@ -14,7 +14,7 @@ import { identityOf, makeLeaf } from '../signing/pki-fixture.js';
 import { OTHER_CLIENT, OTHER_PROVINCE, packet, pushAndSettle, readyClient, record } from '../simulator/simulator-harness.js';
 import { quietLogger, startSyncWorld, type SyncWorld } from '../sync/sync-harness.js';
 import type { Backend } from '../setup/databases.js';
-import { MemoryAuditLog } from './memory-audit-log.js';
+import { MemoryAuditLog } from '../setup/memory-audit-log.js';
 import { loadMapping } from '../../src/mapping/mapping-loader.js';
 
 /** Where the qlcb mapping says the unit tree is. */

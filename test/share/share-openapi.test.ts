@@ -3,7 +3,7 @@ import { openApiDocument } from '../../src/http/openapi.js';
 import { shareOpenApi } from '../../src/share/share-openapi.js';
 import { shareRouter } from '../../src/share/share-router.js';
 import type { ShareService } from '../../src/share/share-service.js';
-import { MemoryAuditLog } from './memory-audit-log.js';
+import { MemoryAuditLog } from '../setup/memory-audit-log.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- walks express's router stack */
 /** The fragment describes exactly the routes the router serves, each /share/v1 one behind clientToken. */

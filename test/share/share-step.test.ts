@@ -10,7 +10,7 @@ import { shareOpenApi } from '../../src/share/share-openapi.js';
 import { devPki } from '../simulator/simulator-harness.js';
 import { createCmsSigner } from '../../src/signing/cms-signer.js';
 import { freshDatabase, type TestDatabase } from '../setup/databases.js';
-import { MemoryAuditLog } from './memory-audit-log.js';
+import { MemoryAuditLog } from '../setup/memory-audit-log.js';
 
 /**
  * The start step: with an audit log it mounts the routes and their OpenAPI fragment and

@@ -15,7 +15,7 @@ async function setFaults(h: Harness, body: unknown): Promise<Response> {
   return fetch(`${h.sim.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-describe('simulator: fault switches (issue 5, item 8)', function () {
+describe('simulator: fault switches', function () {
   this.timeout(60_000);
   let h: Harness;
   let client: ContractClient;

@@ -8,7 +8,7 @@ import type { TestDatabase } from '../setup/databases.js';
 import { startCliWorld, type CliWorld } from './cli-world.js';
 
 /**
- * Exactly once under SIGKILL (issue 5, item 5): the built CLI (`node dist/cli/index.js sync`)
+ * Exactly once under SIGKILL: the built CLI (`node dist/cli/index.js sync`)
  * syncs ~1,500 generated people from a real PostgreSQL to the simulator, and is killed with
  * SIGKILL at seeded random moments, twelve times, then restarted until it finishes. The
  * simulator's processing delay keeps packets `processing` for a while, so kills land while

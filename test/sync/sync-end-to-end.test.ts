@@ -3,7 +3,7 @@ import { BACKENDS } from '../setup/databases.js';
 import { startSyncWorld, type SyncWorld } from './sync-harness.js';
 
 /**
- * The sync end to end (issue 5, quality bar), over real HTTP to the simulator on 127.0.0.1:
+ * The sync end to end, over real HTTP to the simulator on 127.0.0.1:
  * the provincial sample plus generated people, a fresh store on each back end. One story per
  * back end, in order: first full sync, nothing due, an incremental change, an archived
  * person, an approval of unchanged data, a dry run, two runs at once.

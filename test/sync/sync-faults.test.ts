@@ -7,8 +7,8 @@ import { OTHER_PROVINCE, envelope, packet, readyClient, record } from '../simula
 import { startSyncWorld, type SyncWorld } from './sync-harness.js';
 
 /**
- * The sync against a simulator that fails on purpose (contract "Push", "Receipt"; issue 5,
- * quality bar), with the store on real PostgreSQL: partial rejection, 503 with Retry-After,
+ * The sync against a simulator that fails on purpose (contract "Push", "Receipt"),
+ * with the store on real PostgreSQL: partial rejection, 503 with Retry-After,
  * a token revoked mid-run, a duplicate post answered 200, a 409 conflict, and the advisory
  * lock between two services (two pools) on one store. The provincial sample only: persons
  * 1-9 are valid and approved (see sync-end-to-end.test.ts).

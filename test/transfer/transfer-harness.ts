@@ -7,7 +7,7 @@ import { createNdxpClient, type NdxpClient } from '../../src/ndxp/ndxp-client.js
 import { createTransferService, type TransferService } from '../../src/transfer/transfer-service.js';
 import { freshDatabase, type Backend, type TestDatabase } from '../setup/databases.js';
 import { CLIENT, PROVINCE, record, startHarness, type Harness } from '../simulator/simulator-harness.js';
-import { MemoryAuditLog } from './memory-audit-log.js';
+import { MemoryAuditLog } from '../setup/memory-audit-log.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- national records are known JSON in tests */
 /**

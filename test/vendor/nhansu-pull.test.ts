@@ -10,7 +10,7 @@ import { TransferError } from '../../src/transfer/transfer-error.js';
 import { createTransferService, type CallContext, type TransferService } from '../../src/transfer/transfer-service.js';
 import { freshDatabase, type TestDatabase } from '../setup/databases.js';
 import { CLIENT, PROVINCE, record, startHarness, type Harness } from '../simulator/simulator-harness.js';
-import { MemoryAuditLog } from '../transfer/memory-audit-log.js';
+import { MemoryAuditLog } from '../setup/memory-audit-log.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- staged rows and records are known JSON */
 /**

@@ -14,7 +14,7 @@ import { isUsageError } from '../run-cli.js';
 import { showKeys } from './keys-show.js';
 
 /**
- * `csdl-gateway keys [show] | dev-pki | inspect` (issue 4; `show` in keys-show.ts). Without --sender the sender code is
+ * `csdl-gateway keys [show] | dev-pki | inspect` (`show` in keys-show.ts). Without --sender the sender code is
  * `defaults.senderCode`, else SENDER_CODE from the configuration (read only then, as the
  * simulator command does); without --passphrase, `defaults.passphrase` or the dev one.
  */

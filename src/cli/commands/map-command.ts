@@ -17,7 +17,7 @@ import type { CliCommand, CliIo } from '../command.js';
 import { UsageError } from '../run-cli.js';
 
 /**
- * `csdl-gateway map`: a dry run of the mapping (issue 3 §6). Reads persons from the provincial
+ * `csdl-gateway map`: a dry run of the mapping. Reads persons from the provincial
  * database, maps and pre-validates each, writes one JSON line per person and a summary. It
  * sends nothing and writes nothing to the provincial database.
  */

@@ -9,7 +9,7 @@ import type { CliCommand, CliIo } from '../command.js';
 
 /**
  * `csdl-gateway simulator`: the national side of the contract, standalone, for operators to
- * rehearse against before going live (issue 5, item 8). It keeps its ledger in its own
+ * rehearse against before going live. It keeps its ledger in its own
  * embedded store and trusts the development PKI, which it creates when absent.
  */
 const usage = `Usage: csdl-gateway simulator --port P [--data-dir DIR] [--dev-pki DIR] [options]

@@ -13,7 +13,7 @@ import type { CliCommand, CliIo } from '../command.js';
 import { isUsageError } from '../run-cli.js';
 
 /**
- * `csdl-gateway verify ENVELOPE.json [--trust ANCHORS.pem] [--expect CODE]` (issue 4): verifies
+ * `csdl-gateway verify ENVELOPE.json [--trust ANCHORS.pem] [--expect CODE]`: verifies
  * a saved envelope and, only once it verified, prints the payload's header.
  */
 export interface VerifyCommandDefaults {

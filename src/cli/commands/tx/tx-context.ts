@@ -4,6 +4,7 @@ import { UsageError } from '../../run-cli.js';
 import { formatTable, type Paint } from '../../table.js';
 import type { Db } from '../../../db/db.js';
 import type { OpsService } from '../../../ops/ops-service.js';
+import { isSoDinhDanh } from '../../../contract/so-dinh-danh.js';
 
 /**
  * What a `csdl-gateway tx` subcommand gets: the store and the audit log, opened only once the
@@ -32,7 +33,6 @@ export interface TxSubcommand {
 }
 
 export const PACKET_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const SO_DINH_DANH = /^[0-9]{12}$/;
 
 export function packetIdArg(positionals: string[], what: string): string {
   const id = positionals[0];
@@ -44,7 +44,7 @@ export function packetIdArg(positionals: string[], what: string): string {
 export function personArg(positionals: string[], what: string): string {
   const so = positionals[0];
   if (positionals.length !== 1 || so === undefined) throw new UsageError(`${what} needs exactly one số định danh`);
-  if (!SO_DINH_DANH.test(so)) throw new UsageError('a số định danh has 12 digits');
+  if (!isSoDinhDanh(so)) throw new UsageError('a số định danh has 12 digits');
   return so;
 }
 

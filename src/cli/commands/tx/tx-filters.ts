@@ -1,6 +1,6 @@
 import { UsageError } from '../../run-cli.js';
 import type { PacketFilter, RecordFilter } from '../../../ops/ops-types.js';
-import { SO_DINH_DANH } from './tx-context.js';
+import { isSoDinhDanh } from '../../../contract/so-dinh-danh.js';
 
 /** The listing options `tx packets` and `tx records` share, as the API's query parameters. */
 export const LISTING_OPTIONS = {
@@ -35,7 +35,7 @@ function time(value: string | undefined, name: string): Date | undefined {
 
 export function listingFilter(values: Values, states: readonly string[]): RecordFilter & PacketFilter {
   if (values.state !== undefined && !states.includes(values.state)) throw new UsageError(`--state must be one of ${states.join(', ')}`);
-  if (values.person !== undefined && !SO_DINH_DANH.test(values.person)) throw new UsageError('--person takes a số định danh (12 digits)');
+  if (values.person !== undefined && !isSoDinhDanh(values.person)) throw new UsageError('--person takes a số định danh (12 digits)');
   const from = time(values.from, 'from');
   const to = time(values.to, 'to');
   return {
