@@ -125,9 +125,9 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
 
     /** The person's current approved data as a new version, packed and sent now. */
     resend(soDinhDanh: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('resend', by, reason, { people: [soDinhDanh] }, async () => {
+      return act('resend', by, reason, { people: [soDinhDanh] }, async (note) => {
         const version = await mapForResend(ctx, actions, soDinhDanh);
-        await actions.queueResend(version);
+        await actions.queueResend(version, note);
         const summary = emptySummary();
         return result('resend', 1, await packAndSend(summary), summary);
       });

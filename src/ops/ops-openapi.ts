@@ -57,6 +57,7 @@ export const opsOpenApi: OpenApiFragment = {
     ], json(ref('PacketListing'), 'A page of packets')),
     '/api/ops/records': read('opsRecords', 'Record versions, newest approval first', [
       query('state', { type: 'string', enum: [...RECORD_STATES] }, 'Record state'),
+      query('failing', { type: 'boolean' }, "Only failing versions: rejected or invalid, not settled, and still the person's latest (as the summary counts them)"),
       query('code', { type: 'string', minLength: 1, maxLength: 64 }, 'A national or mapping error code of the record'),
       ...PAGING,
     ], json(ref('RecordListing'), 'A page of record versions')),
@@ -75,6 +76,7 @@ export const opsOpenApi: OpenApiFragment = {
     },
     Problem: problem,
     OpsSummary: {
+      description: 'failing: versions rejected or invalid, not settled, still the latest; oldestUnsentApproval: the oldest approval still on its way (queued or in an open packet)',
       type: 'object', required: ['packets', 'records', 'failing', 'failingByCode', 'oldestUnsentApproval', 'lastSync'],
       properties: {
         packets: counts, records: counts, failing: { type: 'integer' }, failingByCode: counts,
@@ -88,7 +90,21 @@ export const opsOpenApi: OpenApiFragment = {
         id: { type: 'string' }, soDinhDanh: nullable('string'), vendorId: { type: 'string' }, approvalId: { type: 'string' }, operation: { type: 'string' },
         state: { type: 'string' }, approvedAt: { type: 'string', format: 'date-time' }, approvedByUnit: nullable('string'), packetId: nullable('string'),
         errors: { type: 'array', items: ref('Problem') }, updatedAt: { type: 'string' },
+        failing: { type: 'boolean', description: "Rejected or invalid, not settled, and still the person's latest version" },
+        settled: { oneOf: [{ type: 'null' }, ref('OperatorAct')], description: 'Who settled it (handled outside the gateway), when and why' },
+        resent: { oneOf: [{ type: 'null' }, ref('OperatorAct')], description: "This version is an operator's re-send: who asked, when, why" },
+        replacedBy: {
+          oneOf: [{ type: 'null' }, {
+            type: 'object', required: ['id', 'state', 'at', 'resent'],
+            properties: { id: { type: 'string' }, state: { type: 'string' }, at: { type: 'string', format: 'date-time' }, resent: { oneOf: [{ type: 'null' }, ref('OperatorAct')] } },
+          }],
+          description: "The person's next version (a later approval, or a re-send), which speaks for them from then on",
+        },
       },
+    },
+    OperatorAct: {
+      type: 'object', required: ['at', 'by', 'reason'],
+      properties: { at: { type: 'string', format: 'date-time' }, by: { type: 'string' }, reason: { type: 'string' } },
     },
     PacketItem: {
       type: 'object', required: ['packetId', 'state', 'recordCount', 'createdAt'],

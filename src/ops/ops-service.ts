@@ -56,7 +56,7 @@ export function createOpsService(deps: OpsServiceDeps): OpsService {
   return {
     async summary(ctx) {
       const [packets, records, failing, oldest, lastSync] = await Promise.all([
-        store.packetStates(), store.recordStates(), store.failingByCode(), store.oldestUnaccepted(), store.lastSync(),
+        store.packetStates(), store.recordStates(), store.failingByCode(), store.oldestOutstanding(), store.lastSync(),
       ]);
       // The oldest approval names one person (by vendor id): that is a read of personal data.
       if (oldest) await audit.append(entry(ctx, 'ops.summary.view', { people: people([oldest.soDinhDanh]) }));

@@ -122,9 +122,9 @@ export function createOutboxActionsStore(db: Db) {
      * The person's current data as a new version of `version.approvalId`, numbered after the
      * versions of that approval already taken in, queued with its record to be packed once.
      * Refused (409) while a version of the person is still queued or in an open packet: that
-     * one is on its way already. Returns the new version's id.
+     * one is on its way already. The new version keeps who asked for it and why. Returns its id.
      */
-    async queueResend(version: Omit<QueuedVersion, 'id'>): Promise<string> {
+    async queueResend(version: Omit<QueuedVersion, 'id'>, note: OperatorNote): Promise<string> {
       return db.transaction(async (tx) => {
         const open = await tx.query(
           `SELECT 1 FROM ${S}.record_versions v LEFT JOIN ${S}.packets p USING (packet_id)
@@ -134,12 +134,13 @@ export function createOutboxActionsStore(db: Db) {
         if (open.rows.length > 0) throw stateConflict('a version of this person is already queued or in an open packet');
         const res = await tx.query<{ id: string }>(
           `INSERT INTO ${S}.record_versions
-             (vendor_id, approval_id, resend, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, mapping_fingerprint)
-           SELECT $1, $2, coalesce(max(resend), 0) + 1, $3, $4, $5, $6, 'queued', $7, $8::json, $9
+             (vendor_id, approval_id, resend, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, mapping_fingerprint,
+              resent_by, resend_reason)
+           SELECT $1, $2, coalesce(max(resend), 0) + 1, $3, $4, $5, $6, 'queued', $7, $8::json, $9, $10, $11
              FROM ${S}.record_versions WHERE vendor_id = $1 AND approval_id = $2
            RETURNING id::text`,
           [version.vendorId, version.approvalId, version.soDinhDanh, version.operation, version.approvedAt,
-            version.approvedByUnit ?? null, version.recordHash, version.recordJson, version.mappingFingerprint ?? null],
+            version.approvedByUnit ?? null, version.recordHash, version.recordJson, version.mappingFingerprint ?? null, note.actor, note.reason],
         );
         return res.rows[0]!.id;
       });

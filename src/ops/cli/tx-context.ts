@@ -53,7 +53,7 @@ const GOOD: ReadonlySet<string> = new Set(['accepted', 'done']);
 
 /** Failing states in red, good ones in green, on a terminal only. */
 export function paintState(state: string): Paint | undefined {
-  if (FAILING.has(state)) return 'red';
+  if (FAILING.has(state.split(' ')[0] ?? state)) return 'red';
   if (GOOD.has(state)) return 'green';
   return undefined;
 }
