@@ -1,7 +1,6 @@
 import type { AuditActor, AuditLog } from '../audit/audit-entry.js';
 import { isGatewayError } from '../errors.js';
 import type { OutboxActionsStore } from '../outbox/outbox-actions-store.js';
-import { packetNotFound } from '../outbox/outbox-error.js';
 import { recordsOfEnvelope } from '../packet/envelope-records.js';
 import { syncContext, type SyncContext, type SyncDeps } from '../sync/sync-deps.js';
 import { packQueued } from '../sync/sync-pack.js';
@@ -45,9 +44,6 @@ export interface ActionResult {
 /** Who acts: an actor, or an actor and the HTTP request id the audit entry names. */
 export type ActionBy = AuditActor | { actor: AuditActor; requestId?: string };
 
-/** Packet ids are UUIDs (the contract's packetId); anything else names no packet. */
-const PACKET_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const AUDIT_ACTION: Readonly<Record<OpsAction, string>> = {
   retry: 'ops.packet.retry',
   resend: 'ops.person.resend',
@@ -62,20 +58,21 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
   /** Runs `work` under the lock and files the audit entry; `subject` names who and what. */
   async function act(
     action: OpsAction, by: ActionBy, reason: string, subject: { packetId?: string; people?: string[] },
-    work: (note: { actor: string; reason: string }, people: string[]) => Promise<ActionResult>,
+    work: (note: { actor: string; reason: string }, people: string[], packetId: string) => Promise<ActionResult>,
   ): Promise<ActionResult> {
     const { actor, requestId } = 'actor' in by ? by : { actor: by, requestId: undefined };
     const why = typeof reason === 'string' ? reason.trim() : '';
     const people = [...(subject.people ?? [])];
-    const entry = {
-      actor, action: AUDIT_ACTION[action], purpose: why,
-      ...(subject.packetId ? { packetId: subject.packetId } : {}), ...(requestId ? { requestId } : {}),
+    const entry: { actor: AuditActor; action: string; purpose: string; packetId?: string; requestId?: string } = {
+      actor, action: AUDIT_ACTION[action], purpose: why, ...(requestId ? { requestId } : {}),
     };
     let result: ActionResult | undefined;
     try {
       if (why === '') throw new OpsActionError('ops.reason_required', `${action} needs a reason (kept in the audit log)`);
-      if (subject.packetId !== undefined && !PACKET_ID.test(subject.packetId)) throw packetNotFound(subject.packetId);
-      result = await deps.lock.runExclusive(() => work({ actor: actor.name, reason: why }, people));
+      // A packet named by its id or a unique prefix of it, as `tx show` takes it.
+      const packetId = subject.packetId === undefined ? '' : await actions.resolvePacketId(subject.packetId);
+      if (packetId) entry.packetId = packetId;
+      result = await deps.lock.runExclusive(() => work({ actor: actor.name, reason: why }, people, packetId));
       if (!result) throw new OpsActionError('ops.sync_running', 'a sync is running; try again once it has finished');
     } catch (err) {
       const refused = isGatewayError(err) && err.status !== undefined && err.status < 500;
@@ -104,8 +101,8 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
      * stored bytes; a `failed` packet still holding its versions (refused whole with a 4xx)
      * releases them into the queue, and they are packed into new packets and sent now.
      */
-    retry(packetId: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('retry', by, reason, { packetId }, async (note, people) => {
+    retry(given: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('retry', by, reason, { packetId: given }, async (note, people, packetId) => {
         const packet = await actions.packetForAction(packetId);
         const summary = emptySummary();
         const envelope = await ctx.store.envelopeOf(packetId);
@@ -143,8 +140,8 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
     },
 
     /** A pending packet never posted again; its versions queued for the next sync's packets. */
-    cancel(packetId: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('cancel', by, reason, { packetId }, async (note, people) => {
+    cancel(given: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('cancel', by, reason, { packetId: given }, async (note, people, packetId) => {
         const records = recordsOfEnvelope(await ctx.store.envelopeOf(packetId), ctx.codec);
         people.push(...records.map((r) => r.soDinhDanh));
         const released = await actions.cancelPendingPacket(packetId, records, note);

@@ -30,7 +30,7 @@ const PAGING = [
   query('soDinhDanh', { type: 'string', pattern: SO_DINH_DANH_PATTERN }, 'A person (số định danh)'),
 ];
 
-const PACKET_ID = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The packet id' };
+const PACKET_ID = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-fA-F][0-9a-fA-F-]{3,35}$' }, description: 'The packet id, or a unique prefix of it (at least 4 characters, as git takes a commit id; 409 `outbox.packet_id_ambiguous` lists the candidates)' };
 
 function read(operationId: string, summary: string, parameters: unknown[], ok: unknown, extra: Record<string, unknown> = {}) {
   return {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { resolvePacketId } from '../outbox/packet-prefix.js';
 import type {
   AttemptItem, Listing, OldestApproval, OperatorAct, PacketFilter, PacketItem, RecordFilter, RecordItem, RecordProblem, SyncRunItem,
 } from './ops-types.js';
@@ -130,6 +131,8 @@ export interface OpsStore {
   lastSync(): Promise<SyncRunItem | undefined>;
   listRecords(f: RecordFilter): Promise<Listing<RecordItem>>;
   listPackets(f: PacketFilter): Promise<Listing<PacketItem>>;
+  /** The whole id of the packet `given` names: its id, or a unique prefix of it (outbox/packet-prefix.ts). */
+  resolvePacketId(given: string): Promise<string>;
   packet(id: string): Promise<PacketItem | undefined>;
   envelope(id: string): Promise<Buffer | undefined>;
   attempts(id: string): Promise<AttemptItem[]>;
@@ -198,6 +201,7 @@ export function createOpsStore(db: Queryable): OpsStore {
       ]);
       return { page: f.page, pageSize: f.pageSize, total: total.rows[0]?.n ?? 0, items: rows.rows.map(packetItem) };
     },
+    resolvePacketId: (given) => resolvePacketId(db, given),
     async packet(id) {
       const res = await db.query<PacketRow>(`SELECT ${PACKET_COLUMNS} FROM ${S}.packets p WHERE p.packet_id = $1`, [id]);
       return res.rows[0] ? packetItem(res.rows[0]) : undefined;

@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.js';
 import { OutboxError, packetNotFound } from './outbox-error.js';
 import type { PacketStatus, QueuedVersion, RecordStatus, ReturnedRecord } from './outbox-types.js';
+import { resolvePacketId } from './packet-prefix.js';
 import { requeueRecords } from './requeue-records.js';
 
 /**
@@ -36,6 +37,9 @@ function versionNotFound(id: string): OutboxError {
 
 export function createOutboxActionsStore(db: Db) {
   return {
+    /** The whole id of the packet `given` names: its id, or a unique prefix of it. */
+    resolvePacketId: (given: string): Promise<string> => resolvePacketId(db, given),
+
     async packetForAction(packetId: string): Promise<PacketForAction> {
       const res = await db.query<{ status: PacketStatus; national_code: string | null; last_error: string | null; in_packet: number }>(
         `SELECT p.status, p.national_code, p.last_error,
