@@ -9,7 +9,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production DATA_DIR=/data PORT=8080 LOG_FORMAT=json
+ENV NODE_ENV=production DATA_DIR=/data HOST=0.0.0.0 PORT=8080 LOG_FORMAT=json
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

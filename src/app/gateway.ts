@@ -1,15 +1,16 @@
-import type { Server } from 'node:http';
 import type { Express, Router } from 'express';
-import type { AuditLog } from '../audit/audit-entry.js';
+import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { Config } from '../config/config.js';
 import { openMigratedStore, openSourceDatabase, type OpenedDatabase } from '../compose/databases.js';
-import { storeReadiness } from '../db/store-readiness.js';
+import { storeReadiness } from '../http/store-readiness.js';
 import type { ReadinessCheck } from '../http/health-controller.js';
 import { createHttpApp } from '../http/http-app.js';
 import type { Logger } from '../log/logger.js';
 import type { OpenApiFragment } from '../http/openapi.js';
 import { createTokenService } from '../tokens/token-service.js';
 import { createTokenStore } from '../tokens/token-store.js';
+import { clientCertificateGate } from './client-certificate-gate.js';
+import { bindHttp, type HttpListener } from './http-listener.js';
 
 /**
  * The running gateway, wired in one place: databases, migrations, the HTTP server and, as
@@ -23,6 +24,12 @@ export interface RunningGateway {
   store: OpenedDatabase;
   source: OpenedDatabase;
   summary: string[];
+  /** The base URL clients on this machine use (http or https, the bound port). */
+  url: string;
+  /**
+   * Stops in order: no new connection, in-flight requests and the running sync's current step
+   * given SHUTDOWN_TIMEOUT_MS, then the steps' own stops, last started first, then the databases.
+   */
   stop(): Promise<void>;
 }
 
@@ -30,7 +37,7 @@ export interface RunningGateway {
 export interface Services {
   signer?: import('../signing/cms-signer.js').CmsSigner;
   /** The audit log every read or change of personal data appends to (src/audit). */
-  audit?: AuditLog;
+  audit?: ActionAuditLog;
   /** The national side (NDXP or the built-in simulator), opened by the sync step; transfers pull through it. */
   national?: import('../compose/national-side.js').NationalSide;
 }
@@ -54,21 +61,22 @@ export interface StartContext {
   openApi: OpenApiFragment[];
   /** Run at stop, last registered first. */
   onStop(fn: () => Promise<void>): void;
-}
-
-function listen(app: ReturnType<typeof createHttpApp>, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, '0.0.0.0');
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  });
+  /** Aborted when the gateway begins to stop: long work (a sync) ends at its next commit boundary. */
+  stopping?: AbortSignal;
 }
 
 export async function startGateway(config: Config, logger: Logger, steps: StartStep[] = []): Promise<RunningGateway> {
+  // Bound first: a taken port is said before the databases open or a sync runs.
+  const http: HttpListener = await bindHttp(config);
+  const stopping = new AbortController();
   const stoppers: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
+  let stopped: Promise<void> | undefined;
+  const stopAll = () => (stopped ??= (async () => {
+    stopping.abort();
+    const inTime = await http.drain(config.shutdownTimeoutMs);
+    if (!inTime) logger.warn('stopping: requests still running after SHUTDOWN_TIMEOUT_MS were cut', { timeoutMs: config.shutdownTimeoutMs });
     for (const fn of stoppers.reverse()) await fn().catch((err) => logger.warn('stop step failed', { error: String(err) }));
-  };
+  })());
   try {
     const { store, applied } = await openMigratedStore(config);
     stoppers.push(() => store.close());
@@ -87,17 +95,17 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
       routers: [],
       openApi: [],
       onStop: (fn) => stoppers.push(fn),
+      stopping: stopping.signal,
     };
     for (const step of steps) await step(ctx);
 
     const tokens = createTokenService(createTokenStore(store.db));
-    const app = createHttpApp({ logger, readiness: ctx.readiness, routers: ctx.routers, openApi: ctx.openApi, tokens });
-    const server = await listen(app, config.port);
-    stoppers.push(() => new Promise((resolve) => server.close(() => resolve())));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    summary.unshift(`http:        http://127.0.0.1:${port} (/healthz, /readyz)`);
-    return { port, app, store, source, summary, stop: stopAll };
+    const routers = config.tls?.clientCaFile ? [clientCertificateGate(), ...ctx.routers] : ctx.routers;
+    const app = createHttpApp({ logger, readiness: ctx.readiness, routers, openApi: ctx.openApi, tokens });
+    http.serve(app);
+    const listening = config.host === '127.0.0.1' || config.host === '::1' || config.host === 'localhost' ? 'loopback only; HOST to change' : `listening on ${config.host}`;
+    summary.unshift(`http:        ${http.url} (/healthz, /readyz; ${listening})`);
+    return { port: http.port, url: http.url, app, store, source, summary, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

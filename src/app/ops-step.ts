@@ -5,7 +5,7 @@ import { auditStats } from '../audit/audit-store.js';
 import { loadWorkingCalendar } from '../calendar/calendar-loader.js';
 import { workingDaysBetweenInstants } from '../calendar/working-calendar.js';
 import { GatewayError } from '../errors.js';
-import { composeOps } from '../ops/ops-compose.js';
+import { composeOps } from '../compose/ops-compose.js';
 import { overdueTransfers } from '../transfer/transfer-service.js';
 import { createTokenService } from '../tokens/token-service.js';
 import { createTokenStore } from '../tokens/token-store.js';

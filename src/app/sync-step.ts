@@ -26,8 +26,8 @@ export const syncStep: StartStep = async (ctx) => {
   } else {
     ctx.summary.push('operators:   actions (retry, resend, settle, cancel) off: no audit log to record them');
   }
-  const schedule = scheduleSync(ctx.config.syncCron, service, ctx.logger);
-  ctx.onStop(async () => schedule.stop());
+  const schedule = scheduleSync(ctx.config.syncCron, service, ctx.logger, ctx.stopping);
+  ctx.onStop(() => schedule.stop());
   ctx.summary.push(`national:    ${national.description}`);
   ctx.summary.push(`sync:        on '${ctx.config.syncCron}', and once now`);
   // Not awaited: start-up completes while the first sync runs; stop waits for the lock holder.

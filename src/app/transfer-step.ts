@@ -2,7 +2,7 @@ import { loadWorkingCalendar } from '../calendar/calendar-loader.js';
 import { vietnamToday } from '../calendar/working-calendar.js';
 import { GatewayError } from '../errors.js';
 import { loadMapping } from '../mapping/mapping-loader.js';
-import { configuredTrustAnchors } from '../transfer/transfer-edges.js';
+import { configuredTrustAnchors } from '../compose/transfer-edges.js';
 import { transferOpenApi } from '../transfer/transfer-openapi.js';
 import { transferRouter } from '../transfer/transfer-router.js';
 import { createTransferService } from '../transfer/transfer-service.js';

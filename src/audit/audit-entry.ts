@@ -39,3 +39,16 @@ export interface AuditLog {
   /** Resolves once the entry is durably in the chain. */
   append(entry: AuditEntryInput): Promise<void>;
 }
+
+/** A transaction's statements, as `Db.transaction` hands them (src/db/db.ts `Queryable`). */
+export interface AuditTx {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * The audit log of a capability whose changes must commit with their entry (an operator's
+ * action, a pull): `appendWithin` writes the entry in the change's own transaction, last.
+ */
+export interface ActionAuditLog extends AuditLog {
+  appendWithin(tx: AuditTx, entry: AuditEntryInput): Promise<void>;
+}

@@ -4,18 +4,19 @@ import type { OpenedDatabase } from './databases.js';
 
 /**
  * The embedded default's provincial database: whichever command opens it first (start, sync,
- * map...) gives it the vendor schema, its sample, and DEMO_PEOPLE generated people, so the
- * gateway has real data to map and sync. A configured SOURCE_DATABASE_URL is the province's
+ * map...) gives it DEMO_VENDOR's schema (qlcb with its sample, or nhansu) and DEMO_PEOPLE
+ * generated people, so the gateway has real data to map and sync. A configured SOURCE_DATABASE_URL is the province's
  * own database and is never written here. Returns whether `source` is the embedded demo.
  */
 export async function ensureDemoProvince(source: OpenedDatabase, config: Config, logger: Logger): Promise<boolean> {
   if (!source.embedded) return false;
   // The generator is imported only for the embedded demo, never for a province's own database.
-  const [{ generatePeople }, { installProvincialSchema }] = await Promise.all([import('../demo/generate-people.js'), import('../demo/provincial-schema.js')]);
-  const installed = await installProvincialSchema(source.db, { sample: true });
+  const { DEMO_VENDORS } = await import('../demo/demo-vendors.js');
+  const vendor = DEMO_VENDORS[config.demoVendor];
+  const installed = await vendor.install(source.db, true);
   if (installed.schemaCreated && config.demoPeople > 0) {
-    logger.info('generating demo people', { people: config.demoPeople });
-    await generatePeople(source.db, { people: config.demoPeople, concurrency: 1 });
+    logger.info('generating demo people', { people: config.demoPeople, vendor: config.demoVendor });
+    await vendor.generate(source.db, { people: config.demoPeople, concurrency: 1 });
   }
   return true;
 }

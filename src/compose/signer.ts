@@ -6,7 +6,8 @@ import type { KeyRing } from '../signing/key-ring.js';
 import { loadKeyRing, sourceFromPath, type IdentitySource } from '../signing/key-store.js';
 
 /**
- * The province's signer: the configured key (and its rotation partner), or, with no
+ * The province's signer: the configured key (and its rotation partner), in a file or on a
+ * PKCS#11 token (a pkcs11: SIGNING_KEY_FILE; token-identity.ts), or, with no
  * SIGNING_KEY_FILE, the development PKI under certs/dev, created on first use. Loading
  * refuses a key that does not match its certificate, is expired, too short, or is not the
  * SENDER_CODE's; expiry within 30 days is logged.
@@ -21,10 +22,10 @@ export interface OpenedSigner {
 }
 
 function configuredSources(config: Config): IdentitySource[] {
-  const { keyFile, certFile, passphrase, next } = config.signing;
+  const { keyFile, certFile, passphrase, next, pkcs11Module } = config.signing;
   if (!keyFile) return [];
-  const sources = [sourceFromPath(keyFile, passphrase, certFile)];
-  if (next.keyFile) sources.push(sourceFromPath(next.keyFile, next.passphrase, next.certFile));
+  const sources = [sourceFromPath(keyFile, passphrase, certFile, pkcs11Module)];
+  if (next.keyFile) sources.push(sourceFromPath(next.keyFile, next.passphrase, next.certFile, pkcs11Module));
   return sources;
 }
 

@@ -16,7 +16,7 @@ import type { SyncLock } from '../sync/sync-lock.js';
 import { createSyncService, type SyncDeps, type SyncService } from '../sync/sync-service.js';
 import { createOpsActionsService, type OpsActionsService } from '../ops/ops-actions-service.js';
 import { createOutboxActionsStore } from '../outbox/outbox-actions-store.js';
-import type { AuditLog } from '../audit/audit-entry.js';
+import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
 
 /** The first value of a subject attribute, read from the DER: a value may hold ', ' itself. */
@@ -121,7 +121,7 @@ export function composeSync(config: Config, edges: SyncEdgesIn): ComposedSync {
  * The operators' actions over the same steps, lock and national side as `sync`, each built
  * with the mapping in force when it runs (a re-send maps the person as the next sync would).
  */
-export function composeOpsActions(sync: Pick<ComposedSync, 'deps'>, store: OpenedDatabase, audit: AuditLog): OpsActionsService {
+export function composeOpsActions(sync: Pick<ComposedSync, 'deps'>, store: OpenedDatabase, audit: ActionAuditLog): OpsActionsService {
   const actions = createOutboxActionsStore(store.db);
   const current = (): OpsActionsService => createOpsActionsService({ ...sync.deps(), actions, audit });
   return {

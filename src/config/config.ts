@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2019.js';
+import cron from 'node-cron';
 import { GatewayError } from '../errors.js';
 import { paths } from '../paths.js';
 import { CONFIG_KEYS, configSchema, type ConfigKey } from './config-schema.js';
@@ -26,6 +27,8 @@ export interface Config {
     passphrase: string | undefined;
     next: { keyFile: string | undefined; certFile: string | undefined; passphrase: string | undefined };
     trustAnchorsFile: string | undefined;
+    /** The PKCS#11 library for a key on a token (a pkcs11: key "file"). */
+    pkcs11Module: string | undefined;
   };
   mappingFile: string;
   /** The province's mapping overlay (src/mapping/mapping-overlay.ts); absolute. */
@@ -33,11 +36,18 @@ export interface Config {
   mappingThreads: number;
   syncCron: string;
   port: number;
+  /** Address the HTTP server listens on (loopback by default). */
+  host: string;
+  shutdownTimeoutMs: number;
+  /** HTTPS: the server's certificate and key; with a client CA, /share requires a client certificate. */
+  tls: { certFile: string; keyFile: string; clientCaFile: string | undefined } | undefined;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   logFormat: 'json' | 'pretty' | undefined;
   dataDir: string;
   packet: { maxRecords: number; maxBytes: number; format: 'json' | 'xml' };
   demoPeople: number;
+  /** Whose schema the embedded demo provincial database holds. */
+  demoVendor: 'qlcb' | 'nhansu';
   approver: { name: string | undefined; title: string | undefined };
   ndxpTimeoutMs: number;
   receiptWaitMs: number;
@@ -86,7 +96,27 @@ function explain(error: ErrorObject): ConfigError {
   const key = fromPath || 'config';
   const spec = configSchema.properties[key as ConfigKey] as { description?: string } | undefined;
   const hint = spec?.description ? ` (${spec.description})` : '';
+  if (error.keyword === 'enum') {
+    // The allowed values are the useful part: a wrong LOG_LEVEL says which ones there are.
+    const allowed = (error.params.allowedValues as unknown[]).map((v) => String(v)).join(', ');
+    return new ConfigError(`config: ${key} must be one of: ${allowed}${hint}`, key);
+  }
   return new ConfigError(`config: ${key} ${error.message ?? 'is invalid'}${hint}`, key);
+}
+
+/**
+ * A cron expression node-cron cannot parse, or one whose day and month never meet
+ * (`0 0 31 2 *`), would leave the gateway up with no scheduled sync ever: refused here.
+ */
+function checkCron(raw: RawConfig): void {
+  const expression = String(raw.SYNC_CRON);
+  const result = cron.validateDetailed(expression);
+  if (result.valid) return;
+  const reason = result.errors.map((e) => e.message).join('; ') || 'not a cron expression';
+  throw new ConfigError(
+    `config: SYNC_CRON '${expression}' never fires or cannot be read: ${reason} (cron, 5 or 6 fields: [second] minute hour day-of-month month day-of-week)`,
+    'SYNC_CRON',
+  );
 }
 
 /** The raw layered key/value map, before typing. Exposed for `csdl-gateway config`. */
@@ -125,6 +155,18 @@ function defaulted(raw: RawConfig, key: ConfigKey): string | number {
 /** Relative paths are taken from the working directory, as a command-line user expects. */
 const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(p));
 
+/**
+ * MAPPING_FILE, or, when it is left at the shipped default and DEMO_VENDOR names another
+ * vendor, that vendor's mapping folder: a demo of nhansu needs nothing but DEMO_VENDOR=nhansu.
+ */
+const SHIPPED_MAPPING = 'mappings/qlcb';
+
+function demoMapping(raw: RawConfig): string {
+  const mapping = String(defaulted(raw, 'MAPPING_FILE'));
+  const vendor = str(raw.DEMO_VENDOR);
+  return vendor !== undefined && mapping === SHIPPED_MAPPING ? `mappings/${vendor}` : mapping;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return configFrom(loadRawConfig(env));
 }
@@ -136,6 +178,7 @@ export function configFrom(raw: RawConfig): Config {
     throw first ? explain(first) : new ConfigError('config: invalid');
   }
   checkPemPair(raw);
+  checkCron(raw);
   const config: Config = {
     databaseUrl: str(raw.DATABASE_URL),
     sourceDatabaseUrl: str(raw.SOURCE_DATABASE_URL),
@@ -151,12 +194,18 @@ export function configFrom(raw: RawConfig): Config {
         passphrase: str(raw.SIGNING_NEXT_KEY_PASSPHRASE),
       },
       trustAnchorsFile: str(raw.TRUST_ANCHORS_FILE),
+      pkcs11Module: str(raw.PKCS11_MODULE),
     },
-    mappingFile: String(defaulted(raw, 'MAPPING_FILE')),
+    mappingFile: demoMapping(raw),
     mappingOverlayFile: absolute(str(raw.MAPPING_OVERLAY_FILE) ?? join(String(defaulted(raw, 'DATA_DIR')), 'mapping-overlay.json')),
     mappingThreads: Number(raw.MAPPING_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1))),
     syncCron: String(defaulted(raw, 'SYNC_CRON')),
     port: Number(defaulted(raw, 'PORT')),
+    host: String(defaulted(raw, 'HOST')),
+    shutdownTimeoutMs: Number(defaulted(raw, 'SHUTDOWN_TIMEOUT_MS')),
+    tls: typeof raw.TLS_CERT_FILE === 'string' && typeof raw.TLS_KEY_FILE === 'string'
+      ? { certFile: absolute(raw.TLS_CERT_FILE), keyFile: absolute(raw.TLS_KEY_FILE), clientCaFile: str(raw.TLS_CLIENT_CA_FILE) && absolute(String(raw.TLS_CLIENT_CA_FILE)) }
+      : undefined,
     logLevel: defaulted(raw, 'LOG_LEVEL') as Config['logLevel'],
     logFormat: str(raw.LOG_FORMAT) as Config['logFormat'],
     dataDir: absolute(String(defaulted(raw, 'DATA_DIR'))),
@@ -166,6 +215,7 @@ export function configFrom(raw: RawConfig): Config {
       format: defaulted(raw, 'PACKET_FORMAT') as Config['packet']['format'],
     },
     demoPeople: Number(defaulted(raw, 'DEMO_PEOPLE')),
+    demoVendor: (str(raw.DEMO_VENDOR) ?? 'qlcb') as Config['demoVendor'],
     approver: { name: str(raw.APPROVER_NAME), title: str(raw.APPROVER_TITLE) },
     ndxpTimeoutMs: Number(defaulted(raw, 'NDXP_TIMEOUT_MS')),
     receiptWaitMs: Number(defaulted(raw, 'RECEIPT_WAIT_MS')),

@@ -34,14 +34,21 @@ export async function ensureEthnicities(db: Queryable): Promise<WeightedPicker<E
     for (const r of rows) batch.push([r.id, r.ten]);
     await batch.write(db);
   }
-  const byName = new Map(rows.map((r) => [r.ten.normalize('NFC').trim(), r.id]));
+  return ethnicityPicker(new Map(rows.map((r) => [r.ten.normalize('NFC').trim(), r.id])), 'qlcb.dm_dan_toc');
+}
+
+/**
+ * The weighted ethnicities people are drawn from, by the ids a vendor's list gives their names
+ * (`byName`); `table` names that list in the refusal when it lacks 'Kinh'.
+ */
+export function ethnicityPicker(byName: ReadonlyMap<string, number>, table: string): WeightedPicker<Ethnicity> {
   const items: Weighted<Ethnicity>[] = [];
   for (const [name, weight] of Object.entries(ETHNIC_WEIGHTS)) {
     const id = byName.get(name);
     if (id !== undefined) items.push({ value: { id, name }, weight });
   }
   if (!items.some((i) => i.value.name === 'Kinh')) {
-    throw new DemoError('demo.reference_missing', "qlcb.dm_dan_toc has rows but no 'Kinh': cannot place generated people");
+    throw new DemoError('demo.reference_missing', `${table} has rows but no 'Kinh': cannot place generated people`);
   }
   return new WeightedPicker(items);
 }

@@ -45,13 +45,13 @@ export async function ensureUnits(db: Queryable, plan: readonly PlannedUnit[]): 
  * `n` fresh ids from the serial sequence of `table`, in increasing order. Ids are reserved
  * before rows are written, in a fixed order, so they do not depend on which of two concurrent
  * chunks commits first. The ids themselves travel back: another session drawing from the
- * sequence meanwhile may leave gaps in the block.
+ * sequence meanwhile may leave gaps in the block. `column` is the serial or identity column.
  */
-export async function reserveIds(db: Queryable, table: string, n: number): Promise<number[]> {
+export async function reserveIds(db: Queryable, table: string, n: number, column = 'id'): Promise<number[]> {
   if (n === 0) return [];
   const drawn = await db.query<{ id: number }>(
-    `SELECT nextval(pg_get_serial_sequence($1, 'id'))::int AS id FROM generate_series(1, $2::int) ORDER BY 1`,
-    [table, n],
+    `SELECT nextval(pg_get_serial_sequence($1, $3))::int AS id FROM generate_series(1, $2::int) ORDER BY 1`,
+    [table, n, column],
   );
   return drawn.rows.map((r) => r.id);
 }
@@ -60,13 +60,13 @@ export async function reserveIds(db: Queryable, table: string, n: number): Promi
  * Moves a table's sequence to at least `floor` and past its highest id: sample.sql keeps ids up
  * to 100 for itself, and generated rows must never take them.
  */
-export async function raiseSequence(db: Queryable, table: string, floor: number): Promise<void> {
+export async function raiseSequence(db: Queryable, table: string, floor: number, column = 'id'): Promise<void> {
   await db.query(
     `SELECT setval(x.seq, x.target)
-       FROM (SELECT pg_get_serial_sequence($1, 'id') AS seq,
-                    GREATEST($2::bigint, (SELECT COALESCE(max(id), 0) FROM ${table})) AS target) x
+       FROM (SELECT pg_get_serial_sequence($1, $3) AS seq,
+                    GREATEST($2::bigint, (SELECT COALESCE(max(${column}), 0) FROM ${table})) AS target) x
       WHERE x.target > COALESCE((SELECT last_value FROM pg_sequences
                                   WHERE format('%I.%I', schemaname, sequencename) = x.seq), 0)`,
-    [table, floor],
+    [table, floor, column],
   );
 }

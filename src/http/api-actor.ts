@@ -1,21 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import { GatewayError } from '../errors.js';
+import type { ApiActor, Role } from '../tokens/api-actor-types.js';
+
+export type { ApiActor, Role };
 
 /**
- * Who is calling an /api route. The bearer-token middleware (src/ops) authenticates every
- * /api request and leaves the actor in `res.locals.actor`; routes then ask for a role.
- * `auditor` reads everything (the audit log included) and changes nothing; `operator` may
- * also act.
+ * Who is calling an /api route. The bearer-token middleware (src/tokens/bearer-auth.ts)
+ * authenticates every /api request and leaves the actor in `res.locals.actor`; routes then
+ * ask for a role.
  */
-export type Role = 'operator' | 'auditor';
-
-export interface ApiActor {
-  kind: 'token';
-  /** The token's name, as `tokens create --name` gave it: what audit entries record. */
-  name: string;
-  role: Role;
-}
-
 export function actorOf(res: Response): ApiActor {
   const actor = res.locals.actor as ApiActor | undefined;
   if (!actor) throw new GatewayError('auth.missing', 'no bearer token', { status: 401 });

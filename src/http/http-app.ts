@@ -4,7 +4,7 @@ import type { TokenService } from '../tokens/token-service.js';
 import { bearerAuth } from '../tokens/bearer-auth.js';
 import { requireRole } from './api-actor.js';
 import { errorHandler, notFound } from './error-handler.js';
-import { healthController, type ReadinessCheck } from './health-controller.js';
+import { healthController, type DetailsGate, type ReadinessCheck } from './health-controller.js';
 import { openApiDocument, type OpenApiFragment } from './openapi.js';
 import { requestContext } from './request-context.js';
 import { requestValidator, validationErrors } from './request-validator.js';
@@ -25,6 +25,18 @@ export interface HttpAppOptions {
   openApi?: OpenApiFragment[];
   /** Checks /api bearer tokens; without it every /api request is refused with 401. */
   tokens?: Pick<TokenService, 'authenticate'>;
+}
+
+const BEARER = /^Bearer ([^\s]+)$/i;
+
+/** /readyz details for a caller whose bearer token is valid (either role); anyone else gets codes. */
+function readinessDetailsGate(tokens: HttpAppOptions['tokens']): DetailsGate {
+  return async (req) => {
+    const token = BEARER.exec(req.header('authorization') ?? '')?.[1];
+    if (!tokens || !token) return false;
+    await tokens.authenticate(token);
+    return true;
+  };
 }
 
 export const API_INFO = { title: 'csdl-gateway', version: '1' };
@@ -49,7 +61,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.disable('x-powered-by');
   app.use(requestContext(options.logger));
   app.use(express.json({ limit: '1mb' }));
-  app.use(healthController(options.readiness));
+  app.use(healthController(options.readiness, readinessDetailsGate(options.tokens)));
 
   const document = openApiDocument([documentFragment, ...(options.openApi ?? [])], API_INFO);
   app.use('/api', bearerAuth(options.tokens));

@@ -1,4 +1,5 @@
 import type { Db } from '../db/db.js';
+import { personsFrom } from '../source/person-queries.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
 import type { RunContext } from '../mapping/mapping-types.js';
 import { scalarText } from '../mapping/rule-context.js';
@@ -52,7 +53,7 @@ export async function findGaps(db: Db, mapping: CompiledMapping, abbreviations: 
     }
     for (const column of units) {
       const ref = refOf(mapping, column);
-      if (!ref) continue;
+      if (!ref || !mapping.source.units) continue;
       const unknown = new Map<string, Omit<Gap, 'examples'>>();
       for (const { value, people } of await valueCounts(tx, ref)) {
         run.errors.length = 0;
@@ -74,8 +75,13 @@ function withExamples(gap: Omit<Gap, 'examples'>, examples: string[]): Gap {
 /** The column to count on, with the column of its table holding the person; none for a history table without `historyKey`. */
 function refOf(mapping: CompiledMapping, column: CodeColumn | UnitColumn): ColumnRef | undefined {
   const { persons } = mapping.source;
-  if (column.table === persons.table) return { table: column.table, column: column.column, person: persons.id, onePerRow: true };
-  return persons.historyKey ? { table: column.table, column: column.column, person: persons.historyKey, onePerRow: false } : undefined;
+  const kept = persons.where === undefined ? undefined : `(SELECT ${persons.id} FROM ${personsFrom(mapping.source)})`;
+  if (column.table === persons.table) {
+    return { table: column.table, column: column.column, person: persons.id, onePerRow: true, ...(kept ? { from: `${personsFrom(mapping.source)}` } : {}) };
+  }
+  if (!persons.historyKey) return undefined;
+  const from = kept ? { from: `(SELECT * FROM ${column.table} WHERE ${persons.historyKey} IN ${kept}) h` } : {};
+  return { table: column.table, column: column.column, person: persons.historyKey, onePerRow: false, ...from };
 }
 
 const suggesters = new WeakMap<Abbreviations, Map<CodeList, SynonymSuggester>>();

@@ -14,6 +14,8 @@ export interface ColumnRef {
   person: string;
   /** `table` is the person table: one row per person, so rows are people (no DISTINCT sort). */
   onePerRow: boolean;
+  /** What to read instead of `table` itself: its rows of the people the mapping's person filter keeps. */
+  from?: string;
 }
 
 export interface ValueCount {
@@ -24,7 +26,7 @@ export interface ValueCount {
 export async function valueCounts(q: Queryable, ref: ColumnRef): Promise<ValueCount[]> {
   const res = await q.query<{ value: string; people: number }>(
     `SELECT ${ref.column}::text AS value, ${ref.onePerRow ? 'count(*)' : `count(DISTINCT ${ref.person})`}::int AS people
-       FROM ${ref.table} WHERE ${ref.column} IS NOT NULL GROUP BY 1`,
+       FROM ${ref.from ?? ref.table} WHERE ${ref.column} IS NOT NULL GROUP BY 1`,
   );
   return res.rows;
 }
@@ -34,7 +36,7 @@ export async function examplesOf(q: Queryable, ref: ColumnRef, values: string[],
   if (values.length === 0) return new Map();
   const res = await q.query<{ value: string; ids: string[] }>(
     `SELECT value, (array_agg(DISTINCT person ORDER BY person))[1:$2::int]::text[] AS ids
-       FROM (SELECT ${ref.column}::text AS value, ${ref.person} AS person FROM ${ref.table}
+       FROM (SELECT ${ref.column}::text AS value, ${ref.person} AS person FROM ${ref.from ?? ref.table}
               WHERE ${ref.column}::text = ANY($1::text[])) v
       GROUP BY value`,
     [values, few],

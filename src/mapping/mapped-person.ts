@@ -68,7 +68,7 @@ function hashRecordJson(json: string): string {
 }
 
 function approvingAgency(mapping: CompiledMapping, reference: ReferenceData, unitId: string | undefined): string | undefined {
-  if (!unitId) return undefined;
+  if (!unitId || !mapping.source.units) return undefined;
   const run: RunContext = { root: undefined, reference, errors: [], warnings: [] };
   return agencyOfUnit(unitId, 'unit', mapping.source.units, run, '/approvedByUnit', 'approval unit');
 }

@@ -8,7 +8,8 @@ import { ajvProblem, mappingError, type LoadProblem } from './mapping-error.js';
 import { validateMappingFile } from './mapping-file-validators.generated.js';
 import { mappingFingerprint } from './mapping-fingerprint.js';
 import { applyOverlay } from './mapping-overlay.js';
-import type { CodeMatcher, Mapping, SourceSpec } from './mapping-types.js';
+import type { CodeMatcher, Mapping, StagingSpec, UnitsSpec } from './mapping-types.js';
+import { compileSource, type MappingSourceJson } from './source-compiler.js';
 import { compileFields, type CompileEnv, type Rule } from './rule-compiler.js';
 
 /**
@@ -34,10 +35,6 @@ export interface CompiledMapping extends Mapping {
   fingerprint: string;
 }
 
-
-function joinSql(sql: string | string[]): string {
-  return Array.isArray(sql) ? sql.join('\n') : sql;
-}
 
 export function compileMapping(documents: MappingDocument[], contract: NationalContract): CompiledMapping {
   const problems: LoadProblem[] = [];
@@ -73,26 +70,19 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
 
   const doc = merged as {
     mapping: string;
-    source: Omit<SourceSpec, 'documentSql' | 'reference'> & {
-      documentSql: string | string[];
-      reference: Record<string, { sql: string | string[]; key: string }>;
-    };
+    source: MappingSourceJson;
+    units?: UnitsSpec;
+    staging?: StagingSpec;
     fields: Record<string, Rule>;
     codes: Record<string, CodeListSpec>;
     reverse: { fields: Record<string, Rule> };
   };
-  const source: SourceSpec = {
-    ...doc.source,
-    documentSql: joinSql(doc.source.documentSql),
-    reference: Object.fromEntries(
-      Object.entries(doc.source.reference).map(([name, r]) => [name, { sql: joinSql(r.sql), key: r.key }]),
-    ),
-  };
+  const source = compileSource(doc.source, doc.units, problems, locate);
   let specs = doc.codes;
   for (const overlay of documents.filter((d) => d.overlay === true)) specs = applyOverlay(overlay.file, overlay.json, specs, contract, problems);
   const codes = buildMatchers(specs, contract, problems, locate);
   const referenceNames = new Set(Object.keys(source.reference));
-  if (!referenceNames.has(source.units.table)) {
+  if (source.units && !referenceNames.has(source.units.table)) {
     problems.push({ code: 'mapping.reference_unknown', path: locate('/source/units/table'), message: `no reference table '${source.units.table}' in source.reference` });
   }
   const env = (direction: CompileEnv['direction']): CompileEnv => ({
@@ -116,6 +106,8 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
     source,
     forward,
     reverse,
+    ...(doc.units ? { units: doc.units } : {}),
+    ...(doc.staging ? { staging: doc.staging } : {}),
     validate: (record) => validator.validateRecord(record),
     matcher: (list) => codes.get(list),
     fingerprint: mappingFingerprint(documents, contract),

@@ -8,7 +8,8 @@ import { overlaySynonyms, type OverlayJson } from './mapping-overlay.js';
  * synonyms, the province's overlay and the national code lists. The sync keeps this hash with
  * each version it records, so a version refused by the gateway's own mapping is mapped again
  * once any of them changed (docs/decisions/mapping-upkeep.md).
- * Comments, file names and an empty overlay do not count: they change no outcome. Pure.
+ * Comments, file names, an empty overlay and where pulled records are staged (`staging`) do
+ * not count: they change no outcome. Pure.
  */
 function withoutComments(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutComments);
@@ -20,7 +21,8 @@ export function mappingFingerprint(documents: MappingDocument[], contract: Natio
   const hash = createHash('sha256');
   for (const d of documents) {
     if (d.overlay === true) continue;
-    hash.update(JSON.stringify(withoutComments(d.json))).update('\n');
+    const json = typeof d.json === 'object' && d.json !== null && 'staging' in d.json ? { ...d.json, staging: undefined } : d.json;
+    hash.update(JSON.stringify(withoutComments(json))).update('\n');
   }
   const overlay = documents.filter((d) => d.overlay === true).flatMap((d) => overlaySynonyms(d.json as OverlayJson));
   if (overlay.length > 0) hash.update(JSON.stringify(overlay.map((s) => [s.list, s.value, s.code]))).update('\n');

@@ -57,15 +57,24 @@ export interface ReverseResult {
   warnings: MappingProblem[];
 }
 
+/**
+ * Where the approving unit of the latest approval is: a column of the approval table, a
+ * column of the person table, or a SQL expression over the approval row `a` and the person
+ * row `p`. Absent: the person's own unit (`persons.unit`), or none.
+ */
+export type ApprovalUnitSpec = { column: string } | { personColumn: string } | { sql: string };
+
 /** How the engine reads persons (source.json). Identifiers are checked at load. */
 export interface SourceSpec {
   /** Table the person's own columns come from, for error sources: 'qlcb.can_bo'. */
   table: string;
   /**
    * `historyKey`: the column of every history table that holds the person's id; lets
-   * `mapping gaps` count people per value of a history column.
+   * `mapping gaps` count people per value of a history column. `unit`: the column holding
+   * the person's unit id. `where`: the engine's person filter, a SQL condition on the person
+   * table (soft-deleted or departed people left out), applied to every read of persons.
    */
-  persons: { table: string; id: string; historyKey?: string };
+  persons: { table: string; id: string; historyKey?: string; unit?: string; where?: string };
   approval?: {
     table: string;
     person: string;
@@ -73,14 +82,53 @@ export interface SourceSpec {
     order: string;
     status: string;
     approvedValue: string;
-    at: string;
-    unit: string;
-    approver: string;
+    at?: string;
+    unit?: ApprovalUnitSpec;
+    approver?: string;
   };
   /** SELECT returning `vendor_id` and `doc`, over the CTE `chosen(person_id)` the engine adds. */
   documentSql: string;
   reference: Record<string, { sql: string; key: string }>;
-  units: { table: string; code: string; successor: string; parent: string };
+  /**
+   * Which reference table holds the units the agency rules follow, and its columns as row
+   * keys (quotes dropped); `successor` '' when units are never replaced.
+   */
+  units?: { table: string; code: string; successor: string; parent: string };
+}
+
+/** The vendor's unit tree (top-level `units`): pull's receiving unit and sharing's subtrees. */
+export interface UnitsSpec {
+  table: string;
+  id: string;
+  code: string;
+  name: string;
+  parent: string;
+  /** The unit replacing a closed one. */
+  successor?: string;
+  /** A boolean column: whether the unit still exists; without it, a unit with a successor is closed. */
+  active?: string;
+}
+
+/** The vendor's table for incoming transferees (top-level `staging`). */
+export interface StagingSpec {
+  table: string;
+  id: string;
+  /** Column of the person's số định danh. */
+  person: string;
+  /** Column of the receiving unit's vendor id. */
+  unit: string;
+  /** Column the national record (in the vendor's terms, reverse-mapped) goes into. */
+  record: string;
+  status: string;
+  statuses: { waiting: string; takenIn: string; declined: string };
+  /** Column set to now() whenever the row is written. */
+  receivedAt?: string;
+  /** Columns written with fixed values (the row's origin). */
+  constants?: Record<string, string | number | boolean>;
+  /** Columns the pull request's decision goes into. */
+  request?: { decisionNo?: string; decisionEffective?: string; receivingUnit?: string };
+  /** Already active in the province: a person row whose `person` column holds the số định danh and meets `where`. */
+  active: { person: string; where?: string };
 }
 
 /** A code list as the mapping matches it: national names and codes plus the mapping's synonyms. */
@@ -118,4 +166,6 @@ export interface Mapping {
   source: SourceSpec;
   forward: CompiledRules;
   reverse: CompiledRules;
+  units?: UnitsSpec;
+  staging?: StagingSpec;
 }

@@ -192,8 +192,11 @@ function checkReference(rule: Rule, scope: Scope, at: string): void {
   const names = [
     rule.lookup !== undefined ? rule.table : undefined,
     via?.table,
-    rule.agency !== undefined || rule.vendorUnit !== undefined ? scope.env.units.table : undefined,
+    rule.agency !== undefined || rule.vendorUnit !== undefined ? scope.env.units?.table : undefined,
   ];
+  if ((rule.agency !== undefined || rule.vendorUnit !== undefined) && !scope.env.units) {
+    problem(scope.env, 'mapping.units_unmapped', at, 'units are followed here, but the mapping declares neither `units` nor `source.units`');
+  }
   for (const name of names) {
     if (typeof name === 'string' && !scope.env.referenceNames.has(name)) {
       problem(scope.env, 'mapping.reference_unknown', at, `no reference table '${name}' in source.reference`);

@@ -3,7 +3,7 @@ import type { Evaluator, RunContext } from './mapping-types.js';
 import { parseVendorDate, toVendorDate, type DatePrecision, type VendorDateStyle } from './date-transforms.js';
 import { normaliseName, normalisePhone, normaliseText } from './text-transforms.js';
 import { codeFromVendor, codeToVendor } from './code-rules.js';
-import { agencyOfUnit, unitOfAgency } from './unit-rules.js';
+import { agencyOfUnit, unitOfAgency, type UnitColumns } from './unit-rules.js';
 import { referenceRow, report, scalarText } from './rule-context.js';
 import { MappingError } from './mapping-error.js';
 
@@ -22,6 +22,12 @@ function at(list: Evaluator[] | undefined, i: number): Evaluator {
   const e = list?.[i];
   if (!e) throw new MappingError('mapping.rule_incomplete', 'rule compiled without its input');
   return e;
+}
+
+/** The compiler reported a unit rule without units (mapping.units_unmapped) before any evaluator is made. */
+function unitsOf(env: CompileEnv): UnitColumns {
+  if (!env.units) throw new MappingError('mapping.rule_incomplete', 'unit rule compiled without units');
+  return env.units;
 }
 
 export function leafEvaluator(
@@ -170,10 +176,14 @@ export function leafEvaluator(
       return codeFromVendor(rule, from, source, env);
     case 'vendorCode':
       return codeToVendor(rule, from, source, env);
-    case 'agency':
-      return unary((v, run, here) => agencyOfUnit(String(v), rule.level === 'unit' ? 'unit' : 'root', env.units, run, here, source));
-    case 'vendorUnit':
-      return unary((v, run, here) => unitOfAgency(String(v), env.units, run, here, source));
+    case 'agency': {
+      const units = unitsOf(env);
+      return unary((v, run, here) => agencyOfUnit(String(v), rule.level === 'unit' ? 'unit' : 'root', units, run, here, source));
+    }
+    case 'vendorUnit': {
+      const units = unitsOf(env);
+      return unary((v, run, here) => unitOfAgency(String(v), units, run, here, source));
+    }
     default:
       throw new MappingError('mapping.transform_unknown', `no evaluator for transform '${kind}'`);
   }

@@ -32,13 +32,85 @@ export function foldWords(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-function expander(abbreviations: Abbreviations): (text: string) => string[] {
+/** A dot inside a word ('Th.S', 'Đ.H', 'CC.LLCT', 'Tp.HCM'): the clerk's way of writing one abbreviation. */
+const INNER_DOT = /(?<=\p{L})\.(?=\p{L})/gu;
+
+/** The shortest piece a run-together word is cut into ('ThSQLHC' -> ths, qlhc). */
+const MIN_PIECE = 2;
+
+interface Phrases {
+  /** Folded key words joined by a space -> the words it stands for. */
+  table: Map<string, string[]>;
+  longest: number;
+}
+
+function phrases(abbreviations: Abbreviations): Phrases {
   const table = new Map<string, string[]>();
+  let longest = 1;
   for (const [short, long] of Object.entries(abbreviations)) {
-    const key = foldWords(short).join(' ');
-    if (key !== '') table.set(key, foldWords(long));
+    const key = foldWords(short);
+    if (key.length === 0) continue;
+    table.set(key.join(' '), foldWords(long));
+    longest = Math.max(longest, key.length);
   }
-  return (text) => foldWords(text).flatMap((w) => table.get(w) ?? [w]);
+  return { table, longest };
+}
+
+/** Replaces the longest runs of words that are a key ('chưa hoàn thành', 'LLCT'), left to right. */
+function replacePhrases(words: string[], { table, longest }: Phrases): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; ) {
+    let taken = 0;
+    for (let n = Math.min(longest, words.length - i); n > 0 && taken === 0; n -= 1) {
+      const long = table.get(words.slice(i, i + n).join(' '));
+      if (long) {
+        out.push(...long);
+        taken = n;
+      }
+    }
+    if (taken === 0) {
+      out.push(words[i]!);
+      taken = 1;
+    }
+    i += taken;
+  }
+  return out;
+}
+
+/**
+ * Cuts a word no key or name knows into the fewest known pieces ('cclllct' -> cc, llct;
+ * 'bsckii' -> bs, ckii), or returns it whole when it cannot be cut.
+ */
+function segment(word: string, known: ReadonlySet<string>): string[] {
+  const best: (string[] | undefined)[] = [[]];
+  for (let end = MIN_PIECE; end <= word.length; end += 1) {
+    for (let start = 0; start <= end - MIN_PIECE; start += 1) {
+      const before = best[start];
+      if (!before || !known.has(word.slice(start, end))) continue;
+      const pieces = [...before, word.slice(start, end)];
+      if (!best[end] || pieces.length < best[end]!.length) best[end] = pieces;
+    }
+  }
+  const found = best[word.length];
+  return found && found.length > 1 ? found : [word];
+}
+
+/**
+ * Vendor text -> the word lists it may stand for: as written and, when it has dots inside words,
+ * with them removed; abbreviations (one word or several) expanded; a word run together from
+ * abbreviations or name words cut first. The caller keeps the best-scoring form.
+ */
+function expander(abbreviations: Abbreviations, vocabulary: Iterable<string>): (text: string) => string[][] {
+  const table = phrases(abbreviations);
+  const known = new Set([...table.table.keys()].filter((k) => !k.includes(' ')));
+  for (const w of vocabulary) for (const f of foldWords(w)) known.add(f);
+  const cut = (words: string[]): string[] => words.flatMap((w) => (known.has(w) ? [w] : segment(w, known)));
+  return (text) => {
+    const forms = [text];
+    const undotted = text.replace(INNER_DOT, '');
+    if (undotted !== text) forms.push(undotted);
+    return forms.map((form) => replacePhrases(cut(foldWords(form)), table));
+  };
 }
 
 function bigrams(words: string[]): Map<string, number> {
@@ -91,8 +163,10 @@ export interface SynonymSuggester {
 }
 
 export function createSuggester(list: CodeList, abbreviations: Abbreviations): SynonymSuggester {
-  const expand = expander(abbreviations);
-  const titleWords = new Set(expand(list.title));
+  // The list's own names and codes are words a run-together value may be cut into ('CNCT').
+  const vocabulary = list.items.flatMap((item) => [item.ten, item.ma]);
+  const expand = expander(abbreviations, vocabulary);
+  const titleWords = new Set(expand(list.title).flat());
   const withoutTitle = (words: string[]): string[] => {
     const kept = words.filter((w) => !titleWords.has(w));
     return kept.length > 0 ? kept : words;
@@ -101,13 +175,14 @@ export function createSuggester(list: CodeList, abbreviations: Abbreviations): S
   // abbreviations clerks type).
   const candidates = list.items.map((item) => ({
     item,
-    forms: [item.ten, item.ma].map((t) => withoutTitle(expand(t))),
+    forms: [item.ten, item.ma].flatMap((t) => expand(t)).map(withoutTitle),
   }));
   return {
     suggest(value, max = 3) {
-      const words = withoutTitle(expand(value));
+      const forms = expand(value).map(withoutTitle);
+      const score = (names: string[][]): number => Math.max(...forms.flatMap((f) => names.map((n) => similarity(f, n))));
       return candidates
-        .map(({ item, forms }) => ({ code: item.ma, ten: item.ten, score: Math.max(...forms.map((f) => similarity(words, f))) }))
+        .map(({ item, forms: names }) => ({ code: item.ma, ten: item.ten, score: score(names) }))
         .filter((s) => s.score >= MIN_SCORE)
         .sort((x, y) => y.score - x.score || x.code.localeCompare(y.code))
         .slice(0, max)

@@ -9,6 +9,9 @@ import { report } from './rule-context.js';
  */
 const MAX_CHAIN = 50;
 
+/** The units the agency rules follow: a reference table and its columns. */
+export type UnitColumns = NonNullable<SourceSpec['units']>;
+
 type Row = Record<string, unknown>;
 
 function present(value: unknown): boolean {
@@ -26,9 +29,9 @@ type Outcome = { code: string } | { problem: string; message: string };
  * are remembered too, so the map starts over rather than grow past OUTCOME_CACHE_SIZE.
  */
 const OUTCOME_CACHE_SIZE = 20_000;
-const outcomes = new WeakMap<ReferenceData, WeakMap<SourceSpec['units'], Map<string, Outcome>>>();
+const outcomes = new WeakMap<ReferenceData, WeakMap<UnitColumns, Map<string, Outcome>>>();
 
-function cachedOutcomes(reference: ReferenceData, units: SourceSpec['units']): Map<string, Outcome> {
+function cachedOutcomes(reference: ReferenceData, units: UnitColumns): Map<string, Outcome> {
   let byUnits = outcomes.get(reference);
   if (!byUnits) outcomes.set(reference, (byUnits = new WeakMap()));
   let found = byUnits.get(units);
@@ -37,7 +40,7 @@ function cachedOutcomes(reference: ReferenceData, units: SourceSpec['units']): M
 }
 
 export function agencyOfUnit(
-  unitId: string, level: 'unit' | 'root', units: SourceSpec['units'], run: RunContext, path: string, source: string,
+  unitId: string, level: 'unit' | 'root', units: UnitColumns, run: RunContext, path: string, source: string,
 ): string | undefined {
   const cache = cachedOutcomes(run.reference, units);
   const key = `${level} ${unitId}`;
@@ -52,7 +55,7 @@ export function agencyOfUnit(
   return undefined;
 }
 
-function followUnit(unitId: string, level: 'unit' | 'root', units: SourceSpec['units'], reference: ReferenceData): Outcome {
+function followUnit(unitId: string, level: 'unit' | 'root', units: UnitColumns, reference: ReferenceData): Outcome {
   const table = reference.tables.get(units.table);
   let row: Row | undefined = table?.get(unitId);
   if (!row) return { problem: 'mapping.unit_unknown', message: `unit ${unitId} is not in '${units.table}'` };
@@ -77,7 +80,7 @@ function followUnit(unitId: string, level: 'unit' | 'root', units: SourceSpec['u
 
 /** The vendor unit carrying an agency code, preferring one not replaced by another. */
 export function unitOfAgency(
-  code: string, units: SourceSpec['units'], run: RunContext, path: string, source: string,
+  code: string, units: UnitColumns, run: RunContext, path: string, source: string,
 ): string | { ma: string } {
   const found = findUnit(run.reference, units, code);
   if (found !== undefined) return found;
@@ -86,7 +89,7 @@ export function unitOfAgency(
   return { ma: code };
 }
 
-function findUnit(reference: ReferenceData, units: SourceSpec['units'], code: string): string | undefined {
+function findUnit(reference: ReferenceData, units: UnitColumns, code: string): string | undefined {
   let fallback: string | undefined;
   for (const [key, row] of reference.tables.get(units.table) ?? []) {
     if (String(row[units.code] ?? '') !== code) continue;

@@ -1,6 +1,7 @@
-import type { AuditActor, AuditLog } from '../audit/audit-entry.js';
+import type { ActionAuditLog, AuditActor, AuditEntryInput } from '../audit/audit-entry.js';
+import { storableText } from '../audit/storable-text.js';
 import { isGatewayError } from '../errors.js';
-import type { OutboxActionsStore } from '../outbox/outbox-actions-store.js';
+import type { OutboxActionsStore, Within } from '../outbox/outbox-actions-store.js';
 import { recordsOfEnvelope } from '../packet/envelope-records.js';
 import { syncContext, type SyncContext, type SyncDeps } from '../sync/sync-deps.js';
 import { packQueued } from '../sync/sync-pack.js';
@@ -17,8 +18,14 @@ import { mapForResend } from './resend-version.js';
  * the sync's own pack, send and receipt steps, and leaves one audit entry, refused or not.
  * A stored packet is never edited or re-signed: a retry posts its very bytes again, or
  * releases its records into new packets.
+ *
+ * No action without its entry (docs/decisions/audit-log.md): the entry of a done action is
+ * written in the transaction of the action's change (`commit`, handed to the store), so both
+ * commit or neither; a retry that only posts a packet again writes its entry first and posts
+ * only once it is in. What follows the commit (packing, sending) is the sync's own work, as
+ * after any approval. A refusal changes nothing and gets its own entry.
  */
-export type OpsActionsDeps = SyncDeps & { actions: OutboxActionsStore; audit: AuditLog };
+export type OpsActionsDeps = SyncDeps & { actions: OutboxActionsStore; audit: ActionAuditLog };
 
 export type OpsAction = 'retry' | 'resend' | 'settle' | 'cancel';
 
@@ -44,6 +51,7 @@ export interface ActionResult {
 /** Who acts: an actor, or an actor and the HTTP request id the audit entry names. */
 export type ActionBy = AuditActor | { actor: AuditActor; requestId?: string };
 
+
 const AUDIT_ACTION: Readonly<Record<OpsAction, string>> = {
   retry: 'ops.packet.retry',
   resend: 'ops.person.resend',
@@ -51,36 +59,56 @@ const AUDIT_ACTION: Readonly<Record<OpsAction, string>> = {
   cancel: 'ops.packet.cancel',
 };
 
+/** Writes the action's ok entry: in the change's transaction `tx`, or alone (before acting) without one. */
+type Commit = (tx?: Parameters<Within>[0], people?: string[]) => Promise<void>;
+
 export function createOpsActionsService(deps: OpsActionsDeps) {
   const ctx = syncContext(deps);
   const { actions, audit } = deps;
 
-  /** Runs `work` under the lock and files the audit entry; `subject` names who and what. */
+  /**
+   * Runs `work` under the lock. `work` makes its change through `commit` (the store runs it
+   * last in the change's transaction, which writes the ok entry there) or, when it changes
+   * nothing stored, calls `commit()` before acting, which writes the entry alone first.
+   */
   async function act(
     action: OpsAction, by: ActionBy, reason: string, subject: { packetId?: string; people?: string[] },
-    work: (note: { actor: string; reason: string }, people: string[], packetId: string) => Promise<ActionResult>,
+    work: (note: { actor: string; reason: string }, people: string[], commit: Commit) => Promise<ActionResult>,
   ): Promise<ActionResult> {
     const { actor, requestId } = 'actor' in by ? by : { actor: by, requestId: undefined };
-    const why = typeof reason === 'string' ? reason.trim() : '';
+    // The reason is kept in the outbox and the audit log alike: made storable once, here.
+    const why = typeof reason === 'string' ? storableText(reason.trim()) : '';
     const people = [...(subject.people ?? [])];
-    const entry: { actor: AuditActor; action: string; purpose: string; packetId?: string; requestId?: string } = {
-      actor, action: AUDIT_ACTION[action], purpose: why, ...(requestId ? { requestId } : {}),
+    const entry = (): Omit<AuditEntryInput, 'outcome'> => ({
+      actor, action: AUDIT_ACTION[action], purpose: why, people: unique(people),
+      ...(subject.packetId ? { packetId: subject.packetId } : {}), ...(requestId ? { requestId } : {}),
+    });
+    let committed = false;
+    const commit: Commit = async (tx, touched = []) => {
+      people.push(...touched);
+      if (tx) await audit.appendWithin(tx, { ...entry(), outcome: 'ok' });
+      else await audit.append({ ...entry(), outcome: 'ok' });
+      committed = true;
     };
     let result: ActionResult | undefined;
     try {
       if (why === '') throw new OpsActionError('ops.reason_required', `${action} needs a reason (kept in the audit log)`);
-      // A packet named by its id or a unique prefix of it, as `tx show` takes it.
-      const packetId = subject.packetId === undefined ? '' : await actions.resolvePacketId(subject.packetId);
-      if (packetId) entry.packetId = packetId;
-      result = await deps.lock.runExclusive(() => work({ actor: actor.name, reason: why }, people, packetId));
+      // A packet named by its id or a unique prefix of it, as `tx show` takes it: the work and the entry see the whole id.
+      if (subject.packetId !== undefined) subject.packetId = await actions.resolvePacketId(subject.packetId);
+      result = await deps.lock.runExclusive(() => work({ actor: actor.name, reason: why }, people, commit));
       if (!result) throw new OpsActionError('ops.sync_running', 'a sync is running; try again once it has finished');
     } catch (err) {
+      if (committed) {
+        // The change and its entry are in; what failed is the follow-up the next sync retries.
+        deps.logger?.error('operator action done, its follow-up failed', { action: AUDIT_ACTION[action], error: String(err) });
+        throw err;
+      }
       const refused = isGatewayError(err) && err.status !== undefined && err.status < 500;
       const code = isGatewayError(err) ? err.code : undefined;
-      await audit.append({ ...entry, people: unique(people), outcome: refused ? 'refused' : 'error', ...(code ? { code } : {}) });
+      await audit.append({ ...entry(), outcome: refused ? 'refused' : 'error', ...(code ? { code } : {}) });
       throw err;
     }
-    await audit.append({ ...entry, people: unique(people), outcome: 'ok' });
+    if (!committed) throw new OpsActionError('ops.not_retryable', `${action} changed nothing`);
     return result;
   }
 
@@ -102,7 +130,9 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
      * releases them into the queue, and they are packed into new packets and sent now.
      */
     retry(given: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('retry', by, reason, { packetId: given }, async (note, people, packetId) => {
+      const subject = { packetId: given };
+      return act('retry', by, reason, subject, async (note, people, commit) => {
+        const packetId = subject.packetId;
         const packet = await actions.packetForAction(packetId);
         const summary = emptySummary();
         const envelope = await ctx.store.envelopeOf(packetId);
@@ -110,21 +140,22 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
         people.push(...records.map((r) => r.soDinhDanh));
         if (packet.status === 'pending') {
           if (!ctx.client) throw new OpsActionError('ops.national_unavailable', 'no national side configured to send with');
+          await commit();
           return result('retry', 0, await sendEach(ctx, [{ packetId, envelope }], summary), summary);
         }
         if (packet.status !== 'failed' || packet.inPacket === 0) {
           throw new OpsActionError('ops.not_retryable', `packet ${packetId} is ${packet.status}${packet.status === 'failed' ? ' and its records were queued again already' : ''}: nothing to retry`);
         }
-        const released = await actions.releaseFailedPacket(packetId, records, note);
+        const released = await actions.releaseFailedPacket(packetId, records, note, commit);
         return result('retry', released.length, await packAndSend(summary), summary);
       });
     },
 
     /** The person's current approved data as a new version, packed and sent now. */
     resend(soDinhDanh: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('resend', by, reason, { people: [soDinhDanh] }, async (note) => {
+      return act('resend', by, reason, { people: [soDinhDanh] }, async (note, _people, commit) => {
         const version = await mapForResend(ctx, actions, soDinhDanh);
-        await actions.queueResend(version, note);
+        await actions.queueResend(version, note, commit);
         const summary = emptySummary();
         return result('resend', 1, await packAndSend(summary), summary);
       });
@@ -132,19 +163,20 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
 
     /** A rejected or invalid version handled outside the gateway stops counting as failing. */
     settle(recordVersionId: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('settle', by, reason, {}, async (note, people) => {
-        const { soDinhDanh } = await actions.settleVersion(recordVersionId, note);
-        if (soDinhDanh) people.push(soDinhDanh);
+      return act('settle', by, reason, {}, async (note, _people, commit) => {
+        await actions.settleVersion(recordVersionId, note, commit);
         return result('settle', 0, [], emptySummary());
       });
     },
 
     /** A pending packet never posted again; its versions queued for the next sync's packets. */
     cancel(given: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('cancel', by, reason, { packetId: given }, async (note, people, packetId) => {
+      const subject = { packetId: given };
+      return act('cancel', by, reason, subject, async (note, people, commit) => {
+        const packetId = subject.packetId;
         const records = recordsOfEnvelope(await ctx.store.envelopeOf(packetId), ctx.codec);
         people.push(...records.map((r) => r.soDinhDanh));
-        const released = await actions.cancelPendingPacket(packetId, records, note);
+        const released = await actions.cancelPendingPacket(packetId, records, note, commit);
         return result('cancel', released.length, [], emptySummary());
       });
     },

@@ -1,4 +1,4 @@
-import type { Db } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import { OutboxError, packetNotFound } from './outbox-error.js';
 import type { PacketStatus, QueuedVersion, RecordStatus, ReturnedRecord } from './outbox-types.js';
 import { resolvePacketId } from './packet-prefix.js';
@@ -10,6 +10,8 @@ import { requeueRecords } from './requeue-records.js';
  * version, queue a re-send. A stored packet's bytes are never edited: a release or a cancel
  * only moves its versions back to the queue, for a new packet. Each change is one
  * transaction and refuses (404, 409) when the packet or version is not where it must be.
+ * `within` runs last in that transaction (the operator's audit entry), so the change and
+ * what it adds commit together or not at all; it is told the people the change touched.
  */
 const S = 'csdl_gateway';
 
@@ -35,6 +37,11 @@ function versionNotFound(id: string): OutboxError {
   return new OutboxError('outbox.record_not_found', `record version ${id} is not in the outbox`, { status: 404 });
 }
 
+/** Runs last in a change's transaction, told the số định danh the change touched. */
+export type Within = (tx: Queryable, people: string[]) => Promise<void>;
+
+const nothing: Within = async () => undefined;
+
 export function createOutboxActionsStore(db: Db) {
   return {
     /** The whole id of the packet `given` names: its id, or a unique prefix of it. */
@@ -57,7 +64,7 @@ export function createOutboxActionsStore(db: Db) {
      * still `in_packet`) back to the queue; the packet stays `failed`, noted as released.
      * Returns the số định danh of the versions queued.
      */
-    async releaseFailedPacket(packetId: string, returned: ReturnedRecord[], note: OperatorNote): Promise<string[]> {
+    async releaseFailedPacket(packetId: string, returned: ReturnedRecord[], note: OperatorNote, within: Within = nothing): Promise<string[]> {
       return db.transaction(async (tx) => {
         const marked = await tx.query(
           `UPDATE ${S}.packets SET released_at = now(), released_by = $2, release_reason = $3
@@ -65,12 +72,14 @@ export function createOutboxActionsStore(db: Db) {
           [packetId, note.actor, note.reason],
         );
         if (marked.rowCount !== 1) throw stateConflict(`packet ${packetId} is not a failed packet with records to release`);
-        return requeueRecords(tx, packetId, returned);
+        const queued = await requeueRecords(tx, packetId, returned);
+        await within(tx, queued);
+        return queued;
       });
     },
 
     /** A pending packet cancelled (never to be posted again), its versions back to the queue. */
-    async cancelPendingPacket(packetId: string, returned: ReturnedRecord[], note: OperatorNote): Promise<string[]> {
+    async cancelPendingPacket(packetId: string, returned: ReturnedRecord[], note: OperatorNote, within: Within = nothing): Promise<string[]> {
       return db.transaction(async (tx) => {
         const marked = await tx.query(
           `UPDATE ${S}.packets SET status = 'cancelled', completed_at = now(), cancelled_by = $2, cancel_reason = $3
@@ -78,7 +87,9 @@ export function createOutboxActionsStore(db: Db) {
           [packetId, note.actor, note.reason],
         );
         if (marked.rowCount !== 1) throw stateConflict(`packet ${packetId} is not pending: only a pending packet can be cancelled`);
-        return requeueRecords(tx, packetId, returned);
+        const queued = await requeueRecords(tx, packetId, returned);
+        await within(tx, queued);
+        return queued;
       });
     },
 
@@ -86,16 +97,21 @@ export function createOutboxActionsStore(db: Db) {
      * A rejected or invalid version settled: it keeps its state and errors, and no longer
      * counts as failing. Returns its số định danh (undefined when it had none).
      */
-    async settleVersion(id: string, note: OperatorNote): Promise<{ soDinhDanh: string | undefined }> {
+    async settleVersion(id: string, note: OperatorNote, within: Within = nothing): Promise<{ soDinhDanh: string | undefined }> {
       if (!/^[0-9]{1,18}$/.test(id)) throw versionNotFound(id);
-      const res = await db.query<{ so_dinh_danh: string | null }>(
-        `UPDATE ${S}.record_versions SET settled_at = now(), settled_by = $2, settle_reason = $3, updated_at = now()
-          WHERE id = $1 AND status IN ('rejected', 'invalid') AND settled_at IS NULL
-          RETURNING so_dinh_danh`,
-        [id, note.actor, note.reason],
-      );
-      const row = res.rows[0];
-      if (row) return { soDinhDanh: row.so_dinh_danh ?? undefined };
+      const settled = await db.transaction(async (tx) => {
+        const res = await tx.query<{ so_dinh_danh: string | null }>(
+          `UPDATE ${S}.record_versions SET settled_at = now(), settled_by = $2, settle_reason = $3, updated_at = now()
+            WHERE id = $1 AND status IN ('rejected', 'invalid') AND settled_at IS NULL
+            RETURNING so_dinh_danh`,
+          [id, note.actor, note.reason],
+        );
+        const row = res.rows[0];
+        if (!row) return undefined;
+        await within(tx, row.so_dinh_danh ? [row.so_dinh_danh] : []);
+        return { soDinhDanh: row.so_dinh_danh ?? undefined };
+      });
+      if (settled) return settled;
       const found = await db.query<{ status: RecordStatus; settled: boolean }>(
         `SELECT status, settled_at IS NOT NULL AS settled FROM ${S}.record_versions WHERE id = $1`,
         [id],
@@ -126,9 +142,9 @@ export function createOutboxActionsStore(db: Db) {
      * The person's current data as a new version of `version.approvalId`, numbered after the
      * versions of that approval already taken in, queued with its record to be packed once.
      * Refused (409) while a version of the person is still queued or in an open packet: that
-     * one is on its way already. The new version keeps who asked for it and why. Returns its id.
+     * one is on its way already. Returns the new version's id.
      */
-    async queueResend(version: Omit<QueuedVersion, 'id'>, note: OperatorNote): Promise<string> {
+    async queueResend(version: Omit<QueuedVersion, 'id'>, note: OperatorNote, within: Within = nothing): Promise<string> {
       return db.transaction(async (tx) => {
         const open = await tx.query(
           `SELECT 1 FROM ${S}.record_versions v LEFT JOIN ${S}.packets p USING (packet_id)
@@ -146,6 +162,7 @@ export function createOutboxActionsStore(db: Db) {
           [version.vendorId, version.approvalId, version.soDinhDanh, version.operation, version.approvedAt,
             version.approvedByUnit ?? null, version.recordHash, version.recordJson, version.mappingFingerprint ?? null, note.actor, note.reason],
         );
+        await within(tx, version.soDinhDanh ? [version.soDinhDanh] : []);
         return res.rows[0]!.id;
       });
     },

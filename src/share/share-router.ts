@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger.js';
 import { envelopeBytes, type CmsSigner } from '../signing/cms-signer.js';
 import type { Authenticated } from './client-store.js';
 import { checkClientCertificate } from './client-certificate.js';
-import { basicCredentials, bearerToken } from './client-credentials.js';
+import { basicCredentials, bearerToken } from '../tokens/authorization-header.js';
 import { SO_DINH_DANH, parseAgencyCode, parseFields, parseGroupBy, parsePurpose, parseSoDinhDanh, parseUnitQuery } from './share-params.js';
 import type { ShareAnswer, ShareService } from './share-service.js';
 import { ShareError } from './share-error.js';

@@ -1,4 +1,4 @@
-import { createHash, sign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { issuerAndSerial } from './certificate-info.js';
 import { contextTag, encodeTlv, nullValue, octetString, oid, sequence, setOf, time, unsignedInteger } from './der.js';
 import type { KeyRing } from './key-ring.js';
@@ -11,8 +11,8 @@ import type { SigningIdentity } from './signing-identity.js';
  * envelope"): SHA-256, RSA PKCS#1 v1.5, signed attributes contentType, signingTime and
  * messageDigest, the signer's certificate included (with the chain that came with the key),
  * no encapsulated content. The structure is written with our DER writer; the digest and the
- * RSA signature come from node:crypto, since forge's JavaScript RSA takes ~47 ms per signature
- * against ~0.4 ms (issue 4, "Speed").
+ * RSA signature come from node:crypto (forge's JavaScript RSA takes ~47 ms per signature against
+ * ~0.4 ms), or from a PKCS#11 token that holds the key (signature-key.ts).
  */
 export type EnvelopeFormat = 'json' | 'xml';
 
@@ -46,6 +46,9 @@ const prepared = new WeakMap<SigningIdentity, Prepared>();
 function prepare(identity: SigningIdentity): Prepared {
   let found = prepared.get(identity);
   if (found === undefined) {
+    if (identity.certificate.publicKey.asymmetricKeyType !== 'rsa') {
+      throw new SigningError('signing.key_unsupported', 'the contract requires an RSA key with PKCS#1 v1.5 signatures');
+    }
     const { issuer, serial } = issuerAndSerial(identity.certificate.raw);
     // The signer's certificate, then the chain that came with the key (contract: optional),
     // as the content of the [0] IMPLICIT SET OF CertificateChoices.
@@ -57,9 +60,6 @@ function prepare(identity: SigningIdentity): Prepared {
 }
 
 export function signDetached(payload: Buffer, identity: SigningIdentity, signingTime: Date = new Date()): Buffer {
-  if (identity.privateKey.asymmetricKeyType !== 'rsa') {
-    throw new SigningError('signing.key_unsupported', 'the contract requires an RSA key with PKCS#1 v1.5 signatures');
-  }
   const { certificates, signerId } = prepare(identity);
   const digest = createHash('sha256').update(payload).digest();
   // The signature covers the DER SET OF the attributes (RFC 5652 5.4): tag 0x31, DER order.
@@ -68,7 +68,8 @@ export function signDetached(payload: Buffer, identity: SigningIdentity, signing
     sequence(oid(OID.signingTime), setOf(time(signingTime))),
     sequence(oid(OID.messageDigest), setOf(octetString(digest))),
   );
-  const signature = sign('sha256', signedAttributes, identity.privateKey);
+  // The key's one operation; a file key and a token key give the same PKCS#1 v1.5 bytes.
+  const signature = identity.key.signSha256(signedAttributes);
   // In SignerInfo the same bytes travel as [0] IMPLICIT.
   const implicitAttributes = Buffer.from(signedAttributes);
   implicitAttributes[0] = contextTag(0);

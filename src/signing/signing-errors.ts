@@ -2,7 +2,9 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
 
 /**
  * Refusals of the local signing identity, raised at start-up (issue 4: "refuse at start-up,
- * with a clear message"). None is retryable: a person must fix the key material or config.
+ * with a clear message"), or while signing when a token goes away. None is retryable on its
+ * own: a person must fix the key material, the config, or put the token back (the next run
+ * then signs what was left pending).
  */
 export type SigningErrorCode =
   | 'signing.file_unreadable'
@@ -20,7 +22,18 @@ export type SigningErrorCode =
   | 'signing.trust_anchors_empty'
   | 'signing.bad_argument'
   /** A certificate whose DER lacks a field every X.509 certificate has. */
-  | 'signing.cert_malformed';
+  | 'signing.cert_malformed'
+  /** PKCS#11: the configuration or the token refuses; a person must act (pkcs11-errors.ts). */
+  | 'signing.pkcs11_uri_invalid'
+  | 'signing.pkcs11_module_not_found'
+  | 'signing.token_not_found'
+  | 'signing.pin_incorrect'
+  | 'signing.pin_locked'
+  | 'signing.key_not_found'
+  | 'signing.cert_not_found'
+  | 'signing.cert_key_mismatch'
+  | 'signing.token_removed'
+  | 'signing.token_error';
 
 export class SigningError extends GatewayError {
   declare readonly code: SigningErrorCode;

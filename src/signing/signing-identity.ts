@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { summarizeCertificate, type CertificateSummary } from './certificate-info.js';
 import { readPkcs12 } from './pkcs12-reader.js';
+import { fileSignatureKey, type SignatureKey } from './signature-key.js';
 import { SigningError } from './signing-errors.js';
 
 /**
@@ -10,7 +11,10 @@ import { SigningError } from './signing-errors.js';
  * sender's agency code in the subject OU) and against the clock.
  */
 export interface SigningIdentity {
-  privateKey: KeyObject;
+  /** Signs; the only way the envelope code reaches the private key, wherever it lives. */
+  key: SignatureKey;
+  /** The private key itself when it was read from a file; absent for a key on a token. */
+  privateKey?: KeyObject;
   certificate: X509Certificate;
   /** Other certificates that came with the key (its chain); carried for information only. */
   chain: X509Certificate[];
@@ -54,6 +58,7 @@ function pickCertificate(key: KeyObject, certificates: X509Certificate[], source
     );
   }
   return {
+    key: fileSignatureKey(key, source),
     privateKey: key,
     certificate,
     chain: certificates.filter((c) => c !== certificate),
@@ -120,14 +125,14 @@ export function identityFromPem(
 export function checkIdentity(identity: SigningIdentity, expected: { senderCode: string; now: Date }): IdentityCheck {
   const { summary, source } = identity;
   const label = `the certificate of ${source} (${summary.subject})`;
-  if (!identity.certificate.checkPrivateKey(identity.privateKey)) {
+  // A token's key cannot be read out: its match was proven at load by a signature the
+  // certificate verifies (token-identity.ts).
+  if (identity.privateKey !== undefined && !identity.certificate.checkPrivateKey(identity.privateKey)) {
     throw new SigningError('signing.key_mismatch', `the private key of ${source} does not match ${label}`);
   }
-  if (identity.privateKey.asymmetricKeyType !== 'rsa') {
-    throw new SigningError(
-      'signing.key_unsupported',
-      `${label} holds a ${identity.privateKey.asymmetricKeyType ?? 'unknown'} key; the contract requires RSA`,
-    );
+  const keyType = identity.certificate.publicKey.asymmetricKeyType;
+  if (keyType !== 'rsa') {
+    throw new SigningError('signing.key_unsupported', `${label} holds a ${keyType ?? 'unknown'} key; the contract requires RSA`);
   }
   const bits = summary.keyBits ?? 0;
   if (bits < MIN_RSA_BITS) {

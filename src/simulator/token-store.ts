@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { basicCredentials, bearerToken } from '../tokens/authorization-header.js';
 import { NationalRefusal } from './simulator-errors.js';
 
 /**
@@ -37,21 +38,6 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** `Authorization: Basic base64(id:secret)` (RFC 7617), or undefined when it is not that. */
-export function parseBasicAuth(header: string | undefined): { id: string; secret: string } | undefined {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header?.trim() ?? '');
-  if (!match?.[1]) return undefined;
-  const text = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = text.indexOf(':');
-  if (colon < 0) return undefined;
-  // RFC 6749 2.3.1: id and secret are form-urlencoded before Basic encoding.
-  try {
-    return { id: decodeURIComponent(text.slice(0, colon)), secret: decodeURIComponent(text.slice(colon + 1)) };
-  } catch {
-    return undefined;
-  }
-}
-
 export class TokenStore {
   private readonly tokens = new Map<string, HeldToken>();
 
@@ -62,7 +48,7 @@ export class TokenStore {
 
   /** The client named by `Authorization: Basic`; AUTHEN_ERROR when unknown or the secret is wrong. */
   client(authorization: string | undefined): SimulatorClient {
-    const credentials = parseBasicAuth(authorization);
+    const credentials = basicCredentials(authorization);
     const client = credentials && this.clients.find((c) => sameText(c.clientId, credentials.id));
     if (!credentials || !client || !sameText(client.clientSecret, credentials.secret)) {
       throw new NationalRefusal('AUTHEN_ERROR', 'unknown client or wrong secret (HTTP Basic client_id:client_secret)');
@@ -84,9 +70,9 @@ export class TokenStore {
 
   /** The client behind `Authorization: Bearer <token>`; AUTHEN_ERROR when missing, unknown, expired or revoked. */
   authenticate(authorization: string | undefined): TokenHolder {
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization?.trim() ?? '');
-    if (!match?.[1]) throw new NationalRefusal('AUTHEN_ERROR', 'missing bearer token');
-    const held = this.tokens.get(match[1]);
+    const token = bearerToken(authorization);
+    if (!token) throw new NationalRefusal('AUTHEN_ERROR', 'missing bearer token');
+    const held = this.tokens.get(token);
     if (!held) throw new NationalRefusal('AUTHEN_ERROR', 'unknown token');
     if (held.epoch !== this.options.epoch()) throw new NationalRefusal('AUTHEN_ERROR', 'token revoked');
     if (held.expiresAt <= this.options.now().getTime()) throw new NationalRefusal('AUTHEN_ERROR', 'token expired');

@@ -4,16 +4,51 @@ import type { SourceSpec } from '../mapping/mapping-types.js';
  * The SQL that reads persons, built from a mapping's `source` (mappings/README.md). The
  * mapping's documentSql reads the CTE `chosen(person_id)` (best as
  * `= ANY(ARRAY(SELECT person_id FROM chosen))`, an index condition); the engine owns it: which
- * persons (by vendor id, or the next keyset page `id > $n ... LIMIT`), and, when the mapping
- * declares an approval table, each person's latest approval row (highest `order`), optionally
- * keeping only persons whose latest row is approved. Identifiers come from the mapping, checked
- * against a strict pattern at load; every value is a parameter.
+ * persons (by vendor id, or the next keyset page `id > $n ... LIMIT`), the mapping's person
+ * filter (`persons.where`), and, when the mapping declares an approval table, each person's
+ * latest approval row (highest `order`), optionally keeping only persons whose latest row is
+ * approved. Identifiers come from the mapping, checked against a strict pattern at load; every
+ * value is a parameter.
  */
 export type Selection = { ids: string[] } | { after: string | undefined; limit: number };
 
 export interface SqlStatement {
   text: string;
   values: unknown[];
+}
+
+/**
+ * The person table as `p`, already narrowed by the mapping's person filter: the condition sees
+ * the person table's columns alone, so a column named like one of the engine's is never
+ * ambiguous. PostgreSQL flattens the subquery; the filter costs what a WHERE costs.
+ */
+export function personsFrom(source: SourceSpec): string {
+  const { table, where } = source.persons;
+  return where === undefined ? `${table} p` : `(SELECT * FROM ${table} WHERE (${where})) p`;
+}
+
+/** The approving unit's expression: in the approval lateral (`x`), on the person (`p`), or null. */
+function approvalUnit(source: SourceSpec): { inLateral: string; outside: string } {
+  const unit = source.approval?.unit;
+  if (unit && 'column' in unit) return { inLateral: `x.${unit.column}`, outside: 'a.unit' };
+  if (unit && 'sql' in unit) return { inLateral: `(${unit.sql})`, outside: 'a.unit' };
+  if (unit && 'personColumn' in unit) return { inLateral: 'NULL', outside: `p.${unit.personColumn}` };
+  const own = source.persons.unit;
+  return { inLateral: 'NULL', outside: own === undefined ? 'NULL' : `p.${own}` };
+}
+
+/**
+ * The latest approval row of person `p` as `a` (approval_id, status, at, unit, approver), a
+ * LEFT JOIN LATERAL; '' without an approval table.
+ */
+export function latestApproval(source: SourceSpec, join: 'LEFT JOIN' | 'JOIN' = 'LEFT JOIN'): string {
+  const { approval, persons } = source;
+  if (!approval) return '';
+  const unit = approvalUnit(source);
+  return `${join} LATERAL (SELECT x.${approval.order} AS approval_id, x.${approval.status} AS status, ` +
+    `${approval.at === undefined ? 'NULL::timestamptz' : `x.${approval.at}`} AS at, ${unit.inLateral} AS unit, ` +
+    `${approval.approver === undefined ? 'NULL' : `x.${approval.approver}`} AS approver ` +
+    `FROM ${approval.table} x WHERE x.${approval.person} = p.${persons.id} ORDER BY x.${approval.order} DESC LIMIT 1) a ON true`;
 }
 
 export function personQuery(source: SourceSpec, selection: Selection, approvedOnly: boolean): SqlStatement {
@@ -28,33 +63,30 @@ export function personQuery(source: SourceSpec, selection: Selection, approvedOn
   if ('ids' in selection) where.push(`${id} = ANY(${param(selection.ids)})`);
   else if (selection.after !== undefined) where.push(`${id} > ${param(selection.after)}`);
   if (approvedOnly && approval) where.push(`a.status = ${param(approval.approvedValue)}`);
-  const lateral = approval
-    ? `LEFT JOIN LATERAL (SELECT x.${approval.order} AS approval_id, x.${approval.status} AS status, ` +
-      `x.${approval.at} AS at, x.${approval.unit} AS unit, x.${approval.approver} AS approver ` +
-      `FROM ${approval.table} x WHERE x.${approval.person} = ${id} ORDER BY x.${approval.order} DESC LIMIT 1) a ON true`
-    : '';
   const approvalColumns = approval
-    ? 'a.approval_id::text AS approval_id, a.status::text AS approval_status, a.at AS approval_at, ' +
-      'a.unit::text AS approval_unit, a.approver::text AS approval_approver'
+    ? `a.approval_id::text AS approval_id, a.status::text AS approval_status, a.at AS approval_at, ` +
+      `(${approvalUnit(source).outside})::text AS approval_unit, a.approver::text AS approval_approver`
     : 'NULL::text AS approval_id, NULL::text AS approval_status, NULL::timestamptz AS approval_at, ' +
       'NULL::text AS approval_unit, NULL::text AS approval_approver';
   const chosen = [
     `SELECT ${id} AS person_id, ${approvalColumns}`,
-    `FROM ${persons.table} p ${lateral}`,
+    `FROM ${personsFrom(source)} ${latestApproval(source)}`,
     where.length > 0 ? `WHERE ${where.join(' AND ')}` : '',
     `ORDER BY ${id}`,
     'limit' in selection ? `LIMIT ${param(selection.limit)}` : '',
   ].filter(Boolean).join('\n');
   // Each person travels as one JSON text (the json columns of documentSql embedded as they
   // are): the reader only decodes a string, and whoever maps the person parses it, possibly
-  // on another thread (src/mapping/mapping-pool.ts).
+  // on another thread (src/mapping/mapping-pool.ts). Every chosen person comes back, with a
+  // document or without (`missing`): the reader pages on the chosen, and a chosen person the
+  // documentSql dropped is a stop, never a shorter page taken for the end.
   const text = [
     // MATERIALIZED: documentSql reads `chosen` once per history table; compute it once.
     `WITH chosen AS MATERIALIZED (${chosen})`,
-    'SELECT r.person_key, row_to_json(r)::text AS person FROM (',
+    'SELECT r.person_key, r.vendor_id IS NULL AS missing, row_to_json(r)::text AS person FROM (',
     '  SELECT chosen.person_id::text AS person_key, chosen.approval_id, chosen.approval_status, chosen.approval_at,',
     '    chosen.approval_unit, chosen.approval_approver, chosen.person_id AS person_order, d.*',
-    `  FROM chosen JOIN (${source.documentSql}) d ON d.vendor_id = chosen.person_id`,
+    `  FROM chosen LEFT JOIN (${source.documentSql}) d ON d.vendor_id = chosen.person_id`,
     ') r',
     'ORDER BY r.person_order',
   ].join('\n');

@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/db.js';
 import type { Mapping, ReferenceData, SourcePerson } from '../mapping/mapping-types.js';
 import { personQuery, referenceQueries, type Selection } from './person-queries.js';
+import { SourceError } from './source-error.js';
 
 /**
  * Reading persons from the provincial database in chunks (issue 3 §4): by vendor ids, or all
@@ -18,7 +19,7 @@ export interface RawPerson {
   json: string;
 }
 
-const META = new Set(['person_key', 'person_order', 'approval_id', 'approval_status', 'approval_at', 'approval_unit', 'approval_approver', 'vendor_id', 'doc']);
+const META = new Set(['person_key', 'missing', 'person_order', 'approval_id', 'approval_status', 'approval_at', 'approval_unit', 'approval_approver', 'vendor_id', 'doc']);
 
 function text(value: unknown): string | undefined {
   return value === null || value === undefined ? undefined : String(value);
@@ -52,11 +53,43 @@ export function parseSourcePerson(raw: RawPerson): SourcePerson {
   return person;
 }
 
-function toRawPerson(row: Record<string, unknown>): RawPerson {
-  return { vendorId: String(row.person_key), json: String(row.person) };
+/**
+ * One query's rows -> the chunk's persons, or a stop: every chosen person must come back with
+ * exactly one document. Nothing of a chunk with a missing or doubled person is handed on, so
+ * no run sends part of what it chose and reports success.
+ */
+function chunkOf(rows: Record<string, unknown>[]): { raws: RawPerson[]; chosen: number; last: string | undefined } {
+  const missing: string[] = [];
+  const doubled = new Set<string>();
+  const seen = new Set<string>();
+  const raws: RawPerson[] = [];
+  for (const row of rows) {
+    const vendorId = String(row.person_key);
+    if (row.missing === true) missing.push(vendorId);
+    else if (seen.has(vendorId)) doubled.add(vendorId);
+    else raws.push({ vendorId, json: String(row.person) });
+    seen.add(vendorId);
+  }
+  if (missing.length > 0) {
+    throw new SourceError('source.person_missing', `${missing.length} chosen person(s) have no document from source.documentSql ` +
+      `(vendor ids ${listed(missing)}): the documentSql must return every person the engine chooses; filter people with source.persons.where instead`, {
+      details: missing.map((id) => ({ path: `/source/documentSql`, message: `no document for vendor id ${id}` })),
+    });
+  }
+  if (doubled.size > 0) {
+    throw new SourceError('source.person_duplicate', `source.documentSql returned several documents for vendor ids ${listed([...doubled])}`);
+  }
+  return { raws, chosen: seen.size, last: rows.length > 0 ? String(rows[rows.length - 1]?.person_key) : undefined };
 }
 
-/** Chunks on a connection the caller holds (already in its transaction), each person unparsed. */
+function listed(ids: string[]): string {
+  return ids.length > 20 ? `${ids.slice(0, 20).join(', ')} and ${ids.length - 20} more` : ids.join(', ');
+}
+
+/**
+ * Chunks on a connection the caller holds (already in its transaction), each person unparsed.
+ * Pages are cut on the chosen ids, never on how many documents came back.
+ */
 export async function* readRawPersonChunks(
   q: Queryable, mapping: Mapping, filter: PersonFilter, chunkSize: number,
 ): AsyncGenerator<RawPerson[]> {
@@ -67,19 +100,18 @@ export async function* readRawPersonChunks(
     for (let i = 0; i < ids.length; i += chunkSize) {
       const selection: Selection = { ids: ids.slice(i, i + chunkSize) };
       const { text: sql, values } = personQuery(mapping.source, selection, approvedOnly);
-      const res = await q.query(sql, values);
-      if (res.rows.length > 0) yield res.rows.map(toRawPerson);
+      const { raws } = chunkOf((await q.query(sql, values)).rows);
+      if (raws.length > 0) yield raws;
     }
     return;
   }
   let after = filter.after;
   for (;;) {
     const { text: sql, values } = personQuery(mapping.source, { after, limit: chunkSize }, approvedOnly);
-    const res = await q.query(sql, values);
-    const chunk = res.rows.map(toRawPerson);
-    if (chunk.length > 0) yield chunk;
-    if (chunk.length < chunkSize) return;
-    after = chunk[chunk.length - 1]?.vendorId;
+    const { raws, chosen, last } = chunkOf((await q.query(sql, values)).rows);
+    if (raws.length > 0) yield raws;
+    if (chosen < chunkSize) return;
+    after = last;
   }
 }
 

@@ -1,11 +1,13 @@
 import type { Queryable } from '../db/db.js';
 import type { HeadsArrays } from '../outbox/outbox-types.js';
 import type { SourceSpec } from '../mapping/mapping-types.js';
+import { personsFrom } from '../source/person-queries.js';
 import { SyncError } from './sync-error.js';
 
 /**
  * The light scan behind "what is due": each person whose latest approval row is approved,
- * with that row's id, a page at a time on the person id. No documents are built here, so a
+ * with that row's id, a page at a time on the person id, among the people the mapping's person
+ * filter keeps. No documents are built here, so a
  * sync with nothing due reads only this and the gateway's person state.
  * Identifiers come from the mapping (checked at load); values are parameters.
  */
@@ -35,7 +37,7 @@ export async function approvedHeads(
   const res = await q.query<{ n: number; vendor_ids: string | null; approval_ids: string | null; last: string | null }>(
     `WITH page AS (
        SELECT p.${persons.id} AS k, p.${persons.id}::text AS vendor_id, a.id::text AS approval_id
-         FROM ${persons.table} p
+         FROM ${personsFrom(source)}
          JOIN LATERAL (SELECT x.${approval.order} AS id, x.${approval.status} AS status
                          FROM ${approval.table} x WHERE x.${approval.person} = p.${persons.id}
                         ORDER BY x.${approval.order} DESC LIMIT 1) a ON true

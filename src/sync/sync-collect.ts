@@ -73,6 +73,10 @@ export async function collectDue(
         summary.due += versions.length;
         await sink(versions);
         options.onProgress?.(`due ${summary.due}: queued ${summary.queued}, unchanged ${summary.unchanged}, invalid ${summary.invalid}`);
+        if (options.signal?.aborted) {
+          ctx.logger.info('sync stopping: the rest of the due people wait for the next sync', { syncRunId: runId, due: summary.due });
+          break;
+        }
       }
     }, { isolation: 'repeatable read', readOnly: true });
   } finally {

@@ -44,6 +44,11 @@ export interface RunOptions {
   /** At most this many due people this run. */
   limit?: number;
   onProgress?: (line: string) => void;
+  /**
+   * Aborted when the process stops: collection ends after the chunk whose versions it is
+   * committing; what was stored is sent and the rest stays due for the next sync.
+   */
+  signal?: AbortSignal;
 }
 
 /** The deps with their defaults filled in: what each step takes (or the part it needs). */

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { GatewayError } from '../errors.js';
+import { bearerToken } from './authorization-header.js';
 import type { TokenService } from './token-service.js';
 
 /**
@@ -7,17 +8,16 @@ import type { TokenService } from './token-service.js';
  * in `res.locals.actor` (src/http/api-actor.ts) for the routes' `requireRole`, or answers 401
  * with the reason's code. The token never reaches a log line: only the actor's name does.
  */
-const BEARER = /^Bearer ([^\s]+)$/i;
-
 export function bearerAuth(tokens: Pick<TokenService, 'authenticate'> | undefined) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       if (!tokens) throw new GatewayError('auth.unavailable', 'this gateway has no token store', { status: 401 });
       const header = req.header('authorization');
-      if (header !== undefined && !BEARER.test(header)) {
+      const token = bearerToken(header);
+      if (header !== undefined && token === undefined) {
         throw new GatewayError('auth.invalid', 'the Authorization header is not "Bearer <token>"', { status: 401 });
       }
-      const actor = await tokens.authenticate(header === undefined ? undefined : BEARER.exec(header)?.[1]);
+      const actor = await tokens.authenticate(token);
       res.locals.actor = actor;
       req.log = req.log.child({ actor: actor.name });
       next();

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.js';
-import type { ApiActor, Role } from '../http/api-actor.js';
+import type { ApiActor, Role } from './api-actor-types.js';
 import { newTokenSecret, parseToken, secretMatches } from './token-secret.js';
 import type { TokenRow, TokenStore } from './token-store.js';
 

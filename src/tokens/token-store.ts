@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import type { Role } from '../http/api-actor.js';
+import type { Role } from './api-actor-types.js';
 
 /** The API tokens' table (migration 005); SQL only, the rules live in token-service.ts. */
 export interface TokenRow {

@@ -47,11 +47,20 @@ describe('config: loadConfig', function () {
       expect(config.mappingFile).to.equal('mappings/qlcb');
       expect(config.syncCron).to.equal('*/15 * * * *');
       expect(config.port).to.equal(8080);
+      expect(config.host).to.equal('127.0.0.1');
+      expect(config.tls).to.equal(undefined);
       expect(config.logLevel).to.equal('info');
       expect(config.logFormat).to.equal(undefined);
       expect(config.dataDir).to.equal(resolve('data'));
       expect(config.packet).to.deep.equal({ maxRecords: 500, maxBytes: 8 * 1024 * 1024, format: 'json' });
       expect(config.demoPeople).to.equal(500);
+      expect(config.demoVendor).to.equal('qlcb');
+    });
+
+    it('DEMO_VENDOR picks the demo schema and, unless MAPPING_FILE is set, its mapping folder; an unknown vendor is refused', function () {
+      expect(loadConfig({ DEMO_VENDOR: 'nhansu' })).to.include({ demoVendor: 'nhansu', mappingFile: 'mappings/nhansu' });
+      expect(loadConfig({ DEMO_VENDOR: 'nhansu', MAPPING_FILE: 'mappings/custom' })).to.include({ demoVendor: 'nhansu', mappingFile: 'mappings/custom' });
+      expect(refusal({ DEMO_VENDOR: 'misa' }).message).to.include('DEMO_VENDOR');
     });
 
     it('lets the environment override and coerces numbers', function () {
@@ -167,6 +176,36 @@ describe('config: loadConfig', function () {
       const file = join(dir, 'array.json');
       writeFileSync(file, '[1, 2]');
       expectRefusedNaming({ CONFIG_FILE: file }, 'CONFIG_FILE');
+    });
+
+    it('every enum-like key lists its allowed values', function () {
+      const enums = Object.entries(configSchema.properties).filter(([, spec]) => 'enum' in spec) as [string, { enum: readonly string[] }][];
+      expect(enums.map(([key]) => key)).to.include.members(['LOG_LEVEL', 'LOG_FORMAT', 'PACKET_FORMAT']);
+      for (const [key, spec] of enums) {
+        const err = expectRefusedNaming({ [key]: 'no-such-value' }, key);
+        expect(err.message).to.include(`one of: ${spec.enum.join(', ')}`);
+      }
+    });
+
+    it('a SYNC_CRON whose day never comes (31 February, 30 February, 31 April and June)', function () {
+      for (const expression of ['0 0 31 2 *', '0 0 30 2 *', '0 0 31 4,6 *']) {
+        const err = expectRefusedNaming({ SYNC_CRON: expression }, 'SYNC_CRON');
+        expect(err.message).to.include('never fires');
+      }
+    });
+
+    it('a SYNC_CRON that is not cron, with the expected shape in the message', function () {
+      const err = expectRefusedNaming({ SYNC_CRON: 'every fifteen minutes' }, 'SYNC_CRON');
+      expect(err.message).to.include('5 or 6 fields');
+    });
+
+    it('a SYNC_CRON that fires rarely but does fire (29 February) is taken', function () {
+      expect(loadConfig({ SYNC_CRON: '0 0 29 2 *' }).syncCron).to.equal('0 0 29 2 *');
+    });
+
+    it('TLS_CERT_FILE without TLS_KEY_FILE, and a client CA without a server certificate', function () {
+      expectRefusedNaming({ TLS_CERT_FILE: '/tls/gw.pem' }, 'TLS_KEY_FILE');
+      expectRefusedNaming({ TLS_CLIENT_CA_FILE: '/tls/ca.pem' }, 'TLS_CERT_FILE');
     });
 
     it('names the key in its details', function () {

@@ -2,13 +2,15 @@ import type { Server } from 'node:http';
 import { expect } from 'chai';
 import { Router } from 'express';
 import { createDb } from '../../src/db/db.js';
-import { listMigrations, migrate } from '../../src/db/migrate.js';
-import { storeReadiness } from '../../src/db/store-readiness.js';
+import { migrate } from '../../src/db/migrate.js';
+import { storeReadiness } from '../../src/http/store-readiness.js';
 import { GatewayError } from '../../src/errors.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { createLogger } from '../../src/log/logger.js';
 import { BACKENDS, freshDatabase, type TestDatabase } from '../setup/databases.js';
 import { lineSink, type LineSink } from '../foundation/support/line-sink.js';
+import { createTokenService } from '../../src/tokens/token-service.js';
+import { createTokenStore } from '../../src/tokens/token-store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -57,7 +59,8 @@ for (const backend of BACKENDS) {
       t = await freshDatabase(backend);
       sink = lineSink();
       const logger = createLogger({ format: 'json', stream: sink.stream });
-      const app = createHttpApp({ logger, readiness: [storeReadiness(t.db)], routers: [testRouter()] });
+      const tokens = createTokenService(createTokenStore(t.db));
+      const app = createHttpApp({ logger, readiness: [storeReadiness(t.db)], routers: [testRouter()], tokens });
       ({ server, base } = await listen(app));
     });
     after(async function () {
@@ -71,24 +74,27 @@ for (const backend of BACKENDS) {
       expect(await res.json()).to.deep.equal({ status: 'ok' });
     });
 
-    it('answers /readyz 503 naming the pending migrations before migrate', async function () {
+    it('answers /readyz 503 to a probe with a reason code and no detail before migrate', async function () {
       const res = await fetch(`${base}/readyz`);
       expect(res.status).to.equal(503);
-      const body = (await res.json()) as { status: string; checks: { name: string; ok: boolean; message: string }[] };
+      const body = (await res.json()) as { status: string; checks: { name: string; ok: boolean; message?: string }[] };
       expect(body.status).to.equal('not_ready');
-      const pending = listMigrations().map((m) => m.version).join(', ');
-      expect(body.checks).to.have.length(1);
-      expect(body.checks[0]).to.include({ name: 'store', ok: false });
-      expect(body.checks[0]?.message).to.include(`migrations not applied: ${pending}`);
+      expect(body.checks).to.deep.equal([{ name: 'store', ok: false, code: 'readyz.store_failing' }]);
     });
 
-    it('answers /readyz 200 once migrated', async function () {
+    it('answers /readyz 200 once migrated; the store is named only to a token holder', async function () {
       await migrate(t.db);
       const res = await fetch(`${base}/readyz`);
       expect(res.status).to.equal(200);
-      const body = (await res.json()) as { status: string; checks: { ok: boolean }[] };
+      const body = (await res.json()) as { status: string; checks: Record<string, unknown>[] };
       expect(body.status).to.equal('ready');
-      expect(body.checks.map((c) => c.ok)).to.deep.equal([true]);
+      expect(body.checks).to.deep.equal([{ name: 'store', ok: true }]);
+      expect(JSON.stringify(body)).not.to.include(t.db.description);
+      const { token } = await createTokenService(createTokenStore(t.db)).create({ name: 'probe-reader', role: 'auditor' });
+      const detailed = (await (await fetch(`${base}/readyz`, { headers: { authorization: `Bearer ${token}` } })).json()) as { checks: { message?: string }[] };
+      expect(detailed.checks[0]?.message).to.equal(t.db.description);
+      const forged = (await (await fetch(`${base}/readyz`, { headers: { authorization: 'Bearer csdlgw_0000000000000000_forged' } })).json()) as { checks: { message?: string }[] };
+      expect(forged.checks[0]).not.to.have.property('message');
     });
 
     it('answers an unknown route 404 http.not_found', async function () {
@@ -169,9 +175,10 @@ describe('http: /readyz with an unreachable store', function () {
     try {
       const res = await fetch(`${base}/readyz`);
       expect(res.status).to.equal(503);
-      const body = (await res.json()) as { checks: { ok: boolean; message: string }[] };
+      const body = (await res.json()) as { checks: { ok: boolean; code: string; message?: string }[] };
       expect(body.checks[0]?.ok).to.equal(false);
-      expect(body.checks[0]?.message).to.be.a('string').and.not.equal('');
+      expect(body.checks[0]?.code).to.equal('readyz.store_failing');
+      expect(body.checks[0]).not.to.have.property('message');
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import type { CliIo } from '../../src/cli/command.js';
-import { txCancel } from '../../src/ops/cli/tx-cancel.js';
-import { txResend } from '../../src/ops/cli/tx-resend.js';
-import { txRetry } from '../../src/ops/cli/tx-retry.js';
-import { txSettle } from '../../src/ops/cli/tx-settle.js';
-import { txActionCommand, type ActionsOpener } from '../../src/ops/ops-actions-cli.js';
+import { txCancel } from '../../src/cli/commands/tx/tx-cancel.js';
+import { txResend } from '../../src/cli/commands/tx/tx-resend.js';
+import { txRetry } from '../../src/cli/commands/tx/tx-retry.js';
+import { txSettle } from '../../src/cli/commands/tx/tx-settle.js';
+import { txActionCommand, type ActionsOpener } from '../../src/cli/commands/tx/tx-action-command.js';
 import type { ActionBy, ActionResult, PacketOutcome } from '../../src/ops/ops-actions-service.js';
 import { emptySummary } from '../../src/sync/sync-summary.js';
 

@@ -5,7 +5,7 @@ import { createTxCommand } from '../../src/cli/commands/tx-command.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { loadWorkingCalendar } from '../../src/calendar/calendar-loader.js';
 import { workingDaysBetweenInstants } from '../../src/calendar/working-calendar.js';
-import { composeOps, type OpsCapability } from '../../src/ops/ops-compose.js';
+import { composeOps, type OpsCapability } from '../../src/compose/ops-compose.js';
 import type { SyncWorld } from '../sync/sync-harness.js';
 import { actionsOver } from './actions-world.js';
 import { startApiApp, type ApiApp } from './api-app.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { composeOps } from '../../src/ops/ops-compose.js';
+import { composeOps } from '../../src/compose/ops-compose.js';
 import { loadWorkingCalendar } from '../../src/calendar/calendar-loader.js';
 import { workingDaysBetweenInstants } from '../../src/calendar/working-calendar.js';
 

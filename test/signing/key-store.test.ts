@@ -55,7 +55,7 @@ describe('signing key store', function () {
   it('reads a default OpenSSL 3 PKCS#12 protected by a Vietnamese passphrase (UTF-8 PBKDF2, where forge alone fails)', function () {
     const file = exportPkcs12(dir, 'vietnamese', province, 'mật khẩu ký số');
     const identity = identityFromPkcs12(readFileSync(file), 'mật khẩu ký số', file);
-    expect(identity.privateKey.asymmetricKeyDetails?.modulusLength).to.equal(2048);
+    expect(identity.privateKey?.asymmetricKeyDetails?.modulusLength).to.equal(2048);
   });
 
   it('loads an encrypted PEM key with its PEM certificate', async function () {

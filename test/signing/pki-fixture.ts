@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueCertificate, type DistinguishedName } from '../../src/signing/certificate-builder.js';
+import { fileSignatureKey } from '../../src/signing/signature-key.js';
 import type { SigningIdentity } from '../../src/signing/signing-identity.js';
 import { summarizeCertificate } from '../../src/signing/certificate-info.js';
 
@@ -75,6 +76,7 @@ export function makeLeaf(issuer: Ca, options: LeafOptions = {}): Ca {
 
 export function identityOf(pair: Ca, source = 'test identity'): SigningIdentity {
   return {
+    key: fileSignatureKey(pair.privateKey, source),
     privateKey: pair.privateKey,
     certificate: pair.certificate,
     chain: [],

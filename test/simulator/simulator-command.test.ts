@@ -6,6 +6,13 @@ import { runSimulatorCommand } from '../../src/cli/commands/simulator-command.js
 import type { CliIo } from '../../src/cli/command.js';
 import { createCmsSigner } from '../../src/signing/cms-signer.js';
 import { DEV_CLIENT } from '../../src/simulator/dev-simulator.js';
+import { Writable } from 'node:stream';
+import { startGateway } from '../../src/app/gateway.js';
+import { demoProvinceStep } from '../../src/app/demo-province-step.js';
+import { signingStep } from '../../src/app/signing-step.js';
+import { syncStep } from '../../src/app/sync-step.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/log/logger.js';
 import { basic, devPki, envelope, packet, PASSPHRASE, PROVINCE, readyClient, record } from './simulator-harness.js';
 
 function capture(): CliIo & { lines: string[]; errors: string[] } {
@@ -52,6 +59,38 @@ describe('cli: csdl-gateway simulator', function () {
       expect(receipt).to.deep.equal({ status: 200, packetId: p.header.packetId });
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints a complete environment block: a second gateway configured from it alone signs, sends and is accepted', async function () {
+    this.timeout(240_000);
+    const pki = await devPki();
+    const dir = mkdtempSync(join(tmpdir(), 'sim-env-'));
+    const io = capture();
+    let accepted = 0;
+    let syncSummary = '';
+    try {
+      const code = await runSimulatorCommand(['--port', '0', '--dev-pki', pki.dir, '--passphrase', PASSPHRASE, '--sender', PROVINCE], io, async () => {
+        // What a user pastes: only the printed `export` lines, unquoted as a shell would.
+        const env: Record<string, string> = {};
+        for (const line of io.lines) {
+          const m = /^export (\w+)=(.*)$/.exec(line);
+          if (m) env[m[1] as string] = (m[2] as string).replace(/^'(.*)'$/, '$1').replace(/'\\''/g, "'");
+        }
+        expect(Object.keys(env)).to.include.members(['NDXP_URL', 'NDXP_CLIENT_ID', 'NDXP_CLIENT_SECRET', 'SIGNING_KEY_FILE', 'SIGNING_KEY_PASSPHRASE', 'TRUST_ANCHORS_FILE']);
+        const lines: string[] = [];
+        const logger = createLogger({ format: 'json', level: 'info', stream: new Writable({ write: (c: Buffer, _e, done) => { lines.push(c.toString('utf8')); done(); } }) });
+        const gateway = await startGateway(loadConfig({ ...env, DATA_DIR: dir, PORT: '0', DEMO_PEOPLE: '10' }), logger, [signingStep, demoProvinceStep, syncStep]);
+        await gateway.stop(); // waits for the first sync
+        syncSummary = lines.find((l) => l.includes('"sync finished"')) ?? '';
+        const ledger = (await (await fetch(`${env.NDXP_URL}/_sim/ledger`)).json()) as { results: { accepted: number } };
+        accepted = ledger.results.accepted;
+      });
+      expect(code).to.equal(0);
+      expect(syncSummary, 'the second gateway ran its first sync').to.include('"packetsSent":1');
+      expect(accepted).to.be.greaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,8 +1,22 @@
 import { expect } from 'chai';
-import { loadMapping } from '../../src/mapping/mapping-loader.js';
+import { nationalContract } from '../../src/contract/national-contract.js';
+import { compileMapping } from '../../src/mapping/mapping-compiler.js';
+import { loadMapping, readMappingDocuments } from '../../src/mapping/mapping-loader.js';
+import { isGatewayError } from '../../src/errors.js';
 import { readPersons } from '../../src/source/person-reader.js';
 import { BACKENDS, type TestDatabase } from '../setup/databases.js';
 import { readAll, sampleDatabase } from '../mapping/sample-database.js';
+
+/** The qlcb mapping with its source edited: a person filter, or a documentSql that drops people. */
+function qlcbWith(change: (source: Record<string, unknown>) => void) {
+  const documents = readMappingDocuments('mappings/qlcb').map((d) => {
+    if (d.file !== 'source.json') return d;
+    const json = structuredClone(d.json) as { source: Record<string, unknown> };
+    change(json.source);
+    return { file: d.file, json };
+  });
+  return compileMapping(documents, nationalContract());
+}
 
 /** Reading persons in chunks from one snapshot, by id or all, optionally only approved ones. */
 for (const backend of BACKENDS) {
@@ -42,6 +56,45 @@ for (const backend of BACKENDS) {
       const { persons } = await readAll(t, mapping, { all: true, approvedOnly: true }, 4);
       expect(persons.map((p) => p.vendorId)).to.deep.equal(['1', '2', '3', '4', '5', '6', '7', '8', '9', '12']);
       expect(persons.every((p) => p.approval?.status === 'DA_DUYET')).to.equal(true);
+    });
+
+    it('applies the person filter to every page, and pages on the chosen ids to the last one', async function () {
+      // Persons 5 and 7 have left (NGHI_HUU, CHUYEN_DI): the filter drops them from every read.
+      const filtered = qlcbWith((source) => { (source.persons as Record<string, unknown>).where = "trang_thai = 'DANG_LAM'"; });
+      for (const size of [1, 3, 5, 10]) {
+        const { persons } = await readAll(t, filtered, { all: true }, size);
+        expect(persons.map((p) => p.vendorId), `chunk size ${size}`).to.deep.equal(['1', '2', '3', '4', '6', '8', '9', '10', '11', '12']);
+      }
+      const byId = await readAll(t, filtered, { vendorIds: ['4', '5', '6', '7'] }, 2);
+      expect(byId.persons.map((p) => p.vendorId)).to.deep.equal(['4', '6']);
+      const approved = await readAll(t, filtered, { all: true, approvedOnly: true }, 3);
+      expect(approved.persons.map((p) => p.vendorId)).to.deep.equal(['1', '2', '3', '4', '6', '8', '9', '12']);
+    });
+
+    it('stops with source.person_missing, naming them, when documentSql drops a chosen person; nothing of that chunk is handed on', async function () {
+      // The silent loss: a filter written into documentSql made a short page look like the end.
+      const dropping = qlcbWith((source) => {
+        const lines = source.documentSql as string[];
+        lines[lines.length - 1] = `${String(lines[lines.length - 1])} AND c.trang_thai = 'DANG_LAM'`;
+      });
+      const seen: string[] = [];
+      let failure: unknown;
+      try {
+        for await (const { persons } of readPersons(t.db, dropping, { all: true }, 4)) seen.push(...persons.map((p) => p.vendorId));
+      } catch (err) {
+        failure = err;
+      }
+      expect(isGatewayError(failure) && failure.code).to.equal('source.person_missing');
+      expect(String((failure as Error).message)).to.contain('vendor ids 5, 7');
+      // Persons 1-4 came in the first chunk; the chunk 5-8 holding the dropped ones is not handed on.
+      expect(seen).to.deep.equal(['1', '2', '3', '4']);
+      let byId: unknown;
+      try {
+        await readAll(t, dropping, { vendorIds: ['6', '7'] }, 10);
+      } catch (err) {
+        byId = err;
+      }
+      expect(isGatewayError(byId) && byId.code).to.equal('source.person_missing');
     });
 
     it('reads from one snapshot: a change committed while reading is not seen', async function () {

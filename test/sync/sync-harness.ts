@@ -2,6 +2,8 @@ import { nationalContract } from '../../src/contract/national-contract.js';
 import { migrate } from '../../src/db/migrate.js';
 import type { Db } from '../../src/db/db.js';
 import { generatePeople, type GenerationSummary } from '../../src/demo/generate-people.js';
+import { generateNhansu } from '../../src/demo/nhansu/generate-nhansu.js';
+import { installNhansuSchema } from '../../src/demo/nhansu/nhansu-schema.js';
 import { installProvincialSchema } from '../../src/demo/provincial-schema.js';
 import { createPayloadCodec } from '../../src/encoding/payload-codec.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
@@ -18,8 +20,8 @@ import { CLIENT, PROVINCE, startHarness, type Harness } from '../simulator/simul
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the ledger is known JSON, read by the tests */
 /**
- * The sync's world for end-to-end tests: a provincial database (vendor schema, sample.sql and
- * some generated people), a fresh gateway store, and the national simulator on 127.0.0.1 with
+ * The sync's world for end-to-end tests: a provincial database (qlcb: vendor schema, sample.sql
+ * and some generated people; nhansu: its schema and generated people), a fresh gateway store, and the national simulator on 127.0.0.1 with
  * real signatures. Services are composed with `createSyncService` and small settings, so a
  * test can make a second service (another pool, another process) over the same store.
  */
@@ -60,6 +62,8 @@ export interface WorldOptions {
   sourceBackend?: Backend;
   /** Generated people added after the sample (0: the sample alone). */
   people?: number;
+  /** Whose database: qlcb (default: sample.sql plus generated people) or nhansu (generated people only, mappings/nhansu). */
+  vendor?: 'qlcb' | 'nhansu';
 }
 
 const FIXED_APPROVAL = (_signer: unknown, now: Date): Approval => ({
@@ -75,15 +79,21 @@ export function quietLogger(): Logger {
 
 export async function startSyncWorld(options: WorldOptions): Promise<SyncWorld> {
   const sourceBackend = options.sourceBackend ?? 'postgres';
+  const vendor = options.vendor ?? 'qlcb';
   const source = await freshDatabase(sourceBackend);
-  await installProvincialSchema(source.db, { sample: true });
-  const generated = options.people
-    ? await generatePeople(source.db, { people: options.people, seed: 7, chunkSize: 500, concurrency: sourceBackend === 'pglite' ? 1 : 2 })
-    : undefined;
+  const generation = { people: options.people ?? 0, seed: 7, chunkSize: 500, concurrency: sourceBackend === 'pglite' ? 1 : 2 };
+  let generated: GenerationSummary | undefined;
+  if (vendor === 'nhansu') {
+    await installNhansuSchema(source.db);
+    generated = options.people ? await generateNhansu(source.db, generation) : undefined;
+  } else {
+    await installProvincialSchema(source.db, { sample: true });
+    generated = options.people ? await generatePeople(source.db, generation) : undefined;
+  }
   const store = await freshDatabase(options.storeBackend);
   await migrate(store.db);
   const sim = await startHarness();
-  const mapping = loadMapping('mappings/qlcb');
+  const mapping = loadMapping(`mappings/${vendor}`);
   const codec = createPayloadCodec(nationalContract());
   const sleeps: number[] = [];
   const clients: NdxpClient[] = [];
@@ -123,6 +133,11 @@ export async function startSyncWorld(options: WorldOptions): Promise<SyncWorld> 
     async approveAgain(vendorId, o = {}) {
       approvals += 1;
       const at = new Date(Date.UTC(2026, 10, 10, 2) + approvals * 3_600_000).toISOString();
+      if (vendor === 'nhansu') {
+        if (o.edit !== undefined) await source.db.query('UPDATE nhansu.employee SET address = $2 WHERE emp_id = $1', [vendorId, o.edit]);
+        await source.db.query(`INSERT INTO nhansu.record_review (emp_id, outcome, reviewer, reviewed_at) VALUES ($1, 'A', 'Trần Văn Bình', $2)`, [vendorId, at]);
+        return at;
+      }
       if (o.edit !== undefined) await source.db.query('UPDATE qlcb.can_bo SET noi_o_hien_nay = $2 WHERE id = $1', [vendorId, o.edit]);
       await source.db.query(
         `INSERT INTO qlcb.phe_duyet (can_bo_id, trang_thai, nguoi_duyet, don_vi_duyet_id, thoi_diem_duyet) VALUES ($1, 'DA_DUYET', 'Trần Văn Bình', 2, $2)`,

@@ -5,7 +5,7 @@ import type { CliIo } from '../../src/cli/command.js';
 import { runCli } from '../../src/cli/run-cli.js';
 import { loadConfig } from '../../src/config/config.js';
 import { parseTrustAnchors } from '../../src/signing/trust-anchors.js';
-import type { TransferCommandDeps } from '../../src/transfer/transfer-edges.js';
+import type { TransferCommandDeps } from '../../src/compose/transfer-edges.js';
 import { exampleOfficial } from '../contract/contract-examples.js';
 import { CLOSED_UNIT, startTransferWorld, transferee, UNIT, type TransferWorld } from './transfer-harness.js';
 

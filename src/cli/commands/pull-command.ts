@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { openAuditLog } from '../../compose/audit-log.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
-import { openTransferEdges, withTransferService, type TransferCommandDeps } from '../../transfer/transfer-edges.js';
+import { openTransferEdges, withTransferService, type TransferCommandDeps } from '../../compose/transfer-edges.js';
 import { TransferError } from '../../transfer/transfer-error.js';
 import type { PullOutcome } from '../../transfer/transfer-service.js';
 import type { CliCommand, CliIo } from '../command.js';

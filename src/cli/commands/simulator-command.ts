@@ -39,15 +39,34 @@ function waitForSignal(): Promise<void> {
   });
 }
 
-function printStart(io: CliIo, sim: DevSimulator): void {
+/**
+ * Everything a second gateway needs to send to this simulator, as lines a shell takes as they
+ * are: the national side's URL and credentials, and the development PKI's province key (with
+ * its passphrase) and trust anchors, since NDXP_URL refuses to fall back to development keys.
+ */
+export function gatewayEnvironment(sim: DevSimulator, passphrase: string): string[] {
+  const quote = (v: string) => (/^[\w./:@%+=,-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  const env: [string, string][] = [
+    ['NDXP_URL', sim.url],
+    ['NDXP_CLIENT_ID', sim.client.clientId],
+    ['NDXP_CLIENT_SECRET', sim.client.clientSecret],
+    ['SENDER_CODE', sim.client.consumerCode],
+    ['SIGNING_KEY_FILE', sim.pki.province.p12],
+    ['SIGNING_KEY_PASSPHRASE', passphrase],
+    ['TRUST_ANCHORS_FILE', sim.pki.trustAnchors],
+  ];
+  return env.map(([key, value]) => `export ${key}=${quote(value)}`);
+}
+
+function printStart(io: CliIo, sim: DevSimulator, passphrase: string): void {
   io.out(`national simulator listening on ${sim.url}`);
   io.out(`  client id:      ${sim.client.clientId}`);
   io.out(`  client secret:  ${sim.client.clientSecret}`);
   io.out(`  consumer code:  ${sim.client.consumerCode}`);
   io.out(`  trust anchors:  ${sim.pki.trustAnchors} (also verifies the Ministry's signature on pulled records)`);
   io.out(`  faults, ledger: ${sim.url}/_sim/faults, ${sim.url}/_sim/ledger`);
-  io.out('point a gateway at it with:');
-  io.out(`  NDXP_URL=${sim.url} NDXP_CLIENT_ID=${sim.client.clientId} NDXP_CLIENT_SECRET=${sim.client.clientSecret} TRUST_ANCHORS_FILE=${sim.pki.trustAnchors}`);
+  io.out('point a gateway at it: paste these lines into its shell, then csdl-gateway start (development keys only):');
+  for (const line of gatewayEnvironment(sim, passphrase)) io.out(line);
 }
 
 /** The command's body; `until` resolves when it should stop (a signal, or a test). */
@@ -78,11 +97,12 @@ export async function runSimulatorCommand(argv: string[], io: CliIo, until: () =
     return 2;
   }
   let sim: DevSimulator;
+  const passphrase = values.passphrase ?? DEV_PKI_PASSPHRASE;
   try {
     sim = await startDevSimulator({
       port,
       pkiDir: values['dev-pki'] ? resolve(values['dev-pki']) : DEV_PKI_DIR,
-      passphrase: values.passphrase ?? DEV_PKI_PASSPHRASE,
+      passphrase,
       senderCode: values.sender ?? loadConfig().senderCode,
       faults: new FaultSwitches({ processingDelayMs: delay }),
       onError: (what, err) => io.err(`simulator: ${what}: ${describeError(err)}`),
@@ -95,7 +115,7 @@ export async function runSimulatorCommand(argv: string[], io: CliIo, until: () =
     io.err(`cannot start the national simulator: ${describeError(err)}`);
     return 1;
   }
-  printStart(io, sim);
+  printStart(io, sim, passphrase);
   await until();
   await sim.stop();
   io.out('national simulator stopped');

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startGateway } from '../../app/gateway.js';
+import { runUntilSignal } from '../../app/run-until-signal.js';
 import { startSteps } from '../../app/start-steps.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
@@ -27,15 +28,6 @@ Options:
     io.out('csdl-gateway is running');
     for (const line of gateway.summary) io.out(`  ${line}`);
     logger.info('gateway started', { port: gateway.port });
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        logger.info('stopping', { signal });
-        resolve();
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
-    await gateway.stop();
-    return 0;
+    return runUntilSignal(gateway, config, logger);
   },
 };

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { withTransferService, type TransferCommandDeps } from '../../transfer/transfer-edges.js';
+import { withTransferService, type TransferCommandDeps } from '../../compose/transfer-edges.js';
 import type { TransferView } from '../../transfer/transfer-service.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { defaultTransferCommandDeps, quietLogger } from './pull-command.js';

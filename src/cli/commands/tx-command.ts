@@ -5,9 +5,9 @@ import { openMigratedStore } from '../../compose/databases.js';
 import { loadConfig } from '../../config/config.js';
 import type { Db } from '../../db/db.js';
 import { createLogger } from '../../log/logger.js';
-import { opsService } from '../../ops/ops-compose.js';
-import type { TxContext, TxSession } from '../../ops/cli/tx-context.js';
-import { txSubcommands } from '../../ops/cli/tx-subcommands.js';
+import { opsService } from '../../compose/ops-compose.js';
+import type { TxContext, TxSession } from './tx/tx-context.js';
+import { txSubcommands } from './tx/tx-subcommands.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../run-cli.js';
 

@@ -1,0 +1,60 @@
+import type { Router } from 'express';
+import type { AuditLog } from '../audit/audit-entry.js';
+import { nationalContract } from '../contract/national-contract.js';
+import type { Db } from '../db/db.js';
+import { createPayloadCodec } from '../encoding/payload-codec.js';
+import type { ReadinessCheck } from '../http/health-controller.js';
+import type { OpenApiFragment } from '../http/openapi.js';
+import type { CmsSigner } from '../signing/cms-signer.js';
+import { createAttemptStore } from '../ops/attempt-store.js';
+import { createMetrics, type AuditStats, type GatewayMetrics } from '../ops/metrics.js';
+import { opsOpenApi } from '../ops/ops-openapi.js';
+import { opsReadiness } from '../ops/ops-readiness.js';
+import { opsRouter } from '../ops/ops-router.js';
+import { createOpsService, type OpsService } from '../ops/ops-service.js';
+import { createOpsStore } from '../ops/ops-store.js';
+
+/**
+ * The operators' capability wired over a store: the read service (for the API and `tx`), its
+ * router and OpenAPI fragment, the metrics and the /readyz warnings. One place, so the start
+ * step and the tests compose it the same way.
+ */
+export interface OpsDeps {
+  db: Db;
+  audit: AuditLog;
+  signer?: () => CmsSigner | undefined;
+  auditStats?: () => Promise<AuditStats | undefined>;
+  overdueTransfers?: () => Promise<number>;
+  workingDaysBetween: (from: Date, to: Date) => number;
+  processMetrics?: boolean;
+}
+
+export interface OpsCapability {
+  service: OpsService;
+  routers: Router[];
+  openApi: OpenApiFragment;
+  metrics: GatewayMetrics;
+  readiness: ReadinessCheck;
+}
+
+export function opsService(db: Db, audit: AuditLog): OpsService {
+  return createOpsService({ store: createOpsStore(db), audit, codec: createPayloadCodec(nationalContract()) });
+}
+
+export function composeOps(deps: OpsDeps): OpsCapability {
+  const ops = createOpsStore(deps.db);
+  const attempts = createAttemptStore(deps.db);
+  const service = opsService(deps.db, deps.audit);
+  const metrics = createMetrics({
+    ops, attempts, ...(deps.signer ? { signer: deps.signer } : {}), ...(deps.auditStats ? { auditStats: deps.auditStats } : {}),
+    ...(deps.overdueTransfers ? { overdueTransfers: deps.overdueTransfers } : {}),
+    processMetrics: deps.processMetrics ?? false,
+  });
+  return {
+    service,
+    routers: [opsRouter(service), metrics.router()],
+    openApi: opsOpenApi,
+    metrics,
+    readiness: opsReadiness({ ops, attempts, workingDaysBetween: deps.workingDaysBetween }),
+  };
+}

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { X509Certificate } from 'node:crypto';
+import type { AuditLog } from '../audit/audit-entry.js';
+import { loadWorkingCalendar } from '../calendar/calendar-loader.js';
+import { openNationalSide, type NationalSide } from './national-side.js';
+import { openSyncEdges } from './sync-edges.js';
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/db.js';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { loadMapping } from '../mapping/mapping-loader.js';
+import type { NdxpClient } from '../ndxp/ndxp-client.js';
+import type { CmsSigner } from '../signing/cms-signer.js';
+import { DEV_PKI_DIR } from '../signing/dev-pki.js';
+import { parseTrustAnchors } from '../signing/trust-anchors.js';
+import { createTransferService, type TransferService } from '../transfer/transfer-service.js';
+
+/**
+ * What the `pull` and `transfers` commands open: what a sync opens (the migrated store, the
+ * provincial database with the embedded demo seeded on first use, the signer), the trust
+ * anchors, and the national side (NDXP, or the built-in simulator) only when a pull first
+ * needs it, so a refused input never starts it.
+ */
+export interface TransferEdges {
+  store: Db;
+  source: Db;
+  signer: CmsSigner | undefined;
+  national: Pick<NdxpClient, 'pullOfficial'>;
+  trustAnchors: X509Certificate[];
+  close(): Promise<void>;
+}
+
+/**
+ * The trust anchors for the Ministry's envelopes: TRUST_ANCHORS_FILE, or with no configured
+ * key the development PKI's (as compose/signer.ts decides; it has created them by then).
+ */
+export function configuredTrustAnchors(config: Config): X509Certificate[] {
+  const file = config.signing.trustAnchorsFile ?? (config.signing.keyFile ? undefined : join(DEV_PKI_DIR, 'trust-anchors.pem'));
+  if (!file) throw new GatewayError('config.invalid', 'TRUST_ANCHORS_FILE is required to verify the Ministry\'s envelopes');
+  return parseTrustAnchors(readFileSync(file, 'utf8'), file);
+}
+
+export async function openTransferEdges(config: Config, logger: Logger): Promise<TransferEdges> {
+  const edges = await openSyncEdges(config, logger, { national: false });
+  let side: Promise<NationalSide> | undefined;
+  const close = async () => {
+    if (side) await (await side).close().catch(() => undefined);
+    await edges.close();
+  };
+  try {
+    const national: TransferEdges['national'] = {
+      async pullOfficial(soDinhDanh, options) {
+        side ??= openNationalSide(config);
+        return (await side).client.pullOfficial(soDinhDanh, options);
+      },
+    };
+    return { store: edges.store.db, source: edges.source.db, signer: edges.signer, national, trustAnchors: configuredTrustAnchors(config), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** The service over opened edges; a year without a calendar file is logged as a warning. */
+export function composeTransferService(
+  config: Config, edges: Omit<TransferEdges, 'close' | 'signer'>, audit: AuditLog, logger: Logger, today?: () => string,
+): TransferService {
+  return createTransferService({
+    store: edges.store,
+    source: edges.source,
+    national: edges.national,
+    trustAnchors: edges.trustAnchors,
+    mapping: loadMapping(config.mappingFile),
+    calendar: loadWorkingCalendar({ onFallback: (_year, message) => logger.warn(message) }),
+    audit,
+    logger,
+    ...(today ? { today } : {}),
+  });
+}
+
+/** The edges of the two commands, injectable so tests can pass their own (a memory audit log...). */
+export interface TransferCommandDeps {
+  loadConfig(): Config;
+  openEdges(config: Config, logger: Logger): Promise<TransferEdges>;
+  openAudit(store: Db, signer: CmsSigner | undefined, logger: Logger): Promise<AuditLog & { close?(): Promise<void> }>;
+  /** Who runs the command, for the audit entry. */
+  actorName(): string;
+  /** Today in Vietnam for deadlines; default the clock's. */
+  today?: () => string;
+}
+
+/** Runs `work` with the service over opened edges and audit log; closes them after. */
+export async function withTransferService<T>(
+  deps: TransferCommandDeps, work: (service: TransferService, actor: { kind: 'cli'; name: string }) => Promise<T>,
+  createLogger: (config: Config) => Logger,
+): Promise<T> {
+  const config = deps.loadConfig();
+  const logger = createLogger(config);
+  const edges = await deps.openEdges(config, logger);
+  try {
+    const audit = await deps.openAudit(edges.store, edges.signer, logger);
+    try {
+      return await work(composeTransferService(config, edges, audit, logger, deps.today), { kind: 'cli', name: deps.actorName() });
+    } finally {
+      await audit.close?.();
+    }
+  } finally {
+    await edges.close();
+  }
+}

@@ -1,0 +1,9 @@
+import { GatewayError } from '../errors.js';
+
+/**
+ * Reading persons from the provincial database went wrong in a way the mapping or the data
+ * must fix: `source.person_missing` (a chosen person yielded no document: the mapping's
+ * documentSql drops people the person filter keeps), `source.person_duplicate` (it yielded
+ * two), `source.units_cycle` (the unit tree's parents loop).
+ */
+export class SourceError extends GatewayError {}
