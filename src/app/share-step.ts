@@ -1,5 +1,6 @@
 import { nationalContract } from '../contract/national-contract.js';
 import { createPayloadCodec } from '../encoding/payload-codec.js';
+import { loadEffectiveMapping } from '../mapping/mapping-loader.js';
 import { fieldPlan } from '../share/field-filter.js';
 import { scheduleRefresh } from '../share/refresh-schedule.js';
 import { shareOpenApi } from '../share/share-openapi.js';
@@ -18,7 +19,9 @@ export const SHARE_REFRESH_MS = 30_000;
 export const shareStep: StartStep = async (ctx) => {
   const contract = nationalContract();
   const codec = createPayloadCodec(contract);
-  const schedule = scheduleRefresh({ db: ctx.store.db, codec, source: ctx.source.db, logger: ctx.logger }, SHARE_REFRESH_MS);
+  // The unit tree grants cover is where the mapping says (its `units`), in the vendor's database.
+  const { units } = loadEffectiveMapping(ctx.config, contract);
+  const schedule = scheduleRefresh({ db: ctx.store.db, codec, source: ctx.source.db, units, logger: ctx.logger }, SHARE_REFRESH_MS);
   ctx.onStop(() => schedule.stop());
   void schedule.runNow();
 
@@ -29,7 +32,7 @@ export const shareStep: StartStep = async (ctx) => {
     return;
   }
   const plan = fieldPlan(contract.schemas.official);
-  const service = createShareService({ db: ctx.store.db, plan });
+  const service = createShareService({ db: ctx.store.db, plan, statisticsMinCell: ctx.config.shareStatisticsMinCell });
   ctx.routers.push(shareRouter({ service, audit, signer, logger: ctx.logger }));
   ctx.openApi.push(shareOpenApi);
   ctx.summary.push('sharing:     /share/oauth2/token, /share/v1 (shared records refreshed every 30 s)');

@@ -4,6 +4,7 @@ import { createCmsSigner, type CmsSigner } from '../signing/cms-signer.js';
 import { DEV_PKI_DIR, DEV_PKI_PASSPHRASE, ensureDevPki, type DevPkiFiles } from '../signing/dev-pki.js';
 import type { KeyRing } from '../signing/key-ring.js';
 import { loadKeyRing, sourceFromPath, type IdentitySource } from '../signing/key-store.js';
+import { describeLocation } from '../signing/signature-key.js';
 
 /**
  * The province's signer: the configured key (and its rotation partner), in a file or on a
@@ -15,7 +16,7 @@ import { loadKeyRing, sourceFromPath, type IdentitySource } from '../signing/key
 export interface OpenedSigner {
   signer: CmsSigner;
   ring: KeyRing;
-  /** "configured key", or where the development PKI is. */
+  /** "configured key" and where it lives (file or token), or where the development PKI is. */
   origin: string;
   trustAnchorsFile: string | undefined;
   devPki: DevPkiFiles | undefined;
@@ -41,6 +42,8 @@ export async function openSigner(config: Config, logger: Logger): Promise<Opened
     origin = devPki.created.length > 0 ? `development PKI created in ${DEV_PKI_DIR}` : `development PKI in ${DEV_PKI_DIR}`;
   }
   const ring = await loadKeyRing(sources, { senderCode: config.senderCode });
+  // Where the active key lives, for the start-up line: a file, or a token by label and serial.
+  if (devPki === undefined) origin = `configured key, ${describeLocation(ring.current().key.location)}`;
   for (const warning of ring.warnings()) logger.warn(warning);
   return { signer: createCmsSigner(ring), ring, origin, trustAnchorsFile, devPki };
 }

@@ -11,7 +11,7 @@ export const configSchema = {
   additionalProperties: false,
   properties: {
     DATABASE_URL: { type: 'string', minLength: 1, description: "The gateway's own store (PostgreSQL URL). Unset: the embedded PGlite under DATA_DIR." },
-    SOURCE_DATABASE_URL: { type: 'string', minLength: 1, description: 'The provincial HR database (vendor schema qlcb), read-only except qlcb.tiep_nhan_chuyen_den. Unset: the embedded demo provincial database under DATA_DIR.' },
+    SOURCE_DATABASE_URL: { type: 'string', minLength: 1, description: "The provincial HR database, of whichever vendor MAPPING_FILE describes; read-only except the staging table the mapping declares for pulled transferees. Unset: the embedded demo provincial database (the qlcb demo vendor) under DATA_DIR." },
     NDXP_URL: { type: 'string', pattern: '^https?://', description: 'Base URL of the national platform (NDXP). Unset: the built-in national simulator on loopback.' },
     NDXP_CLIENT_ID: { type: 'string', minLength: 1, description: 'OAuth2 client id issued to the province on NDXP.' },
     NDXP_CLIENT_SECRET: { type: 'string', minLength: 1, description: 'OAuth2 client secret issued to the province on NDXP.' },
@@ -24,7 +24,7 @@ export const configSchema = {
     SIGNING_NEXT_CERT_FILE: { type: 'string', minLength: 1, description: 'PEM certificate for a PEM SIGNING_NEXT_KEY_FILE.' },
     SIGNING_NEXT_KEY_PASSPHRASE: { type: 'string', description: 'Passphrase of SIGNING_NEXT_KEY_FILE.' },
     TRUST_ANCHORS_FILE: { type: 'string', minLength: 1, description: 'PEM bundle of the CAs trusted for incoming envelopes (the Ministry\'s).' },
-    MAPPING_FILE: { type: 'string', minLength: 1, description: 'The mapping (folder or file under mappings/) from the provincial schema to the national record.' },
+    MAPPING_FILE: { type: 'string', minLength: 1, description: "The mapping of the province's vendor database (a folder or file under mappings/, one per vendor: mappings/qlcb, or a folder written for another vendor): how persons, units and the staging table are read and written, and how they map to the national record." },
     MAPPING_OVERLAY_FILE: { type: 'string', minLength: 1, description: "The province's own synonyms, loaded over the mapping and kept across gateway upgrades (`csdl-gateway mapping synonym`). Unset: DATA_DIR/mapping-overlay.json." },
     MAPPING_THREADS: { type: 'integer', minimum: 0, maximum: 16, description: 'Worker threads that map and pre-validate persons (0: on the main thread). Unset: one per core but one (the main thread reads, stores and sends), 1 to 4.' },
     SYNC_CRON: { type: 'string', minLength: 9, description: 'When the scheduled sync runs (cron, 5 or 6 fields).' },
@@ -47,6 +47,7 @@ export const configSchema = {
     SIMULATOR_PORT: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port of the built-in national simulator when NDXP_URL is unset (0: any free port).' },
     DEMO_PEOPLE: { type: 'integer', minimum: 0, maximum: 1000000, description: 'People generated into the embedded demo provincial database on its first start.' },
     DEMO_VENDOR: { enum: ['qlcb', 'nhansu'], description: "Whose schema the embedded demo provincial database holds: qlcb, or nhansu (mappings/nhansu/schema.sql). With MAPPING_FILE left at its default, the vendor's own mapping folder (mappings/nhansu) is used." },
+    SHARE_STATISTICS_MIN_CELL: { type: 'integer', minimum: 1, maximum: 1000, description: 'The smallest count /share/v1/statistics shows; a smaller cell is suppressed (with one more cell when one alone would be deducible from the total).' },
   },
   dependentRequired: {
     NDXP_URL: ['NDXP_CLIENT_ID', 'NDXP_CLIENT_SECRET', 'SIGNING_KEY_FILE', 'TRUST_ANCHORS_FILE'],

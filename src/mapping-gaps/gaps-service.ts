@@ -23,7 +23,7 @@ import { examplesOf, valueCounts, type ColumnRef } from './gaps-store.js';
 export interface Gap {
   /** The national list, or `don_vi` for a unit without an agency code. */
   list: string;
-  /** The vendor column: `qlcb.can_bo.ly_luan_chinh_tri`; with a reference: `qlcb.can_bo.ngach_id -> ngach.ma_ngach`. */
+  /** The vendor column: `hr.person.political_theory`; with a reference: `hr.person.rank_id -> rank.code`. */
   source: string;
   /** The value as typed (for a unit, its id). */
   value: string;

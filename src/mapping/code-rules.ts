@@ -2,6 +2,7 @@ import type { CompileEnv, Rule } from './rule-compiler.js';
 import type { CodeMatcher, Evaluator, ReferenceData } from './mapping-types.js';
 import { codeKey, normaliseText } from './text-transforms.js';
 import { referenceRow, report, scalarText } from './rule-context.js';
+import { unquote } from './sql-names.js';
 
 /**
  * `code` (vendor value -> national {ma, ten}) and `vendorCode` (national code -> vendor value).
@@ -19,9 +20,15 @@ function text(value: unknown): string | undefined {
   return typeof value === 'boolean' ? undefined : scalarText(value);
 }
 
+/** `via` with its column as a row key (a quoted name without its quotes). */
+function viaOf(rule: Rule): Via | undefined {
+  const via = rule.via as Via | undefined;
+  return via ? { table: via.table, column: unquote(via.column) } : undefined;
+}
+
 export function codeFromVendor(rule: Rule, from: Evaluator, source: string, env: CompileEnv): Evaluator {
   const list = String(rule.code);
-  const via = rule.via as Via | undefined;
+  const via = viaOf(rule);
   const ifEmpty = typeof rule.ifEmpty === 'string' ? rule.ifEmpty : undefined;
   const matcher = env.matcher(list);
   if (!matcher) return () => undefined;
@@ -76,7 +83,7 @@ function inverseOf(reference: ReferenceData, via: Via, matcher: CodeMatcher): Ma
 
 export function codeToVendor(rule: Rule, from: Evaluator, source: string, env: CompileEnv): Evaluator {
   const list = String(rule.vendorCode);
-  const via = rule.via as Via | undefined;
+  const via = viaOf(rule);
   const matcher = env.matcher(list);
   if (!matcher) return () => undefined;
   return (input, run, here) => {

@@ -4,7 +4,7 @@
  * (schema.sql quirks); date columns arrive as ISO 'yyyy-mm-dd'. The national side takes a full
  * date, or a partial 'YYYY-MM' / 'YYYY' where the schema allows it (ngaySinh, periods).
  */
-export type DatePrecision = 'any' | 'day' | 'month';
+export type DatePrecision = 'any' | 'day' | 'month' | 'year';
 export type VendorDateStyle = 'dmy' | 'my' | 'iso';
 
 const VENDOR = /^(?:(\d{1,2})\/)?(?:(\d{1,2})\/)?(\d{4})$/u;
@@ -54,14 +54,15 @@ function parts(text: string): [number, number, number] | undefined {
 
 /**
  * Vendor or ISO date text to an ISO date, full or partial. `precision` 'month' drops a known
- * day (history periods are months), 'day' refuses a partial date (schema `format: date`).
+ * day (history periods are months), 'year' keeps the year alone (a vendor's year-only column
+ * stored as a DATE '1985-01-01'), 'day' refuses a partial date (schema `format: date`).
  */
 export function parseVendorDate(text: string, precision: DatePrecision = 'any'): string | undefined {
   const p = parts(text);
   if (!p) return undefined;
   const [year, month, day] = p;
   if (precision === 'day' && (month === 0 || day === 0)) return undefined;
-  if (month === 0) return String(year);
+  if (month === 0 || precision === 'year') return String(year);
   if (day === 0 || precision === 'month') return `${year}-${pad(month)}`;
   return `${year}-${pad(month)}-${pad(day)}`;
 }
@@ -78,4 +79,13 @@ export function toVendorDate(iso: string, style: VendorDateStyle): string | unde
   if (style === 'iso') return parseVendorDate(iso);
   if (style === 'my') return month === 0 ? String(year) : `${pad(month)}/${year}`;
   return `${pad(day)}/${pad(month)}/${year}`;
+}
+
+/**
+ * A precision as a vendor column states it (`precisionFrom`): 'year', 'month' or 'day', in any
+ * case; a vendor's own codes are turned into these with `replace` first. Undefined otherwise.
+ */
+export function statedPrecision(value: string): Exclude<DatePrecision, 'any'> | undefined {
+  const v = value.trim().toLowerCase();
+  return v === 'year' || v === 'month' || v === 'day' ? v : undefined;
 }

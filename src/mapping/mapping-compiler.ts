@@ -6,6 +6,7 @@ import { ajvProblem, mappingError, type LoadProblem } from './mapping-error.js';
 // mappingFileSchema's ajv code, generated ahead of time (scripts/gen-validators.ts): compiling it
 // at load cost ~135 ms of every start.
 import { validateMappingFile } from './mapping-file-validators.generated.js';
+import { mappingFileSchema } from './mapping-file-schema.js';
 import { mappingFingerprint } from './mapping-fingerprint.js';
 import { applyOverlay } from './mapping-overlay.js';
 import type { CodeMatcher, Mapping, StagingSpec, UnitsSpec } from './mapping-types.js';
@@ -62,7 +63,7 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
   };
   if (problems.length === 0 && !validateMappingFile(merged)) {
     for (const error of validateMappingFile.errors ?? []) {
-      const p = ajvProblem(error, locate);
+      const p = ajvProblem(error, locate, mappingFileSchema);
       if (p) problems.push(p);
     }
   }

@@ -1,5 +1,7 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
+import { escapePointerToken } from '../contract/json-pointer.js';
 import { GatewayError, type ErrorDetail } from '../errors.js';
+import { allowedKeysAt, nearestKey } from './key-suggestion.js';
 
 /**
  * A mapping that cannot be used: its files are unreadable, do not match the mapping schema,
@@ -7,7 +9,8 @@ import { GatewayError, type ErrorDetail } from '../errors.js';
  * not in its national list. `details` name each problem as `file.json#/json/path`.
  * Codes: mapping.file_unreadable, mapping.file_invalid, mapping.transform_unknown,
  * mapping.option_unknown, mapping.field_unknown, mapping.code_list_unknown,
- * mapping.code_target_unknown, mapping.reference_unknown; and, for misuse only a bug causes,
+ * mapping.code_target_unknown, mapping.reference_unknown, mapping.units_unmapped (an unknown key
+ * is mapping.file_invalid, its message naming the nearest key the language has); and, for misuse only a bug causes,
  * mapping.worker_misuse, mapping.contract_mismatch, mapping.rule_incomplete.
  */
 export class MappingError extends GatewayError {}
@@ -25,18 +28,25 @@ export function mappingError(problems: LoadProblem[]): MappingError {
   });
 }
 
-/** One ajv failure of a mapping or overlay file as a problem located by `locate`. */
-export function ajvProblem(error: ErrorObject, locate: (p: string) => string): LoadProblem | undefined {
+/**
+ * One ajv failure of a mapping or overlay file as a problem located by `locate`. An unknown key
+ * names the nearest allowed one of `schema` (the schema the file was checked against).
+ */
+export function ajvProblem(error: ErrorObject, locate: (p: string) => string, schema?: unknown): LoadProblem | undefined {
   const params = error.params as Record<string, unknown>;
+  const suggest = (name: string): string => {
+    const near = schema === undefined ? undefined : nearestKey(name, allowedKeysAt(schema, error.schemaPath));
+    return near === undefined ? '' : `; did you mean '${near}'?`;
+  };
   if (error.keyword === 'propertyNames') {
     const name = String(params.propertyName);
-    return { code: 'mapping.transform_unknown', path: locate(`${error.instancePath}/${name}`), message: `unknown transform or option '${name}'` };
+    return { code: 'mapping.transform_unknown', path: locate(`${error.instancePath}/${escapePointerToken(name)}`), message: `unknown transform or option '${name}'${suggest(name)}` };
   }
   // The enum failure under propertyNames repeats the propertyNames one.
   if (error.keyword === 'enum' && error.schemaPath.includes('propertyNames')) return undefined;
   if (error.keyword === 'additionalProperties') {
     const name = String(params.additionalProperty);
-    return { code: 'mapping.file_invalid', path: locate(`${error.instancePath}/${name}`), message: 'property is not allowed here' };
+    return { code: 'mapping.file_invalid', path: locate(`${error.instancePath}/${escapePointerToken(name)}`), message: `unknown key '${name}'${suggest(name)}` };
   }
   if (error.keyword === 'required') {
     return { code: 'mapping.file_invalid', path: locate(error.instancePath), message: `'${String(params.missingProperty)}' is required` };

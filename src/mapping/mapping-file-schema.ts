@@ -117,6 +117,7 @@ export const mappingFileSchema = {
       person: column,
       unit: column,
       record: column,
+      recordUnit: { type: 'string', minLength: 1 },
       status: column,
       statuses: shape(['waiting', 'takenIn', 'declined'], {
         waiting: { type: 'string', minLength: 1 }, takenIn: { type: 'string', minLength: 1 }, declined: { type: 'string', minLength: 1 },

@@ -4,6 +4,7 @@ import type { CodeListSpec } from './code-matcher.js';
 import { ajvProblem, MappingError, type LoadProblem } from './mapping-error.js';
 // overlayFileSchema's ajv code, generated ahead of time (scripts/gen-validators.ts).
 import { validateOverlayFile } from './mapping-file-validators.generated.js';
+import { overlayFileSchema } from './mapping-file-schema.js';
 import type { CodeMatcher } from './mapping-types.js';
 import { codeKey, normaliseText } from './text-transforms.js';
 
@@ -45,7 +46,7 @@ export function applyOverlay(
 ): Record<string, CodeListSpec> {
   if (!validateOverlayFile(json)) {
     for (const error of validateOverlayFile.errors ?? []) {
-      const p = ajvProblem(error, (path) => `${file}#${path}`);
+      const p = ajvProblem(error, (path) => `${file}#${path}`, overlayFileSchema);
       if (p) problems.push(p);
     }
     return specs;

@@ -7,7 +7,7 @@ import type { CodeList, NationalContract } from '../contract/national-contract.j
 
 /** One person as read from the provincial database: the vendor's row as a JSON document. */
 export interface SourcePerson {
-  /** The vendor's person id (qlcb.can_bo.id), as text. */
+  /** The vendor's person id (the column source.persons.id), as text. */
   vendorId: string;
   /** Column name -> value, plus one array per history table keyed by table name. */
   doc: Record<string, unknown>;
@@ -35,7 +35,7 @@ export interface MappingProblem {
   code: string;
   /** JSON Pointer into the national record (forward) or into ho_so (reverse). */
   path: string;
-  /** Where the value came from: 'qlcb.can_bo.ngay_sinh' (forward), '/ngaySinh' (reverse). */
+  /** Where the value came from: 'hr.person.birth_date' (forward: the vendor table and column), '/ngaySinh' (reverse). */
   source: string;
   message: string;
 }
@@ -66,7 +66,7 @@ export type ApprovalUnitSpec = { column: string } | { personColumn: string } | {
 
 /** How the engine reads persons (source.json). Identifiers are checked at load. */
 export interface SourceSpec {
-  /** Table the person's own columns come from, for error sources: 'qlcb.can_bo'. */
+  /** Table the person's own columns come from, for error sources: 'hr.person'. */
   table: string;
   /**
    * `historyKey`: the column of every history table that holds the person's id; lets
@@ -119,6 +119,8 @@ export interface StagingSpec {
   unit: string;
   /** Column the national record (in the vendor's terms, reverse-mapped) goes into. */
   record: string;
+  /** The key of that record that takes the receiving unit's id (the person's unit once taken in). */
+  recordUnit?: string;
   status: string;
   statuses: { waiting: string; takenIn: string; declined: string };
   /** Column set to now() whenever the row is written. */

@@ -53,7 +53,7 @@ export function mapPerson(mapping: CompiledMapping, person: SourcePerson, refere
 }
 
 /**
- * A national record in the vendor's terms, for qlcb.tiep_nhan_chuyen_den.ho_so (issue 3 §5).
+ * A national record in the vendor's terms, for the record column of the mapping's staging table.
  * Every problem is a warning: the receiving unit reviews the row before accepting it, and a
  * national value with no vendor equivalent is kept (code and name) rather than dropped.
  */

@@ -34,7 +34,7 @@ export interface Compiled {
 interface Scope {
   env: CompileEnv;
   sources: Map<string, string>;
-  /** Source table of the current input: 'qlcb.can_bo', or the history table inside an array. */
+  /** Source table of the current input: the person table ('hr.person'), or the history table inside an array. */
   table: string;
 }
 
@@ -166,18 +166,26 @@ function compile(rule: Rule, scope: Scope, at: string, node: SchemaNode, pattern
       return { sources: from.sources, evaluate: leafEvaluator(rule, kind, [from.evaluate], source, env) };
     }
     default: {
-      // Single-input transforms: their own key holds the input rule.
+      // Single-input transforms: their own key holds the input rule (a date may read its
+      // precision from a second one).
       checkReference(rule, scope, at);
       const input = sub(kind);
       const source = unique(input.sources).join(', ');
-      return { sources: input.sources, evaluate: leafEvaluator(rule, kind, [input.evaluate], source, env) };
+      const precision = kind === 'date' && rule.precisionFrom !== undefined ? [sub('precisionFrom').evaluate] : [];
+      if (kind === 'date' && rule.precisionFrom !== undefined && rule.precision !== undefined) {
+        problem(env, 'mapping.option_unknown', `${at}/precision`, "give 'precision' or 'precisionFrom', not both");
+      }
+      if (kind === 'strip' && rule.characters !== undefined && rule.keep !== undefined) {
+        problem(env, 'mapping.option_unknown', `${at}/keep`, "give 'characters' or 'keep', not both");
+      }
+      return { sources: input.sources, evaluate: leafEvaluator(rule, kind, [input.evaluate, ...precision], source, env) };
     }
   }
 }
 
 /**
- * 'qlcb.can_bo.ngay_sinh'; a path through a history array of the document
- * ('hop_dong.0.so_hop_dong') names that table's column: 'qlcb.hop_dong.so_hop_dong'.
+ * 'hr.person.birth_date'; a path through a history array of the document
+ * ('contract.0.number') names that table's column: 'hr.contract.number'.
  */
 function vendorSource(table: string, path: string): string {
   const steps = path.split('.');

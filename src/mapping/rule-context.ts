@@ -28,3 +28,27 @@ export function referenceRow(
   if (!row) report(run, 'errors', 'mapping.reference_missing', path, source, `no row ${String(key)} in reference table '${table}'`);
   return row;
 }
+
+/**
+ * The row of reference table `table` whose column `by` holds `value` (as text): a code table
+ * joined on a column other than its key. The index is built once per table and column for a
+ * reference snapshot (reference data never changes during a run).
+ */
+const byColumn = new WeakMap<ReadonlyMap<string, Record<string, unknown>>, Map<string, Map<string, Record<string, unknown>>>>();
+
+export function rowBy(run: RunContext, table: string, by: string, value: unknown): Record<string, unknown> | undefined {
+  const rows = run.reference.tables.get(table);
+  if (!rows) return undefined;
+  let indexes = byColumn.get(rows);
+  if (!indexes) byColumn.set(rows, (indexes = new Map()));
+  let index = indexes.get(by);
+  if (!index) {
+    index = new Map();
+    for (const row of rows.values()) {
+      const key = scalarText(row[by]);
+      if (key !== undefined && !index.has(key)) index.set(key, row);
+    }
+    indexes.set(by, index);
+  }
+  return index.get(String(value));
+}

@@ -1,10 +1,11 @@
 import type { CompileEnv, Rule } from './rule-compiler.js';
 import type { Evaluator, RunContext } from './mapping-types.js';
-import { parseVendorDate, toVendorDate, type DatePrecision, type VendorDateStyle } from './date-transforms.js';
-import { normaliseName, normalisePhone, normaliseText } from './text-transforms.js';
+import { parseVendorDate, statedPrecision, toVendorDate, type DatePrecision, type VendorDateStyle } from './date-transforms.js';
+import { changeCase, normaliseName, normalisePhone, normaliseText, stripCharacters } from './text-transforms.js';
+import { unquote } from './sql-names.js';
 import { codeFromVendor, codeToVendor } from './code-rules.js';
 import { agencyOfUnit, unitOfAgency, type UnitColumns } from './unit-rules.js';
-import { referenceRow, report, scalarText } from './rule-context.js';
+import { referenceRow, report, rowBy, scalarText } from './rule-context.js';
 import { MappingError } from './mapping-error.js';
 
 const FULL_ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
@@ -109,15 +110,49 @@ export function leafEvaluator(
         return phone;
       });
     case 'date': {
-      const precision = (rule.precision ?? 'any') as DatePrecision;
-      return unary((v, run, here) => {
-        const text = scalarText(v) ?? '';
+      const fixed = (rule.precision ?? 'any') as DatePrecision;
+      // `precisionFrom`: the precision sits in another column of the same row (the same input).
+      const stated = inputs?.[1];
+      return (input, run, here) => {
+        const value = from(input, run, here);
+        if (isAbsent(value)) return undefined;
+        const text = scalarText(value) ?? '';
         if (text.trim() === '') return undefined;
+        let precision = fixed;
+        const said = stated ? scalarText(stated(input, run, here)) : undefined;
+        if (said !== undefined && said.trim() !== '') {
+          const parsed = statedPrecision(said);
+          if (parsed === undefined) {
+            report(run, 'errors', 'mapping.date_precision_unknown', here, source, `'${said}' is not a date precision (year, month or day)`);
+            return undefined;
+          }
+          precision = parsed;
+        }
         const iso = parseVendorDate(text, precision);
         if (iso === undefined) {
           report(run, 'errors', 'mapping.date_invalid', here, source, `'${text}' is not a date (dd/mm/yyyy, mm/yyyy, yyyy or ISO${precision === 'day' ? ', with day and month known' : ''})`);
         }
         return iso;
+      };
+    }
+    case 'strip': {
+      const keep: 'digits' | 'alphanumeric' | undefined = rule.keep === 'digits' ? 'digits' : rule.keep === 'alphanumeric' ? 'alphanumeric' : undefined;
+      const option = { ...(typeof rule.characters === 'string' ? { characters: rule.characters } : {}), ...(keep ? { keep } : {}) };
+      return unary((v) => {
+        const text = scalarText(v);
+        return text === undefined ? undefined : stripCharacters(text, option) || undefined;
+      });
+    }
+    case 'trim':
+      return unary((v) => {
+        const text = scalarText(v);
+        return text === undefined ? undefined : text.trim() || undefined;
+      });
+    case 'case': {
+      const to = rule.to === 'lower' || rule.to === 'title' ? rule.to : 'upper';
+      return unary((v) => {
+        const text = scalarText(v);
+        return text === undefined ? undefined : changeCase(text, to);
       });
     }
     case 'vendorDate': {
@@ -166,7 +201,17 @@ export function leafEvaluator(
     }
     case 'lookup': {
       const table = String(rule.table);
-      const column = String(rule.column);
+      const column = unquote(String(rule.column));
+      if (typeof rule.by === 'string') {
+        // A code table joined on another column than its key: the vendor holds 'DH', the
+        // table (id, ma, ten) is keyed by id.
+        const by = unquote(rule.by);
+        return unary((v, run, here) => {
+          const row = rowBy(run, table, by, v);
+          if (!row) report(run, 'errors', 'mapping.reference_missing', here, source, `no row with ${by} = ${String(v)} in reference table '${table}'`);
+          return row === undefined ? undefined : (row[column] ?? undefined);
+        });
+      }
       return unary((v, run, here) => {
         const row = referenceRow(run, table, v, here, source);
         return row === undefined ? undefined : (row[column] ?? undefined);

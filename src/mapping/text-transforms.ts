@@ -89,3 +89,27 @@ export function normalisePhone(value: string): string | undefined {
   else if (digits.startsWith('84') && digits.length === 11) digits = `0${digits.slice(2)}`;
   return /^0[0-9]{9}$/u.test(digits) ? digits : undefined;
 }
+
+/**
+ * A vendor value with its separators taken out before a pattern is checked: NFKC first (a
+ * full-width '０' is a '0', a no-break space a space), then either the listed `characters`
+ * removed, or only digits (`keep: 'digits'`) or letters and digits (`'alphanumeric'`) kept:
+ * '0010-8500-1234' and '001 085 001 234' both give '001085001234'.
+ */
+export function stripCharacters(value: string, option: { characters?: string; keep?: 'digits' | 'alphanumeric' }): string {
+  const text = value.normalize('NFKC');
+  if (option.keep === 'digits') return text.replace(/[^0-9]/gu, '');
+  if (option.keep === 'alphanumeric') return text.replace(/[^\p{L}\p{N}]/gu, '');
+  const drop = new Set(option.characters ?? ' -./_');
+  let out = '';
+  for (const c of text) if (!drop.has(c)) out += c;
+  return out;
+}
+
+/** Upper, lower or title case (each word's first letter), on NFC text, Vietnamese letters included. */
+export function changeCase(value: string, to: 'upper' | 'lower' | 'title'): string {
+  const text = nfc(value);
+  if (to === 'upper') return text.toUpperCase();
+  if (to === 'lower') return text.toLowerCase();
+  return text.toLowerCase().replace(/(^|[\s\-(])(\p{L})/gu, (_m, before: string, letter: string) => before + letter.toUpperCase());
+}

@@ -1,30 +1,58 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/db.js';
 import { AGENCY_CODE_PATTERN } from '../contract/national-contract.js';
+import type { UnitsSpec } from '../mapping/mapping-types.js';
+import { SourceError } from '../source/source-error.js';
 
 /**
- * The provincial unit hierarchy (qlcb.dm_don_vi: 1 province, 2 department or district, 3 base
- * unit), read-only, turned into (ancestor, descendant) pairs of agency codes. A unit without a
- * valid code is walked through but never named: its coded descendants belong to its coded
- * ancestors. A grant on a unit covers its subtree (the access levels of the provincial rules:
- * a department or district sees its own units and those under them).
+ * The provincial unit hierarchy (the mapping's `units`: its table, id, agency code, name and
+ * parent columns), read-only, turned into (ancestor, descendant) pairs of agency codes. A unit
+ * without a valid code is walked through but never named: its coded descendants belong to its
+ * coded ancestors. A grant on a unit covers its subtree (the access levels of the provincial
+ * rules: a department or district sees its own units and those under them).
  */
 export interface ProvincialUnit {
-  id: number;
+  id: string;
   code?: string;
   name: string;
-  parentId?: number;
+  parentId?: string;
 }
 
-export async function readProvincialUnits(source: Queryable): Promise<ProvincialUnit[]> {
-  const res = await source.query<{ id: number; ma_dinh_danh: string | null; ten_don_vi: string; don_vi_cha_id: number | null }>(
-    'SELECT id, ma_dinh_danh, ten_don_vi, don_vi_cha_id FROM qlcb.dm_don_vi ORDER BY id',
+/** Reads the unit table; a parent chain that loops is `source.units_cycle`, naming the units. */
+export async function readProvincialUnits(source: Queryable, units: UnitsSpec): Promise<ProvincialUnit[]> {
+  const res = await source.query<{ id: string; code: string | null; name: string | null; parent: string | null }>(
+    `SELECT ${units.id}::text AS id, ${units.code}::text AS code, ${units.name}::text AS name, ${units.parent}::text AS parent
+       FROM ${units.table} ORDER BY ${units.id}`,
   );
-  return res.rows.map((r) => ({
-    id: r.id, name: r.ten_don_vi,
-    ...(r.ma_dinh_danh && AGENCY_CODE_PATTERN.test(r.ma_dinh_danh.trim()) ? { code: r.ma_dinh_danh.trim() } : {}),
-    ...(r.don_vi_cha_id === null ? {} : { parentId: r.don_vi_cha_id }),
+  const list = res.rows.map((r) => ({
+    id: r.id, name: r.name ?? '',
+    ...(r.code && AGENCY_CODE_PATTERN.test(r.code.trim()) ? { code: r.code.trim() } : {}),
+    ...(r.parent === null ? {} : { parentId: r.parent }),
   }));
+  const loop = parentCycle(list);
+  if (loop) {
+    throw new SourceError('source.units_cycle', `the unit tree loops through its parents (${units.table}.${units.parent}): ${loop.join(' -> ')}`, {
+      details: [{ path: '/units/parent', message: `unit ids ${loop.join(' -> ')}` }],
+    });
+  }
+  return list;
+}
+
+/** The ids of one loop in the parent chains, first id repeated at the end; undefined when the tree has none. Pure. */
+export function parentCycle(units: ProvincialUnit[]): string[] | undefined {
+  const parentOf = new Map(units.map((u) => [u.id, u.parentId]));
+  const done = new Set<string>();
+  for (const unit of units) {
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    for (let at: string | undefined = unit.id; at !== undefined && !done.has(at); at = parentOf.get(at)) {
+      if (onPath.has(at)) return [...path.slice(path.indexOf(at)), at];
+      onPath.add(at);
+      path.push(at);
+    }
+    for (const id of path) done.add(id);
+  }
+  return undefined;
 }
 
 export interface UnitTree {
@@ -43,7 +71,7 @@ export function unitTree(units: ProvincialUnit[]): UnitTree {
   for (const unit of units) {
     if (!unit.code) continue;
     if (!named.has(unit.code)) named.set(unit.code, unit.name);
-    const seen = new Set<number>();
+    const seen = new Set<string>();
     for (let at: ProvincialUnit | undefined = unit; at && !seen.has(at.id); at = at.parentId === undefined ? undefined : byId.get(at.parentId)) {
       seen.add(at.id);
       if (at.code) edges.set(`${at.code}>${unit.code}`, [at.code, unit.code]);

@@ -2,6 +2,7 @@ import type { Db, Queryable } from '../db/db.js';
 import type { PayloadCodec } from '../encoding/payload-codec.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import type { UnitsSpec } from '../mapping/mapping-types.js';
 import { refreshSharedRecords, type RefreshSummary } from './shared-records-refresh.js';
 
 /**
@@ -15,12 +16,12 @@ export interface RefreshSchedule {
 }
 
 export function scheduleRefresh(
-  deps: { db: Db; codec: PayloadCodec; source?: Queryable; logger: Logger },
+  deps: { db: Db; codec: PayloadCodec; source?: Queryable; units?: UnitsSpec | undefined; logger: Logger },
   everyMs: number,
 ): RefreshSchedule {
   let running: Promise<RefreshSummary | undefined> | undefined;
   const runNow = () => {
-    running ??= refreshSharedRecords(deps.db, deps.codec, deps.source ? { source: deps.source } : {})
+    running ??= refreshSharedRecords(deps.db, deps.codec, deps.source ? { source: deps.source, units: deps.units } : {})
       .then((summary) => {
         if (summary.unitsError) deps.logger.warn('unit hierarchy not copied from the provincial database', { error: summary.unitsError });
         if (summary.records > 0 || summary.unitsCopied) deps.logger.info('shared records refreshed', { packets: summary.packets, records: summary.records, unitsCopied: summary.unitsCopied });

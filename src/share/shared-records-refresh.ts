@@ -2,6 +2,8 @@ import type { Db, Queryable } from '../db/db.js';
 import type { PayloadCodec } from '../encoding/payload-codec.js';
 import { describeError } from '../errors.js';
 import { recordsOfEnvelope } from '../packet/envelope-records.js';
+import type { UnitsSpec } from '../mapping/mapping-types.js';
+import { SourceError } from '../source/source-error.js';
 import { readProvincialUnits, unitTree } from './provincial-units.js';
 import { createSharedRecordStore, type SharedRow } from './shared-record-store.js';
 
@@ -17,6 +19,8 @@ import { createSharedRecordStore, type SharedRow } from './shared-record-store.j
 export interface RefreshOptions {
   /** The provincial database, to copy the unit hierarchy from (read-only). */
   source?: Queryable;
+  /** Where the unit hierarchy is in it: the mapping's `units`. Without it the tree is not copied (unitsError). */
+  units?: UnitsSpec | undefined;
   /** Packets decoded per transaction (5 full packets: about 12 MB of records in one statement). */
   batch?: number;
 }
@@ -83,9 +87,10 @@ async function takeInPackets(tx: Queryable, codec: PayloadCodec, batch: number):
   return { packets: packets.length, records };
 }
 
-async function copyUnits(tx: Queryable, source: Queryable): Promise<boolean> {
+async function copyUnits(tx: Queryable, source: Queryable, units: UnitsSpec | undefined): Promise<boolean> {
+  if (!units) throw new SourceError('source.units_unmapped', 'the mapping declares no `units`: no unit tree to copy, so no grant covers anyone');
   const store = createSharedRecordStore(tx);
-  const tree = unitTree(await readProvincialUnits(source));
+  const tree = unitTree(await readProvincialUnits(source, units));
   if ((await store.refreshState('units_hash')) === tree.hash) return false;
   await store.replaceUnits(tree.units, tree.edges, tree.hash);
   return true;
@@ -101,7 +106,7 @@ export async function refreshSharedRecords(db: Db, codec: PayloadCodec, options:
   if (options.source) {
     const source = options.source;
     try {
-      const copied = await db.transaction(async (tx) => ((await holdLock(tx)) ? copyUnits(tx, source) : undefined));
+      const copied = await db.transaction(async (tx) => ((await holdLock(tx)) ? copyUnits(tx, source, options.units) : undefined));
       if (copied === undefined) return { ...summary, skipped: true };
       summary.unitsCopied = copied;
     } catch (err) {

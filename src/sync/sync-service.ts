@@ -75,6 +75,9 @@ async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary,
       await packets.add(vs);
     }));
     await behind.push(() => packets.flush());
+    // The last chunks' packing (and signing) fails here, if at all: still inside, so what
+    // was stored before the failure is sent before the run lets go of the lock.
+    await behind.drain();
   } catch (err) {
     // Nothing of a failed run goes on after it lets go of the sync lock (one sync at a time):
     // what was stored is sent, what was sent has its receipt polled; its own error is reported.
@@ -83,7 +86,6 @@ async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary,
     await receipts.drain().catch(() => undefined);
     throw err;
   }
-  await behind.drain();
   options.onProgress?.(`packets built ${summary.packetsBuilt}; sending`);
   await sender.drain();
   options.onProgress?.(`packets sent ${summary.packetsSent}; waiting for receipts`);

@@ -1,73 +1,124 @@
 import type { Db, Queryable } from '../db/db.js';
+import type { CompiledMapping } from '../mapping/mapping-compiler.js';
+import type { StagingSpec, UnitsSpec } from '../mapping/mapping-types.js';
+import { personsFrom } from '../source/person-queries.js';
+import { TransferError } from './transfer-error.js';
 
 /**
- * The provincial side of a transfer: the vendor's units and staff (read) and its integration
- * table qlcb.tiep_nhan_chuyen_den (schema.sql), the only table the gateway writes there. A
- * row waiting for the unit (CHO_TIEP_NHAN) is refreshed by a repeat pull, never doubled: the
- * vendor's table has no unique key, so a transaction-level advisory lock on the person
- * serialises two pulls of the same person (also across gateway processes).
+ * The provincial side of a transfer, as the mapping declares it (mappings/README.md `units`,
+ * `staging`): the vendor's units and staff (read) and its table for incoming transferees, the
+ * only table the gateway writes there. A row waiting for the unit is refreshed by a repeat
+ * pull, never doubled: a vendor's table need not have a unique key, so a transaction-level
+ * advisory lock on the person serialises two pulls of the same person (also across gateway
+ * processes). Identifiers come from the mapping, checked at load; values are parameters.
  */
 export interface VendorUnit {
-  id: number;
+  /** The unit's vendor id, as text (whatever the column's type). */
+  id: string;
+  /** The same id as the database gave it (a number for an integer column), for the staged record. */
+  key: unknown;
   active: boolean;
   /** The agency code of the unit that replaced a closed one, when it has one. */
   successor: string | undefined;
 }
 
+/** The mapping's staging table, or the refusal a pull meets before anything is called or written. */
+export function stagingOf(mapping: Pick<CompiledMapping, 'name' | 'staging' | 'units'>): { staging: StagingSpec; units: UnitsSpec } {
+  if (!mapping.staging || !mapping.units) {
+    const missing = [mapping.staging ? undefined : '`staging`', mapping.units ? undefined : '`units`'].filter(Boolean).join(' and ');
+    throw new TransferError('transfer.staging_unmapped', `the mapping ${mapping.name} declares no ${missing}: pulled records have nowhere to be staged`, { status: 409 });
+  }
+  return { staging: mapping.staging, units: mapping.units };
+}
+
 /** The unit carrying an agency code, an active one first when a closed one shares the code. */
-export async function findUnit(q: Queryable, agencyCode: string): Promise<VendorUnit | undefined> {
-  const res = await q.query(
-    `SELECT u.id, u.con_hoat_dong, s.ma_dinh_danh AS successor
-       FROM qlcb.dm_don_vi u LEFT JOIN qlcb.dm_don_vi s ON s.id = u.thay_the_boi_id
-      WHERE u.ma_dinh_danh = $1 ORDER BY u.con_hoat_dong DESC, u.id LIMIT 1`,
+export async function findUnit(q: Queryable, units: UnitsSpec, agencyCode: string): Promise<VendorUnit | undefined> {
+  const successor = units.successor
+    ? `(SELECT s.${units.code} FROM ${units.table} s WHERE s.${units.id} = u.${units.successor})`
+    : 'NULL';
+  // Without an `active` column, a unit replaced by another is the closed one.
+  const active = units.active ? `coalesce(u.${units.active}, false)` : units.successor ? `u.${units.successor} IS NULL` : 'true';
+  const res = await q.query<{ id: string; key: unknown; active: boolean; successor: string | null }>(
+    `SELECT u.${units.id}::text AS id, u.${units.id} AS key, ${active} AS active, ${successor}::text AS successor
+       FROM ${units.table} u WHERE u.${units.code} = $1 ORDER BY 3 DESC, u.${units.id} LIMIT 1`,
     [agencyCode],
   );
   const row = res.rows[0];
   if (!row) return undefined;
-  return { id: Number(row.id), active: row.con_hoat_dong === true, successor: row.successor ?? undefined };
+  return { id: row.id, key: row.key, active: row.active === true, successor: row.successor ?? undefined };
 }
 
-/** Whether the person works in this province now (qlcb.can_bo, trang_thai DANG_LAM). */
-export async function isActiveHere(q: Queryable, soDinhDanh: string): Promise<boolean> {
-  const res = await q.query(`SELECT 1 FROM qlcb.can_bo WHERE so_cccd = $1 AND trang_thai = 'DANG_LAM' LIMIT 1`, [soDinhDanh]);
+/** Whether the person works in this province now: a person row the mapping's filter keeps and `staging.active` says is active. */
+export async function isActiveHere(q: Queryable, mapping: Pick<CompiledMapping, 'source'>, staging: StagingSpec, soDinhDanh: string): Promise<boolean> {
+  const { person, where } = staging.active;
+  const res = await q.query(
+    `SELECT 1 FROM ${personsFrom(mapping.source)} WHERE p.${person} = $1${where ? ` AND (${where})` : ''} LIMIT 1`,
+    [soDinhDanh],
+  );
   return res.rows.length > 0;
 }
 
 export interface StagedRow {
   id: string;
-  /** True when an existing CHO_TIEP_NHAN row was refreshed rather than a new one added. */
+  /** True when an existing waiting row was refreshed rather than a new one added. */
   refreshed: boolean;
 }
 
-export async function stageRecord(db: Db, row: { soDinhDanh: string; unitId: number; hoSo: Record<string, unknown> }): Promise<StagedRow> {
+export interface StagingInput {
+  soDinhDanh: string;
+  unitId: string;
+  /** The national record in the vendor's terms (reverse mapping). */
+  hoSo: Record<string, unknown>;
+  /** The pull request's details, written where the mapping's `staging.request` says. */
+  request?: { decisionNo?: string | undefined; decisionEffective?: string | undefined; receivingUnit?: string | undefined };
+}
+
+export async function stageRecord(db: Db, staging: StagingSpec, row: StagingInput): Promise<StagedRow> {
   return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('csdl_gateway.tiep_nhan:' || $1))`, [row.soDinhDanh]);
     const waiting = await tx.query(
-      `SELECT id FROM qlcb.tiep_nhan_chuyen_den
-        WHERE so_cccd = $1 AND don_vi_nhan_id = $2 AND trang_thai = 'CHO_TIEP_NHAN' ORDER BY id DESC LIMIT 1 FOR UPDATE`,
-      [row.soDinhDanh, row.unitId],
+      `SELECT ${staging.id}::text AS id FROM ${staging.table}
+        WHERE ${staging.person} = $1 AND ${staging.unit}::text = $2 AND ${staging.status} = $3
+        ORDER BY ${staging.id} DESC LIMIT 1 FOR UPDATE`,
+      [row.soDinhDanh, row.unitId, staging.statuses.waiting],
     );
-    const hoSo = JSON.stringify(row.hoSo);
-    if (waiting.rows[0]) {
-      const id = String(waiting.rows[0].id);
-      await tx.query(
-        `UPDATE qlcb.tiep_nhan_chuyen_den SET ho_so = $2::jsonb, nguon = 'CSDL_QUOC_GIA', thoi_diem_nhan = now() WHERE id = $1`,
-        [id, hoSo],
-      );
-      return { id, refreshed: true };
+    // Untyped parameters: PostgreSQL takes each as the type of the column it goes into
+    // (json, jsonb or text for the record; int or text for the unit).
+    const columns: [string, unknown][] = [
+      [staging.record, JSON.stringify(row.hoSo)],
+      ...Object.entries(staging.constants ?? {}).filter(([name]) => name !== '$comment'),
+      ...requestColumns(staging, row.request),
+    ];
+    const now = staging.receivedAt ? [`${staging.receivedAt} = now()`] : [];
+    const found = waiting.rows[0] as { id: string } | undefined;
+    if (found) {
+      const sets = columns.map(([name], i) => `${name} = $${i + 2}`);
+      await tx.query(`UPDATE ${staging.table} SET ${[...sets, ...now].join(', ')} WHERE ${staging.id}::text = $1`, [found.id, ...columns.map(([, v]) => v)]);
+      return { id: found.id, refreshed: true };
     }
+    const all: [string, unknown][] = [[staging.person, row.soDinhDanh], [staging.unit, row.unitId], ...columns, [staging.status, staging.statuses.waiting]];
     const inserted = await tx.query(
-      `INSERT INTO qlcb.tiep_nhan_chuyen_den (so_cccd, don_vi_nhan_id, ho_so, nguon, trang_thai)
-       VALUES ($1, $2, $3::jsonb, 'CSDL_QUOC_GIA', 'CHO_TIEP_NHAN') RETURNING id`,
-      [row.soDinhDanh, row.unitId, hoSo],
+      `INSERT INTO ${staging.table} (${all.map(([name]) => name).join(', ')})
+       VALUES (${all.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${staging.id}::text AS id`,
+      all.map(([, v]) => v),
     );
     return { id: String(inserted.rows[0]?.id), refreshed: false };
   });
 }
 
-/** The vendor's trang_thai of staged rows, by id. */
-export async function stagingStates(q: Queryable, ids: string[]): Promise<Map<string, string>> {
+function requestColumns(staging: StagingSpec, request: StagingInput['request']): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  const into = staging.request ?? {};
+  for (const key of ['decisionNo', 'decisionEffective', 'receivingUnit'] as const) {
+    const column = into[key];
+    if (column !== undefined) out.push([column, request?.[key] ?? null]);
+  }
+  return out;
+}
+
+/** The vendor's status of staged rows, by id. */
+export async function stagingStates(q: Queryable, staging: StagingSpec, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const res = await q.query(`SELECT id, trang_thai FROM qlcb.tiep_nhan_chuyen_den WHERE id = ANY($1::bigint[])`, [ids]);
-  return new Map(res.rows.map((r) => [String(r.id), String(r.trang_thai)]));
+  const res = await q.query(`SELECT ${staging.id}::text AS id, ${staging.status}::text AS status FROM ${staging.table} WHERE ${staging.id}::text = ANY($1::text[])`, [ids]);
+  return new Map(res.rows.map((r) => [String(r.id), String(r.status)]));
 }

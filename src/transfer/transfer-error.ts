@@ -24,7 +24,8 @@ export type TransferErrorCode =
   | 'transfer.bad_record'
   | 'transfer.wrong_record'
   | 'transfer.timeout'
-  | 'transfer.national_unavailable';
+  | 'transfer.national_unavailable'
+  | 'transfer.staging_unmapped';
 
 const STATUS: Readonly<Record<TransferErrorCode, number>> = {
   'transfer.bad_identity': 400,
@@ -45,6 +46,8 @@ const STATUS: Readonly<Record<TransferErrorCode, number>> = {
   'transfer.wrong_record': 502,
   'transfer.timeout': 504,
   'transfer.national_unavailable': 503,
+  // The gateway's own mapping cannot stage: not the caller's fault, nothing was called or written.
+  'transfer.staging_unmapped': 500,
 };
 
 export class TransferError extends GatewayError {

@@ -12,7 +12,7 @@ export const transferOpenApi: OpenApiFragment = {
     '/api/transfers': {
       post: {
         operationId: 'pullTransferee',
-        summary: "Pull a transferee's national record and stage it for the receiving unit (qlcb.tiep_nhan_chuyen_den)",
+        summary: "Pull a transferee's national record and stage it for the receiving unit (the vendor's staging table the mapping declares)",
         'x-required-role': 'operator',
         security: [{ operatorToken: [] }],
         requestBody: {
@@ -103,7 +103,12 @@ export const transferOpenApi: OpenApiFragment = {
         staged: {
           type: 'object',
           required: ['id', 'refreshed', 'format', 'hoSo'],
-          properties: { id: { type: 'string' }, refreshed: { type: 'boolean' }, format: { enum: ['json', 'xml'] }, hoSo: { type: 'object' } },
+          properties: {
+            id: { type: 'string' }, refreshed: { type: 'boolean' },
+            table: { type: 'string', description: "the vendor's staging table (the mapping's staging.table)" },
+            status: { type: 'string', description: "the row's status there: the mapping's staging.statuses.waiting" },
+            format: { enum: ['json', 'xml'] }, hoSo: { type: 'object' },
+          },
         },
         warnings: {
           type: 'array',

@@ -12,7 +12,7 @@ import { reverseMap } from '../mapping/person-mapper.js';
 import type { NdxpClient } from '../ndxp/ndxp-client.js';
 import { readReference } from '../source/person-reader.js';
 import { fetchTrustedRecord, type NationalRecordDeps } from './national-record.js';
-import { findUnit, isActiveHere, stageRecord, stagingStates } from './staging-writer.js';
+import { findUnit, isActiveHere, stageRecord, stagingOf, stagingStates } from './staging-writer.js';
 import { TransferError } from './transfer-error.js';
 import { checkPullRequest, isSoDinhDanh, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
 import {
@@ -21,7 +21,7 @@ import {
 
 /**
  * Transferees (domain.md, "Transfers"): pull an official's national record for a receiving
- * unit and stage it in qlcb.tiep_nhan_chuyen_den, and list the transfers with their
+ * unit and stage it in the vendor's staging table (the mapping's `staging`), and list the transfers with their
  * deadlines. The order of a pull is the invariant: every check that needs no national call
  * (the số định danh, the unit, ALREADY_ACTIVE) comes first; the provincial database is written
  * only after the envelope verified and the record decoded, checked and mapped. Every call,
@@ -56,7 +56,8 @@ export interface TransferView extends TransferRow {
 
 export interface PullOutcome {
   transfer: TransferView;
-  staged: { id: string; refreshed: boolean; format: 'json' | 'xml'; hoSo: Record<string, unknown> };
+  /** `table` and `status`: the vendor's staging table and the waiting status the row has (the mapping's `staging`). */
+  staged: { id: string; refreshed: boolean; table: string; status: string; format: 'json' | 'xml'; hoSo: Record<string, unknown> };
   /** The reverse mapping's warnings and the national rules' findings: the unit reviews these. */
   warnings: MappingProblem[];
 }
@@ -99,17 +100,18 @@ export function createTransferService(deps: TransferServiceDeps) {
 
   async function pullChecked(request: PullRequest, actor: AuditActor): Promise<PullOutcome> {
     const { soDinhDanh, receivingUnit, decision } = checkPullRequest(request);
-    const unit = await findUnit(deps.source, receivingUnit);
+    const { staging, units } = stagingOf(deps.mapping);
+    const unit = await findUnit(deps.source, units, receivingUnit);
     if (!unit) throw new TransferError('transfer.unit_unknown', `no unit of this province has the agency code ${receivingUnit}`);
     if (!unit.active) {
       const successor = unit.successor ? `; its successor is ${unit.successor}` : '';
       throw new TransferError('transfer.unit_closed', `unit ${receivingUnit} is closed (reorganisation)${successor}`);
     }
-    if (!request.force && (await isActiveHere(deps.source, soDinhDanh))) {
-      throw new TransferError('transfer.already_active', 'the person is already active in this province (qlcb.can_bo, DANG_LAM); force the pull to stage the record anyway');
+    if (!request.force && (await isActiveHere(deps.source, deps.mapping, staging, soDinhDanh))) {
+      throw new TransferError('transfer.already_active', `the person is already active in this province (${deps.mapping.source.persons.table}, staging.active); force the pull to stage the record anyway`);
     }
     const transfer = await openTransfer(deps.store, {
-      soDinhDanh, receivingUnit, receivingUnitId: unit.id,
+      soDinhDanh, receivingUnit, receivingUnitId: Number(unit.id),
       decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, deadline: transferDeadline(decision, deps.calendar),
       actor,
     });
@@ -117,16 +119,18 @@ export function createTransferService(deps: TransferServiceDeps) {
       const trusted = await fetchTrustedRecord(records, soDinhDanh, receivingUnit, request.accept);
       const reference = await readReference(deps.source, deps.mapping);
       const reversed = reverseMap(deps.mapping, trusted.record, reference);
-      // The person joins the receiving unit: that is their don_vi_id once taken in. The record's
-      // donViSuDung names the unit they leave, usually of another province, with no vendor id.
-      const hoSo = { ...reversed.hoSo, don_vi_id: unit.id };
-      const warnings = [...reversed.warnings.filter((w) => w.path !== '/don_vi_id'), ...trusted.ruleWarnings];
-      const staged = await stageRecord(deps.source, { soDinhDanh, unitId: unit.id, hoSo });
+      // The person joins the receiving unit: that is their unit once taken in (staging.recordUnit).
+      // The record's donViSuDung names the unit they leave, usually of another province, with no vendor id.
+      const hoSo = staging.recordUnit ? { ...reversed.hoSo, [staging.recordUnit]: unit.key } : reversed.hoSo;
+      const warnings = [...reversed.warnings.filter((w) => w.path !== `/${staging.recordUnit ?? ''}`), ...trusted.ruleWarnings];
+      const staged = await stageRecord(deps.source, staging, {
+        soDinhDanh, unitId: unit.id, hoSo, request: { decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, receivingUnit },
+      });
       const row = await markStaged(deps.store, transfer.id, {
         stagingId: staged.id, format: trusted.verified.format, payloadSha256: trusted.verified.payloadSha256,
         signer: trusted.verified.signer.fingerprint, signingTime: trusted.verified.signingTime, warnings,
       });
-      return { transfer: view(row, today()), staged: { ...staged, format: trusted.verified.format, hoSo }, warnings };
+      return { transfer: view(row, today()), staged: { ...staged, table: staging.table, status: staging.statuses.waiting, format: trusted.verified.format, hoSo }, warnings };
     } catch (err) {
       const code = isGatewayError(err) ? err.code : 'internal';
       await markFailed(deps.store, transfer.id, { code, message: err instanceof Error ? err.message : String(err) });
@@ -166,14 +170,16 @@ export function createTransferService(deps: TransferServiceDeps) {
     },
   };
 
-  /** A staged row the vendor's software took in (DA_TIEP_NHAN) or refused (TU_CHOI) closes its transfer. */
+  /** A staged row the vendor's software took in or declined (staging.statuses) closes its transfer. */
   async function reconcile(): Promise<void> {
+    const staging = deps.mapping.staging;
+    if (!staging) return;
     const open = await stagedOpenTransfers(deps.store);
-    const states = await stagingStates(deps.source, open.map((o) => o.stagingId));
+    const states = await stagingStates(deps.source, staging, open.map((o) => o.stagingId));
     for (const o of open) {
       const state = states.get(o.stagingId);
-      if (state === 'DA_TIEP_NHAN') await markClosed(deps.store, o.id, 'taken_in');
-      else if (state === 'TU_CHOI') await markClosed(deps.store, o.id, 'declined');
+      if (state === staging.statuses.takenIn) await markClosed(deps.store, o.id, 'taken_in');
+      else if (state === staging.statuses.declined) await markClosed(deps.store, o.id, 'declined');
     }
   }
 }

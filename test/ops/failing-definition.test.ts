@@ -57,7 +57,7 @@ describe('failing: one definition across tx, /api/ops, /metrics and /readyz (pos
     const apiRecords = await api.get('/api/ops/records?failing=true', api.tokens.auditor);
     expect(apiRecords.status, JSON.stringify(apiRecords.body)).to.equal(200);
     await ops.metrics.collect();
-    const metric = (await ops.metrics.registry.getSingleMetric('csdl_gateway_records_failing')!.get()).values[0]!.value;
+    const metric = (await ops.metrics.registry.getSingleMetric('csdl_gateway_failing_records')!.get()).values[0]!.value;
     const ready = await ops.readiness();
     const readyFigure = Number(/(\d+) record version\(s\) refused/.exec(ready.message ?? '')?.[1] ?? 0);
     return [summary.failing, listed.length, apiSummary.body.failing, apiRecords.body.total, metric, readyFigure];

@@ -4,6 +4,10 @@ import { createPayloadCodec } from '../../src/encoding/payload-codec.js';
 import { refreshSharedRecords } from '../../src/share/shared-records-refresh.js';
 import { BACKENDS } from '../setup/databases.js';
 import { EDUCATION, NEVER_ACCEPTED, PROVINCE_ROOT, REJECTED_PERSON, SCHOOL, startShareWorld, type ShareWorld } from './share-harness.js';
+import { loadMapping } from '../../src/mapping/mapping-loader.js';
+
+/** Where the qlcb mapping says the unit tree is. */
+const qlcbUnits = loadMapping('mappings/qlcb').units;
 
 /**
  * The served copy follows the national side's answers: after a real sync against the
@@ -86,7 +90,7 @@ for (const backend of BACKENDS) {
       await w.sync.store.db.query('DELETE FROM csdl_gateway.shared_packets');
       await w.sync.store.db.query('DELETE FROM csdl_gateway.shared_records');
       // The simulator's ledger database stands in for a provincial database without qlcb.dm_don_vi.
-      const summary = await refreshSharedRecords(w.sync.store.db, createPayloadCodec(nationalContract()), { source: w.sync.sim.db });
+      const summary = await refreshSharedRecords(w.sync.store.db, createPayloadCodec(nationalContract()), { source: w.sync.sim.db, units: qlcbUnits });
       expect(summary.unitsError).to.match(/dm_don_vi/);
       expect(summary.records).to.be.greaterThan(10);
     });

@@ -15,6 +15,10 @@ import { OTHER_CLIENT, OTHER_PROVINCE, packet, pushAndSettle, readyClient, recor
 import { quietLogger, startSyncWorld, type SyncWorld } from '../sync/sync-harness.js';
 import type { Backend } from '../setup/databases.js';
 import { MemoryAuditLog } from './memory-audit-log.js';
+import { loadMapping } from '../../src/mapping/mapping-loader.js';
+
+/** Where the qlcb mapping says the unit tree is. */
+const qlcbUnits = loadMapping('mappings/qlcb').units;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are known JSON, read by the tests */
 /**
@@ -137,7 +141,7 @@ export async function startShareWorld(backend: Backend, people = 20): Promise<Sh
   return {
     sync,
     caCertPem: sync.sim.pki.caCertPem,
-    refresh: () => refreshSharedRecords(sync.store.db, codec, { source: sync.source.db }),
+    refresh: () => refreshSharedRecords(sync.store.db, codec, { source: sync.source.db, units: qlcbUnits }),
     async startApp(db = sync.store.db) {
       const app = await startShareApp(db, sync.sim.signer);
       apps.push(app);

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueCertificate } from '../../src/signing/certificate-builder.js';
-import { child, children, readSingle, TAG } from '../../src/signing/der.js';
+import { subjectName } from '../../src/signing/certificate-info.js';
 import { openModule } from '../../src/signing/pkcs11-module.js';
 import { DAY, PROVINCE, type Ca } from './pki-fixture.js';
 
@@ -161,14 +161,6 @@ export function keyFlags(token: TestToken, label: string): { sensitive: boolean;
   });
 }
 
-/** The DER subject Name (CKA_SUBJECT), the TBSCertificate's field after the validity. */
-function subjectDer(certificate: X509Certificate): Buffer {
-  const tbs = child(readSingle(certificate.raw, TAG.SEQUENCE), 0, TAG.SEQUENCE);
-  const fields = children(tbs);
-  const rest = fields[0]?.tag === 0xa0 ? fields.slice(1) : fields;
-  return rest[4]!.raw;
-}
-
 /** Imports a certificate onto the token under the key's label and id. */
 export function importCertificate(token: TestToken, label: string, id: Buffer, certificate: X509Certificate): void {
   withSession(token, (session) => {
@@ -176,7 +168,7 @@ export function importCertificate(token: TestToken, label: string, id: Buffer, c
     lib.C_CreateObject(session, [
       { type: api.CKA_CLASS, value: api.CKO_CERTIFICATE }, { type: api.CKA_CERTIFICATE_TYPE, value: api.CKC_X_509 },
       { type: api.CKA_TOKEN, value: true }, { type: api.CKA_LABEL, value: label }, { type: api.CKA_ID, value: id },
-      { type: api.CKA_SUBJECT, value: subjectDer(certificate) }, { type: api.CKA_VALUE, value: certificate.raw },
+      { type: api.CKA_SUBJECT, value: subjectName(certificate.raw) }, { type: api.CKA_VALUE, value: certificate.raw },
     ]);
   });
 }

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { createCmsSigner, signDetached } from '../../src/signing/cms-signer.js';
+import { createKeysCommand } from '../../src/cli/commands/keys-command.js';
+import { loadConfig } from '../../src/config/config.js';
+import { signCheckpoint, verifyCheckpoint } from '../../src/audit/audit-checkpoint.js';
+import { createCmsSigner, envelopeBytes, signDetached, type Envelope } from '../../src/signing/cms-signer.js';
+import { verifyEnvelope } from '../../src/signing/envelope-verifier.js';
 import { loadIdentity, loadKeyRing, sourceFromPath } from '../../src/signing/key-store.js';
 import { openModule } from '../../src/signing/pkcs11-module.js';
 import { DAY, identityOf, makeCa, makeLeaf, openssl, PROVINCE, TempDir } from './pki-fixture.js';
@@ -179,6 +183,44 @@ const missing = softHsmMissing();
       const result = openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', sig, '-content', dir.file('after.bin', payload), '-CAfile', caFile, '-purpose', 'any', '-out', '/dev/null']);
       expect(result.stderr).to.contain('Verification successful');
     });
+  });
+
+  it('csdl-gateway keys shows the active key on the token and the next one in a file: where, subject, agency code, validity, days left', async function () {
+    const next = makeLeaf(ca, { ou: PROVINCE, keyIndex: 5, commonName: 'successor', notBefore: new Date(Date.now() + 20 * DAY), notAfter: new Date(Date.now() + 800 * DAY) });
+    const config = loadConfig({
+      SIGNING_KEY_FILE: 'pkcs11:token=Province%20H62;object=sign', SIGNING_KEY_PASSPHRASE: USER_PIN, PKCS11_MODULE: SOFTHSM_LIB,
+      SIGNING_NEXT_KEY_FILE: dir.file('next.key.pem', next.privateKey.export({ type: 'pkcs8', format: 'pem' })),
+      SIGNING_NEXT_CERT_FILE: dir.file('next.crt.pem', next.certificate.toString()),
+    });
+    const lines: string[] = [];
+    const io = { isTty: false, out: (l: string) => lines.push(l), err: (l: string) => lines.push(`ERR ${l}`) };
+    expect(await createKeysCommand({ config: () => config }).run([], io)).to.equal(0);
+    const text = lines.join('\n');
+    expect(text).to.contain('SIGNING_KEY_FILE: active (signs now)');
+    expect(text).to.match(/where: +token "Province H62" \(serial \w+\), key "sign" id %01/);
+    expect(text).to.contain(`agency code: ${PROVINCE}`);
+    expect(text).to.match(/days left: +36[45]/);
+    expect(text).to.contain('SIGNING_NEXT_KEY_FILE: next (not yet valid; takes over by itself)');
+    expect(text).to.contain('where:       file ');
+    expect(text).to.match(/days left: +(799|800)/);
+    expect(await createKeysCommand({ config: () => config }).run(['show'], io)).to.equal(0);
+  });
+
+  it('keys show a token that cannot be opened: its one-line reason, exit 1', async function () {
+    const config = loadConfig({ SIGNING_KEY_FILE: 'pkcs11:token=Absent;object=sign', SIGNING_KEY_PASSPHRASE: USER_PIN, PKCS11_MODULE: SOFTHSM_LIB });
+    const lines: string[] = [];
+    const io = { isTty: false, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    expect(await createKeysCommand({ config: () => config }).run(['show'], io)).to.equal(1);
+    expect(lines.join('\n')).to.contain('error:       signing.token_not_found: no token with label "Absent"');
+  });
+
+  it('an audit checkpoint and a signed sharing answer made on the token verify as the contract and the auditor check them', async function () {
+    const ring = await loadKeyRing([source('pkcs11:token=Province%20H62;object=sign')], { senderCode: PROVINCE });
+    const signer = createCmsSigner(ring);
+    const checkpoint = signCheckpoint(signer, 3, 'ab'.repeat(32), new Date());
+    expect(verifyCheckpoint(checkpoint, { trustAnchors: [ca.certificate], sender: PROVINCE }, 'checkpoint').count).to.equal(3);
+    const answer = JSON.parse(envelopeBytes('json', Buffer.from('{"records":[]}'), signer).toString('utf8')) as Envelope;
+    expect(() => verifyEnvelope(answer, { trustAnchors: [ca.certificate], expectedSigner: PROVINCE })).to.not.throw();
   });
 
   it('key rotation across a file and a token: the newest valid identity signs, wherever it lives', async function () {

@@ -22,7 +22,7 @@ export const commands: LazyCommand[] = [
     async () => (await import('./migrate-command.js')).migrateCommand),
   lazy('config', 'Check the configuration and print the effective values (secrets hidden)',
     async () => (await import('./config-command.js')).configCommand),
-  lazy('keys', 'Create a development PKI or inspect key and certificate files',
+  lazy('keys', 'Show the signing keys in use, create a development PKI, or inspect key files',
     async () => (await import('./keys-command.js')).keysCommand),
   lazy('verify', 'Verify a saved signed envelope and print its header',
     async () => (await import('./verify-command.js')).verifyCommand),

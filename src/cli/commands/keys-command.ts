@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../config/config.js';
+import { loadConfig, type Config } from '../../config/config.js';
 import { AGENCY_CODE_PATTERN, MINISTRY_AGENCY_CODE } from '../../contract/national-contract.js';
 import { describeError } from '../../errors.js';
 import { DEV_PKI_PASSPHRASE } from '../../signing/dev-pki.js';
@@ -11,18 +11,25 @@ import { loadIdentity, sourceFromPath } from '../../signing/key-store.js';
 import { certificatesFromPem } from '../../signing/signing-identity.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { isUsageError } from '../run-cli.js';
+import { showKeys } from './keys-show.js';
 
 /**
- * `csdl-gateway keys dev-pki | inspect` (issue 4). Without --sender the sender code is
+ * `csdl-gateway keys [show] | dev-pki | inspect` (issue 4; `show` in keys-show.ts). Without --sender the sender code is
  * `defaults.senderCode`, else SENDER_CODE from the configuration (read only then, as the
  * simulator command does); without --passphrase, `defaults.passphrase` or the dev one.
  */
 export interface KeysCommandDefaults {
   senderCode?: string;
   passphrase?: string;
+  /** The configuration `keys show` reads (default: loadConfig(), as start does). */
+  config?: () => Config;
 }
 
 const USAGE = `Usage:
+  csdl-gateway keys [show]
+      The active signing key and the next one as configured: where each lives (file, or
+      token label and serial), subject, agency code, validity, days left; warns 30 days
+      before expiry. Exit 1 when a key cannot be opened or none is valid now.
   csdl-gateway keys dev-pki --out DIR [--sender CODE] [--passphrase P]
       Create (only where absent) a development CA, the province's signing identity
       (OU = CODE, default SENDER_CODE) and a Ministry identity (OU = ${MINISTRY_AGENCY_CODE}), each as
@@ -113,11 +120,15 @@ async function inspect(argv: string[], io: CliIo): Promise<number> {
 export function createKeysCommand(defaults: KeysCommandDefaults = {}): CliCommand {
   return {
     name: 'keys',
-    summary: 'Create a development PKI or inspect key and certificate files',
+    summary: 'Show the signing keys in use, create a development PKI, or inspect key files',
     usage: USAGE,
     async run(argv, io) {
       const [sub, ...rest] = argv;
       try {
+        if (sub === undefined || sub === 'show') {
+          if (rest.length > 0) parseArgs({ args: rest, options: {}, strict: true });
+          return await showKeys((defaults.config ?? loadConfig)(), io);
+        }
         if (sub === 'dev-pki') return await devPki(rest, io, defaults);
         if (sub === 'inspect') return await inspect(rest, io);
         io.err(USAGE);

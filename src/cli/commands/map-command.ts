@@ -30,7 +30,7 @@ national side will. Writes one JSON line per person to FILE:
 and prints a summary: read, valid, invalid by error code. Sends nothing.
 
 Options:
-  --person ID       a vendor person id (qlcb.can_bo.id); repeat for several
+  --person ID       a vendor person id (the mapping's source.persons.id); repeat for several
   --all             every person
   --approved        only persons whose latest approval is DA_DUYET
   --format F        json (default): "record" is the record; xml: "record" is its XML text

@@ -9,6 +9,7 @@ import { findGaps } from '../../mapping-gaps/gaps-service.js';
 import { loadEffectiveMapping, readOverlay, writeOverlay } from '../../mapping/mapping-loader.js';
 import { overlaySynonyms, withoutSynonym, withSynonym } from '../../mapping/mapping-overlay.js';
 import type { CliCommand, CliIo } from '../command.js';
+import { CHECK_USAGE, mappingCheck } from './mapping-check.js';
 import { UsageError } from '../run-cli.js';
 
 /**
@@ -17,11 +18,13 @@ import { UsageError } from '../run-cli.js';
  * are only shown; `synonym add|list|remove` edits the province's overlay (MAPPING_OVERLAY_FILE),
  * which every command loads over the shipped mapping.
  */
-const USAGE = `Usage: csdl-gateway mapping gaps [--json] [--database URL]
+const USAGE = `Usage: csdl-gateway mapping check [--db URL] [--sample N] [--mapping PATH]
+       csdl-gateway mapping gaps [--json] [--database URL]
        csdl-gateway mapping synonym add LIST 'VALUE' CODE
        csdl-gateway mapping synonym list [--json]
        csdl-gateway mapping synonym remove LIST 'VALUE'
 
+${CHECK_USAGE}
 gaps      reads every person of the provincial database (not only those due) and lists each
           vendor value no synonym or code of the mapping matches: the national list, the
           vendor column, the value as typed, how many people carry it, a few vendor ids, and
@@ -42,6 +45,7 @@ Options:
                   embedded demo database under DATA_DIR
 
 Examples:
+  csdl-gateway mapping check --db postgres://reader@hr-db:5432/hr --sample 1000
   csdl-gateway mapping gaps
   csdl-gateway mapping synonym add ly-luan-chinh-tri 'TC chính trị' TC`;
 
@@ -103,12 +107,13 @@ function synonym(argv: string[], io: CliIo, config: Config): number {
 
 export const mappingCommand: CliCommand = {
   name: 'mapping',
-  summary: "find vendor values the mapping does not know; the province's own synonyms",
+  summary: "check a mapping; find vendor values it does not know; the province's own synonyms",
   usage: USAGE,
   async run(argv, io) {
     const [sub, ...rest] = argv;
+    if (sub === 'check') return mappingCheck(rest, io, loadConfig());
     if (sub === 'gaps') return gaps(rest, io, loadConfig());
     if (sub === 'synonym') return synonym(rest, io, loadConfig());
-    throw new UsageError('give gaps or synonym');
+    throw new UsageError('give check, gaps or synonym');
   },
 };

@@ -28,7 +28,7 @@ export const quietLogger = (config: Config) =>
 
 function printOutcome(out: PullOutcome, io: CliIo): void {
   const t = out.transfer;
-  io.out(`staged: qlcb.tiep_nhan_chuyen_den id ${out.staged.id} (${out.staged.refreshed ? 'waiting row refreshed' : 'new row'}, CHO_TIEP_NHAN) ` +
+  io.out(`staged: ${out.staged.table} id ${out.staged.id} (${out.staged.refreshed ? 'waiting row refreshed' : 'new row'}, ${out.staged.status}) ` +
     `for unit ${t.receivingUnit}, record received as ${out.staged.format}`);
   const decision = [t.decision.so, t.decision.ngayHieuLuc && `effective ${t.decision.ngayHieuLuc}`].filter(Boolean).join(', ');
   const left = t.workingDaysLeft ?? 0;
@@ -48,8 +48,8 @@ export function createPullCommand(deps: TransferCommandDeps = defaultTransferCom
 
 Fetches the official's record from the national database through NDXP (or the built-in
 simulator when NDXP_URL is unset), checks the Ministry's signature, maps it into the provincial
-database's terms and stages it in qlcb.tiep_nhan_chuyen_den (CHO_TIEP_NHAN) for the unit.
-A repeat pull refreshes the waiting row. The transfer's deadline is 10 working days after
+database's terms and stages it in the vendor's staging table, as the mapping's \`staging\`
+declares it (MAPPING_FILE), waiting for the unit. A repeat pull refreshes the waiting row. The transfer's deadline is 10 working days after
 the decision takes effect (config/calendar). Every pull is audited.
 
 Options:
