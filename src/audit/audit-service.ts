@@ -2,7 +2,7 @@ import type { Queryable } from '../db/db.js';
 import type { ChainedEntry } from './audit-chain.js';
 import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from './audit-entry.js';
 import { AuditError } from './audit-errors.js';
-import { listEntries, personEntries, type EntryFilter } from './audit-store.js';
+import { agencyNames, listEntries, personEntries, type EntryFilter } from './audit-store.js';
 import { REPORT_FORMATS, type AccessReport, type ReportFormat } from './access-report.js';
 import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 
@@ -96,9 +96,16 @@ export function createAuditReader(db: Queryable, audit: AuditLog, now: () => Dat
       );
     },
     accessReport(soDinhDanh, since, who) {
-      return recorded({ action: 'audit.person.access', people: [soDinhDanh] }, who, async () => ({
-        soDinhDanh, since, generatedAt: now(), entries: await personEntries(db, soDinhDanh, since),
-      }));
+      return recorded({ action: 'audit.person.access', people: [soDinhDanh] }, who, async () => {
+        const entries = await personEntries(db, soDinhDanh, since);
+        // Agencies read the data as clients (the actor's name is their code), or approved it as units.
+        const codes = entries.flatMap((e) => [...(e.actorKind === 'client' ? [e.actorName] : []), ...(e.unit ? [e.unit] : [])]);
+        const { province, names } = await agencyNames(db, codes);
+        return {
+          soDinhDanh, since, generatedAt: now(), entries,
+          province: province ? { code: province, name: names[province] ?? null } : null, agencies: names,
+        };
+      });
     },
   };
 }

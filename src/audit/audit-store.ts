@@ -190,3 +190,21 @@ export async function auditStats(q: Queryable): Promise<AuditStats> {
     lastCheckpointCount: row?.entry_count === null || row?.entry_count === undefined ? undefined : Number(row.entry_count),
   };
 }
+
+/**
+ * Who the access report names: the province's agency (the sender code the store is bound to)
+ * and every agency code among `codes`, with their names as the store knows them (the
+ * provincial units copied by the sharing refresh, and the sharing clients).
+ */
+export async function agencyNames(q: Queryable, codes: string[]): Promise<{ province: string | null; names: Record<string, string> }> {
+  const province = await q.query<{ code: string }>(`SELECT sender_code AS code FROM ${S}.gateway_instance`);
+  const own = province.rows[0]?.code ?? null;
+  const wanted = [...new Set([...codes, ...(own ? [own] : [])])];
+  const res = await q.query<{ code: string; name: string }>(
+    `SELECT agency_code AS code, name FROM ${S}.share_units WHERE agency_code = ANY ($1::text[])
+     UNION ALL
+     SELECT agency_code, name FROM ${S}.share_clients WHERE agency_code = ANY ($1::text[])`,
+    [wanted],
+  );
+  return { province: own, names: Object.fromEntries(res.rows.map((r) => [r.code, r.name])) };
+}

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import { checkDatabaseUrl, createDb, redactUrl, toDbError, type Db } from '../db/db.js';
+import { checkDatabaseUrl, createDb, DbError, redactUrl, toDbError, type Db } from '../db/db.js';
 import type { EmbeddedPostgres } from '../db/embedded-postgres.js';
 import { bindInstance } from '../db/instance-store.js';
 import { migrate } from '../db/migrate.js';
@@ -37,8 +37,38 @@ async function openServer(url: string, key: string, appName: string, max: number
   return { db, url, embedded: false, close: () => db.close() };
 }
 
-async function open(url: string | undefined, key: string, embeddedDir: string, appName: string): Promise<OpenedDatabase> {
+/**
+ * Whether a command may work on an embedded store the running gateway holds, through the
+ * gateway's own server (db/pglite-wire-server.ts): the commands that read, and that change
+ * only what a transaction guards (tokens, clients, tx reads, audit). Never a second gateway or
+ * a sync: the sync lock of an embedded store lives in its holder's process.
+ */
+export interface OpenOptions {
+  borrowRunning?: boolean;
+}
+
+async function borrow(embeddedDir: string, appName: string): Promise<OpenedDatabase | undefined> {
+  const { EMBEDDED_POOL, borrowedEmbedded } = await import('../db/embedded-postgres.js');
+  const held = borrowedEmbedded(embeddedDir);
+  if (!held) return undefined;
+  const db = createDb(held.url, { ...EMBEDDED_POOL, applicationName: appName, description: `embedded PGlite in ${embeddedDir}, served by process ${held.pid}` });
+  try {
+    await db.query('SELECT 1');
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw new DbError('db.embedded_in_use',
+      `the embedded database in ${embeddedDir} is held by process ${held.pid}, which does not answer on ${redactUrl(held.url)} (${(err as Error).message}); ` +
+      'wait until the gateway has started, or stop it', { cause: err });
+  }
+  return { db, url: held.url, embedded: true, close: () => db.close() };
+}
+
+async function open(url: string | undefined, key: string, embeddedDir: string, appName: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
   if (url) return openServer(url, key, appName, 10);
+  if (options.borrowRunning) {
+    const borrowed = await borrow(embeddedDir, appName);
+    if (borrowed) return borrowed;
+  }
   // PGlite is imported only when a database is embedded, not by a gateway given URLs.
   const { EMBEDDED_POOL, startEmbeddedPostgres } = await import('../db/embedded-postgres.js');
   const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: embeddedDir });
@@ -54,8 +84,8 @@ async function open(url: string | undefined, key: string, embeddedDir: string, a
   };
 }
 
-export function openStoreDatabase(config: Config): Promise<OpenedDatabase> {
-  return open(config.databaseUrl, 'DATABASE_URL', join(config.dataDir, 'store'), 'csdl-gateway');
+export function openStoreDatabase(config: Config, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  return open(config.databaseUrl, 'DATABASE_URL', join(config.dataDir, 'store'), 'csdl-gateway', options);
 }
 
 /**
@@ -63,8 +93,8 @@ export function openStoreDatabase(config: Config): Promise<OpenedDatabase> {
  * build's schema and bound to SENDER_CODE (db/instance-store.ts). On a refusal it is closed
  * again, so an embedded store's folder is released. `applied` lists the versions it applied.
  */
-export async function openMigratedStore(config: Config): Promise<{ store: OpenedDatabase; applied: number[] }> {
-  const store = await openStoreDatabase(config);
+export async function openMigratedStore(config: Config, options: OpenOptions = {}): Promise<{ store: OpenedDatabase; applied: number[] }> {
+  const store = await openStoreDatabase(config, options);
   try {
     const applied = await migrate(store.db);
     await bindInstance(store.db, config.senderCode);

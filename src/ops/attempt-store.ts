@@ -20,8 +20,6 @@ export interface Reachability {
 }
 
 export interface AttemptStore {
-  /** The newest attempt's id: metrics count from here, as a fresh process starts its counters at 0. */
-  newestId(): Promise<string>;
   /** Attempts after `afterId`, oldest first, at most `limit`. */
   after(afterId: string, limit: number): Promise<AttemptTail>;
   reachability(): Promise<Reachability>;
@@ -32,10 +30,6 @@ const FAILURE = '(a.http_status IS NULL OR a.http_status >= 500)';
 
 export function createAttemptStore(db: Queryable): AttemptStore {
   return {
-    async newestId() {
-      const res = await db.query<{ id: string | null }>(`SELECT max(id)::text AS id FROM ${S}.send_attempts`);
-      return res.rows[0]?.id ?? '0';
-    },
     async after(afterId, limit) {
       const res = await db.query<{
         id: string; operation: NdxpOperation; started_at: Date; duration_ms: number; http_status: number | null; national_code: string | null; request_id: string; error: string | null;

@@ -25,7 +25,7 @@ export interface AuditStats {
 }
 
 export interface MetricsDeps {
-  ops: Pick<OpsStore, 'packetStates' | 'recordStates' | 'oldestUnaccepted' | 'failingByCode'>;
+  ops: Pick<OpsStore, 'packetStates' | 'recordStates' | 'oldestOutstanding' | 'failingByCode'>;
   attempts: AttemptStore;
   store: MetricsStore;
   /** Whether the provincial (source) database answers; absent when the gateway reads none. */
@@ -93,11 +93,13 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     ? new Gauge(m({ name: 'csdl_gateway_source_database_up', help: 'Whether the provincial database answered a probe on this scrape (1) or not (0)' }))
     : undefined;
   const shareRequests = new Counter(m({ name: 'csdl_gateway_share_requests_total', help: 'Sharing requests by agency, action, purpose (served requests only) and outcome', labelNames: ['agency', 'action', 'purpose', 'outcome'] }));
-  const oldest = new Gauge(m({ name: 'csdl_gateway_oldest_unaccepted_approval_age_seconds', help: 'Age of the oldest approval the national side has not accepted (0: none)' }));
+  const oldest = new Gauge(m({ name: 'csdl_gateway_oldest_unaccepted_approval_age_seconds', help: 'Age of the oldest approval the gateway is still carrying to the national side, queued or in an open packet (0: none); refused ones are csdl_gateway_failing_records' }));
   const attempts = new Counter(m({ name: 'csdl_gateway_ndxp_attempts_total', help: 'HTTP attempts to NDXP by operation, HTTP status (none: no answer) and national code', labelNames: ['operation', 'status', 'national_code'] }));
   const sendLatency = new Histogram({ ...m({ name: 'csdl_gateway_ndxp_send_seconds', help: 'Duration of packet push attempts' }), buckets: LATENCY_BUCKETS });
   const receiptLatency = new Histogram({ ...m({ name: 'csdl_gateway_ndxp_receipt_seconds', help: 'Duration of receipt poll attempts' }), buckets: LATENCY_BUCKETS });
   const tokenRefreshes = new Counter(m({ name: 'csdl_gateway_ndxp_token_refreshes_total', help: 'OAuth2 token requests to NDXP by outcome', labelNames: ['outcome'] }));
+  // A closed label set starts at 0, so a rate is defined from the first scrape.
+  for (const outcome of ['ok', 'failed']) tokenRefreshes.inc({ outcome }, 0);
   const certExpiry = new Gauge(m({ name: 'csdl_gateway_signing_certificate_expiry_timestamp_seconds', help: 'When the active signing certificate expires (notAfter)' }));
   const overdue = deps.overdueTransfers
     ? new Gauge(m({ name: 'csdl_gateway_transfers_overdue', help: 'Transferee pulls past their deadline (10 working days after the decision) and not taken in' }))
@@ -106,7 +108,9 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
   let auditEntries: Gauge | undefined;
   const lastCheckpoint = moment('csdl_gateway_audit_last_checkpoint_timestamp_seconds', 'When the latest audit checkpoint was signed (absent: none yet)');
 
-  let tailFrom: Promise<string> | undefined;
+  /** The last attempt counted; scrapes read the tail one after another, so none is counted twice. */
+  let tailFrom = '0';
+  let reading: Promise<void> = Promise.resolve();
   let auditFrom: Promise<string> | undefined;
 
   function observeAttempt(a: AttemptRecord): void {
@@ -117,16 +121,23 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     if (a.operation === 'token') tokenRefreshes.inc({ outcome: a.httpStatus !== undefined && a.httpStatus < 300 ? 'ok' : 'failed' });
   }
 
-  async function readAttempts(): Promise<void> {
-    tailFrom ??= deps.attempts.newestId();
-    let from = await tailFrom;
+  /**
+   * Attempts are restored from every one on record at the first scrape (the start-up sync runs
+   * before anyone scrapes), then read from where the last scrape stopped: totals of the store's
+   * record, which only grows.
+   */
+  async function readTail(): Promise<void> {
     for (;;) {
-      const tail = await deps.attempts.after(from, TAIL_BATCH);
+      const tail = await deps.attempts.after(tailFrom, TAIL_BATCH);
       for (const a of tail.attempts) observeAttempt(a);
-      from = tail.lastId;
-      tailFrom = Promise.resolve(from);
+      tailFrom = tail.lastId;
       if (tail.attempts.length < TAIL_BATCH) return;
     }
+  }
+
+  function readAttempts(): Promise<void> {
+    reading = reading.catch(() => undefined).then(readTail);
+    return reading;
   }
 
   async function readShareRequests(): Promise<void> {
@@ -144,7 +155,7 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
   async function collect(): Promise<void> {
     const now = clock();
     const [p, r, o, f, synced, awaiting, up] = await Promise.all([
-      deps.ops.packetStates(), deps.ops.recordStates(), deps.ops.oldestUnaccepted(), deps.ops.failingByCode(),
+      deps.ops.packetStates(), deps.ops.recordStates(), deps.ops.oldestOutstanding(), deps.ops.failingByCode(),
       deps.store.lastSyncFinishedAt(), deps.store.oldestAwaitingReceiptSentAt(), deps.sourceUp?.(),
     ]);
     packets.reset();

@@ -33,7 +33,7 @@ function action(operationId: string, summary: string, description: string, param
   };
 }
 
-const PACKET_ID = { name: 'id', description: 'the packet id (UUID)', schema: { type: 'string', format: 'uuid' } };
+const PACKET_ID = { name: 'id', description: 'the packet id (UUID), or a unique prefix of it (at least 4 characters)', schema: { type: 'string', pattern: '^[0-9a-fA-F][0-9a-fA-F-]{3,35}$' } };
 
 export const opsActionsOpenApi: OpenApiFragment = {
   paths: {

@@ -1,7 +1,6 @@
 import { failedOutcome, type ActionAuditLog, type AuditActor, type AuditEntryInput } from '../audit/audit-entry.js';
 import { storableText } from '../audit/storable-text.js';
 import type { OutboxActionsStore, Within } from '../outbox/outbox-actions-store.js';
-import { packetNotFound } from '../outbox/outbox-error.js';
 import { recordsOfEnvelope } from '../packet/envelope-records.js';
 import { syncContext, type SyncContext, type SyncDeps } from '../sync/sync-deps.js';
 import { packQueued } from '../sync/sync-pack.js';
@@ -51,8 +50,6 @@ export interface ActionResult {
 /** Who acts: an actor, or an actor and the HTTP request id the audit entry names. */
 export type ActionBy = AuditActor | { actor: AuditActor; requestId?: string };
 
-/** Packet ids are UUIDs (the contract's packetId); anything else names no packet. */
-const PACKET_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const AUDIT_ACTION: Readonly<Record<OpsAction, string>> = {
   retry: 'ops.packet.retry',
@@ -95,7 +92,8 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
     let result: ActionResult | undefined;
     try {
       if (why === '') throw new OpsActionError('ops.reason_required', `${action} needs a reason (kept in the audit log)`);
-      if (subject.packetId !== undefined && !PACKET_ID.test(subject.packetId)) throw packetNotFound(subject.packetId);
+      // A packet named by its id or a unique prefix of it, as `tx show` takes it: the work and the entry see the whole id.
+      if (subject.packetId !== undefined) subject.packetId = await actions.resolvePacketId(subject.packetId);
       result = await deps.lock.runExclusive(() => work({ actor: actor.name, reason: why }, people, commit));
       if (!result) throw new OpsActionError('ops.sync_running', 'a sync is running; try again once it has finished');
     } catch (err) {
@@ -128,8 +126,10 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
      * stored bytes; a `failed` packet still holding its versions (refused whole with a 4xx)
      * releases them into the queue, and they are packed into new packets and sent now.
      */
-    retry(packetId: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('retry', by, reason, { packetId }, async (note, people, commit) => {
+    retry(given: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      const subject = { packetId: given };
+      return act('retry', by, reason, subject, async (note, people, commit) => {
+        const packetId = subject.packetId;
         const packet = await actions.packetForAction(packetId);
         const summary = emptySummary();
         const envelope = await ctx.store.envelopeOf(packetId);
@@ -150,9 +150,9 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
 
     /** The person's current approved data as a new version, packed and sent now. */
     resend(soDinhDanh: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('resend', by, reason, { people: [soDinhDanh] }, async (_note, _people, commit) => {
+      return act('resend', by, reason, { people: [soDinhDanh] }, async (note, _people, commit) => {
         const version = await mapForResend(ctx, actions, soDinhDanh);
-        await actions.queueResend(version, commit);
+        await actions.queueResend(version, note, commit);
         const summary = emptySummary();
         return result('resend', 1, await packAndSend(summary), summary);
       });
@@ -167,8 +167,10 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
     },
 
     /** A pending packet never posted again; its versions queued for the next sync's packets. */
-    cancel(packetId: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('cancel', by, reason, { packetId }, async (note, people, commit) => {
+    cancel(given: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      const subject = { packetId: given };
+      return act('cancel', by, reason, subject, async (note, people, commit) => {
+        const packetId = subject.packetId;
         const records = recordsOfEnvelope(await ctx.store.envelopeOf(packetId), ctx.codec);
         people.push(...records.map((r) => r.soDinhDanh));
         const released = await actions.cancelPendingPacket(packetId, records, note, commit);

@@ -2,16 +2,12 @@ import type { Db } from '../db/db.js';
 
 /**
  * What an operator acts on, read from the outbox: the versions failing and the packets
- * needing a person. A version is failing while it is `rejected` or `invalid`, not settled,
- * and still the person's latest (a later version, from a new approval or a re-send, speaks
- * for the person from then on: fixing the data in the provincial database and approving it
- * again ends the failure without any operator action once that version is accepted).
+ * needing a person. Failing is migration 011's failing_versions, the one definition the
+ * summary, /metrics and /readyz read too: `rejected` or `invalid`, not settled, and still the
+ * person's latest (fixing the data in the provincial database and approving it again ends the
+ * failure without any operator action).
  */
 const S = 'csdl_gateway';
-
-const FAILING = `v.status IN ('rejected', 'invalid') AND v.settled_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM ${S}.record_versions n
-                   WHERE n.vendor_id = v.vendor_id AND (n.approval_id, n.resend) > (v.approval_id, v.resend))`;
 
 export interface FailingVersion {
   id: string;
@@ -36,7 +32,7 @@ export function createOpsActionsStore(db: Db) {
   return {
     /** How many versions are failing: the number an operator brings to zero. */
     async failingCount(): Promise<number> {
-      const res = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${S}.record_versions v WHERE ${FAILING}`);
+      const res = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${S}.failing_versions v`);
       return res.rows[0]?.n ?? 0;
     },
 
@@ -46,7 +42,7 @@ export function createOpsActionsStore(db: Db) {
         packet_id: string | null; errors: FailingVersion['errors'] | null;
       }>(
         `SELECT v.id::text, v.vendor_id, v.so_dinh_danh, v.status, v.approved_at, v.packet_id::text, v.errors
-           FROM ${S}.record_versions v WHERE ${FAILING} ORDER BY v.id DESC LIMIT $1`,
+           FROM ${S}.failing_versions v ORDER BY v.id DESC LIMIT $1`,
         [limit],
       );
       return res.rows.map((r) => ({

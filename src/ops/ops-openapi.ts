@@ -30,7 +30,7 @@ const PAGING = [
   query('soDinhDanh', { type: 'string', pattern: SO_DINH_DANH_PATTERN }, 'A person (số định danh)'),
 ];
 
-const PACKET_ID = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The packet id' };
+const PACKET_ID = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-fA-F][0-9a-fA-F-]{3,35}$' }, description: 'The packet id, or a unique prefix of it (at least 4 characters, as git takes a commit id; 409 `outbox.packet_id_ambiguous` lists the candidates)' };
 
 function read(operationId: string, summary: string, parameters: unknown[], ok: unknown, extra: Record<string, unknown> = {}) {
   return {
@@ -57,6 +57,7 @@ export const opsOpenApi: OpenApiFragment = {
     ], json(ref('PacketListing'), 'A page of packets')),
     '/api/ops/records': read('opsRecords', 'Record versions, newest approval first', [
       query('state', { type: 'string', enum: [...RECORD_STATES] }, 'Record state'),
+      query('failing', { type: 'boolean' }, "Only failing versions: rejected or invalid, not settled, and still the person's latest (as the summary counts them)"),
       query('code', { type: 'string', minLength: 1, maxLength: 64 }, 'A national or mapping error code of the record'),
       ...PAGING,
     ], json(ref('RecordListing'), 'A page of record versions')),
@@ -83,6 +84,7 @@ export const opsOpenApi: OpenApiFragment = {
     },
     Problem: problem,
     OpsSummary: {
+      description: 'failing: versions rejected or invalid, not settled, still the latest; oldestUnsentApproval: the oldest approval still on its way (queued or in an open packet)',
       type: 'object', required: ['packets', 'records', 'failing', 'failingByCode', 'oldestUnsentApproval', 'lastSync'],
       properties: {
         packets: counts, records: counts, failing: { type: 'integer' }, failingByCode: counts,
@@ -96,7 +98,21 @@ export const opsOpenApi: OpenApiFragment = {
         id: { type: 'string' }, soDinhDanh: nullable('string'), vendorId: { type: 'string' }, approvalId: { type: 'string' }, operation: { type: 'string' },
         state: { type: 'string' }, approvedAt: { type: 'string', format: 'date-time' }, approvedByUnit: nullable('string'), packetId: nullable('string'),
         errors: { type: 'array', items: ref('Problem') }, updatedAt: { type: 'string' },
+        failing: { type: 'boolean', description: "Rejected or invalid, not settled, and still the person's latest version" },
+        settled: { oneOf: [{ type: 'null' }, ref('OperatorAct')], description: 'Who settled it (handled outside the gateway), when and why' },
+        resent: { oneOf: [{ type: 'null' }, ref('OperatorAct')], description: "This version is an operator's re-send: who asked, when, why" },
+        replacedBy: {
+          oneOf: [{ type: 'null' }, {
+            type: 'object', required: ['id', 'state', 'at', 'resent'],
+            properties: { id: { type: 'string' }, state: { type: 'string' }, at: { type: 'string', format: 'date-time' }, resent: { oneOf: [{ type: 'null' }, ref('OperatorAct')] } },
+          }],
+          description: "The person's next version (a later approval, or a re-send), which speaks for them from then on",
+        },
       },
+    },
+    OperatorAct: {
+      type: 'object', required: ['at', 'by', 'reason'],
+      properties: { at: { type: 'string', format: 'date-time' }, by: { type: 'string' }, reason: { type: 'string' } },
     },
     PacketItem: {
       type: 'object', required: ['packetId', 'state', 'recordCount', 'createdAt'],

@@ -28,7 +28,7 @@ export function filterOf(query: Record<string, unknown>): RecordFilter & PacketF
   const from = time(query.from);
   const to = time(query.to);
   return {
-    ...f, ...(state ? { state } : {}), ...(code ? { code } : {}), ...(unit ? { unit } : {}),
+    ...f, ...(query.failing === 'true' || query.failing === true ? { failing: true } : {}), ...(state ? { state } : {}), ...(code ? { code } : {}), ...(unit ? { unit } : {}),
     ...(soDinhDanh ? { soDinhDanh } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}),
   };
 }

@@ -51,10 +51,21 @@ export function createOpsService(deps: OpsServiceDeps): OpsService {
     throw err;
   }
 
+  /** A packet named by its id or a unique prefix of it; a refusal is audited like an unknown packet. */
+  async function resolved(ctx: ReadContext, action: string, given: string): Promise<string> {
+    try {
+      return await store.resolvePacketId(given);
+    } catch (err) {
+      // One code for an unknown packet on the read side, whether named whole or by a prefix.
+      if (err instanceof GatewayError) return refused(ctx, action, err.code === 'outbox.packet_not_found' ? packetNotFound(given) : err, {});
+      throw err;
+    }
+  }
+
   return {
     async summary(ctx) {
       const [packets, records, failing, oldest, lastSync] = await Promise.all([
-        store.packetStates(), store.recordStates(), store.failingByCode(), store.oldestUnaccepted(), store.lastSync(),
+        store.packetStates(), store.recordStates(), store.failingByCode(), store.oldestOutstanding(), store.lastSync(),
       ]);
       // The oldest approval names one person (by vendor id): that is a read of personal data.
       if (oldest) await audit.append(entry(ctx, 'ops.summary.view', { people: people([oldest.soDinhDanh]) }));
@@ -71,7 +82,8 @@ export function createOpsService(deps: OpsServiceDeps): OpsService {
       await audit.append(entry(ctx, 'ops.records.list', { people: people(listing.items.map((r) => r.soDinhDanh)), ...(filter.unit ? { unit: filter.unit } : {}) }));
       return listing;
     },
-    async packet(ctx, packetId) {
+    async packet(ctx, given) {
+      const packetId = await resolved(ctx, 'ops.packet.view', given);
       const [packet, envelope] = await Promise.all([store.packet(packetId), store.envelope(packetId)]);
       if (!packet || !envelope) return refused(ctx, 'ops.packet.view', packetNotFound(packetId), { packetId });
       const decoded = decodeEnvelope(envelope, codec);
@@ -82,7 +94,8 @@ export function createOpsService(deps: OpsServiceDeps): OpsService {
       await audit.append(entry(ctx, 'ops.packet.view', { packetId, people: people(records.map((r) => r.soDinhDanh)) }));
       return { ...packet, header: decoded.header, attempts, receipt: receipt ?? null, records };
     },
-    async envelope(ctx, packetId) {
+    async envelope(ctx, given) {
+      const packetId = await resolved(ctx, 'ops.packet.envelope', given);
       const envelope = await store.envelope(packetId);
       if (!envelope) return refused(ctx, 'ops.packet.envelope', packetNotFound(packetId), { packetId });
       const carried = decodeEnvelope(envelope, codec).records;

@@ -1,32 +1,29 @@
 import type { Queryable } from '../db/db.js';
+import { resolvePacketId } from '../outbox/packet-prefix.js';
 import type {
-  AttemptItem, Listing, OldestApproval, PacketFilter, PacketItem, RecordFilter, RecordItem, RecordProblem, SyncRunItem,
+  AttemptItem, Listing, OldestApproval, OperatorAct, PacketFilter, PacketItem, RecordFilter, RecordItem, RecordProblem, SyncRunItem,
 } from './ops-types.js';
 
 /**
  * The operators' reads of the outbox (migration 002; indexes in 005). SQL only; shaping and
- * arithmetic live in ops-views.ts. A record version is *failing* when it was rejected or found
- * invalid and no newer approval of the same person has been taken in since: a person whose
- * data was fixed and approved again is no longer failing, whatever became of the old version.
+ * arithmetic live in ops-views.ts. What *failing* and *outstanding* mean is written once, as the
+ * views of migration 011 (failing_versions, outstanding_versions): every count and filter here
+ * reads them, so the summary, the listing, /metrics and /readyz cannot disagree.
  */
 const S = 'csdl_gateway';
-const FAILING = `v.status IN ('rejected', 'invalid')
-  AND NOT EXISTS (SELECT 1 FROM ${S}.record_versions n WHERE n.vendor_id = v.vendor_id AND n.approval_id > v.approval_id)`;
-/** Approvals the national side has not accepted yet and no newer approval replaced. */
-const UNACCEPTED = `v.status IN ('queued', 'in_packet', 'rejected', 'invalid')
-  AND NOT EXISTS (SELECT 1 FROM ${S}.record_versions n WHERE n.vendor_id = v.vendor_id AND n.approval_id > v.approval_id)`;
 
 interface Where {
   sql: string;
   values: unknown[];
 }
 
+/** Each condition applies when its value is given; one without a `$?` takes no parameter (a flag). */
 function where(conditions: [string | undefined, unknown][]): Where {
   const parts: string[] = [];
   const values: unknown[] = [];
   for (const [sql, value] of conditions) {
-    if (sql === undefined || value === undefined) continue;
-    values.push(value);
+    if (sql === undefined || value === undefined || value === false) continue;
+    if (sql.includes('$?')) values.push(value);
     parts.push(sql.replaceAll('$?', `$${values.length}`));
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
@@ -35,6 +32,7 @@ function where(conditions: [string | undefined, unknown][]): Where {
 export function recordWhere(f: RecordFilter): Where {
   return where([
     ['v.status = $?', f.state],
+    [`EXISTS (SELECT 1 FROM ${S}.failing_versions f WHERE f.id = v.id)`, f.failing],
     // Containment uses the value's shape, so a code never matches a message or a path.
     // (errors IS NOT NULL lets the partial GIN index of migration 005 serve it.)
     ['v.errors IS NOT NULL AND v.errors @> $?::jsonb', f.code === undefined ? undefined : JSON.stringify([{ code: f.code }])],
@@ -61,13 +59,24 @@ export function packetWhere(f: PacketFilter): Where {
 }
 
 const RECORD_COLUMNS = `v.id::text AS id, v.so_dinh_danh, v.vendor_id, v.approval_id::text AS approval_id, v.operation, v.status,
-  v.approved_at, v.approved_by_unit, v.packet_id::text AS packet_id, v.errors, v.updated_at`;
+  v.approved_at, v.approved_by_unit, v.packet_id::text AS packet_id, v.errors, v.updated_at,
+  EXISTS (SELECT 1 FROM ${S}.failing_versions f WHERE f.id = v.id) AS failing,
+  v.settled_at, v.settled_by, v.settle_reason, v.created_at, v.resent_by, v.resend_reason,
+  nx.id AS next_id, nx.status AS next_status, nx.created_at AS next_at, nx.resent_by AS next_by, nx.resend_reason AS next_reason`;
+/** Record versions with the person's next version, if any (the by-person index of migration 006). */
+const RECORD_FROM = `${S}.record_versions v LEFT JOIN LATERAL (
+  SELECT n.id::text AS id, n.status, n.created_at, n.resent_by, n.resend_reason FROM ${S}.record_versions n
+   WHERE n.vendor_id = v.vendor_id AND (n.approval_id, n.resend) > (v.approval_id, v.resend)
+   ORDER BY n.approval_id, n.resend LIMIT 1) nx ON true`;
 const PACKET_COLUMNS = `p.packet_id::text AS packet_id, p.status, p.format, p.record_count, p.payload_bytes, p.created_at, p.sent_at,
   p.completed_at, p.receipt_id, p.national_code, p.last_error`;
 
 interface RecordRow {
   id: string; so_dinh_danh: string | null; vendor_id: string; approval_id: string; operation: string; status: string;
   approved_at: Date; approved_by_unit: string | null; packet_id: string | null; errors: RecordProblem[] | null; updated_at: Date;
+  failing: boolean; settled_at: Date | null; settled_by: string | null; settle_reason: string | null; created_at: Date;
+  resent_by: string | null; resend_reason: string | null;
+  next_id: string | null; next_status: string | null; next_at: Date | null; next_by: string | null; next_reason: string | null;
 }
 interface PacketRow {
   packet_id: string; status: string; format: string; record_count: number; payload_bytes: number; created_at: Date;
@@ -81,11 +90,21 @@ function problems(errors: RecordProblem[] | null): RecordProblem[] {
   return (errors ?? []).map((e) => ({ code: e.code, ...(e.path !== undefined ? { path: e.path } : {}), message: e.message }));
 }
 
+function act(at: Date | null, by: string | null, reason: string | null): OperatorAct | null {
+  return at && by !== null ? { at: at.toISOString(), by, reason: reason ?? '' } : null;
+}
+
 export function recordItem(r: RecordRow): RecordItem {
   return {
     id: r.id, soDinhDanh: r.so_dinh_danh, vendorId: r.vendor_id, approvalId: r.approval_id, operation: r.operation, state: r.status,
     approvedAt: r.approved_at.toISOString(), approvedByUnit: r.approved_by_unit, packetId: r.packet_id,
     errors: problems(r.errors), updatedAt: r.updated_at.toISOString(),
+    failing: r.failing,
+    settled: act(r.settled_at, r.settled_by, r.settle_reason),
+    resent: act(r.created_at, r.resent_by, r.resend_reason),
+    replacedBy: r.next_id !== null && r.next_status !== null && r.next_at !== null
+      ? { id: r.next_id, state: r.next_status, at: r.next_at.toISOString(), resent: act(r.next_at, r.next_by, r.next_reason) }
+      : null,
   };
 }
 
@@ -106,10 +125,14 @@ export interface OpsStore {
   packetStates(): Promise<Record<string, number>>;
   recordStates(): Promise<Record<string, number>>;
   failingByCode(): Promise<{ total: number; byCode: Record<string, number> }>;
-  oldestUnaccepted(): Promise<OldestApproval | undefined>;
+  failingCount(): Promise<number>;
+  /** The oldest approval the gateway is still carrying on its own (outstanding, not failing). */
+  oldestOutstanding(): Promise<OldestApproval | undefined>;
   lastSync(): Promise<SyncRunItem | undefined>;
   listRecords(f: RecordFilter): Promise<Listing<RecordItem>>;
   listPackets(f: PacketFilter): Promise<Listing<PacketItem>>;
+  /** The whole id of the packet `given` names: its id, or a unique prefix of it (outbox/packet-prefix.ts). */
+  resolvePacketId(given: string): Promise<string>;
   packet(id: string): Promise<PacketItem | undefined>;
   envelope(id: string): Promise<Buffer | undefined>;
   attempts(id: string): Promise<AttemptItem[]>;
@@ -127,7 +150,7 @@ export function createOpsStore(db: Queryable): OpsStore {
       // One pass over the failing versions for both the total and the codes (a version with
       // two errors of one code counts once).
       const res = await db.query<{ key: string | null; n: number }>(
-        `WITH failing AS MATERIALIZED (SELECT v.id, v.errors FROM ${S}.record_versions v WHERE ${FAILING})
+        `WITH failing AS MATERIALIZED (SELECT f.id, f.errors FROM ${S}.failing_versions f)
          SELECT NULL AS key, count(*)::int AS n FROM failing
          UNION ALL
          SELECT e.code, count(DISTINCT f.id)::int FROM failing f, jsonb_to_recordset(COALESCE(f.errors, '[]'::jsonb)) AS e(code text) GROUP BY e.code`,
@@ -135,9 +158,13 @@ export function createOpsStore(db: Queryable): OpsStore {
       const total = res.rows.find((r) => r.key === null)?.n ?? 0;
       return { total, byCode: Object.fromEntries(res.rows.filter((r) => r.key !== null).map((r) => [r.key, r.n])) };
     },
-    async oldestUnaccepted() {
+    async failingCount() {
+      const res = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${S}.failing_versions`);
+      return res.rows[0]?.n ?? 0;
+    },
+    async oldestOutstanding() {
       const res = await db.query<{ vendor_id: string; so_dinh_danh: string | null; approved_at: Date }>(
-        `SELECT v.vendor_id, v.so_dinh_danh, v.approved_at FROM ${S}.record_versions v WHERE ${UNACCEPTED} ORDER BY v.approved_at, v.id LIMIT 1`,
+        `SELECT o.vendor_id, o.so_dinh_danh, o.approved_at FROM ${S}.outstanding_versions o ORDER BY o.approved_at, o.id LIMIT 1`,
       );
       const r = res.rows[0];
       return r ? { vendorId: r.vendor_id, soDinhDanh: r.so_dinh_danh, approvedAt: r.approved_at } : undefined;
@@ -155,7 +182,7 @@ export function createOpsStore(db: Queryable): OpsStore {
       const n = w.values.length;
       const [rows, total] = await Promise.all([
         db.query<RecordRow>(
-          `SELECT ${RECORD_COLUMNS} FROM ${S}.record_versions v ${w.sql} ORDER BY v.approved_at DESC, v.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+          `SELECT ${RECORD_COLUMNS} FROM ${RECORD_FROM} ${w.sql} ORDER BY v.approved_at DESC, v.id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
           [...w.values, f.pageSize, (f.page - 1) * f.pageSize],
         ),
         db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${S}.record_versions v ${w.sql}`, w.values),
@@ -174,6 +201,7 @@ export function createOpsStore(db: Queryable): OpsStore {
       ]);
       return { page: f.page, pageSize: f.pageSize, total: total.rows[0]?.n ?? 0, items: rows.rows.map(packetItem) };
     },
+    resolvePacketId: (given) => resolvePacketId(db, given),
     async packet(id) {
       const res = await db.query<PacketRow>(`SELECT ${PACKET_COLUMNS} FROM ${S}.packets p WHERE p.packet_id = $1`, [id]);
       return res.rows[0] ? packetItem(res.rows[0]) : undefined;
@@ -204,7 +232,7 @@ export function createOpsStore(db: Queryable): OpsStore {
     },
     async versionsFor(packetId, carried) {
       const res = await db.query<RecordRow>(
-        `SELECT ${RECORD_COLUMNS} FROM ${S}.record_versions v
+        `SELECT ${RECORD_COLUMNS} FROM ${RECORD_FROM}
           WHERE v.packet_id = $1
              OR (v.so_dinh_danh, v.approved_at) IN (SELECT * FROM unnest($2::text[], $3::timestamptz[]))
           ORDER BY v.id`,
@@ -215,7 +243,7 @@ export function createOpsStore(db: Queryable): OpsStore {
     async personVersions(soDinhDanh) {
       const res = await db.query<RecordRow & { packet_status: string | null; packet_code: string | null; packet_error: string | null }>(
         `SELECT ${RECORD_COLUMNS}, p.status AS packet_status, p.national_code AS packet_code, p.last_error AS packet_error
-           FROM ${S}.record_versions v LEFT JOIN ${S}.packets p ON p.packet_id = v.packet_id
+           FROM ${RECORD_FROM} LEFT JOIN ${S}.packets p ON p.packet_id = v.packet_id
           WHERE v.so_dinh_danh = $1 ORDER BY v.approval_id, v.id`,
         [soDinhDanh],
       );

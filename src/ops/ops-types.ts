@@ -24,6 +24,8 @@ export interface PacketFilter extends Page, TimeRange {
 
 export interface RecordFilter extends Page, TimeRange {
   state?: string;
+  /** Only the failing versions (the store's one definition: migration 011's failing_versions). */
+  failing?: boolean;
   /** A national or mapping error code among the record's errors. */
   code?: string;
   unit?: string;
@@ -49,6 +51,29 @@ export interface RecordItem {
   packetId: string | null;
   errors: RecordProblem[];
   updatedAt: string;
+  /** Rejected or invalid, not settled, and still the person's latest version. */
+  failing: boolean;
+  /** An operator marked it handled outside the gateway: who, when, why. */
+  settled: OperatorAct | null;
+  /** This version is an operator's re-send of its approval: who asked, when, why. */
+  resent: OperatorAct | null;
+  /** The person's next version, which speaks for them from then on (a new approval or a re-send). */
+  replacedBy: Replacement | null;
+}
+
+export interface OperatorAct {
+  at: string;
+  by: string;
+  reason: string;
+}
+
+export interface Replacement {
+  id: string;
+  state: string;
+  /** When the gateway took it in. */
+  at: string;
+  /** Set when the replacement is an operator's re-send. */
+  resent: OperatorAct | null;
 }
 
 export interface PacketItem {

@@ -92,8 +92,26 @@ export function packetRecordResults(carried: CarriedRecord[], receiptBody: unkno
 
 const codes = (errors: RecordProblem[]): string => [...new Set(errors.map((e) => e.code))].join(', ') || 'no code given';
 
+const at = (iso: string): string => `${iso.slice(0, 19).replace('T', ' ')}Z`;
+
+/** Who acted on a version after it failed: an operator's settlement, or the version replacing it. */
+export function aftermath(v: Pick<RecordItem, 'settled' | 'replacedBy'>): string | undefined {
+  if (v.settled) return `settled by ${v.settled.by} at ${at(v.settled.at)}: ${v.settled.reason}`;
+  const next = v.replacedBy;
+  if (!next) return undefined;
+  return next.resent
+    ? `re-sent as version ${next.id} (${next.state}) by ${next.resent.by} at ${at(next.resent.at)}: ${next.resent.reason}`
+    : `replaced by version ${next.id} (${next.state}), a later approval taken in at ${at(next.at)}`;
+}
+
 /** One line on what became of a version and why (docs/decisions/outbox.md's states). */
 export function versionOutcome(v: Omit<PersonVersion, 'outcome'>): string {
+  const base = baseOutcome(v);
+  const after = v.state === 'rejected' || v.state === 'invalid' ? aftermath(v) : undefined;
+  return after ? `${base}; ${after}` : base;
+}
+
+function baseOutcome(v: Omit<PersonVersion, 'outcome'>): string {
   switch (v.state) {
     case 'accepted': return 'accepted by the national side';
     case 'unchanged': return 'not sent: identical to the record the national side last accepted';

@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/db.js';
 import { OutboxError, packetNotFound } from './outbox-error.js';
 import type { PacketStatus, QueuedVersion, RecordStatus, ReturnedRecord } from './outbox-types.js';
+import { resolvePacketId } from './packet-prefix.js';
 import { requeueRecords } from './requeue-records.js';
 
 /**
@@ -43,6 +44,9 @@ const nothing: Within = async () => undefined;
 
 export function createOutboxActionsStore(db: Db) {
   return {
+    /** The whole id of the packet `given` names: its id, or a unique prefix of it. */
+    resolvePacketId: (given: string): Promise<string> => resolvePacketId(db, given),
+
     async packetForAction(packetId: string): Promise<PacketForAction> {
       const res = await db.query<{ status: PacketStatus; national_code: string | null; last_error: string | null; in_packet: number }>(
         `SELECT p.status, p.national_code, p.last_error,
@@ -140,7 +144,7 @@ export function createOutboxActionsStore(db: Db) {
      * Refused (409) while a version of the person is still queued or in an open packet: that
      * one is on its way already. Returns the new version's id.
      */
-    async queueResend(version: Omit<QueuedVersion, 'id'>, within: Within = nothing): Promise<string> {
+    async queueResend(version: Omit<QueuedVersion, 'id'>, note: OperatorNote, within: Within = nothing): Promise<string> {
       return db.transaction(async (tx) => {
         const open = await tx.query(
           `SELECT 1 FROM ${S}.record_versions v LEFT JOIN ${S}.packets p USING (packet_id)
@@ -150,12 +154,13 @@ export function createOutboxActionsStore(db: Db) {
         if (open.rows.length > 0) throw stateConflict('a version of this person is already queued or in an open packet');
         const res = await tx.query<{ id: string }>(
           `INSERT INTO ${S}.record_versions
-             (vendor_id, approval_id, resend, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, mapping_fingerprint)
-           SELECT $1, $2, coalesce(max(resend), 0) + 1, $3, $4, $5, $6, 'queued', $7, $8::json, $9
+             (vendor_id, approval_id, resend, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, mapping_fingerprint,
+              resent_by, resend_reason)
+           SELECT $1, $2, coalesce(max(resend), 0) + 1, $3, $4, $5, $6, 'queued', $7, $8::json, $9, $10, $11
              FROM ${S}.record_versions WHERE vendor_id = $1 AND approval_id = $2
            RETURNING id::text`,
           [version.vendorId, version.approvalId, version.soDinhDanh, version.operation, version.approvedAt,
-            version.approvedByUnit ?? null, version.recordHash, version.recordJson, version.mappingFingerprint ?? null],
+            version.approvedByUnit ?? null, version.recordHash, version.recordJson, version.mappingFingerprint ?? null, note.actor, note.reason],
         );
         await within(tx, version.soDinhDanh ? [version.soDinhDanh] : []);
         return res.rows[0]!.id;

@@ -92,7 +92,7 @@ for (const backend of BACKENDS) {
       expect(rows[1]).to.include(',client,000.00.00.G12,share.official.read,basic employment,');
       const html = await run('person', person(4), '--format', 'html', '--since', '2020-01-01');
       expect(html.out).to.include('<h1>Báo cáo truy cập dữ liệu cá nhân</h1>');
-      expect(html.out).to.include('Dòng lệnh trên máy chủ (tester)');
+      expect(html.out).to.include('Cán bộ quản trị trên máy chủ cổng kết nối (tester)');
       const [own] = await listEntries(t.db, { limit: 1 });
       expect(own).to.include({ action: 'audit.person.access', actorKind: 'cli' });
       expect(own!.people).to.deep.equal([person(4)]);

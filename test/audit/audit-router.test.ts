@@ -84,7 +84,7 @@ describe('audit router: GET /api/ops/audit and /api/ops/people/{so}/access', fun
     for (const column of ['Thời điểm', 'Bên truy cập', 'Hành động', 'Nhóm thông tin', 'Mục đích', 'Kết quả']) expect(page).to.include(`<th>${column}</th>`);
     expect(page).to.include('&#60;script&#62;x&#60;/script&#62;');
     expect(page).not.to.include('<script>');
-    expect(page).to.include('Cơ quan 000.00.00.G15');
+    expect(page).to.include('Cơ quan có mã định danh 000.00.00.G15');
   });
 
   it('refuses a malformed số định danh, since, format or page with 400 and a code (the API document first, then the route)', async function () {

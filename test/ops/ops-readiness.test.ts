@@ -70,6 +70,32 @@ describe('ops readiness: from the store (pglite)', function () {
     expect(await check()).to.deep.equal({ name: 'operations', ok: true, message: 'nothing to act on' });
   });
 
+  async function version(vendorId: string, status: string, daysAgo: number): Promise<string> {
+    const res = await t.db.query<{ id: string }>(
+      `INSERT INTO csdl_gateway.record_versions (vendor_id, approval_id, so_dinh_danh, operation, approved_at, status, errors)
+       VALUES ($1, 1, '008190001111', 'upsert', now() - make_interval(days => $2), $3, $4::jsonb) RETURNING id::text`,
+      [vendorId, daysAgo, status, status === 'invalid' ? JSON.stringify([{ code: 'SALARY_MISMATCH', path: '/luong', message: 'x' }]) : null],
+    );
+    return res.rows[0]!.id;
+  }
+
+  it('a person refused by pre-validation long ago is a figure of its own, never a warning; a settled one is no figure', async function () {
+    const id = await version('12', 'invalid', 10);
+    const result = await check();
+    expect(result.warning).to.equal(undefined);
+    expect(result.message).to.equal('1 record version(s) refused, waiting for a person (csdl-gateway tx records --failing); nothing else to act on');
+    expect(result.message).not.to.contain('008190001111');
+    await t.db.query(`UPDATE csdl_gateway.record_versions SET settled_at = now(), settled_by = 'x', settle_reason = 'y' WHERE id = $1`, [id]);
+    expect(await check()).to.deep.equal({ name: 'operations', ok: true, message: 'nothing to act on' });
+  });
+
+  it('an approval the gateway still carries (queued) for over a working day warns', async function () {
+    const id = await version('13', 'queued', 10);
+    const result = await check();
+    expect(result.warning).to.match(/still on its way after \d+ working days/);
+    await t.db.query(`DELETE FROM csdl_gateway.record_versions WHERE id = $1`, [id]);
+  });
+
   it('an answer 30 min ago then only failures for 20 min: ready, with a warning; a 4xx answer ends it', async function () {
     await attempt(30, 202);
     await attempt(20, null);

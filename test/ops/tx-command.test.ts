@@ -118,6 +118,15 @@ describe('tx command over a store filled by real syncs (postgres)', function () 
     expect(p.versions.map((v: any) => [v.state, v.outcome])).to.deep.equal([['rejected', 'rejected by the national side: DUPLICATE_IDENTITY']]);
   });
 
+  it('tx show and tx envelope take a unique prefix of a packet id, as git takes a commit id', async function () {
+    const run = await tx(['show', failedPacket.slice(0, 8), '--json']);
+    expect(run.code, run.err.join('\n')).to.equal(0);
+    expect(JSON.parse(run.out.join('\n')).packetId).to.equal(failedPacket);
+    const short = await tx(['show', failedPacket.slice(0, 3)]);
+    expect(short.code).to.equal(2);
+    expect(short.err[0]).to.contain('at least 4 characters');
+  });
+
   it('bad usage exits 2 before opening the store; an unknown packet exits 1 with its code', async function () {
     const before = opened;
     for (const args of [[], ['nothing'], ['show', 'not-a-uuid'], ['person', '123'], ['records', '--state', 'lost'], ['records', '--page-size', '501'], ['envelope', failedPacket]]) {

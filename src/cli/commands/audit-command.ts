@@ -68,7 +68,7 @@ async function configuredTrust(): Promise<{ signer: CmsSigner; trust: Checkpoint
 }
 
 const defaultDeps: AuditCommandDeps = {
-  openStore: async () => (await openMigratedStore(loadConfig())).store,
+  openStore: async () => (await openMigratedStore(loadConfig(), { borrowRunning: true })).store,
   openTrust: configuredTrust,
   user: () => {
     try {

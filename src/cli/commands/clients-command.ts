@@ -136,7 +136,7 @@ export const clientsCommand: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     if (argv.length === 0) throw new UsageError('a subcommand is required: add, grant, revoke or list');
-    const { store } = await openMigratedStore(loadConfig());
+    const { store } = await openMigratedStore(loadConfig(), { borrowRunning: true });
     try {
       return await runClients(argv, io, store.db);
     } finally {

@@ -93,7 +93,7 @@ export function createTokensCommand(deps: TokensCommandDeps): CliCommand {
 
 export const tokensCommand = createTokensCommand({
   async openStore() {
-    const { store } = await openMigratedStore(loadConfig());
+    const { store } = await openMigratedStore(loadConfig(), { borrowRunning: true });
     return { db: store.db, close: () => store.close() };
   },
 });

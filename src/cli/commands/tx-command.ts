@@ -24,7 +24,7 @@ export interface TxCommandDeps {
 
 const defaults: TxCommandDeps = {
   async openStore() {
-    const { store } = await openMigratedStore(loadConfig());
+    const { store } = await openMigratedStore(loadConfig(), { borrowRunning: true });
     return { db: store.db, close: () => store.close() };
   },
   async openAudit(db) {

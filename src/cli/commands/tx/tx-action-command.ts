@@ -1,6 +1,8 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import type { AuditActor } from '../../../audit/audit-entry.js';
+import { GatewayError, isGatewayError } from '../../../errors.js';
 import type { CliCommand, CliIo } from '../../command.js';
 import { UsageError } from '../../run-cli.js';
 import { openAuditLog } from '../../../compose/audit-log.js';
@@ -29,7 +31,9 @@ export const openConfiguredActions: ActionsOpener = async (national) => {
   const config = loadConfig();
   // stdout holds the action's result (one JSON object with --json): log lines go to stderr.
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat, stream: process.stderr });
-  const edges = await openSyncEdges(config, logger, { national });
+  const edges = await openSyncEdges(config, logger, { national }).catch((err: unknown) => {
+    throw isGatewayError(err) && err.code === 'db.embedded_in_use' ? actThroughGateway(config.dataDir, config.port, err) : err;
+  });
   try {
     const audit = await openAuditLog(edges.store.db, edges.signer, logger);
     const sync = composeSync(config, { ...edges, logger });
@@ -45,6 +49,20 @@ export const openConfiguredActions: ActionsOpener = async (national) => {
     throw err;
   }
 };
+
+/**
+ * An action needs the sync lock, which on the embedded store lives in the process holding it:
+ * while the gateway runs, the action goes through the gateway's API, with the operator token
+ * the first start wrote.
+ */
+function actThroughGateway(dataDir: string, port: number, cause: GatewayError): GatewayError {
+  return new GatewayError('ops.gateway_running', [
+    `${cause.message}.`,
+    'While the gateway runs, act through its API (the same action, audited as the token):',
+    `  curl -s -X POST -H "Authorization: Bearer $(cat ${join(dataDir, 'operator-token')})" -H 'content-type: application/json' \\`,
+    `       -d '{"reason":"…"}' http://127.0.0.1:${port}/api/ops/records/ID/settle   # or packets/ID/retry, packets/ID/cancel, people/SO/resend`,
+  ].join('\n'), { cause });
+}
 
 export interface TxActionSpec {
   action: OpsAction;

@@ -3,6 +3,7 @@ import type { CliIo } from '../../command.js';
 import { UsageError } from '../../run-cli.js';
 import { formatTable, type Paint } from '../../table.js';
 import type { Db } from '../../../db/db.js';
+import { MIN_PREFIX } from '../../../outbox/packet-prefix.js';
 import type { OpsService } from '../../../ops/ops-service.js';
 import { isSoDinhDanh } from '../../../contract/so-dinh-danh.js';
 
@@ -32,13 +33,15 @@ export interface TxSubcommand {
   run(argv: string[], ctx: TxContext): Promise<number>;
 }
 
-export const PACKET_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+/** A packet's id or a unique prefix of it (at least 4 characters), resolved against the store by the reads. */
 export function packetIdArg(positionals: string[], what: string): string {
   const id = positionals[0];
-  if (positionals.length !== 1 || id === undefined) throw new UsageError(`${what} needs exactly one packet ID`);
-  if (!PACKET_ID.test(id)) throw new UsageError(`'${id}' is not a packet id (a UUID)`);
-  return id.toLowerCase();
+  if (positionals.length !== 1 || id === undefined) throw new UsageError(`${what} needs exactly one packet ID (or the start of one)`);
+  // Checked before the store is opened: the id's shape alone, then the store resolves a prefix.
+  const bare = id.replace(/…$/, '');
+  if (!/^[0-9a-f][0-9a-f-]{0,35}$/i.test(bare)) throw new UsageError(`'${id}' is not a packet id (a UUID, or at least its first ${MIN_PREFIX} characters)`);
+  if (bare.replaceAll('-', '').length < MIN_PREFIX) throw new UsageError(`'${id}' is too short to name a packet: give at least ${MIN_PREFIX} characters of its id`);
+  return id;
 }
 
 export function personArg(positionals: string[], what: string): string {
@@ -53,7 +56,7 @@ const GOOD: ReadonlySet<string> = new Set(['accepted', 'done']);
 
 /** Failing states in red, good ones in green, on a terminal only. */
 export function paintState(state: string): Paint | undefined {
-  if (FAILING.has(state)) return 'red';
+  if (FAILING.has(state.split(' ')[0] ?? state)) return 'red';
   if (GOOD.has(state)) return 'green';
   return undefined;
 }

@@ -10,8 +10,8 @@ export function summaryLines(s: OpsSummary): string[] {
   return [
     `packets:   ${counts(s.packets)}`,
     `records:   ${counts(s.records)}`,
-    `failing:   ${s.failing}${s.failing ? ` (${counts(s.failingByCode)}); see: csdl-gateway tx records --state invalid | --state rejected` : ''}`,
-    `oldest unaccepted approval: ${oldest ? `${when(oldest.approvedAt)} (vendor id ${oldest.vendorId}), ${oldest.ageHours} h ago` : 'none'}`,
+    `failing:   ${s.failing}${s.failing ? ` (${counts(s.failingByCode)}); see: csdl-gateway tx records --failing` : ''}`,
+    `oldest approval on its way: ${oldest ? `${when(oldest.approvedAt)} (vendor id ${oldest.vendorId}), ${oldest.ageHours} h ago` : 'none'}`,
     `last sync: ${s.lastSync ? `#${s.lastSync.id}, finished ${when(s.lastSync.finishedAt)}` : 'none yet'}`,
   ];
 }
