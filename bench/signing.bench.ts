@@ -97,14 +97,38 @@ if (missing) {
   importKey(t, 'bench', Buffer.from([1]), leaf.privateKey);
   importCertificate(t, 'bench', Buffer.from([1]), leaf.certificate);
   const identity = await loadIdentity(sourceFromPath('pkcs11:token=Bench%20token;object=bench', USER_PIN, undefined, SOFTHSM_LIB));
-  token = timed(createCmsSigner(identity));
-  // A second file pass after the token's, so neither side has the warmer machine.
-  const fileAgain = timed(signer);
-  const fileBest = Math.min(file.ms, fileAgain.ms);
-  const ratio = token.ms / fileBest;
-  console.log(`file key again:   ${fileAgain.ms.toFixed(1)} ms`);
-  console.log(`token (SoftHSM2): ${token.ms.toFixed(1)} ms, ${(token.ms / PACKETS).toFixed(2)} ms per signature`);
+  const onToken = createCmsSigner(identity);
+  // Three measured passes each, best of three: a busy shared machine slows whichever pass it
+  // lands on, and the best pass is the one least disturbed.
+  // One unmeasured pass of the token first (the file key had its first pass above).
+  token = timed(onToken);
+  const fileRuns: number[] = [];
+  const tokenRuns: number[] = [];
+  for (let round = 0; round < 3; round += 1) {
+    // Which goes first alternates, so neither always follows the other's garbage.
+    if (round % 2 === 0) {
+      tokenRuns.push(timed(onToken).ms);
+      fileRuns.push(timed(signer).ms);
+    } else {
+      fileRuns.push(timed(signer).ms);
+      tokenRuns.push(timed(onToken).ms);
+    }
+  }
+  const fileBest = Math.min(...fileRuns);
+  const tokenBest = Math.min(...tokenRuns);
+  const ratio = tokenBest / fileBest;
+  const list = (runs: number[]) => runs.map((ms) => ms.toFixed(0)).join(', ');
+  console.log(`file key passes:  ${list(fileRuns)} ms (best ${fileBest.toFixed(1)} ms)`);
+  console.log(`token (SoftHSM2): ${list(tokenRuns)} ms (best ${tokenBest.toFixed(1)} ms, ${(tokenBest / PACKETS).toFixed(2)} ms per signature)`);
   console.log(`token / file:     ${ratio.toFixed(2)}x (target <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'TOO SLOW'}`);
+  // The key operation alone, without hashing the payloads: what the token adds per packet.
+  const attrs = Buffer.alloc(190, 1);
+  const keyOnly = (sign: (b: Buffer) => Buffer) => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < PACKETS; i += 1) sign(attrs);
+    return Number(process.hrtime.bigint() - started) / 1e6 / PACKETS;
+  };
+  console.log(`RSA-2048 signature alone: file ${keyOnly((b) => identityOf(leaf, 'bench').key.signSha256(b)).toFixed(2)} ms, token ${keyOnly((b) => identity.key.signSha256(b)).toFixed(2)} ms`);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'csdl-bench-'));

@@ -101,7 +101,7 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
 
     const tokens = createTokenService(createTokenStore(store.db));
     const routers = config.tls?.clientCaFile ? [clientCertificateGate(), ...ctx.routers] : ctx.routers;
-    const app = createHttpApp({ logger, readiness: ctx.readiness, routers, openApi: ctx.openApi, tokens });
+    const app = createHttpApp({ logger, readiness: ctx.readiness, routers, openApi: ctx.openApi, tokens, ...(ctx.services.audit ? { audit: ctx.services.audit } : {}) });
     http.serve(app);
     const listening = config.host === '127.0.0.1' || config.host === '::1' || config.host === 'localhost' ? 'loopback only; HOST to change' : `listening on ${config.host}`;
     summary.unshift(`http:        ${http.url} (/healthz, /readyz; ${listening})`);

@@ -47,6 +47,7 @@ export const opsStep: StartStep = async (ctx) => {
   const calendar = loadWorkingCalendar({ onFallback: (_year, message) => ctx.logger.warn(message) });
   const ops = composeOps({
     db: ctx.store.db,
+    source: ctx.source.db,
     audit: lateAudit(ctx),
     signer: () => ctx.services.signer,
     auditStats: async () => {

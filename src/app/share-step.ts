@@ -32,7 +32,7 @@ export const shareStep: StartStep = async (ctx) => {
     return;
   }
   const plan = fieldPlan(contract.schemas.official);
-  const service = createShareService({ db: ctx.store.db, plan });
+  const service = createShareService({ db: ctx.store.db, plan, statisticsMinCell: ctx.config.shareStatisticsMinCell });
   ctx.routers.push(shareRouter({ service, audit, signer, logger: ctx.logger }));
   ctx.openApi.push(shareOpenApi);
   ctx.summary.push('sharing:     /share/oauth2/token, /share/v1 (shared records refreshed every 30 s)');

@@ -51,4 +51,6 @@ export interface AuditTx {
  */
 export interface ActionAuditLog extends AuditLog {
   appendWithin(tx: AuditTx, entry: AuditEntryInput): Promise<void>;
+  /** Whether this process wrote an entry naming this request id lately (see audit-log.ts). */
+  hasEntryFor?(requestId: string): boolean;
 }

@@ -43,6 +43,11 @@ export interface AuditLogService extends ActionAuditLog {
    * here to the commit.
    */
   appendWithin(tx: Queryable, entry: AuditEntryInput): Promise<void>;
+  /**
+   * Whether this process wrote an entry naming `requestId` lately (the last 10,000 ids): the
+   * HTTP layer audits a refusal no route audited, and asks this so it never audits one twice.
+   */
+  hasEntryFor(requestId: string): boolean;
   /** Writes everything queued, then a signed checkpoint of the chain as it then stands. */
   checkpoint(): Promise<SignedCheckpoint>;
   /** Resolves once everything queued so far is committed (or refused). */
@@ -117,6 +122,12 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
   const now = options.now ?? (() => new Date());
   const { signer, logger } = options;
   let queue: Pending[] = [];
+  const recent = new Set<string>();
+  const remember = (input: AuditEntryInput): void => {
+    if (input.requestId === undefined) return;
+    recent.add(input.requestId);
+    if (recent.size > 10_000) recent.delete(recent.values().next().value as string);
+  };
   let writing: Promise<void> | undefined;
   let closed = false;
 
@@ -161,7 +172,10 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
   const settleBatch = async (batch: Pending[]): Promise<void> => {
     try {
       await writeBatch(batch);
-      for (const p of batch) p.resolve();
+      for (const p of batch) {
+        remember(p.input);
+        p.resolve();
+      }
     } catch (err) {
       if (batch.length > 1 && refusesContent(err)) {
         const half = Math.ceil(batch.length / 2);
@@ -208,6 +222,7 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
       const input = storableEntry(entry);
       try {
         await writeIn(tx, [{ input, at: now() }]);
+        remember(input);
       } catch (err) {
         throw failedError(1, err);
       }
@@ -220,6 +235,7 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
         return writeCheckpoint(tx, head.seq, head.hash ?? GENESIS_HASH);
       });
     },
+    hasEntryFor: (requestId) => recent.has(requestId),
     flush,
     async close() {
       closed = true;

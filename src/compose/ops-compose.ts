@@ -1,13 +1,15 @@
 import type { Router } from 'express';
 import type { AuditLog } from '../audit/audit-entry.js';
 import { nationalContract } from '../contract/national-contract.js';
-import type { Db } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import { createPayloadCodec } from '../encoding/payload-codec.js';
 import type { ReadinessCheck } from '../http/health-controller.js';
 import type { OpenApiFragment } from '../http/openapi.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 import { createAttemptStore } from '../ops/attempt-store.js';
 import { createMetrics, type AuditStats, type GatewayMetrics } from '../ops/metrics.js';
+import { createMetricsStore, databaseAnswers } from '../ops/metrics-store.js';
+import { metricsOpenApi } from '../ops/metrics-openapi.js';
 import { opsOpenApi } from '../ops/ops-openapi.js';
 import { opsReadiness } from '../ops/ops-readiness.js';
 import { opsRouter } from '../ops/ops-router.js';
@@ -21,6 +23,8 @@ import { createOpsStore } from '../ops/ops-store.js';
  */
 export interface OpsDeps {
   db: Db;
+  /** The provincial database, probed on each scrape (csdl_gateway_source_database_up). */
+  source?: Queryable;
   audit: AuditLog;
   signer?: () => CmsSigner | undefined;
   auditStats?: () => Promise<AuditStats | undefined>;
@@ -32,6 +36,7 @@ export interface OpsDeps {
 export interface OpsCapability {
   service: OpsService;
   routers: Router[];
+  /** The read API and /metrics. */
   openApi: OpenApiFragment;
   metrics: GatewayMetrics;
   readiness: ReadinessCheck;
@@ -45,15 +50,18 @@ export function composeOps(deps: OpsDeps): OpsCapability {
   const ops = createOpsStore(deps.db);
   const attempts = createAttemptStore(deps.db);
   const service = opsService(deps.db, deps.audit);
+  const source = deps.source;
   const metrics = createMetrics({
-    ops, attempts, ...(deps.signer ? { signer: deps.signer } : {}), ...(deps.auditStats ? { auditStats: deps.auditStats } : {}),
+    ops, attempts, store: createMetricsStore(deps.db),
+    ...(source ? { sourceUp: () => databaseAnswers(source) } : {}),
+    ...(deps.signer ? { signer: deps.signer } : {}), ...(deps.auditStats ? { auditStats: deps.auditStats } : {}),
     ...(deps.overdueTransfers ? { overdueTransfers: deps.overdueTransfers } : {}),
     processMetrics: deps.processMetrics ?? false,
   });
   return {
     service,
     routers: [opsRouter(service), metrics.router()],
-    openApi: opsOpenApi,
+    openApi: { ...opsOpenApi, paths: { ...opsOpenApi.paths, ...metricsOpenApi.paths } },
     metrics,
     readiness: opsReadiness({ ops, attempts, workingDaysBetween: deps.workingDaysBetween }),
   };

@@ -47,6 +47,7 @@ export const configSchema = {
     SIMULATOR_PORT: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port of the built-in national simulator when NDXP_URL is unset (0: any free port).' },
     DEMO_PEOPLE: { type: 'integer', minimum: 0, maximum: 1000000, description: 'People generated into the embedded demo provincial database on its first start.' },
     DEMO_VENDOR: { enum: ['qlcb', 'nhansu'], description: "Whose schema the embedded demo provincial database holds: qlcb, or nhansu (mappings/nhansu/schema.sql). With MAPPING_FILE left at its default, the vendor's own mapping folder (mappings/nhansu) is used." },
+    SHARE_STATISTICS_MIN_CELL: { type: 'integer', minimum: 1, maximum: 1000, description: 'The smallest count /share/v1/statistics shows; a smaller cell is suppressed (with one more cell when one alone would be deducible from the total).' },
   },
   dependentRequired: {
     NDXP_URL: ['NDXP_CLIENT_ID', 'NDXP_CLIENT_SECRET', 'SIGNING_KEY_FILE', 'TRUST_ANCHORS_FILE'],

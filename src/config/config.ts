@@ -52,6 +52,8 @@ export interface Config {
   ndxpTimeoutMs: number;
   receiptWaitMs: number;
   simulatorPort: number;
+  /** The smallest count a statistics cell shows (docs/decisions/sharing.md). */
+  shareStatisticsMinCell: number;
 }
 
 export class ConfigError extends GatewayError {
@@ -220,6 +222,7 @@ export function configFrom(raw: RawConfig): Config {
     ndxpTimeoutMs: Number(defaulted(raw, 'NDXP_TIMEOUT_MS')),
     receiptWaitMs: Number(defaulted(raw, 'RECEIPT_WAIT_MS')),
     simulatorPort: Number(defaulted(raw, 'SIMULATOR_PORT')),
+    shareStatisticsMinCell: Number(defaulted(raw, 'SHARE_STATISTICS_MIN_CELL')),
   };
   return deepFreeze(config);
 }

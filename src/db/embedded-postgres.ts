@@ -33,6 +33,20 @@ export interface EmbeddedOptions {
 /** Pool options for a Db on an embedded PGlite: one connection, never closed while idle. */
 export const EMBEDDED_POOL = { max: 1, idleTimeoutMillis: 0 } as const;
 
+/**
+ * PostgreSQL's defaults are sized for a server of its own; here three instances (store, demo
+ * provincial database, simulator ledger) share one Node process, and WebAssembly memory once
+ * grown is never given back. With the defaults (shared_buffers 128MB, maintenance_work_mem
+ * 64MB each) the embedded default held 955 MB at rest after the demo sync; with these, 464 MB,
+ * and the sync took as long (README, "Two commands"). Its tables are small: what the
+ * buffers no longer hold, the OS page cache under PGlite's file system serves.
+ */
+const EMBEDDED_START_PARAMS = [
+  '-c', 'shared_buffers=8MB',
+  '-c', 'maintenance_work_mem=16MB',
+  '-c', 'work_mem=4MB',
+];
+
 export class EmbeddedDbError extends GatewayError {}
 
 /**
@@ -73,7 +87,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   const pidFile = options.dataDir ? claimFolder(options.dataDir) : undefined;
   let db: PGlite;
   try {
-    db = await PGlite.create(options.dataDir ? join(options.dataDir, 'pgdata') : 'memory://');
+    db = await PGlite.create(options.dataDir ? join(options.dataDir, 'pgdata') : 'memory://', {
+      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_START_PARAMS],
+    });
   } catch (err) {
     throw new EmbeddedDbError('db.embedded_failed', `cannot open the embedded database in ${options.dataDir ?? 'memory'}: ${(err as Error).message}`, { cause: err });
   }

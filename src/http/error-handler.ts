@@ -3,8 +3,10 @@ import { GatewayError } from '../errors.js';
 
 /**
  * Every refusal carries a machine-readable code: GatewayErrors answer with their own status
- * (503 or 500 when they name none) and code; a body that is not JSON is a 400 `http.bad_json`; anything else is a 500 whose
- * details go to the log, not to the caller.
+ * (503 or 500 when they name none) and code; a body that is not JSON is a 400 `http.bad_json`,
+ * one in a charset other than UTF-8 a 415 `http.unsupported_charset`, any other refusal by
+ * express or the body parser its own 4xx; anything else is a 500 whose details go to the log,
+ * not to the caller.
  */
 export function notFound(req: Request, res: Response): void {
   res.status(404).json({ code: 'http.not_found', message: `no route for ${req.method} ${req.path}` });
@@ -26,6 +28,16 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   }
   if (e.type === 'entity.too.large') {
     res.status(413).json({ code: 'http.too_large', message: 'the request body is too large' });
+    return;
+  }
+  if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
+    res.status(415).json({ code: 'http.unsupported_charset', message: 'the body\'s charset or content encoding is not supported (send UTF-8)' });
+    return;
+  }
+  // Any other refusal of the request by express or its body parser (a path that does not
+  // decode, an aborted or mis-sized body) is the caller's: its 4xx, with a code.
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    res.status(e.status).json({ code: 'http.bad_request', message: 'the request could not be read' });
     return;
   }
   req.log?.error('unexpected error', { error: e.message ?? String(err) });

@@ -1,21 +1,27 @@
 import express, { type Router } from 'express';
+import { GatewayError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { TokenService } from '../tokens/token-service.js';
 import { bearerAuth } from '../tokens/bearer-auth.js';
 import { requireRole } from './api-actor.js';
+import { apiGate, auditRefusals, type RefusalAudit } from './api-gate.js';
+import { documentedRoutes } from './documented-routes.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { healthController, type DetailsGate, type ReadinessCheck } from './health-controller.js';
+import { healthOpenApi } from './health-openapi.js';
 import { openApiDocument, type OpenApiFragment } from './openapi.js';
 import { requestContext } from './request-context.js';
+import { inputProblem } from './input-problems.js';
 import { requestValidator, validationErrors } from './request-validator.js';
-import { roleGuard } from './role-guard.js';
 
 /**
  * The gateway's HTTP surface: health and metrics at the root; everything under /api needs a
  * bearer token (src/tokens) and is validated against the OpenAPI document, the union of the
  * capabilities' fragments, served at /api/openapi.json. Routers add their /api routes and
- * their fragment; authentication, the role each operation's `x-required-role` names, and
- * validation come with the prefix, in that order (the routes check their role again).
+ * their fragment; authentication, the documented path and method, the role each operation's
+ * `x-required-role` names, and validation come with the prefix, in that order (the routes
+ * check their role again), and only then is a body parsed (api-gate.ts). Routing is
+ * case-sensitive and strict: `/API/...` or a trailing slash is another path, unknown.
  */
 export interface HttpAppOptions {
   logger: Logger;
@@ -25,6 +31,8 @@ export interface HttpAppOptions {
   openApi?: OpenApiFragment[];
   /** Checks /api bearer tokens; without it every /api request is refused with 401. */
   tokens?: Pick<TokenService, 'authenticate'>;
+  /** Where refusals of an authenticated /api caller are audited; without it they are not. */
+  audit?: RefusalAudit;
 }
 
 const BEARER = /^Bearer ([^\s]+)$/i;
@@ -50,31 +58,47 @@ export const documentFragment: OpenApiFragment = {
         summary: 'This OpenAPI document',
         'x-required-role': 'auditor',
         security: [{ operatorToken: [] }],
-        responses: { 200: { description: 'The OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+        responses: {
+          200: { description: 'The OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } },
+          401: { description: 'No token, or a wrong, expired or revoked one (`auth.missing`, `auth.invalid`, `auth.expired`, `auth.revoked`)', content: { 'application/json': { schema: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } } } },
+        },
       },
     },
   },
 };
 
+/** `/API/`, `/Share/`...: a prefix of ours in another case is another path, refused before anything reads it. */
+const OUR_PREFIX = /^\/(api|share)(\/|$)/i;
+
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.use(requestContext(options.logger));
-  app.use(express.json({ limit: '1mb' }));
+  app.use((req, _res, next) => {
+    const prefix = OUR_PREFIX.exec(req.path);
+    if (prefix && !/^\/(api|share)(\/|$)/.test(req.path)) return next(new GatewayError('http.not_found', 'no such path (paths are case-sensitive)', { status: 404 }));
+    // Under /api and /share a problem is refused once the caller is known, so it is audited with them.
+    if (!prefix) return next(inputProblem(req));
+    next();
+  });
   app.use(healthController(options.readiness, readinessDetailsGate(options.tokens)));
+  // /api parses bodies after the token (api-gate.ts), /share in its routes after the client's;
+  // elsewhere nothing authenticates, and a body is parsed as it comes.
+  const json = express.json({ limit: '1mb' });
+  app.use((req, res, next) => (OUR_PREFIX.test(req.path) ? next() : json(req, res, next)));
 
-  const document = openApiDocument([documentFragment, ...(options.openApi ?? [])], API_INFO);
+  const document = openApiDocument([documentFragment, healthOpenApi, ...(options.openApi ?? [])], API_INFO);
   app.use('/api', bearerAuth(options.tokens));
+  const gate = apiGate(documentedRoutes(document), document, requestValidator(document));
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? gate(req, res, next) : next()));
   app.get('/api/openapi.json', requireRole('auditor'), (_req, res) => {
     res.json(document);
   });
-  // Only /api is held against the document: first the role (an auditor's token on an
-  // operator's route is 403 whatever it sends), then the shape. The rest (/share, /metrics)
-  // skips both rather than having each look and let go.
-  const documentChecks = express.Router().use(roleGuard(document), requestValidator(document));
-  app.use((req, res, next) => (req.path.startsWith('/api/') ? documentChecks(req, res, next) : next()));
   for (const router of options.routers ?? []) app.use(router);
   app.use(validationErrors);
+  app.use('/api', auditRefusals(options.audit));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -20,13 +20,17 @@ export function openApiDocument(fragments: OpenApiFragment[], info: { title: str
   }
   return {
     openapi: '3.1.0',
-    info,
+    info: { ...info, license: { name: 'UNLICENSED: for the province and the agencies it grants access', identifier: 'LicenseRef-UNLICENSED' } },
+    // Relative: the document is served by the gateway it describes, on whatever host and port
+    // it was reached; a client generator resolves paths against where it fetched the document.
+    servers: [{ url: '/', description: 'The gateway that serves this document' }],
     paths,
     components: {
       schemas,
       securitySchemes: {
         operatorToken: { type: 'http', scheme: 'bearer', description: 'A token from `csdl-gateway tokens create`' },
         clientToken: { type: 'http', scheme: 'bearer', description: 'An agency client token from POST /share/oauth2/token' },
+        clientCredentials: { type: 'http', scheme: 'basic', description: "An agency client's id (its agency code) and secret from `csdl-gateway clients add`" },
       },
     },
   };

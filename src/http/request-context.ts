@@ -20,6 +20,17 @@ export function requestIdOf(given: string | undefined): string {
   return given && SANE_ID.test(given) ? given : randomUUID();
 }
 
+/** The path decoded as express decodes parameters; a segment that does not decode stays as sent. */
+export function decodedPath(path: string): string {
+  return path.split('/').map((segment) => {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+  }).join('/');
+}
+
 export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     req.id = requestIdOf(req.header('x-request-id'));
@@ -28,7 +39,8 @@ export function requestContext(logger: Logger) {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log.info('http request', { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) });
+      // The path as the router decodes it, so the log's mask sees a percent-encoded number whole.
+      req.log.info('http request', { method: req.method, path: decodedPath(req.path), status: res.statusCode, ms: Math.round(ms) });
     });
     next();
   };

@@ -30,7 +30,12 @@ function maskNumbers(text: string): string {
   });
 }
 
-export function maskText(text: string): string {
+/** A digit written percent-encoded ('%30' to '%39'), as a URL may carry it: masked as the digit it decodes to. */
+const ENCODED_DIGIT = /%3([0-9])/gi;
+
+export function maskText(raw: string): string {
+  // Mask what a router decodes, not what it receives: '0261850%30%31234' is a number too.
+  const text = raw.includes('%') ? raw.replace(ENCODED_DIGIT, '$1') : raw;
   let out = '';
   let last = 0;
   for (const match of text.matchAll(UUID)) {

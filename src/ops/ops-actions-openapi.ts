@@ -9,9 +9,10 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 const refusal = (description: string) => ({ description, content: { 'application/json': { schema: ref('OpsActionErrorBody') } } });
 
-function action(summary: string, description: string, parameter: { name: string; description: string; schema: Record<string, unknown> }, notFound: string) {
+function action(operationId: string, summary: string, description: string, parameter: { name: string; description: string; schema: Record<string, unknown> }, notFound: string) {
   return {
     post: {
+      operationId,
       summary,
       description,
       tags: ['operators'],
@@ -37,23 +38,23 @@ const PACKET_ID = { name: 'id', description: 'the packet id (UUID)', schema: { t
 export const opsActionsOpenApi: OpenApiFragment = {
   paths: {
     '/api/ops/packets/{id}/retry': action(
-      'Retry a packet',
+      'retryPacket', 'Retry a packet',
       'A pending packet (the national side was unavailable) is posted again as the same stored bytes; the records of a packet refused whole with a 4xx are released into new packets, packed and sent now. A stored packet is never edited or re-signed.',
       PACKET_ID, 'outbox.packet_not_found',
     ),
     '/api/ops/packets/{id}/cancel': action(
-      'Cancel a pending packet',
+      'cancelPacket', 'Cancel a pending packet',
       'The packet is never posted again; its records go back to the queue, for the next sync to pack into new packets.',
       PACKET_ID, 'outbox.packet_not_found',
     ),
     '/api/ops/people/{soDinhDanh}/resend': action(
-      'Re-send a person',
+      'resendPerson', 'Re-send a person',
       'The person\'s current approved data, from the provincial database, as a new version, packed and sent now: for when the national side lost what it accepted.',
       { name: 'soDinhDanh', description: 'the person\'s số định danh', schema: { type: 'string', pattern: '^[0-9]{9,12}$' } },
       'ops.person_unknown: the gateway never took in this số định danh',
     ),
     '/api/ops/records/{id}/settle': action(
-      'Settle a failing record version',
+      'settleRecord', 'Settle a failing record version',
       'A rejected or invalid record version handled outside the gateway stops counting as failing; it stays on record with its state and errors.',
       { name: 'id', description: 'the record version id', schema: { type: 'string', pattern: '^[0-9]{1,18}$' } },
       'outbox.record_not_found',

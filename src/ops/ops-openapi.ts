@@ -63,12 +63,20 @@ export const opsOpenApi: OpenApiFragment = {
     '/api/ops/packets/{id}': read('opsPacket', 'A packet: header, attempts, receipt, per-record results', [PACKET_ID],
       json(ref('PacketDetail'), 'The packet'), notFound),
     '/api/ops/packets/{id}/envelope': read('opsPacketEnvelope', 'The exact stored envelope bytes ({format, payload, signature})', [PACKET_ID],
-      json({ type: 'object', required: ['format', 'payload', 'signature'] }, 'The envelope, byte for byte as signed and sent'), notFound),
+      json(ref('StoredEnvelope'), 'The envelope, byte for byte as signed and sent'), notFound),
     '/api/ops/people/{soDinhDanh}': read('opsPerson', 'Every version of a person taken in, what became of it and why', [
       { name: 'soDinhDanh', in: 'path', required: true, schema: { type: 'string', pattern: SO_DINH_DANH_PATTERN }, description: 'The person (số định danh)' },
     ], json(ref('PersonHistory'), "The person's versions"), notFound),
   },
   schemas: {
+    StoredEnvelope: {
+      type: 'object', required: ['format', 'payload', 'signature'],
+      properties: {
+        format: { type: 'string', enum: ['json', 'xml'], description: 'How the payload is encoded' },
+        payload: { type: 'string', contentEncoding: 'base64', description: 'The packet as sent (header and records)' },
+        signature: { type: 'string', contentEncoding: 'base64', description: "The province's detached CMS signature over the payload" },
+      },
+    },
     Error: {
       type: 'object', required: ['code', 'message'],
       properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } },

@@ -8,10 +8,10 @@ import { ENVELOPE_MEDIA_TYPE } from './share-router.js';
 const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ShareError' } } } });
 
 const refusals = {
-  400: error('Malformed input or missing X-Purpose (share.purpose_missing, share.so_dinh_danh_invalid, share.agency_code_invalid, share.unit_unknown, share.page_size_too_large, share.parameter_invalid)'),
+  400: error('Malformed input or missing X-Purpose (share.purpose_missing, share.so_dinh_danh_invalid, share.agency_code_invalid, share.page_size_too_large, share.parameter_invalid)'),
   401: error('Unknown, expired or revoked token (share.token_missing, share.token_invalid); TLS client certificate whose OU is not the client'),
   403: error('Outside the grant: share.route_not_granted, share.unit_not_granted, share.field_group_not_granted, share.purpose_not_granted'),
-  429: { ...error('Over the grant\'s rate (share.rate_limited)'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+  429: { ...error('Over the grant\'s rate (share.rate_limited); on the token endpoint, too many failed requests (share.token_throttled)'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
   503: error('The access could not be audited; nothing was sent (share.audit_unavailable)'),
 };
 
@@ -35,7 +35,10 @@ export const shareOpenApi: OpenApiFragment = {
   paths: {
     '/share/oauth2/token': {
       post: {
+        operationId: 'issueClientToken',
         summary: 'OAuth2 client credentials: a bearer token for an agency client (client id = agency code)',
+        description: 'The client authenticates with HTTP Basic (RFC 6749 2.3.1), or with `client_id` and `client_secret` in the form instead (the empty security requirement).',
+        security: [{ clientCredentials: [] }, {}],
         requestBody: {
           required: true,
           content: {
@@ -52,12 +55,13 @@ export const shareOpenApi: OpenApiFragment = {
             description: 'A token',
             content: { 'application/json': { schema: { type: 'object', required: ['access_token', 'token_type', 'expires_in'], properties: { access_token: { type: 'string' }, token_type: { const: 'Bearer' }, expires_in: { type: 'integer' } } } } },
           },
-          400: refusals[400], 401: refusals[401],
+          400: refusals[400], 401: refusals[401], 429: refusals[429],
         },
       },
     },
     '/share/v1/officials/{soDinhDanh}': {
       get: {
+        operationId: 'readOfficial',
         summary: "One person's last record the national side accepted, with the granted field groups only",
         security,
         parameters: [{ name: 'soDinhDanh', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{12}$' } }, purpose, fields],
@@ -66,6 +70,7 @@ export const shareOpenApi: OpenApiFragment = {
     },
     '/share/v1/units/{agencyCode}/officials': {
       get: {
+        operationId: 'listUnitOfficials',
         summary: 'The people of a unit (and with includeSubunits=true, of the units under it)',
         security,
         parameters: [
@@ -80,6 +85,7 @@ export const shareOpenApi: OpenApiFragment = {
     },
     '/share/v1/statistics': {
       get: {
+        operationId: 'readStatistics',
         summary: "Counts of the served people along the annual report's dimensions",
         security,
         parameters: [
@@ -115,8 +121,20 @@ export const shareOpenApi: OpenApiFragment = {
     SharedStatistics: {
       type: 'object', required: ['groupBy', 'total', 'counts'],
       properties: {
-        groupBy: { type: 'string' }, unit: agencyCode, units: { type: 'array', items: agencyCode }, total: { type: 'integer' },
-        counts: { type: 'array', items: { type: 'object', properties: { ma: { type: ['string', 'null'] }, ten: { type: 'string' }, count: { type: 'integer' } } } },
+        groupBy: { type: 'string' }, unit: agencyCode, units: { type: 'array', items: agencyCode },
+        total: { type: ['integer', 'null'], description: 'null when under minCell' },
+        minCell: { type: 'integer', description: 'The smallest count shown (SHARE_STATISTICS_MIN_CELL)' },
+        suppressed: { type: 'integer', description: 'How many cells are not shown' },
+        counts: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              ma: { type: ['string', 'null'] }, ten: { type: 'string' },
+              count: { type: ['integer', 'null'], description: 'null when suppressed' }, suppressed: { type: 'boolean' },
+            },
+          },
+        },
       },
     },
   },

@@ -5,6 +5,7 @@ import { filterRecord, groupsReturned, type FieldGroup, type FieldPlan } from '.
 import { candidateGrants, checkRate, grantedUnits, groupsFor } from './grant-policy.js';
 import { createSharedRecordStore, type StatisticsDimension } from './shared-record-store.js';
 import { ShareError } from './share-error.js';
+import { DEFAULT_MIN_CELL, DIMENSION_GROUP, suppressSmallCells } from './statistics.js';
 import type { UnitQuery } from './share-params.js';
 
 /**
@@ -25,6 +26,8 @@ export interface ShareServiceOptions {
   plan: FieldPlan;
   /** Lifetime of an issued token; default one hour. */
   tokenTtlSeconds?: number;
+  /** The smallest count a statistics cell shows (SHARE_STATISTICS_MIN_CELL); default 5. */
+  statisticsMinCell?: number;
 }
 
 export interface TokenAnswer {
@@ -40,6 +43,7 @@ export function createShareService(options: ShareServiceOptions) {
   const clients = createClientStore(options.db);
   const records = createSharedRecordStore(options.db);
   const ttl = options.tokenTtlSeconds ?? 3600;
+  const minCell = options.statisticsMinCell ?? DEFAULT_MIN_CELL;
 
   return {
     /** OAuth2 client credentials (RFC 6749 4.4): a fresh token for a client in force. */
@@ -53,13 +57,20 @@ export function createShareService(options: ShareServiceOptions) {
       return { access_token: token, token_type: 'Bearer', expires_in: ttl };
     },
 
-    /** The caller behind a bearer token, with its count in this second; refuses with 401. */
+    /**
+     * The caller behind a bearer token, with its count in this second; refuses with 401. The
+     * rate is checked apart (`checkRate`), once the caller is known to the audit entry.
+     */
     async authenticate(token: string | undefined, alsoRead?: string): Promise<Authenticated> {
       if (token === undefined) throw new ShareError('share.token_missing', 'a bearer token from POST /share/oauth2/token is required', { status: 401 });
       const caller = await clients.authenticate(hashSecret(token), alsoRead);
       if (!caller) throw invalidToken();
-      checkRate(caller.countThisSecond, caller.grants);
       return caller;
+    },
+
+    /** Refuses (429) a caller over its grants' rate in this second. */
+    checkRate(caller: Authenticated): void {
+      checkRate(caller.countThisSecond, caller.grants);
     },
 
     async official(caller: Authenticated, purpose: string, soDinhDanh: string, fields: FieldGroup[] | undefined): Promise<ShareAnswer> {
@@ -81,8 +92,8 @@ export function createShareService(options: ShareServiceOptions) {
     async unitOfficials(caller: Authenticated, purpose: string, unit: string, query: UnitQuery, fields: FieldGroup[] | undefined): Promise<ShareAnswer> {
       const grants = candidateGrants(caller.grants, { route: 'units', purpose, ...(fields ? { fields } : {}) });
       const access = await records.unitAccess(unit, grantedUnits(grants));
-      if (!access.known) throw new ShareError('share.unit_unknown', 'no such unit', { status: 400, details: [{ path: 'agencyCode', message: 'not a unit of this province' }] });
-      if (access.matched.length === 0) throw new ShareError('share.unit_not_granted', 'this unit is outside the units granted for this route and purpose', { status: 403 });
+      // Unknown and ungranted answer alike: the listing never tells which units exist outside a grant.
+      if (!access.known || access.matched.length === 0) throw new ShareError('share.unit_not_granted', 'this unit is outside the units granted for this route and purpose', { status: 403 });
       const groups = groupsFor(grants, access.matched, fields);
       const page = await records.unitPage({
         unit, includeSubunits: query.includeSubunits, ...(query.status ? { status: query.status } : {}),
@@ -101,21 +112,31 @@ export function createShareService(options: ShareServiceOptions) {
       };
     },
 
-    /** Counts only, no person's data: no field group is needed or returned. */
+    /**
+     * Counts by one dimension over the granted units only, and only by a dimension whose field
+     * group a grant for this purpose gives (a breakdown by salary grade tells salary grades);
+     * a cell under the threshold is suppressed (statistics.ts).
+     */
     async statistics(caller: Authenticated, purpose: string, groupBy: StatisticsDimension, unit: string | undefined): Promise<ShareAnswer> {
-      const grants = candidateGrants(caller.grants, { route: 'statistics', purpose });
+      const needed = DIMENSION_GROUP[groupBy];
+      const grants = candidateGrants(caller.grants, { route: 'statistics', purpose }).filter((g) => g.fieldGroups.includes(needed));
+      if (grants.length === 0) {
+        throw new ShareError('share.field_group_not_granted', `a breakdown by ${groupBy} needs the field group ${needed} for this purpose`, {
+          status: 403, details: [{ path: 'groupBy', message: `needs ${needed}` }],
+        });
+      }
       const granted = grantedUnits(grants);
       let units = granted;
       if (unit !== undefined) {
         const access = await records.unitAccess(unit, granted);
-        if (!access.known) throw new ShareError('share.unit_unknown', 'no such unit', { status: 400, details: [{ path: 'unit', message: 'not a unit of this province' }] });
-        if (access.matched.length === 0) throw new ShareError('share.unit_not_granted', 'this unit is outside the units granted for statistics and this purpose', { status: 403 });
+        // Unknown and ungranted answer alike: the endpoint never tells which units exist outside a grant.
+        if (!access.known || access.matched.length === 0) throw new ShareError('share.unit_not_granted', 'this unit is outside the units granted for statistics and this purpose', { status: 403 });
         units = [unit];
       }
-      const counts = await records.statistics(groupBy, units);
+      const table = suppressSmallCells(await records.statistics(groupBy, units), minCell);
       return {
-        body: { groupBy, ...(unit ? { unit } : { units }), total: counts.reduce((n, c) => n + c.count, 0), counts },
-        people: [], fieldGroups: [], ...(unit ? { unit } : {}),
+        body: { groupBy, ...(unit ? { unit } : { units }), minCell, ...table },
+        people: [], fieldGroups: [needed], ...(unit ? { unit } : {}),
       };
     },
   };

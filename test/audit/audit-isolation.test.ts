@@ -63,6 +63,8 @@ describe('audit log: one entry never fails another', function () {
     expect(entries[2]!.actorName).to.equal('op\uFFFD');
     expect(entries[2]!.requestId).to.equal('r\uFFFD');
     expect(await verifyAuditLog(t.db, { trust: pki.trust })).to.include({ ok: true, entries: 4 });
+    // The HTTP layer asks this before auditing a refusal a route may have audited already.
+    expect([log.hasEntryFor('req-2'), log.hasEntryFor('req-99')]).to.deep.equal([true, false]);
     await log.close();
   });
 

@@ -8,6 +8,12 @@ describe('log: personal-number mask', function () {
       expect(maskText('CCCD 001089012345 đã đồng bộ')).to.equal('CCCD *********345 đã đồng bộ');
     });
 
+    it('masks a number percent-encoded in a URL as the router decodes it, whole or in part', function () {
+      expect(maskText('/share/v1/officials/%30%30%31%30%38%39%30%31%32%33%34%35')).to.equal('/share/v1/officials/*********345');
+      expect(maskText('/share/v1/officials/0010%3890%312345 gave 404')).to.equal('/share/v1/officials/*********345 gave 404');
+      expect(maskText('/api/ops/people/%3001089012345/access')).to.equal('/api/ops/people/*********345/access');
+    });
+
     it('masks a 9-digit CMND number', function () {
       expect(maskText('CMND: 012345678.')).to.equal('CMND: ******678.');
     });

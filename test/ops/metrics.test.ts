@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { composeOps } from '../../src/compose/ops-compose.js';
+import { createOpsStore } from '../../src/ops/ops-store.js';
 import { loadWorkingCalendar } from '../../src/calendar/calendar-loader.js';
 import { workingDaysBetweenInstants } from '../../src/calendar/working-calendar.js';
 
@@ -74,10 +75,20 @@ describe('ops metrics: /metrics over a store filled by real syncs (postgres)', f
     expect(value('csdl_gateway_ndxp_token_refreshes_total{outcome="ok"}')).to.be.greaterThan(0);
   });
 
-  it('certificate days to expiry, audit entries and checkpoint age', function () {
-    expect(value('csdl_gateway_signing_certificate_days_to_expiry')).to.be.greaterThan(30);
+  it("the certificate's expiry, audit entries and the last checkpoint, as moments in seconds", async function () {
+    const notAfter = w.sim.signer.identity(new Date()).summary.notAfter.getTime() / 1000;
+    expect(value('csdl_gateway_signing_certificate_expiry_timestamp_seconds')).to.equal(notAfter);
     expect(value('csdl_gateway_audit_entries')).to.equal(1234);
-    expect(value('csdl_gateway_audit_checkpoint_age_seconds')).to.be.within(59, 3600);
+    expect(Date.now() / 1000 - value('csdl_gateway_audit_last_checkpoint_timestamp_seconds')).to.be.within(59, 3600);
+  });
+
+  it('failing records, in all and by code, as the operators\' summary counts them; the last finished sync', async function () {
+    const failing = await createOpsStore(w.store.db).failingByCode();
+    expect(value('csdl_gateway_failing_records')).to.equal(failing.total);
+    for (const [code, n] of Object.entries(failing.byCode)) expect(value(`csdl_gateway_failing_records_by_code{code="${code}"}`), code).to.equal(n);
+    const finished = await w.store.db.query<{ at: Date }>("SELECT max(finished_at) AS at FROM csdl_gateway.sync_runs WHERE status = 'finished' AND NOT dry_run");
+    expect(value('csdl_gateway_sync_last_success_timestamp_seconds')).to.equal(finished.rows[0]!.at.getTime() / 1000);
+    expect(value('csdl_gateway_oldest_awaiting_receipt_age_seconds')).to.be.at.least(0);
   });
 
   it('holds no số định danh and no vendor id in any label', async function () {
@@ -86,6 +97,7 @@ describe('ops metrics: /metrics over a store filled by real syncs (postgres)', f
     for (const { so_dinh_danh: so } of people.rows) if (so) expect(text).not.to.contain(so);
     const labels = [...text.matchAll(/\{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',')).filter(Boolean);
     expect(labels.join(',')).not.to.match(/[0-9]{9,}/);
-    expect([...new Set(labels.map((l) => l.split('=')[0]))].sort()).to.deep.equal(['le', 'national_code', 'operation', 'outcome', 'state', 'status']);
+    const names = new Set(labels.map((l) => l.split('=')[0]));
+    expect([...names].filter((n) => !['code', 'le', 'national_code', 'operation', 'outcome', 'state', 'status'].includes(n!))).to.deep.equal([]);
   });
 });

@@ -92,6 +92,43 @@ for (const backend of BACKENDS) {
         expect(app.audit.entries.filter((e) => e.action === 'share.token.issue' && e.outcome === 'refused').length).to.be.greaterThanOrEqual(3);
       });
 
+      it('throttles failed token requests per client with Retry-After, auditing them aggregated, not one row each', async function () {
+        const code = nextCode();
+        const { secret } = await w.client(code);
+        const mark = app.audit.entries.length;
+        const statuses: number[] = [];
+        for (let i = 0; i < 7; i += 1) statuses.push((await app.token(code, 'wrong')).status);
+        expect(statuses).to.deep.equal([401, 401, 401, 401, 401, 429, 429]);
+        const throttled = await app.token(code, secret);
+        expect(throttled.status).to.equal(429);
+        expect(Number(throttled.headers.get('retry-after'))).to.be.within(1, 60);
+        expect(throttled.body.code).to.equal('share.token_throttled');
+        const entries = app.audit.since(mark).filter((e) => e.actor.name === code);
+        expect(entries.map((e) => `${e.action} ${e.outcome} ${e.code}`)).to.deep.equal([
+          'share.token.issue refused share.client_invalid', 'share.token.failures refused share.client_invalid',
+        ]);
+        expect(entries[1]!.purpose).to.match(/^4 failed token requests for this client since /);
+      });
+
+      it('a client over its rate, or sending a NUL or a broken encoding, is refused and audited as itself', async function () {
+        const slow = await clientToken({ ratePerSecond: 1 });
+        let limited: (Reply & { entry: any }) | undefined;
+        for (let i = 0; i < 5 && !limited; i += 1) {
+          const r = await call(`/share/v1/officials/${inSchool}`, { token: slow.token });
+          if (r.status === 429) limited = r;
+        }
+        expect(limited, 'a 429 within 5 requests at 1/s').to.not.equal(undefined);
+        refused(limited!, 429, 'share.rate_limited');
+        expect(limited!.entry.actor).to.deep.equal({ kind: 'client', name: slow.code });
+        const { token, code } = await clientToken();
+        for (const path of [`/share/v1/officials/${inSchool}?fields=basic%00`, '/share/v1/officials/%E0%A4%A', '/share/v1/statistics?groupBy=%zz']) {
+          const r = await call(path, { token });
+          expect(r.status, path).to.equal(400);
+          expect(r.entry, path).to.include({ outcome: 'refused' });
+          expect(r.entry.actor, path).to.deep.equal({ kind: 'client', name: code });
+        }
+      });
+
       it('401 for a missing, unknown, expired or revoked token', async function () {
         refused(await call(`/share/v1/officials/${inSchool}`), 401, 'share.token_missing');
         refused(await call(`/share/v1/officials/${inSchool}`, { token: 'bogus' }), 401, 'share.token_invalid');
@@ -123,7 +160,7 @@ for (const backend of BACKENDS) {
       });
 
       it('unit: a grant on a department reaches its schools; a person elsewhere is 404 exactly as an unknown one', async function () {
-        const { token } = await clientToken({ units: [EDUCATION] });
+        const { token } = await clientToken({ units: [EDUCATION], fieldGroups: ['basic', 'salary'] });
         const ok = await call(`/share/v1/officials/${inSchool}`, { token });
         expect(ok.status).to.equal(200);
         expect(ok.entry).to.include({ outcome: 'ok', unit: SCHOOL });
@@ -175,7 +212,8 @@ for (const backend of BACKENDS) {
         const { token } = await clientToken();
         refused(await call('/share/v1/officials/12345', { token }), 400, 'share.so_dinh_danh_invalid');
         refused(await call('/share/v1/units/000.0.00.H62/officials', { token }), 400, 'share.agency_code_invalid');
-        refused(await call('/share/v1/units/000.00.98.H62/officials', { token }), 400, 'share.unit_unknown');
+        // An unknown unit answers as one outside the grant: the listing never tells which units exist.
+        refused(await call('/share/v1/units/000.00.98.H62/officials', { token }), 403, 'share.unit_not_granted');
         refused(await call(`/share/v1/units/${EDUCATION}/officials?pageSize=1000`, { token }), 400, 'share.page_size_too_large');
         refused(await call(`/share/v1/units/${EDUCATION}/officials?page=0`, { token }), 400, 'share.parameter_invalid');
         refused(await call('/share/v1/statistics?groupBy=toString', { token }), 400, 'share.parameter_invalid');
@@ -209,16 +247,24 @@ for (const backend of BACKENDS) {
         expect(working.body.total).to.equal(all.rows[0]!.n);
       });
 
-      it('statistics along each dimension add up to the people under the unit', async function () {
-        const { token } = await clientToken({ routes: ['statistics'] });
+      it('statistics along each dimension add up to the people under the unit, small cells suppressed', async function () {
+        const { token } = await clientToken({ routes: ['statistics'], fieldGroups: ['basic', 'employment', 'salary'] });
         const total = (await w.sync.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM csdl_gateway.shared_records')).rows[0]!.n;
         for (const dim of ['ngach', 'chucDanhNgheNghiep', 'viTriViecLam', 'loaiNhanSu', 'donVi']) {
           const r = await call(`/share/v1/statistics?groupBy=${dim}`, { token });
           expect(r.status, r.text).to.equal(200);
           expect(r.body.total).to.equal(total);
+          expect(r.body.minCell).to.equal(5);
+          for (const c of r.body.counts) expect(c.count === null ? c.suppressed : c.count >= 5, JSON.stringify(c)).to.equal(true);
+          const shown = r.body.counts.filter((c: any) => c.count !== null).reduce((n: number, c: any) => n + c.count, 0);
+          // What is hidden is never one cell alone, which the total would give away.
+          expect(r.body.suppressed === 0 ? shown === total : r.body.suppressed >= 2 || shown === 0).to.equal(true);
           expect(r.entry).to.include({ action: 'share.statistics.read', outcome: 'ok' });
           expect(r.entry.people).to.deep.equal([]);
         }
+        // A breakdown by a group the grant withholds is refused, audited.
+        const basicOnly = await clientToken({ routes: ['statistics'] });
+        refused(await call('/share/v1/statistics?groupBy=ngach', { token: basicOnly.token }), 403, 'share.field_group_not_granted');
         const edu = await call(`/share/v1/statistics?groupBy=donVi&unit=${EDUCATION}`, { token });
         expect(edu.body.counts.map((c: any) => c.ma)).to.not.include('000.00.05.H62');
       });
