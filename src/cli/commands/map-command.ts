@@ -32,7 +32,7 @@ and prints a summary: read, valid, invalid by error code. Sends nothing.
 Options:
   --person ID       a vendor person id (the mapping's source.persons.id); repeat for several
   --all             every person
-  --approved        only persons whose latest approval is DA_DUYET
+  --approved        only persons whose latest approval is approved (the mapping's approvedValue)
   --format F        json (default): "record" is the record; xml: "record" is its XML text
                     (contract xml-encoding.md)
   --out FILE        where to write the JSON lines (required)
