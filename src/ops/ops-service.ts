@@ -1,6 +1,6 @@
 import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from '../audit/audit-entry.js';
 import type { PayloadCodec } from '../encoding/payload-codec.js';
-import type { GatewayError } from '../errors.js';
+import { GatewayError } from '../errors.js';
 import { packetNotFound } from '../outbox/outbox-error.js';
 import { OpsActionError } from './ops-actions-error.js';
 import type { OpsStore } from './ops-store.js';

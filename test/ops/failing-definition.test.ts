@@ -9,7 +9,7 @@ import { composeOps, type OpsCapability } from '../../src/compose/ops-compose.js
 import type { SyncWorld } from '../sync/sync-harness.js';
 import { actionsOver } from './actions-world.js';
 import { startApiApp, type ApiApp } from './api-app.js';
-import { memoryAuditLog } from './memory-audit-log.js';
+import { memoryAuditLog } from '../setup/memory-audit-log.js';
 import { SIX, startOpsWorld } from './ops-world.js';
 
 /**
@@ -43,7 +43,7 @@ describe('failing: one definition across tx, /api/ops, /metrics and /readyz (pos
     const io: CliIo = { out: (l) => out.push(l), err: (l) => out.push(l), isTty: false };
     const command = createTxCommand({
       openStore: async () => ({ db: w.store.db, close: async () => undefined }),
-      openAudit: async () => ({ ...memoryAuditLog(), close: async () => undefined }),
+      openAudit: async () => Object.assign(memoryAuditLog(), { close: async () => undefined }),
       user: () => 'lan.nguyen',
     });
     expect(await runCli(['tx', ...args], [command], io), out.join('\n')).to.equal(0);

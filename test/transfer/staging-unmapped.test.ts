@@ -4,7 +4,7 @@ import type { Db } from '../../src/db/db.js';
 import { isGatewayError } from '../../src/errors.js';
 import { loadMapping } from '../../src/mapping/mapping-loader.js';
 import { createTransferService } from '../../src/transfer/transfer-service.js';
-import { MemoryAuditLog } from './memory-audit-log.js';
+import { MemoryAuditLog } from '../setup/memory-audit-log.js';
 
 /**
  * A mapping without `staging` cannot stage a pulled record: the pull refuses with
