@@ -24,6 +24,18 @@ const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** The options each schema is compiled with (the test compiles them live with the same). */
 export const CONFIG_AJV_OPTIONS = { allErrors: false, coerceTypes: true, strict: false } as const;
 export const MAPPING_AJV_OPTIONS = { allErrors: true, strict: true, logger: false } as const;
+/**
+ * The national side's answers (receipts and pulled envelopes), checked against the contract's
+ * own schemas. Formats are not checked: a receipt's times are stored as received, and the
+ * transport only needs the answer to be usable.
+ */
+export const ANSWER_AJV_OPTIONS = { allErrors: true, strict: true, validateFormats: false, logger: false } as const;
+export const ANSWER_SCHEMAS = { validateReceipt: 'receipt.schema.json', validateEnvelope: 'envelope.schema.json' } as const;
+
+/** A schema of the national contract's copy (contract/national/schemas). */
+export function contractSchema(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(root, 'contract', 'national', 'schemas', file), 'utf8')) as Record<string, unknown>;
+}
 
 export interface GeneratedFile {
   /** Relative to the project root. */
@@ -71,7 +83,16 @@ export function generatedValidators(): GeneratedFile[] {
   const mappingAjv = new Ajv2020({ ...MAPPING_AJV_OPTIONS, code: { source: true, esm: true } });
   mappingAjv.addSchema(mappingFileSchema).addSchema(overlayFileSchema);
   const mappingCode = standaloneCode(mappingAjv, { validateMappingFile: mappingFileSchema.$id, validateOverlayFile: overlayFileSchema.$id });
+  const answerAjv = new Ajv2020({ ...ANSWER_AJV_OPTIONS, code: { source: true, esm: true } });
+  const answerRefs: Record<string, string> = {};
+  for (const [name, file] of Object.entries(ANSWER_SCHEMAS)) {
+    const schema = contractSchema(file);
+    answerAjv.addSchema(schema);
+    answerRefs[name] = schema.$id as string;
+  }
+  const answerCode = standaloneCode(answerAjv, answerRefs);
   return [
+    { file: 'src/ndxp/answer-validators.generated.ts', text: asModule(answerCode, exportedFunctions(answerCode), 'contract/national/schemas (receipt, envelope)') },
     { file: 'src/config/config-validator.generated.ts', text: asModule(configCode, exportedFunctions(configCode), 'src/config/config-schema.ts') },
     { file: 'src/mapping/mapping-file-validators.generated.ts', text: asModule(mappingCode, exportedFunctions(mappingCode), 'src/mapping/mapping-file-schema.ts') },
   ];

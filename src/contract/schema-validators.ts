@@ -59,7 +59,8 @@ function idOf(schema: Record<string, unknown>): string {
   return id;
 }
 
-function toProblem(error: ErrorObject): SchemaProblem {
+/** One ajv error as a `{path, message}` problem, the property named for a missing or extra one. */
+export function toProblem(error: ErrorObject): SchemaProblem {
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
     return {

@@ -1,17 +1,18 @@
+import type { ValidateFunction } from 'ajv';
+import { toProblem } from '../contract/schema-validators.js';
 import type { ErrorDetail } from '../errors.js';
-import { isObject } from './http-exchange.js';
+import { validateEnvelope, validateReceipt } from './answer-validators.generated.js';
 
 /**
- * The shapes of the national side's answers (contract `schemas/receipt.schema.json`, "Push",
- * "Receipt" and "Pull a transferee"), checked by hand: the transport only needs to know that
+ * The shapes of the national side's answers ("Push", "Receipt" and "Pull a transferee"),
+ * checked against the contract's own `receipt.schema.json` and `envelope.schema.json` (ajv,
+ * compiled ahead of time by scripts/gen-validators.ts): the transport only needs to know that
  * an answer is usable, and reports what is wrong with it as `{path, message}` problems.
  */
 
 export type ReceiptStatus = 'received' | 'processing' | 'done' | 'failed';
-export const RECEIPT_STATUSES: readonly ReceiptStatus[] = ['received', 'processing', 'done', 'failed'];
 
 export type RecordResultStatus = 'accepted' | 'rejected' | 'stale';
-const RECORD_RESULT_STATUSES: readonly string[] = ['accepted', 'rejected', 'stale'];
 
 export interface RecordError {
   code: string;
@@ -51,81 +52,36 @@ export interface SignedEnvelope {
 
 type Shape<T> = { ok: true; value: T } | { ok: false; problems: ErrorDetail[] };
 
-function nonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value !== '';
+function problemsOf(validate: ValidateFunction, body: unknown): ErrorDetail[] {
+  return validate(body) ? [] : (validate.errors ?? []).map(toProblem);
 }
 
+/** What `POST /packets` answers: the receipt's head, as the schema requires it. */
 export function readPushReceipt(body: unknown): Shape<PushReceipt> {
-  const problems: ErrorDetail[] = [];
-  if (!isObject(body)) return { ok: false, problems: [{ path: '', message: 'the answer is not a JSON object' }] };
-  if (!nonEmptyString(body['packetId'])) problems.push({ path: '/packetId', message: 'missing or not a string' });
-  if (!nonEmptyString(body['receiptId'])) problems.push({ path: '/receiptId', message: 'missing or not a string' });
-  if (!RECEIPT_STATUSES.includes(body['status'] as ReceiptStatus)) {
-    problems.push({ path: '/status', message: `not one of ${RECEIPT_STATUSES.join(', ')}` });
-  }
+  const problems = problemsOf(validateReceipt, body);
   if (problems.length > 0) return { ok: false, problems };
-  return {
-    ok: true,
-    value: { packetId: body['packetId'] as string, receiptId: body['receiptId'] as string, status: body['status'] as ReceiptStatus },
-  };
+  const { packetId, receiptId, status } = body as Receipt;
+  return { ok: true, value: { packetId, receiptId, status } };
 }
 
-function readResult(item: unknown, path: string, problems: ErrorDetail[]): void {
-  if (!isObject(item)) {
-    problems.push({ path, message: 'not an object' });
-    return;
-  }
-  if (!nonEmptyString(item['soDinhDanh'])) problems.push({ path: `${path}/soDinhDanh`, message: 'missing or not a string' });
-  if (!RECORD_RESULT_STATUSES.includes(item['status'] as string)) {
-    problems.push({ path: `${path}/status`, message: `not one of ${RECORD_RESULT_STATUSES.join(', ')}` });
-  }
-  if (item['approvedAt'] !== undefined && typeof item['approvedAt'] !== 'string') {
-    problems.push({ path: `${path}/approvedAt`, message: 'not a string' });
-  }
-  const errors = item['errors'];
-  if (errors === undefined) return;
-  if (!Array.isArray(errors)) {
-    problems.push({ path: `${path}/errors`, message: 'not an array' });
-    return;
-  }
-  errors.forEach((e: unknown, j) => {
-    if (!isObject(e) || !nonEmptyString(e['code']) || typeof e['message'] !== 'string') {
-      problems.push({ path: `${path}/errors/${j}`, message: 'not {code, message}' });
-    }
-  });
-}
-
-/** A full receipt; the body is returned as received once its shape is known to be right. */
+/**
+ * A full receipt; the body is returned as received once its shape is known to be right. Beyond
+ * the schema, a `done` receipt must list its records' results: the outbox settles each record
+ * from them ("Receipt", one result per record).
+ */
 export function readReceipt(body: unknown): Shape<Receipt> {
-  const head = readPushReceipt(body);
-  const problems = head.ok ? [] : [...head.problems];
-  if (!isObject(body)) return { ok: false, problems };
-  const results = body['results'];
-  if (results !== undefined) {
-    if (Array.isArray(results)) results.forEach((r: unknown, i) => readResult(r, `/results/${i}`, problems));
-    else problems.push({ path: '/results', message: 'not an array' });
-  }
-  if (body['error'] !== undefined && !isObject(body['error'])) problems.push({ path: '/error', message: 'not an object' });
-  for (const key of ['receivedAt', 'completedAt']) {
-    if (body[key] !== undefined && typeof body[key] !== 'string') problems.push({ path: `/${key}`, message: 'not a string' });
-  }
-  if (body['status'] === 'done' && !Array.isArray(results)) {
+  const problems = problemsOf(validateReceipt, body);
+  const receipt = body as Partial<Receipt> | null;
+  if (problems.length === 0 && receipt?.status === 'done' && !Array.isArray(receipt.results)) {
     problems.push({ path: '/results', message: 'a done receipt must list one result per record' });
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: body as unknown as Receipt };
+  return { ok: true, value: body as Receipt };
 }
 
 /** The envelope of a pulled record (contract `schemas/envelope.schema.json`). Not verified. */
 export function readEnvelope(body: unknown): Shape<SignedEnvelope> {
-  if (!isObject(body)) return { ok: false, problems: [{ path: '', message: 'the answer is not a JSON object' }] };
-  const problems: ErrorDetail[] = [];
-  if (body['format'] !== 'json' && body['format'] !== 'xml') problems.push({ path: '/format', message: 'not "json" or "xml"' });
-  for (const key of ['payload', 'signature']) {
-    if (typeof body[key] !== 'string' || (body[key] as string).length < 4) {
-      problems.push({ path: `/${key}`, message: 'missing or not a base64 string' });
-    }
-  }
+  const problems = problemsOf(validateEnvelope, body);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: body as unknown as SignedEnvelope };
+  return { ok: true, value: body as SignedEnvelope };
 }

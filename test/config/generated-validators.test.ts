@@ -8,7 +8,8 @@ import { validateConfig } from '../../src/config/config-validator.generated.js';
 import { mappingFileSchema, overlayFileSchema } from '../../src/mapping/mapping-file-schema.js';
 import { validateMappingFile, validateOverlayFile } from '../../src/mapping/mapping-file-validators.generated.js';
 import { projectRoot } from '../../src/paths.js';
-import { CONFIG_AJV_OPTIONS, MAPPING_AJV_OPTIONS, generatedValidators } from '../../scripts/gen-validators.js';
+import { ANSWER_AJV_OPTIONS, ANSWER_SCHEMAS, CONFIG_AJV_OPTIONS, MAPPING_AJV_OPTIONS, contractSchema, generatedValidators } from '../../scripts/gen-validators.js';
+import { validateEnvelope, validateReceipt } from '../../src/ndxp/answer-validators.generated.js';
 
 /**
  * The configuration's and mapping files' validators are ajv code generated ahead of time and
@@ -28,6 +29,8 @@ describe('generated schema validators', () => {
       config: new Ajv2019(CONFIG_AJV_OPTIONS).compile(configSchema),
       mapping: new Ajv2020(MAPPING_AJV_OPTIONS).compile(mappingFileSchema),
       overlay: new Ajv2020(MAPPING_AJV_OPTIONS).compile(overlayFileSchema),
+      receipt: new Ajv2020(ANSWER_AJV_OPTIONS).compile(contractSchema(ANSWER_SCHEMAS.validateReceipt)),
+      envelope: new Ajv2020(ANSWER_AJV_OPTIONS).compile(contractSchema(ANSWER_SCHEMAS.validateEnvelope)),
     };
     const cases: [keyof typeof live, ((d: unknown) => boolean) & { errors?: unknown }, unknown][] = [
       ['config', validateConfig, { PORT: 'x' }],
@@ -36,6 +39,8 @@ describe('generated schema validators', () => {
       ['config', validateConfig, { SENDER_CODE: '000.00.00.H62', PORT: '8080' }],
       ['mapping', validateMappingFile, { mapping: '', source: {}, fields: { a: { bogus: 1 } }, codes: 1 }],
       ['overlay', validateOverlayFile, { codes: { x: { synonyms: { a: '' } }, y: 2 }, z: 1 }],
+      ['receipt', validateReceipt, { packetId: 'p', status: 'lost', results: [{ soDinhDanh: 1, status: 'accepted', errors: [{}] }] }],
+      ['envelope', validateEnvelope, { format: 'pdf', payload: 'AA', extra: true }],
     ];
     for (const [kind, generated, data] of cases) {
       const a = structuredClone(data);

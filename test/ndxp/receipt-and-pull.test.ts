@@ -176,6 +176,6 @@ describe('ndxp client: pull a transferee', () => {
     pullScope('t1', 'application/json').reply(200, { format: 'pdf', payload: 'x' });
     const err = await rejectionOf(client.pullOfficial(SO_DINH_DANH, { receivingUnit: RECEIVING_UNIT }));
     expect(err).to.include({ code: 'ndxp.bad_response', retryable: false });
-    expect((err['details'] as { path: string }[]).map((d) => d.path)).to.deep.equal(['/format', '/payload', '/signature']);
+    expect((err['details'] as { path: string }[]).map((d) => d.path).sort()).to.deep.equal(['/format', '/payload', '/signature']);
   });
 });
