@@ -28,7 +28,7 @@ export const commands: LazyCommand[] = [
     async () => (await import('./verify-command.js')).verifyCommand),
   lazy('map', 'map and pre-validate persons of the provincial database (sends nothing)',
     async () => (await import('./map-command.js')).mapCommand),
-  lazy('mapping', "find vendor values the mapping does not know; the province's own synonyms",
+  lazy('mapping', "check a mapping; find vendor values it does not know; the province's own synonyms",
     async () => (await import('./mapping-command.js')).mappingCommand),
   lazy('demo-data', 'fill a provincial database (vendor schema) with generated people',
     async () => (await import('./demo-data-command.js')).demoDataCommand),
