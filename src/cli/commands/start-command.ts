@@ -4,6 +4,7 @@ import { runUntilSignal } from '../../app/run-until-signal.js';
 import { startSteps } from '../../app/start-steps.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
+import { loadEffectiveMapping } from '../../mapping/mapping-loader.js';
 import type { CliCommand } from '../command.js';
 
 export const startCommand: CliCommand = {
@@ -23,6 +24,9 @@ Options:
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { port: { type: 'string' } }, strict: true });
     const config = loadConfig(values.port ? { ...process.env, PORT: values.port } : process.env);
+    // The mapping's static check (`mapping check` without --db) before any database is opened
+    // or created: a broken mapping is one line naming its file and JSON pointer, nothing written.
+    loadEffectiveMapping(config);
     const logger = createLogger({ level: config.logLevel, format: config.logFormat });
     const gateway = await startGateway(config, logger, startSteps());
     io.out('csdl-gateway is running');
