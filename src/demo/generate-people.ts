@@ -1,5 +1,6 @@
 import { nationalContract, type NationalContract } from '../contract/national-contract.js';
-import { type Db, type Queryable, toDbError } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
+import { writeInChunks } from './chunked-writes.js';
 import { ColumnBatch } from './column-batch.js';
 import { DemoError } from './demo-error.js';
 import type { GeneratedPerson, GenerationContext, Workplace } from './demo-model.js';
@@ -62,11 +63,7 @@ export async function generatePeople(db: Db, options: GeneratePeopleOptions): Pr
   };
   const ctx = await prepareContext(db, options, summary);
 
-  const inflight = new Set<Promise<void>>();
-  let failure: unknown;
-  let done = 0;
-  for (let start = 0; start < people && failure === undefined; start += chunkSize) {
-    const size = Math.min(chunkSize, people - start);
+  await writeInChunks(db, { total: people, chunkSize, concurrency, onProgress: options.onProgress }, async (start, size) => {
     const ids = await reserveIds(db, 'qlcb.can_bo', size);
     const persons: GeneratedPerson[] = [];
     for (let i = 0; i < size; i++) {
@@ -75,21 +72,8 @@ export async function generatePeople(db: Db, options: GeneratePeopleOptions): Pr
       if (i % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
     }
     const historyIds = await reserveHistoryIds(db, persons);
-    const write: Promise<void> = db
-      .transaction((tx) => writeChunk(tx, persons, historyIds, summary))
-      .then(() => {
-        done += persons.length;
-        options.onProgress?.(done);
-      })
-      .catch((err: unknown) => {
-        failure ??= err;
-      })
-      .finally(() => inflight.delete(write));
-    inflight.add(write);
-    if (inflight.size >= concurrency) await Promise.race(inflight);
-  }
-  await Promise.all(inflight);
-  if (failure !== undefined) throw failure instanceof DemoError ? failure : toDbError(failure, 'demo-data: writing people');
+    return (tx) => writeChunk(tx, persons, historyIds, summary);
+  }, 'demo-data: writing people');
   return summary;
 }
 

@@ -1,5 +1,6 @@
 import { nationalContract } from '../../contract/national-contract.js';
-import { type Db, type Queryable, toDbError } from '../../db/db.js';
+import type { Db, Queryable } from '../../db/db.js';
+import { writeInChunks } from '../chunked-writes.js';
 import { ColumnBatch } from '../column-batch.js';
 import { DemoError } from '../demo-error.js';
 import type { GenerationContext, Workplace } from '../demo-model.js';
@@ -53,11 +54,7 @@ export async function generateNhansu(db: Db, options: GeneratePeopleOptions): Pr
   };
   const ctx = await prepare(db, options, summary);
 
-  const inflight = new Set<Promise<void>>();
-  let failure: unknown;
-  let done = 0;
-  for (let start = 0; start < people && failure === undefined; start += chunkSize) {
-    const size = Math.min(chunkSize, people - start);
+  await writeInChunks(db, { total: people, chunkSize, concurrency, onProgress: options.onProgress }, async (start, size) => {
     const ids = await reserveIds(db, 'nhansu.employee', size, 'emp_id');
     const persons: { person: NhansuPerson; approved: boolean; quirks: Set<string>; id: number }[] = [];
     for (let i = 0; i < size; i++) {
@@ -68,32 +65,21 @@ export async function generateNhansu(db: Db, options: GeneratePeopleOptions): Pr
       if (i % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
     }
     const historyIds = await reserveHistoryIds(db, persons.map((p) => p.person));
-    const write: Promise<void> = db
-      .transaction((tx) => writeChunk(tx, persons.map((p) => p.person), historyIds))
-      .then((written) => {
-        for (const [table, n] of written) summary.rows[table] = (summary.rows[table] ?? 0) + n;
-        for (const p of persons) {
-          summary.people++;
-          if (p.approved) summary.approved++;
-          if (p.person.deleted) summary.deleted.add(p.id);
-          if (p.quirks.has('citizen_id_separators')) summary.separatedIds++;
-          for (const q of p.quirks) {
-            summary.byQuirk[q] = (summary.byQuirk[q] ?? 0) + 1;
-            if (INVALIDATING_QUIRKS.has(q as never) && !p.person.deleted) summary.intentionallyInvalid.set(p.id, q);
-          }
+    return async (tx) => {
+      const written = await writeChunk(tx, persons.map((p) => p.person), historyIds);
+      for (const [table, n] of written) summary.rows[table] = (summary.rows[table] ?? 0) + n;
+      for (const p of persons) {
+        summary.people++;
+        if (p.approved) summary.approved++;
+        if (p.person.deleted) summary.deleted.add(p.id);
+        if (p.quirks.has('citizen_id_separators')) summary.separatedIds++;
+        for (const q of p.quirks) {
+          summary.byQuirk[q] = (summary.byQuirk[q] ?? 0) + 1;
+          if (INVALIDATING_QUIRKS.has(q as never) && !p.person.deleted) summary.intentionallyInvalid.set(p.id, q);
         }
-        done += persons.length;
-        options.onProgress?.(done);
-      })
-      .catch((err: unknown) => {
-        failure ??= err;
-      })
-      .finally(() => inflight.delete(write));
-    inflight.add(write);
-    if (inflight.size >= concurrency) await Promise.race(inflight);
-  }
-  await Promise.all(inflight);
-  if (failure !== undefined) throw failure instanceof DemoError ? failure : toDbError(failure, 'demo-data: writing nhansu people');
+      }
+    };
+  }, 'demo-data: writing nhansu people');
   return summary;
 }
 
