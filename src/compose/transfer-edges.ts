@@ -89,7 +89,7 @@ function testKillHook(): { afterStep?: (step: PullStep) => void } {
   const at = process.env.CSDL_GATEWAY_TEST_KILL_AT;
   if (!at) return {};
   if (!(PULL_STEPS as readonly string[]).includes(at)) {
-    throw new GatewayError('config.invalid', `CSDL_GATEWAY_TEST_KILL_AT must be one of ${PULL_STEPS.join(', ')}`);
+    throw new ConfigError(`CSDL_GATEWAY_TEST_KILL_AT must be one of ${PULL_STEPS.join(', ')}`, 'CSDL_GATEWAY_TEST_KILL_AT');
   }
   return { afterStep: (step) => void (step === at && process.kill(process.pid, 'SIGKILL')) };
 }
