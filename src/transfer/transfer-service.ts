@@ -16,6 +16,7 @@ import { findUnit, isActiveHere, stageRecord, stagingOf, stagingStates } from '.
 import { TransferError } from './transfer-error.js';
 import { checkPullRequest, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
 import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
+import type { OnProgress } from '../progress/progress.js';
 import {
   countOverdue, listTransfers, markClosed, markFailed, markStaged, openTransfer, stagedOpenTransfers, type TransferRow,
 } from './transfer-store.js';
@@ -99,7 +100,12 @@ export function createTransferService(deps: TransferServiceDeps) {
     return value;
   }
 
-  async function pullChecked(request: PullRequest, actor: AuditActor): Promise<PullOutcome> {
+  /** A pull's steps, for its progress: the unit, the already-active check, the national record fetched and verified, mapped, staged. */
+  const PULL_STEPS = 5;
+
+  async function pullChecked(request: PullRequest, actor: AuditActor, progress?: OnProgress): Promise<PullOutcome> {
+    let steps = 0;
+    const step = (): void => progress?.({ done: (steps += 1), total: PULL_STEPS });
     const { soDinhDanh, receivingUnit, decision } = checkPullRequest(request);
     const { staging, units } = stagingOf(deps.mapping);
     const unit = await findUnit(deps.source, units, receivingUnit);
@@ -108,9 +114,11 @@ export function createTransferService(deps: TransferServiceDeps) {
       const successor = unit.successor ? `; its successor is ${unit.successor}` : '';
       throw new TransferError('transfer.unit_closed', `unit ${receivingUnit} is closed (reorganisation)${successor}`);
     }
+    step();
     if (!request.force && (await isActiveHere(deps.source, deps.mapping, staging, soDinhDanh))) {
       throw new TransferError('transfer.already_active', `the person is already active in this province (${deps.mapping.source.persons.table}, staging.active); force the pull to stage the record anyway`);
     }
+    step();
     const transfer = await openTransfer(deps.store, {
       soDinhDanh, receivingUnit, receivingUnitId: Number(unit.id),
       decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, deadline: transferDeadline(decision, deps.calendar),
@@ -118,15 +126,18 @@ export function createTransferService(deps: TransferServiceDeps) {
     });
     try {
       const trusted = await fetchTrustedRecord(records, soDinhDanh, receivingUnit, request.accept);
+      step();
       const reference = await readReference(deps.source, deps.mapping);
       const reversed = reverseMap(deps.mapping, trusted.record, reference);
       // The person joins the receiving unit: that is their unit once taken in (staging.recordUnit).
       // The record's donViSuDung names the unit they leave, usually of another province, with no vendor id.
       const hoSo = staging.recordUnit ? { ...reversed.hoSo, [staging.recordUnit]: unit.key } : reversed.hoSo;
+      step();
       const warnings = [...reversed.warnings.filter((w) => w.path !== `/${staging.recordUnit ?? ''}`), ...trusted.ruleWarnings];
       const staged = await stageRecord(deps.source, staging, {
         soDinhDanh, unitId: unit.id, hoSo, request: { decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, receivingUnit },
       });
+      step();
       const row = await markStaged(deps.store, transfer.id, {
         stagingId: staged.id, format: trusted.verified.format, payloadSha256: trusted.verified.payloadSha256,
         signer: trusted.verified.signer.fingerprint, signingTime: trusted.verified.signingTime, warnings,
@@ -141,13 +152,13 @@ export function createTransferService(deps: TransferServiceDeps) {
 
   return {
     /** Pulls, verifies, maps and stages one transferee's record; audited as `transfer.pull`. */
-    pull(request: PullRequest, ctx: CallContext): Promise<PullOutcome> {
+    pull(request: PullRequest, ctx: CallContext, progress?: OnProgress): Promise<PullOutcome> {
       return audited(ctx, {
         action: 'transfer.pull',
         people: isSoDinhDanh(request.soDinhDanh) ? [request.soDinhDanh] : [],
         ...(typeof request.receivingUnit === 'string' ? { unit: request.receivingUnit } : {}),
         purpose: purposeOf(request.decision),
-      }, () => pullChecked(request, ctx.actor), () => ({ fieldGroups: ALL_FIELD_GROUPS }));
+      }, () => pullChecked(request, ctx.actor, progress), () => ({ fieldGroups: ALL_FIELD_GROUPS }));
     },
 
     /**
