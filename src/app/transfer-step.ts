@@ -31,6 +31,13 @@ export const transferStep: StartStep = async (ctx) => {
       mapping: loadMapping(ctx.config.mappingFile), calendar, audit, logger: ctx.logger,
     })
     : undefined;
+  if (service) {
+    // Start-up recovery: pulls a killed process left unfinished are finished or rolled back first.
+    const recovered = await service.recover();
+    if (recovered.finished.length + recovered.rolledBack.length > 0) {
+      ctx.summary.push(`transfers:   recovered interrupted pulls: ${recovered.finished.length} finished, ${recovered.rolledBack.length} rolled back`);
+    }
+  }
   if (service && audit) {
     ctx.routers.push(transferRouter({ service, audit }));
     ctx.openApi.push(transferOpenApi);

@@ -10,7 +10,7 @@ export { UsageError } from './cli-error.js';
 
 const USAGE_CODES: ReadonlySet<string> = new Set([
   'ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',
-  'cli.usage', 'config.invalid',
+  'cli.usage', 'config.invalid', 'sources.invalid_file', 'sources.unknown_source',
 ]);
 
 /** An error of the command line or the configuration (exit 2), not of the work (exit 1). */
