@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+import { CodedError } from '../errors.js';
 
 /**
  * A refusal or failure of the sharing endpoint and of its clients' administration. Codes name
@@ -51,10 +51,4 @@ export type ShareErrorCode =
   | 'share.unavailable'
   | 'share.internal';
 
-export class ShareError extends GatewayError {
-  declare readonly code: ShareErrorCode;
-
-  constructor(code: ShareErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class ShareError extends CodedError<ShareErrorCode> {}
