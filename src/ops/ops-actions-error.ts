@@ -10,7 +10,9 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
  * - ops.person_invalid (422): the person's data maps to an invalid record (details: why);
  * - ops.person_changed (409): the person's record now carries another số định danh;
  * - ops.resend_not_needed (409): a newer approval is due, which the next sync sends;
- * - ops.national_unavailable (503): no national client to send with.
+ * - ops.national_unavailable (503): no national client to send with;
+ * - ops.gateway_running (409, the CLI's): the running gateway holds the sync lock, so the action
+ *   goes through its API.
  */
 export type OpsActionErrorCode =
   | 'ops.reason_required'
@@ -21,7 +23,8 @@ export type OpsActionErrorCode =
   | 'ops.person_invalid'
   | 'ops.person_changed'
   | 'ops.resend_not_needed'
-  | 'ops.national_unavailable';
+  | 'ops.national_unavailable'
+  | 'ops.gateway_running';
 
 const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.reason_required': 400,
@@ -33,6 +36,7 @@ const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.person_changed': 409,
   'ops.resend_not_needed': 409,
   'ops.national_unavailable': 503,
+  'ops.gateway_running': 409,
 };
 
 export class OpsActionError extends GatewayError {
