@@ -23,7 +23,7 @@ export type PersonLookup = { by: 'soDinhDanh' | 'cmnd' | 'vendorId'; value: stri
 
 /** The provincial database as the explanation reads it (source/person-finder.ts, wired in compose). */
 export interface PersonSource {
-  /** The mapping's name and its person table (`qlcb.can_bo`), for messages and value lookups. */
+  /** The mapping's name and its person table (schema.table), for messages and value lookups. */
   mapping: string;
   personTable: string;
   /** The person table's CMND column, when the mapping declares one (`source.persons.cmnd`). */

@@ -7,7 +7,7 @@
  * index picks the row. Pure.
  */
 export interface StoredValue {
-  /** The vendor place, as the mapping names it (`qlcb.can_bo.so_cccd`). */
+  /** The vendor place, as the mapping names it (schema.table.column). */
   column: string;
   /** The value as the vendor database holds it: null for NULL; absent when the document has no such place. */
   value?: unknown;
