@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import { checkDatabaseUrl, createDb, DbError, redactUrl, toDbError, type Db } from '../db/db.js';
+import { checkDatabaseUrl, createDb, redactUrl, toDbError, type Db } from '../db/db.js';
+import { DbError } from '../db/db-error.js';
 import type { EmbeddedPostgres } from '../db/embedded-postgres.js';
 import { bindInstance } from '../db/instance-store.js';
 import { migrate } from '../db/migrate.js';
@@ -105,8 +106,8 @@ export async function openMigratedStore(config: Config, options: OpenOptions = {
   }
 }
 
-export function openSourceDatabase(config: Config): Promise<OpenedDatabase> {
-  return open(config.sourceDatabaseUrl, 'SOURCE_DATABASE_URL', join(config.dataDir, 'provincial'), 'csdl-gateway-source');
+export function openSourceDatabase(config: Config, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  return open(config.sourceDatabaseUrl, 'SOURCE_DATABASE_URL', join(config.dataDir, 'provincial'), 'csdl-gateway-source', options);
 }
 
 /**

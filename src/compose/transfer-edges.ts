@@ -6,8 +6,8 @@ import { loadWorkingCalendar } from '../calendar/calendar-loader.js';
 import { openNationalSide, type NationalSide } from './national-side.js';
 import { openSyncEdges } from './sync-edges.js';
 import type { Config } from '../config/config.js';
+import { ConfigError } from '../config/config-error.js';
 import type { Db } from '../db/db.js';
-import { GatewayError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { loadMapping } from '../mapping/mapping-loader.js';
 import type { NdxpClient } from '../ndxp/ndxp-client.js';
@@ -37,7 +37,7 @@ export interface TransferEdges {
  */
 export function configuredTrustAnchors(config: Config): X509Certificate[] {
   const file = config.signing.trustAnchorsFile ?? (config.signing.keyFile ? undefined : join(DEV_PKI_DIR, 'trust-anchors.pem'));
-  if (!file) throw new GatewayError('config.invalid', 'TRUST_ANCHORS_FILE is required to verify the Ministry\'s envelopes');
+  if (!file) throw new ConfigError('TRUST_ANCHORS_FILE is required to verify the Ministry\'s envelopes');
   return parseTrustAnchors(readFileSync(file, 'utf8'), file);
 }
 
@@ -89,7 +89,7 @@ function testKillHook(): { afterStep?: (step: PullStep) => void } {
   const at = process.env.CSDL_GATEWAY_TEST_KILL_AT;
   if (!at) return {};
   if (!(PULL_STEPS as readonly string[]).includes(at)) {
-    throw new GatewayError('config.invalid', `CSDL_GATEWAY_TEST_KILL_AT must be one of ${PULL_STEPS.join(', ')}`);
+    throw new ConfigError(`CSDL_GATEWAY_TEST_KILL_AT must be one of ${PULL_STEPS.join(', ')}`, 'CSDL_GATEWAY_TEST_KILL_AT');
   }
   return { afterStep: (step) => void (step === at && process.kill(process.pid, 'SIGKILL')) };
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { GatewayError } from '../errors.js';
+import { DbError } from './db-error.js';
 
 /**
  * Everything reaches PostgreSQL through this one small interface (the pg-boss model):
@@ -38,7 +38,6 @@ export interface DbOptions {
   idleTimeoutMillis?: number;
 }
 
-export class DbError extends GatewayError {}
 
 /** A connection or query failure turned into one readable line, with the cause kept. */
 export function toDbError(err: unknown, what: string): DbError {

@@ -115,7 +115,7 @@ export function createShareAccess(options: ShareAccessOptions) {
         const caller = await service.authenticate(token, call.alsoRead);
         trace.actor = { kind: 'client', name: caller.agencyCode };
         checkClientCertificate(call.socket, caller.agencyCode);
-        service.checkRate(caller);
+        await service.checkRate(caller);
         if (call.inputProblem) throw call.inputProblem;
         const purpose = parsePurpose(call.purposeHeader);
         trace.purpose = purpose;

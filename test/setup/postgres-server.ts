@@ -52,7 +52,11 @@ function run(bin: string, args: string[], asUser: string | undefined): void {
   if (res.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${res.stderr || res.stdout}`);
 }
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+/**
+ * `durable`: fsync, synchronous commit and full-page writes on, as a production server runs
+ * (a commit waits for its WAL flush); off by default, which is what tests want.
+ */
+export async function startThrowawayPostgres(options: { durable?: boolean } = {}): Promise<ThrowawayPostgres> {
   const bin = findPostgresBin();
   if (!bin) {
     throw new Error(
@@ -67,7 +71,9 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   if (asUser) execFileSync('chown', [asUser, dir]);
   run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale'], asUser);
   const port = await freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const durability = options.durable ? 'on' : 'off';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${durability} -c synchronous_commit=${durability} ` +
+    `-c full_page_writes=${durability} -c max_connections=200`;
   run(join(bin, 'pg_ctl'), ['-D', dataDir, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], asUser);
   let stopped = false;
   const pgCtl = join(bin, 'pg_ctl');
