@@ -18,6 +18,9 @@ export function openApiDocument(fragments: OpenApiFragment[], info: { title: str
     for (const [path, item] of Object.entries(f.paths)) paths[path] = { ...paths[path], ...item };
     Object.assign(schemas, f.schemas ?? {});
   }
+  for (const item of Object.values(paths)) {
+    for (const [method, op] of Object.entries(item)) if (METHODS.has(method)) item[method] = withGateRefusals(op as Operation);
+  }
   return {
     openapi: '3.1.0',
     info: { ...info, license: { name: 'UNLICENSED: for the province and the agencies it grants access', identifier: 'LicenseRef-UNLICENSED' } },
@@ -34,4 +37,41 @@ export function openApiDocument(fragments: OpenApiFragment[], info: { title: str
       },
     },
   };
+}
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
+
+interface Operation {
+  responses?: Record<string, unknown>;
+  requestBody?: unknown;
+}
+
+const REFUSAL = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } },
+} as const;
+
+/**
+ * The refusals the gate gives on any operation before its route runs (src/http: request-context,
+ * input-problems, request-validator), listed where a fragment does not list its own: 400 for a
+ * query or path that is not percent-encoded UTF-8 (`http.bad_encoding`), holds a NUL
+ * (`http.bad_text`) or does not match the document (`http.bad_request`); and, where the
+ * operation takes a body, 415 for a media type or charset it does not take.
+ */
+function withGateRefusals(op: Operation): Operation {
+  const responses = { ...(op.responses ?? {}) };
+  if (!('400' in responses)) {
+    responses['400'] = {
+      description: 'the request cannot be read (http.bad_encoding, http.bad_text) or does not match this document (http.bad_request)',
+      content: { 'application/json': { schema: REFUSAL } },
+    };
+  }
+  if (op.requestBody !== undefined && !('415' in responses)) {
+    responses['415'] = {
+      description: 'the body is not in a media type or charset this operation takes (http.unsupported_media_type, http.unsupported_charset)',
+      content: { 'application/json': { schema: REFUSAL } },
+    };
+  }
+  return { ...op, responses };
 }

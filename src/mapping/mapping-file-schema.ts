@@ -10,7 +10,7 @@
 export const RULE_KINDS = [
   'path', 'const', 'text', 'name', 'date', 'vendorDate', 'phone', 'number', 'integer', 'code',
   'vendorCode', 'agency', 'vendorUnit', 'lookup', 'join', 'split', 'first', 'replace', 'when',
-  'object', 'array', 'list', 'strip', 'trim', 'case',
+  'object', 'array', 'list', 'strip', 'trim', 'case', 'datePrecision',
 ] as const;
 
 export type RuleKind = (typeof RULE_KINDS)[number];
@@ -19,7 +19,7 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 export const RULE_OPTIONS: Readonly<Record<RuleKind, readonly string[]>> = {
   path: [], const: [], text: [], name: [], phone: [], number: [], integer: [],
   date: ['precision', 'precisionFrom'],
-  vendorDate: ['style'],
+  vendorDate: ['style', 'partial'],
   code: ['from', 'via', 'ifEmpty'],
   vendorCode: ['from', 'via'],
   agency: ['level'],
@@ -36,6 +36,7 @@ export const RULE_OPTIONS: Readonly<Record<RuleKind, readonly string[]>> = {
   strip: ['characters', 'keep'],
   trim: [],
   case: ['to'],
+  datePrecision: [],
 };
 
 /**
@@ -130,7 +131,11 @@ export const mappingFileSchema = {
         additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
       },
       request: shape([], { decisionNo: column, decisionEffective: column, receivingUnit: column }),
-      active: shape(['person'], { person: column, where: condition }),
+      active: shape(['person'], {
+        person: column,
+        where: condition,
+        strip: shape([], { characters: { type: 'string', minLength: 1 }, keep: { enum: ['digits', 'alphanumeric'] } }),
+      }),
     }),
     fields: { type: 'object', properties: { $comment: comment }, additionalProperties: ruleRef },
     codes: perCodeList(['match'], {
@@ -155,7 +160,8 @@ export const mappingFileSchema = {
         text: ruleRef, name: ruleRef, phone: ruleRef, number: ruleRef, integer: ruleRef,
         date: ruleRef, vendorDate: ruleRef, vendorUnit: ruleRef, agency: ruleRef, lookup: ruleRef,
         split: ruleRef, replace: ruleRef, when: ruleRef, array: ruleRef,
-        strip: ruleRef, trim: ruleRef, case: ruleRef,
+        strip: ruleRef, trim: ruleRef, case: ruleRef, datePrecision: ruleRef,
+        partial: { enum: ['first'] },
         code: { type: 'string' }, vendorCode: { type: 'string' },
         join: rules, first: rules, list: rules,
         object: {

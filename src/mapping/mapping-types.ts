@@ -135,8 +135,13 @@ export interface StagingSpec {
   constants?: Record<string, string | number | boolean>;
   /** Columns the pull request's decision goes into. */
   request?: { decisionNo?: string; decisionEffective?: string; receivingUnit?: string };
-  /** Already active in the province: a person row whose `person` column holds the số định danh and meets `where`. */
-  active: { person: string; where?: string };
+  /**
+   * Already active in the province: a person row whose `person` column holds the số định danh
+   * and meets `where`. `strip` removes what clerks type between the digits before comparing
+   * (`characters`, or `keep` only digits or letters and digits), as the forward mapping's
+   * `strip` rule does: '001 085 012345' is then '001085012345'.
+   */
+  active: { person: string; where?: string; strip?: { characters?: string; keep?: 'digits' | 'alphanumeric' } };
 }
 
 /** A code list as the mapping matches it: national names and codes plus the mapping's synonyms. */

@@ -10,6 +10,13 @@ import { MappingError } from './mapping-error.js';
 
 const FULL_ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 
+/** '1985' -> '1985-01-01', '1985-05' -> '1985-05-01', a whole date as it is. */
+function firstDayOf(iso: string): string {
+  if (iso.length === 4) return `${iso}-01-01`;
+  if (iso.length === 7) return `${iso}-01`;
+  return iso;
+}
+
 /**
  * The transforms of the mapping vocabulary (mappings/README.md) that turn input values into
  * an output value. `undefined` is "absent": the field is left out of the result. A value the
@@ -157,10 +164,14 @@ export function leafEvaluator(
     }
     case 'vendorDate': {
       const style = (rule.style ?? 'dmy') as VendorDateStyle;
+      // `partial: 'first'`: a date known to the month or year is written as its first day, as
+      // vendors store one whose precision sits in another column (set it with `datePrecision`).
+      const first = rule.partial === 'first';
       return unary((v, run, here) => {
         const text = scalarText(v) ?? '';
         const out = toVendorDate(text, style);
         if (out === undefined) report(run, 'errors', 'mapping.date_invalid', here, source, `'${text}' is not an ISO date`);
+        if (out !== undefined && style === 'iso' && first) return firstDayOf(out);
         // A vendor date column holds a whole date: a national 'YYYY-MM' or 'YYYY' is not guessed into one.
         if (out !== undefined && style === 'iso' && !FULL_ISO_DATE.test(out)) {
           report(run, 'warnings', 'mapping.date_partial', here, source, `'${text}' has no day; the vendor's date column takes a whole date, left empty for the unit to fill in`);
@@ -169,6 +180,17 @@ export function leafEvaluator(
         return out;
       });
     }
+    case 'datePrecision':
+      // How much of an ISO date is known: 'day', 'month' or 'year' (`replace` turns it into a vendor's code).
+      return unary((v, run, here) => {
+        const text = scalarText(v) ?? '';
+        const iso = toVendorDate(text, 'iso');
+        if (iso === undefined) {
+          report(run, 'errors', 'mapping.date_invalid', here, source, `'${text}' is not an ISO date`);
+          return undefined;
+        }
+        return FULL_ISO_DATE.test(iso) ? 'day' : iso.length === 7 ? 'month' : 'year';
+      });
     case 'number':
     case 'integer':
       return unary((v, run, here) => {

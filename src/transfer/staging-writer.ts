@@ -50,12 +50,25 @@ export async function findUnit(q: Queryable, units: UnitsSpec, agencyCode: strin
 
 /** Whether the person works in this province now: a person row the mapping's filter keeps and `staging.active` says is active. */
 export async function isActiveHere(q: Queryable, mapping: Pick<CompiledMapping, 'source'>, staging: StagingSpec, soDinhDanh: string): Promise<boolean> {
-  const { person, where } = staging.active;
+  const { person, where, strip } = staging.active;
+  const [compared, values] = strippedColumn(`p.${person}`, strip);
   const res = await q.query(
-    `SELECT 1 FROM ${personsFrom(mapping.source)} WHERE p.${person} = $1${where ? ` AND (${where})` : ''} LIMIT 1`,
-    [soDinhDanh],
+    `SELECT 1 FROM ${personsFrom(mapping.source)} WHERE ${compared} = $1${where ? ` AND (${where})` : ''} LIMIT 1`,
+    [soDinhDanh, ...values],
   );
   return res.rows.length > 0;
+}
+
+/**
+ * The column as `staging.active.strip` normalises it, in SQL (the forward `strip` rule's
+ * meaning, text-transforms.ts stripCharacters; without its NFKC step: a vendor's column holds
+ * what a keyboard types). Parameters from $2 on.
+ */
+export function strippedColumn(column: string, strip: StagingSpec['active']['strip']): [string, string[]] {
+  if (!strip) return [column, []];
+  if (strip.keep === 'digits') return [`regexp_replace(${column}::text, '[^0-9]', '', 'g')`, []];
+  if (strip.keep === 'alphanumeric') return [`regexp_replace(${column}::text, '[^[:alnum:]]', '', 'g')`, []];
+  return [`translate(${column}::text, $2, '')`, [strip.characters ?? ' -./_']];
 }
 
 export interface StagedRow {

@@ -78,7 +78,7 @@ export const transferOpenApi: OpenApiFragment = {
         id: { type: 'string' },
         soDinhDanh: { type: 'string' },
         receivingUnit: { type: 'string' },
-        receivingUnitId: { type: 'integer' },
+        receivingUnitId: { type: 'string', description: "the receiving unit's id in the vendor's database, as text (qlcb: '6')" },
         decision: { type: 'object', properties: { so: { type: 'string' }, ngayHieuLuc: { type: 'string', format: 'date' } } },
         deadline: { type: 'string', format: 'date' },
         status: { enum: ['requested', 'staged', 'failed', 'taken_in', 'declined'] },

@@ -164,7 +164,7 @@ export function createTransferService(deps: TransferServiceDeps) {
     const transfer = await deps.store.transaction(async (tx) => {
       const row = await openTransfer(tx, {
         claim: { by: claimant.id, seconds: claimSeconds },
-        soDinhDanh, receivingUnit, receivingUnitId: Number(unit.id),
+        soDinhDanh, receivingUnit, receivingUnitId: unit.id,
         decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, deadline: transferDeadline(decision, deps.calendar),
         actor,
       });

@@ -14,7 +14,7 @@ export interface TransferRow {
   id: string;
   soDinhDanh: string;
   receivingUnit: string;
-  receivingUnitId: number;
+  receivingUnitId: string;
   decision: { so?: string; ngayHieuLuc?: string };
   deadline: string | undefined;
   status: TransferStatus;
@@ -35,7 +35,7 @@ export interface OpenTransfer {
   claim: { by: string; seconds: number };
   soDinhDanh: string;
   receivingUnit: string;
-  receivingUnitId: number;
+  receivingUnitId: string;
   decisionNo: string | undefined;
   decisionEffective: string | undefined;
   deadline: string | undefined;
@@ -89,7 +89,7 @@ function toTransfer(r: Row): TransferRow {
     id: String(r.id),
     soDinhDanh: String(r.so_dinh_danh),
     receivingUnit: String(r.receiving_unit),
-    receivingUnitId: Number(r.receiving_unit_id),
+    receivingUnitId: String(r.receiving_unit_id),
     decision: { ...(decisionNo ? { so: decisionNo } : {}), ...(effective ? { ngayHieuLuc: effective } : {}) },
     deadline: opt(r.deadline),
     status: r.status as TransferStatus,

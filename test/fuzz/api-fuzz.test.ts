@@ -114,6 +114,8 @@ describe('fuzz: every route of the OpenAPI document, random requests', function 
     const ops = fuzzOperations(document);
     const sent: Sent[] = [];
     const failures: string[] = [];
+    /** 4xx answers the document does not list for the operation asked (method and path as documented). */
+    const undocumented = new Set<string>();
     let n = 0;
     console.log(`      fuzz seed ${SEED} (replay: FUZZ_SEED=${SEED}), ${ops.length} operations, up to ${RUNS} requests`);
 
@@ -134,6 +136,12 @@ describe('fuzz: every route of the OpenAPI document, random requests', function 
       const isShare = r.op.path.startsWith('/share/v1/');
       const authenticated = r.exactPath && ((r.op.path.startsWith('/api/') && (r.caller === 'operator' || r.caller === 'auditor')) || (isShare && r.caller === 'client'));
       sent.push({ id, caller: r.caller, status: res.status, authenticated, line });
+      if (r.exactPath && r.method === r.op.method && res.status >= 400 && res.status < 500) {
+        const listed = document.paths[r.op.path]?.[r.method.toLowerCase()]?.responses ?? {};
+        if (!(String(res.status) in listed) && !('4XX' in listed) && !('default' in listed)) {
+          undocumented.add(`${r.method} ${r.op.path} -> ${res.status} ${res.body.toString('utf8').slice(0, 120)}`);
+        }
+      }
       if (r.method === 'HEAD' || res.body.length === 0) return;
       const type = String(res.headers['content-type'] ?? '');
       if (!type.startsWith('application/json')) return;
@@ -158,6 +166,8 @@ describe('fuzz: every route of the OpenAPI document, random requests', function 
     }), { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, endOnFailure: true });
 
     if (SURVEY) console.log(`      survey: ${failures.length} answers 5xx of ${n}\n${[...new Set(failures)].slice(0, 40).join('\n')}`);
+    console.log(`      4xx statuses not listed for their operation: ${undocumented.size}`);
+    expect([...undocumented].slice(0, 20), 'every 4xx answered is listed for its operation in the document').to.deep.equal([]);
     const refused = sent.filter((s) => s.authenticated && s.status >= 400);
     const res = await running.store.db.query<{ request_id: string; actor_name: string; outcome: string }>(
       'SELECT request_id, actor_name, outcome FROM csdl_gateway.audit_log WHERE request_id = ANY($1::text[])',

@@ -124,6 +124,44 @@ describe('nhansu: pull staged in its own table', function () {
     expect(out.staged.refreshed).to.equal(false);
   });
 
+  it('refuses a person working here whose citizen id is typed with separators (staging.active.strip)', async function () {
+    const live = (await source.db.query<{ emp_id: number }>(
+      `SELECT emp_id FROM nhansu.employee WHERE NOT is_deleted AND status_code = 'DL' ORDER BY emp_id LIMIT 1`,
+    )).rows[0]!;
+    const data = record(805).data;
+    // The clerk typed the card's number as it is printed: groups of three, spaces and a dot.
+    const typed = `${data.soDinhDanh.slice(0, 3)} ${data.soDinhDanh.slice(3, 6)}.${data.soDinhDanh.slice(6)}`;
+    await source.db.query('UPDATE nhansu.employee SET citizen_id = $2 WHERE emp_id = $1', [live.emp_id, typed]);
+    await hold(data);
+    const err = await refusal(service.pull({ soDinhDanh: data.soDinhDanh, receivingUnit: UNIT }, CLI));
+    expect([err.code, err.status]).to.deep.equal(['transfer.already_active', 409]);
+    expect(await staged()).to.deep.equal([]);
+    // No longer working: pulled.
+    await source.db.query(`UPDATE nhansu.employee SET status_code = (SELECT status_code FROM nhansu.lk_work_status WHERE NOT still_working LIMIT 1) WHERE emp_id = $1`, [live.emp_id]);
+    const out = await service.pull({ soDinhDanh: data.soDinhDanh, receivingUnit: UNIT }, CLI);
+    expect(out.staged.refreshed).to.equal(false);
+  });
+
+  it('writes a partial date as nhansu stores it: the first day, with its precision column set', async function () {
+    for (const [serial, ngaySinh, dob, precision] of [
+      [806, '1985', '1985-01-01', 'Y'], [807, '1985-05', '1985-05-01', 'M'], [808, '1985-05-14', '1985-05-14', 'D'],
+    ] as const) {
+      const data = { ...record(serial).data, ngaySinh };
+      await hold(data);
+      const out = await service.pull({ soDinhDanh: data.soDinhDanh, receivingUnit: UNIT }, CLI);
+      const [row] = (await staged()).filter((r) => r.citizen_no === data.soDinhDanh);
+      expect([row.profile.dob, row.profile.dob_precision], ngaySinh).to.deep.equal([dob, precision]);
+      expect(out.warnings.filter((w) => w.path === '/dob'), ngaySinh).to.deep.equal([]);
+    }
+    const data = record(809).data;
+    await hold({ ...data, quaTrinhCongTac: [{ tuThang: '2009-09', denThang: '2015', donVi: 'UBND huyện Bình Xuyên', chucVu: 'Chuyên viên' }, { tuThang: '2015', donVi: 'Sở Nội vụ' }] });
+    await service.pull({ soDinhDanh: data.soDinhDanh, receivingUnit: UNIT }, CLI);
+    const [row] = (await staged()).filter((r) => r.citizen_no === data.soDinhDanh);
+    expect(row.profile.career.map((c: any) => [c.start_on, c.end_on, c.period_precision])).to.deep.equal([
+      ['2009-09-01', '2015-01-01', 'M'], ['2015-01-01', undefined, 'Y'],
+    ]);
+  });
+
   it('refuses a closed unit of nhansu\'s tree, naming the unit it merged into', async function () {
     const err = await refusal(service.pull({ soDinhDanh: record(804).data.soDinhDanh, receivingUnit: CLOSED_UNIT }, CLI));
     expect([err.code, err.status]).to.deep.equal(['transfer.unit_closed', 400]);
