@@ -17,7 +17,7 @@ import { CodedError } from '../errors.js';
  * - the clients' administration: `share.client_invalid`, `share.client_exists`,
  *   `share.client_unknown`, `share.nothing_to_revoke`, `share.field_unplaced`;
  * - the gateway itself: `share.audit_unavailable` (no read without its audit entry),
- *   `share.internal`.
+ *   `share.unavailable` (503: the store restarting or out of reach), `share.internal`.
  */
 export type ShareErrorCode =
   | 'share.token_missing'
@@ -48,6 +48,7 @@ export type ShareErrorCode =
   | 'share.nothing_to_revoke'
   | 'share.field_unplaced'
   | 'share.audit_unavailable'
+  | 'share.unavailable'
   | 'share.internal';
 
 export class ShareError extends CodedError<ShareErrorCode> {}
