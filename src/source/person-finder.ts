@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/db.js';
 import type { Mapping, SourcePerson } from '../mapping/mapping-types.js';
-import { parseSourcePerson } from '../mapping/raw-person.js';
 import { personsFrom } from './person-queries.js';
+import { parseSourcePerson } from '../mapping/raw-person.js';
 import { readRawPersonChunks } from './person-reader.js';
 
 /**
