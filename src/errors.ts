@@ -55,6 +55,18 @@ export class CodedError<Code extends string> extends GatewayError {
   }
 }
 
+/**
+ * The base of an error table whose every code has its HTTP status:
+ * `class HttpError extends CodedErrorWithStatus(STATUS) {}`; `options.status` still overrides.
+ */
+export function CodedErrorWithStatus<Code extends string>(status: Readonly<Record<Code, number>>) {
+  return class extends CodedError<Code> {
+    constructor(code: Code, message: string, options: GatewayErrorOptions = {}) {
+      super(code, message, { status: status[code], ...options });
+    }
+  };
+}
+
 export function isGatewayError(err: unknown): err is GatewayError {
   return err instanceof GatewayError;
 }

@@ -1,6 +1,6 @@
 /**
  * PostgreSQL `text` cannot hold U+0000 (22P05), and UTF-8 cannot carry a lone UTF-16
- * surrogate; either in one entry used to fail the whole batch it travelled in. An entry's
+ * surrogate; either in one entry would fail the whole batch it travels in. An entry's
  * text is made storable before it is hashed or queued: NUL and each unpaired surrogate become
  * U+FFFD (as `String.prototype.toWellFormed` does for surrogates), so what is hashed is
  * exactly what the store keeps and the verifier recomputes. Pure.

@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+import { CodedErrorWithStatus } from '../errors.js';
 
 /**
  * A request the HTTP layer refuses before any route decides, each with its usual status
@@ -36,10 +36,4 @@ const STATUS: Readonly<Record<HttpErrorCode, number>> = {
   'http.internal': 500,
 };
 
-export class HttpError extends GatewayError {
-  declare readonly code: HttpErrorCode;
-
-  constructor(code: HttpErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, { status: STATUS[code], ...options });
-  }
-}
+export class HttpError extends CodedErrorWithStatus(STATUS) {}

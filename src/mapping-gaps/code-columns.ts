@@ -1,4 +1,4 @@
-import type { MappingDocument } from '../mapping/mapping-compiler.js';
+import type { MappingDocument } from '../mapping/mapping-document.js';
 import type { SourceSpec } from '../mapping/mapping-types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { CompileEnv, Rule } from './rule-compiler.js';
+import type { CompileEnv, Rule } from './compile-env.js';
 import type { CodeMatcher, Evaluator, ReferenceData } from './mapping-types.js';
 import { codeKey, normaliseText } from './text-transforms.js';
 import { referenceRow, report, scalarText } from './rule-context.js';

@@ -11,20 +11,15 @@ import { mappingFingerprint } from './mapping-fingerprint.js';
 import { applyOverlay } from './mapping-overlay.js';
 import type { CodeMatcher, Mapping, StagingSpec, UnitsSpec } from './mapping-types.js';
 import { compileSource, type MappingSourceJson } from './source-compiler.js';
-import { compileFields, type CompileEnv, type Rule } from './rule-compiler.js';
+import type { CompileEnv, Rule } from './compile-env.js';
+import type { MappingDocument } from './mapping-document.js';
+import { compileFields } from './rule-compiler.js';
 
 /**
  * A mapping's documents (one per file) merged, checked and compiled: the pure half of
  * `loadMapping` (mapping-loader.ts reads the files). Any problem throws one MappingError
  * listing every problem found, each as `file.json#/json/path: reason`.
  */
-export interface MappingDocument {
-  file: string;
-  json: unknown;
-  /** The province's overlay (mapping-overlay.ts), applied over the other documents. */
-  overlay?: boolean;
-}
-
 export interface CompiledMapping extends Mapping {
   /** The documents it was compiled from, so a worker thread can compile the same mapping. */
   documents: MappingDocument[];

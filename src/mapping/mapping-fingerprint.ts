@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NationalContract } from '../contract/national-contract.js';
-import type { MappingDocument } from './mapping-compiler.js';
+import type { MappingDocument } from './mapping-document.js';
 import { overlaySynonyms, type OverlayJson } from './mapping-overlay.js';
 
 /**

@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSy
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { nationalContract, type NationalContract } from '../contract/national-contract.js';
 import { paths } from '../paths.js';
-import { compileMapping, type CompiledMapping, type MappingDocument } from './mapping-compiler.js';
+import { compileMapping, type CompiledMapping } from './mapping-compiler.js';
+import type { MappingDocument } from './mapping-document.js';
 import { MappingError } from './mapping-error.js';
 import type { OverlayJson } from './mapping-overlay.js';
 

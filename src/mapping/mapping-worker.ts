@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { nationalContract } from '../contract/national-contract.js';
 import type { RawPerson } from './raw-person.js';
 import { mapRawChunk, transportOptions, type MappedPerson, type TransportFlags } from './mapped-person.js';
-import { compileMapping, type MappingDocument } from './mapping-compiler.js';
+import { compileMapping } from './mapping-compiler.js';
+import type { MappingDocument } from './mapping-document.js';
 import type { ReferenceData } from './mapping-types.js';
 import { MappingError } from './mapping-error.js';
 

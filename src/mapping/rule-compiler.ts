@@ -1,7 +1,7 @@
-import type { NationalContract } from '../contract/national-contract.js';
-import type { LoadProblem, MappingErrorCode } from './mapping-error.js';
+import type { MappingErrorCode } from './mapping-error.js';
 import { RULE_KINDS, RULE_OPTIONS, type RuleKind } from './mapping-file-schema.js';
-import type { CodeMatcher, CompiledRules, Evaluator, RunContext, SourceSpec } from './mapping-types.js';
+import type { CompiledRules, Evaluator, RunContext } from './mapping-types.js';
+import type { CompileEnv, Rule } from './compile-env.js';
 import { leafEvaluator } from './rule-leaves.js';
 
 /**
@@ -11,19 +11,7 @@ import { leafEvaluator } from './rule-leaves.js';
  * walking the schema beside the rules), code lists that exist and agree with the schema's
  * `x-codeList`, reference tables the source declares. Problems are collected, not thrown.
  */
-export type Rule = Record<string, unknown>;
 type SchemaNode = Record<string, unknown> | undefined;
-
-export interface CompileEnv {
-  direction: 'forward' | 'reverse';
-  contract: NationalContract;
-  matcher(list: string): CodeMatcher | undefined;
-  units: SourceSpec['units'];
-  referenceNames: ReadonlySet<string>;
-  problems: LoadProblem[];
-  /** '/fields/hoTen' -> 'fields.json#/fields/hoTen'. */
-  locate(jsonPath: string): string;
-}
 
 export interface Compiled {
   evaluate: Evaluator;

@@ -1,4 +1,4 @@
-import type { CompileEnv, Rule } from './rule-compiler.js';
+import type { CompileEnv, Rule } from './compile-env.js';
 import type { Evaluator, RunContext } from './mapping-types.js';
 import { parseVendorDate, statedPrecision, toVendorDate, type DatePrecision, type VendorDateStyle } from './date-transforms.js';
 import { changeCase, normaliseName, normalisePhone, normaliseText, stripCharacters } from './text-transforms.js';

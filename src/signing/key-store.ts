@@ -7,7 +7,7 @@ import { TokenKey, tokenIdentity } from './token-identity.js';
 
 /**
  * The file edge of signing: reads key material named by configuration (SIGNING_KEY_FILE and
- * friends, wired by the lead) and hands the bytes to the pure loaders. The passphrase is a
+ * friends, wired in compose/) and hands the bytes to the pure loaders. The passphrase is a
  * parameter, never read here from the environment.
  */
 export type IdentitySource =

@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+import { CodedErrorWithStatus } from '../errors.js';
 
 /**
  * The API's bearer tokens refusing, each with the HTTP status its answer carries:
@@ -36,10 +36,4 @@ const STATUS: Readonly<Record<TokenErrorCode, number>> = {
   'tokens.not_found': 404,
 };
 
-export class TokenError extends GatewayError {
-  declare readonly code: TokenErrorCode;
-
-  constructor(code: TokenErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, { status: STATUS[code], ...options });
-  }
-}
+export class TokenError extends CodedErrorWithStatus(STATUS) {}

@@ -59,6 +59,16 @@ export function storePerTest(backend: Backend): TestDatabase {
   };
 }
 
+/** The code `p` is refused with; undefined when it is not refused. */
+export async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (err) {
+    return (err as { code?: string }).code;
+  }
+}
+
 /** Person i's số định danh: 12 digits. */
 export const person = (i: number): string => `0261850${String(i).padStart(5, '0')}`;
 

@@ -3,22 +3,13 @@ import { createAuditLog } from '../../src/audit/audit-log.js';
 import { listEntries } from '../../src/audit/audit-store.js';
 import { verifyAuditLog } from '../../src/audit/audit-verify.js';
 import type { Db, Queryable } from '../../src/db/db.js';
-import { auditPki, shareRead, storePerTest } from './audit-fixture.js';
+import { auditPki, codeOf, shareRead, storePerTest } from './audit-fixture.js';
 
 /**
  * One entry cannot fail the others: text PostgreSQL cannot store is made storable before the
  * entry is hashed, a batch the store refuses for one row is split until that row fails alone,
  * and an entry written inside a caller's transaction lives or dies with it. Real PostgreSQL.
  */
-const codeOf = async (p: Promise<unknown>): Promise<string | undefined> => {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-};
-
 /** The store, refusing (22P05, as PostgreSQL does for a NUL) any INSERT whose batch holds `poison`. */
 function poisonedDb(db: Db, poison: string): Db & { refused: number } {
   const wrapped = {

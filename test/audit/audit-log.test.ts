@@ -6,7 +6,7 @@ import { auditStats, listCheckpoints, listEntries, personEntries } from '../../s
 import { verifyAuditLog } from '../../src/audit/audit-verify.js';
 import type { Db } from '../../src/db/db.js';
 import { BACKENDS, type TestDatabase } from '../setup/databases.js';
-import { auditPki, migratedStore, person, settleAfterError, shareRead } from './audit-fixture.js';
+import { auditPki, codeOf, migratedStore, person, settleAfterError, shareRead } from './audit-fixture.js';
 
 /** The Db, counting the transactions it runs: group commit means fewer than appends. */
 function countingDb(db: Db): Db & { transactions: number } {
@@ -20,15 +20,6 @@ function countingDb(db: Db): Db & { transactions: number } {
   };
   return counted as Db & { transactions: number };
 }
-
-const codeOf = async (p: Promise<unknown>): Promise<string | undefined> => {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-};
 
 for (const backend of BACKENDS) {
   describe(`audit log on ${backend}`, function () {

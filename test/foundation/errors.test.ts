@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeError, GatewayError, isGatewayError } from '../../src/errors.js';
+import { CodedErrorWithStatus, describeError, GatewayError, isGatewayError } from '../../src/errors.js';
 
 class ExampleError extends GatewayError {}
 
@@ -45,5 +45,13 @@ describe('foundation: GatewayError', function () {
     expect(describeError(new GatewayError('config.invalid', 'PORT must be integer'))).to.equal('config.invalid: PORT must be integer');
     expect(describeError(new Error('boom'))).to.equal('boom');
     expect(describeError('plain string')).to.equal('plain string');
+  });
+
+  it('answers with the status its table gives each code, unless the options name another', function () {
+    class TableError extends CodedErrorWithStatus({ 'table.missing': 404, 'table.busy': 409 }) {}
+    const missing = new TableError('table.missing', 'm');
+    expect(missing).to.be.instanceOf(GatewayError);
+    expect(missing).to.include({ name: 'TableError', code: 'table.missing', status: 404, retryable: false });
+    expect(new TableError('table.busy', 'm', { status: 503, retryable: true })).to.include({ status: 503, retryable: true });
   });
 });
