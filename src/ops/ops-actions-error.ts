@@ -11,7 +11,8 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
  * - ops.person_changed (409): the person's record now carries another số định danh;
  * - ops.resend_not_needed (409): a newer approval is due, which the next sync sends;
  * - ops.national_unavailable (503): no national client to send with;
- * - ops.cmnd_not_declared (422): a lookup by CMND, and the mapping declares no CMND column.
+ * - ops.cmnd_not_declared (422): a lookup by CMND, and the mapping declares no CMND column;
+ * - ops.source_unavailable (503): an explained lookup where no provincial database is wired.
  */
 export type OpsActionErrorCode =
   | 'ops.reason_required'
@@ -23,7 +24,8 @@ export type OpsActionErrorCode =
   | 'ops.person_changed'
   | 'ops.resend_not_needed'
   | 'ops.national_unavailable'
-  | 'ops.cmnd_not_declared';
+  | 'ops.cmnd_not_declared'
+  | 'ops.source_unavailable';
 
 const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.reason_required': 400,
@@ -36,6 +38,7 @@ const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.resend_not_needed': 409,
   'ops.national_unavailable': 503,
   'ops.cmnd_not_declared': 422,
+  'ops.source_unavailable': 503,
 };
 
 export class OpsActionError extends GatewayError {
