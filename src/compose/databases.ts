@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import { checkDatabaseUrl, createDb, DbError, redactUrl, toDbError, type Db } from '../db/db.js';
+import { checkDatabaseUrl, createDb, redactUrl, toDbError, type Db } from '../db/db.js';
+import { DbError } from '../db/db-error.js';
 import type { EmbeddedPostgres } from '../db/embedded-postgres.js';
 import { bindInstance } from '../db/instance-store.js';
 import { migrate } from '../db/migrate.js';

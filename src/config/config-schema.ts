@@ -26,6 +26,7 @@ export const configSchema = {
     TRUST_ANCHORS_FILE: { type: 'string', minLength: 1, description: 'PEM bundle of the CAs trusted for incoming envelopes (the Ministry\'s).' },
     MAPPING_FILE: { type: 'string', minLength: 1, description: "The mapping of the province's vendor database (a folder or file under mappings/, one per vendor: mappings/qlcb, or a folder written for another vendor): how persons, units and the staging table are read and written, and how they map to the national record." },
     MAPPING_OVERLAY_FILE: { type: 'string', minLength: 1, description: "The province's own synonyms, loaded over the mapping and kept across gateway upgrades (`csdl-gateway mapping synonym`). Unset: DATA_DIR/mapping-overlay.json." },
+    SOURCES_FILE: { type: 'string', minLength: 1, description: "A merged province's sources: a JSON file listing its provincial databases, `[{name, databaseUrl, mapping, overlayFile?}]` (or `{conflictPolicy, sources}`), read side by side by one sync (docs/merged-province.md). Unset: one source named default, from SOURCE_DATABASE_URL and MAPPING_FILE." },
     MAPPING_THREADS: { type: 'integer', minimum: 0, maximum: 16, description: 'Worker threads that map and pre-validate persons (0: on the main thread). Unset: one per core but one (the main thread reads, stores and sends), 1 to 4.' },
     SYNC_CRON: { type: 'string', minLength: 9, description: 'When the scheduled sync runs (cron, 5 or 6 fields).' },
     PORT: { type: 'integer', minimum: 0, maximum: 65535, description: 'HTTP port of the gateway (health, operators, sharing).' },

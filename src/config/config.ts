@@ -3,9 +3,11 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2019.js';
 import cron from 'node-cron';
-import { GatewayError } from '../errors.js';
+import { ConfigError } from './config-error.js';
 import { paths } from '../paths.js';
 import { CONFIG_KEYS, configSchema, type ConfigKey } from './config-schema.js';
+import { defaultSource, type SourcesSetup } from '../sources/sources-file.js';
+import { readSourcesFile } from '../sources/sources-reader.js';
 import { validateConfig } from './config-validator.generated.js';
 
 /**
@@ -34,6 +36,11 @@ export interface Config {
   /** The province's mapping overlay (src/mapping/mapping-overlay.ts); absolute. */
   mappingOverlayFile: string;
   mappingThreads: number;
+  /**
+   * The provincial databases read: from SOURCES_FILE (a merged province), or the one source
+   * `default` from sourceDatabaseUrl, mappingFile and mappingOverlayFile.
+   */
+  sources: SourcesSetup;
   syncCron: string;
   port: number;
   /** Address the HTTP server listens on (loopback by default). */
@@ -54,12 +61,6 @@ export interface Config {
   simulatorPort: number;
   /** The smallest count a statistics cell shows (docs/decisions/sharing.md). */
   shareStatisticsMinCell: number;
-}
-
-export class ConfigError extends GatewayError {
-  constructor(message: string, key?: string) {
-    super('config.invalid', message, key ? { details: [{ path: key, message }] } : {});
-  }
 }
 
 export type RawConfig = Partial<Record<ConfigKey, unknown>>;
@@ -169,6 +170,16 @@ function demoMapping(raw: RawConfig): string {
   return vendor !== undefined && mapping === SHIPPED_MAPPING ? `mappings/${vendor}` : mapping;
 }
 
+/** The sources file when SOURCES_FILE is set (refused whole, exit 2, when it is wrong); else the one default source. */
+function sourcesFrom(raw: RawConfig): SourcesSetup {
+  const dataDir = absolute(String(defaulted(raw, 'DATA_DIR')));
+  const file = str(raw.SOURCES_FILE);
+  if (file === undefined) {
+    return defaultSource(str(raw.SOURCE_DATABASE_URL), demoMapping(raw), absolute(str(raw.MAPPING_OVERLAY_FILE) ?? join(dataDir, 'mapping-overlay.json')));
+  }
+  return readSourcesFile(absolute(file), dataDir);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return configFrom(loadRawConfig(env));
 }
@@ -200,6 +211,7 @@ export function configFrom(raw: RawConfig): Config {
     },
     mappingFile: demoMapping(raw),
     mappingOverlayFile: absolute(str(raw.MAPPING_OVERLAY_FILE) ?? join(String(defaulted(raw, 'DATA_DIR')), 'mapping-overlay.json')),
+    sources: sourcesFrom(raw),
     mappingThreads: Number(raw.MAPPING_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1))),
     syncCron: String(defaulted(raw, 'SYNC_CRON')),
     port: Number(defaulted(raw, 'PORT')),

@@ -11,6 +11,8 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
  * - ops.person_changed (409): the person's record now carries another số định danh;
  * - ops.resend_not_needed (409): a newer approval is due, which the next sync sends;
  * - ops.national_unavailable (503): no national client to send with;
+ * - ops.gateway_running (409, the CLI's): the running gateway holds the sync lock, so the action
+ *   goes through its API;
  * - ops.cmnd_not_declared (422): a lookup by CMND, and the mapping declares no CMND column;
  * - ops.source_unavailable (503): an explained lookup where no provincial database is wired.
  */
@@ -24,6 +26,7 @@ export type OpsActionErrorCode =
   | 'ops.person_changed'
   | 'ops.resend_not_needed'
   | 'ops.national_unavailable'
+  | 'ops.gateway_running'
   | 'ops.cmnd_not_declared'
   | 'ops.source_unavailable';
 
@@ -37,6 +40,7 @@ const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.person_changed': 409,
   'ops.resend_not_needed': 409,
   'ops.national_unavailable': 503,
+  'ops.gateway_running': 409,
   'ops.cmnd_not_declared': 422,
   'ops.source_unavailable': 503,
 };

@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/db.js';
 import type { Mapping, SourcePerson } from '../mapping/mapping-types.js';
 import { personsFrom } from './person-queries.js';
-import { parseSourcePerson, readRawPersonChunks } from './person-reader.js';
+import { parseSourcePerson } from '../mapping/raw-person.js';
+import { readRawPersonChunks } from './person-reader.js';
 
 /**
  * One person looked up in the provincial database, for an operator explaining a refusal:

@@ -1,0 +1,55 @@
+import { GatewayError } from '../errors.js';
+
+/**
+ * What is wrong with a sources file (SOURCES_FILE), one code per kind of problem. The file is
+ * refused whole, before any database is opened, with `sources.invalid_file` and one line per
+ * problem, each starting with its own code:
+ * - sources.unreadable: the file cannot be read;
+ * - sources.not_json: it is not valid JSON;
+ * - sources.not_array: its top level is not a non-empty array of sources;
+ * - sources.entry_malformed: an entry is not an object, has an unknown key, or a value of the
+ *   wrong type (databaseUrl not a PostgreSQL URL, conflictPolicy not a known policy);
+ * - sources.name_malformed: a name outside [a-z0-9-]{1,32};
+ * - sources.name_duplicate: two sources with one name;
+ * - sources.mapping_missing: an entry without a mapping, or whose mapping does not exist;
+ * - sources.url_duplicate: two sources reading the same database (URLs compared normalised).
+ */
+export type SourcesProblemCode =
+  | 'sources.unreadable'
+  | 'sources.not_json'
+  | 'sources.not_array'
+  | 'sources.entry_malformed'
+  | 'sources.name_malformed'
+  | 'sources.name_duplicate'
+  | 'sources.mapping_missing'
+  | 'sources.url_duplicate';
+
+export type SourcesErrorCode = 'sources.invalid_file' | 'sources.unknown_source';
+
+export interface SourcesProblem {
+  code: SourcesProblemCode;
+  /** Where in the file: a JSON pointer (`/1/name`), or '' for the file as a whole. */
+  path: string;
+  message: string;
+}
+
+export class SourcesError extends GatewayError {
+  declare readonly code: SourcesErrorCode;
+
+  constructor(code: SourcesErrorCode, message: string, options: { status?: number; details?: { path: string; message: string }[] } = {}) {
+    super(code, message, { retryable: false, ...options });
+  }
+}
+
+/** The refusal of a whole file: its first line names the file, then one line per problem. */
+export function invalidSourcesFile(file: string, problems: readonly SourcesProblem[]): SourcesError {
+  const lines = problems.map((p) => `  ${p.code}: ${p.path === '' ? '' : `${p.path}: `}${p.message}`);
+  return new SourcesError('sources.invalid_file', [`sources file ${file} refused (tệp nguồn bị từ chối), ${problems.length} problem(s):`, ...lines].join('\n'), {
+    details: problems.map((p) => ({ path: p.path, message: `${p.code}: ${p.message}` })),
+  });
+}
+
+/** A source named on the command line or in a query that the sources file does not list. */
+export function unknownSource(name: string, known: readonly string[]): SourcesError {
+  return new SourcesError('sources.unknown_source', `no source named '${name}' (không có nguồn '${name}'); known: ${known.join(', ')}`, { status: 400 });
+}
