@@ -1,3 +1,4 @@
+import { loadMapping } from '../mapping/mapping-loader.js';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditLog } from '../audit/audit-entry.js';
@@ -48,6 +49,7 @@ export const opsStep: StartStep = async (ctx) => {
   const ops = composeOps({
     db: ctx.store.db,
     source: ctx.source.db,
+    mapping: loadMapping(ctx.config.mappingFile),
     audit: lateAudit(ctx),
     signer: () => ctx.services.signer,
     auditStats: async () => {

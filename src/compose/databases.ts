@@ -114,6 +114,6 @@ export function openSourceDatabase(config: Config, options: OpenOptions = {}): P
  * The provincial database for a command: `--database URL` when given (a plain pool, never
  * embedded), otherwise the configured one (SOURCE_DATABASE_URL, or the embedded demo).
  */
-export function openSourceFromOption(url: string | undefined, config: () => Config, appName: string): Promise<OpenedDatabase> {
-  return url === undefined ? openSourceDatabase(config()) : openServer(url, '--database', appName, 3);
+export function openSourceFromOption(url: string | undefined, config: () => Config, appName: string, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  return url === undefined ? openSourceDatabase(config(), options) : openServer(url, '--database', appName, 3);
 }

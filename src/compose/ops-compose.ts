@@ -28,6 +28,8 @@ export interface OpsDeps {
   db: Db;
   /** The provincial database, probed on each scrape (csdl_gateway_source_database_up). */
   source?: Queryable;
+  /** With `source`, serves the explained person lookups (`/api/ops/people/{key}/explain`). */
+  mapping?: Mapping;
   audit: AuditLog;
   signer?: () => CmsSigner | undefined;
   auditStats?: () => Promise<AuditStats | undefined>;
@@ -79,7 +81,7 @@ export function composeOps(deps: OpsDeps): OpsCapability {
   });
   return {
     service,
-    routers: [opsRouter(service), metrics.router()],
+    routers: [opsRouter(service, source && deps.mapping ? personExplainer(deps.db, deps.audit, source, deps.mapping) : undefined), metrics.router()],
     openApi: { ...opsOpenApi, paths: { ...opsOpenApi.paths, ...metricsOpenApi.paths } },
     metrics,
     readiness: opsReadiness({ ops, attempts, workingDaysBetween: deps.workingDaysBetween }),

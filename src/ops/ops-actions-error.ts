@@ -13,7 +13,8 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
  * - ops.national_unavailable (503): no national client to send with;
  * - ops.gateway_running (409, the CLI's): the running gateway holds the sync lock, so the action
  *   goes through its API;
- * - ops.cmnd_not_declared (422): a lookup by CMND, and the mapping declares no CMND column.
+ * - ops.cmnd_not_declared (422): a lookup by CMND, and the mapping declares no CMND column;
+ * - ops.source_unavailable (503): an explained lookup where no provincial database is wired.
  */
 export type OpsActionErrorCode =
   | 'ops.reason_required'
@@ -26,7 +27,8 @@ export type OpsActionErrorCode =
   | 'ops.resend_not_needed'
   | 'ops.national_unavailable'
   | 'ops.gateway_running'
-  | 'ops.cmnd_not_declared';
+  | 'ops.cmnd_not_declared'
+  | 'ops.source_unavailable';
 
 const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.reason_required': 400,
@@ -40,6 +42,7 @@ const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.national_unavailable': 503,
   'ops.gateway_running': 409,
   'ops.cmnd_not_declared': 422,
+  'ops.source_unavailable': 503,
 };
 
 export class OpsActionError extends GatewayError {

@@ -68,6 +68,13 @@ export const opsOpenApi: OpenApiFragment = {
     '/api/ops/people/{soDinhDanh}': read('opsPerson', 'Every version of a person taken in, what became of it and why', [
       { name: 'soDinhDanh', in: 'path', required: true, schema: { type: 'string', pattern: SO_DINH_DANH_PATTERN }, description: 'The person (số định danh)' },
     ], json(ref('PersonHistory'), "The person's versions"), notFound),
+    '/api/ops/people/{key}/explain': read('opsPersonExplain', 'A person by số định danh, CMND or vendor id: every version taken in, and each standing refusal with the vendor value (read live), the rule in words and what to change (vi, en)', [
+      { name: 'key', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9A-Za-z_.:-]{1,64}$' }, description: 'The số định danh (12 digits), CMND (9 digits) or vendor person id, as `by` says' },
+      query('by', { type: 'string', enum: ['soDinhDanh', 'cmnd', 'vendorId'], default: 'soDinhDanh' }, 'What `key` is'),
+    ], json(ref('PersonExplanation'), 'The people found, each with versions and refusals'), {
+      ...notFound, 422: json(ref('Error'), 'A CMND lookup, and the mapping declares no CMND column (`ops.cmnd_not_declared`)'),
+      503: json(ref('Error'), 'No provincial database to read (`ops.source_unavailable`)'),
+    }),
   },
   schemas: {
     StoredEnvelope: {
@@ -83,6 +90,23 @@ export const opsOpenApi: OpenApiFragment = {
       properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } },
     },
     Problem: problem,
+    PersonExplanation: {
+      type: 'object', required: ['lookup', 'people'],
+      properties: {
+        lookup: { type: 'object', properties: { by: { type: 'string' }, value: { type: 'string' } } },
+        people: { type: 'array', items: { type: 'object', required: ['vendorId', 'versions', 'refusals'], properties: {
+          vendorId: { type: 'string' }, soDinhDanh: nullable('string'), acceptedAt: nullable('string'), inSource: { type: 'boolean' },
+          versions: { type: 'array', items: { type: 'object' } },
+          refusals: { type: 'array', items: { type: 'object', required: ['path', 'code', 'stored', 'rule', 'fix'], properties: {
+            versionId: { type: 'string' }, state: { type: 'string' }, code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' },
+            stored: { type: 'array', items: { type: 'object', required: ['column'], properties: { column: { type: 'string' }, value: {} } } },
+            ruleKey: nullable('string'),
+            rule: { type: 'object', properties: { vi: { type: 'string' }, en: { type: 'string' } } },
+            fix: { type: 'object', properties: { vi: { type: 'string' }, en: { type: 'string' } } },
+          } } },
+        } } },
+      },
+    },
     OpsSummary: {
       description: 'failing: versions rejected or invalid, not settled, still the latest; oldestUnsentApproval: the oldest approval still on its way (queued or in an open packet)',
       type: 'object', required: ['packets', 'records', 'failing', 'failingByCode', 'oldestUnsentApproval', 'lastSync'],

@@ -2,6 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { actorOf, requireRole } from '../http/api-actor.js';
 import type { ReadContext, OpsService } from './ops-service.js';
 import type { PacketFilter, RecordFilter } from './ops-types.js';
+import type { PersonExplainer, PersonLookup } from './person-explain-service.js';
+import { OpsActionError } from './ops-actions-error.js';
 
 /**
  * GET /api/ops/...: the operators' read API (described in ops-openapi.ts). The bearer-token
@@ -33,7 +35,9 @@ export function filterOf(query: Record<string, unknown>): RecordFilter & PacketF
   };
 }
 
-export function opsRouter(service: OpsService): Router {
+const LOOKUPS: ReadonlySet<string> = new Set(['soDinhDanh', 'cmnd', 'vendorId']);
+
+export function opsRouter(service: OpsService, explainer?: PersonExplainer): Router {
   const router = Router();
   const read = requireRole('auditor');
   router.get('/api/ops/summary', read, async (req, res) => {
@@ -55,6 +59,13 @@ export function opsRouter(service: OpsService): Router {
   });
   router.get('/api/ops/people/:soDinhDanh', read, async (req, res) => {
     res.json(await service.person(context(req, res), req.params.soDinhDanh as string));
+  });
+  // The person as an operator knows them (`by`: số định danh, CMND or vendor id), each refusal explained (person-explain-service.ts).
+  router.get('/api/ops/people/:key/explain', read, async (req, res) => {
+    if (!explainer) throw new OpsActionError('ops.source_unavailable', 'this gateway reads no provincial database, so it cannot explain a refusal');
+    const by = text(req.query.by) ?? 'soDinhDanh';
+    const lookup = { by: LOOKUPS.has(by) ? by : 'soDinhDanh', value: req.params.key as string } as PersonLookup;
+    res.json(await explainer.explain(context(req, res), lookup));
   });
   return router;
 }

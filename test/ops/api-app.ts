@@ -1,13 +1,15 @@
 import type { Server } from 'node:http';
 import type { Express, Router } from 'express';
 import { nationalContract } from '../../src/contract/national-contract.js';
-import type { Db } from '../../src/db/db.js';
+import type { Db, Queryable } from '../../src/db/db.js';
 import { createPayloadCodec } from '../../src/encoding/payload-codec.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { silentLogger } from '../../src/log/logger.js';
 import type { OpenApiFragment } from '../../src/http/openapi.js';
 import { opsOpenApi } from '../../src/ops/ops-openapi.js';
 import { opsRouter } from '../../src/ops/ops-router.js';
+import { personExplainer } from '../../src/compose/ops-compose.js';
+import type { Mapping } from '../../src/mapping/mapping-types.js';
 import { createOpsService } from '../../src/ops/ops-service.js';
 import { createOpsStore } from '../../src/ops/ops-store.js';
 import { createTokenService } from '../../src/tokens/token-service.js';
@@ -29,7 +31,7 @@ export interface ApiApp {
   close(): Promise<void>;
 }
 
-export async function startApiApp(db: Db, extra: { routers?: Router[]; openApi?: OpenApiFragment[] } = {}): Promise<ApiApp> {
+export async function startApiApp(db: Db, extra: { routers?: Router[]; openApi?: OpenApiFragment[]; explain?: { source: Queryable; mapping: Mapping } } = {}): Promise<ApiApp> {
   const store = createTokenStore(db);
   const service = createTokenService(store);
   const back = createTokenService(store, () => new Date(Date.now() - 10 * 86_400_000));
@@ -43,7 +45,7 @@ export async function startApiApp(db: Db, extra: { routers?: Router[]; openApi?:
   await service.revoke(`gone-${suffix}`);
   const audit = memoryAuditLog();
   const ops = createOpsService({ store: createOpsStore(db), audit, codec: createPayloadCodec(nationalContract()) });
-  const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: [opsRouter(ops), ...(extra.routers ?? [])], openApi: [opsOpenApi, ...(extra.openApi ?? [])], tokens: service });
+  const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: [opsRouter(ops, extra.explain ? personExplainer(db, audit, extra.explain.source, extra.explain.mapping) : undefined), ...(extra.routers ?? [])], openApi: [opsOpenApi, ...(extra.openApi ?? [])], tokens: service });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1');
     s.once('listening', () => resolve(s));

@@ -5,6 +5,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import type { Mapping } from '../../src/mapping/mapping-types.js';
 import { memoryAuditLog, type MemoryAuditLog } from '../setup/memory-audit-log.js';
 import { startSyncWorld, type SyncWorld } from '../sync/sync-harness.js';
+import { startApiApp } from './api-app.js';
 
 /**
  * `tx person` explains refused people on both vendors' databases (real PostgreSQL, real
@@ -114,6 +115,24 @@ describe('tx person explains refused people (postgres)', function () {
       expect(run.code).to.equal(1);
       expect(run.err).to.contain('ops.cmnd_not_declared');
       expect(run.err).to.contain('source.persons.cmnd');
+    });
+
+    it('the API: GET /api/ops/people/{key}/explain?by=cmnd answers the same explanation, audited as the token', async function () {
+      const api = await startApiApp(w.store.db, { explain: { source: w.source.db, mapping: w.mapping } });
+      try {
+        const res = await api.get('/api/ops/people/151234567/explain?by=cmnd', api.tokens.auditor);
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        const r = res.body.people[0].refusals.find((x: any) => x.path === '/soDinhDanh');
+        expect(r.stored).to.deep.equal([{ column: 'qlcb.can_bo.so_cccd', value: '151234567' }]);
+        expect(r.rule.en).to.contain('12 digits');
+        expect(api.audit.entries.at(-1)).to.deep.include({ action: 'ops.person.explain', outcome: 'ok', people: ['151234567'] });
+        expect(api.audit.entries.at(-1)!.actor.kind).to.equal('token');
+        expect((await api.get('/api/ops/people/12/explain?by=vendorId', api.tokens.auditor)).body.people[0].refusals[0].code).to.equal('SALARY_MISMATCH');
+        expect((await api.get('/api/ops/people/123/explain?by=nickname', api.tokens.auditor)).status).to.equal(400);
+        expect((await api.get('/api/ops/people/151234567/explain?by=cmnd')).status).to.equal(401);
+      } finally {
+        await api.close();
+      }
     });
 
     it('bad usage exits 2: neither 12 nor 9 digits, or two ways at once', async function () {

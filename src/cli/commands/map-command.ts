@@ -50,7 +50,7 @@ Example:
 
 /** The provincial database; an embedded demo one is seeded on first use, as by start. */
 async function openSource(url: string | undefined, config: Config): Promise<OpenedDatabase> {
-  const opened = await openSourceFromOption(url, () => config, 'csdl-gateway map');
+  const opened = await openSourceFromOption(url, () => config, 'csdl-gateway map', { borrowRunning: true });
   await ensureDemoProvince(opened, config, silentLogger());
   return opened;
 }

@@ -53,7 +53,8 @@ Examples:
 async function gaps(argv: string[], io: CliIo, config: Config): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, database: { type: 'string' } }, strict: true });
   const mapping = loadEffectiveMapping(config);
-  const source = await openSourceFromOption(values.database, () => config, 'csdl-gateway mapping gaps');
+  // Reads only: beside a running embedded gateway it reads through the gateway's own server.
+  const source = await openSourceFromOption(values.database, () => config, 'csdl-gateway mapping gaps', { borrowRunning: true });
   try {
     await ensureDemoProvince(source, config, silentLogger());
     const progress = progressReporter({ label: 'mapping gaps', unit: 'vendor columns' });
