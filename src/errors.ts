@@ -43,6 +43,18 @@ export class GatewayError extends Error {
   }
 }
 
+/**
+ * The base of a capability's error table: `class ShareError extends CodedError<ShareErrorCode> {}`
+ * constructs with the codes of its union only.
+ */
+export class CodedError<Code extends string> extends GatewayError {
+  declare readonly code: Code;
+
+  constructor(code: Code, message: string, options: GatewayErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
 export function isGatewayError(err: unknown): err is GatewayError {
   return err instanceof GatewayError;
 }

@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+import { CodedError } from '../errors.js';
 
 /**
  * The gateway failing to start: its listening socket refused (`app.port_in_use`,
@@ -12,10 +12,4 @@ export type AppErrorCode =
   | 'app.listen_failed'
   | 'app.step_order';
 
-export class AppError extends GatewayError {
-  declare readonly code: AppErrorCode;
-
-  constructor(code: AppErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class AppError extends CodedError<AppErrorCode> {}

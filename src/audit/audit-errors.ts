@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+import { CodedError } from '../errors.js';
 
 /**
  * The audit log refusing or failing:
@@ -25,10 +25,4 @@ export type AuditErrorCode =
   | 'audit.bad_format'
   | 'audit.bad_query';
 
-export class AuditError extends GatewayError {
-  declare readonly code: AuditErrorCode;
-
-  constructor(code: AuditErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class AuditError extends CodedError<AuditErrorCode> {}

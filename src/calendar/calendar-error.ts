@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+import { CodedError } from '../errors.js';
 
 /**
  * The working calendar refusing: `calendar.bad_date` (400, not a YYYY-MM-DD date),
@@ -15,10 +15,4 @@ export type CalendarErrorCode =
   | 'calendar.file_invalid'
   | 'calendar.dir_unreadable';
 
-export class CalendarError extends GatewayError {
-  declare readonly code: CalendarErrorCode;
-
-  constructor(code: CalendarErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class CalendarError extends CodedError<CalendarErrorCode> {}

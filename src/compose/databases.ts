@@ -106,8 +106,8 @@ export async function openMigratedStore(config: Config, options: OpenOptions = {
   }
 }
 
-export function openSourceDatabase(config: Config): Promise<OpenedDatabase> {
-  return open(config.sourceDatabaseUrl, 'SOURCE_DATABASE_URL', join(config.dataDir, 'provincial'), 'csdl-gateway-source');
+export function openSourceDatabase(config: Config, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  return open(config.sourceDatabaseUrl, 'SOURCE_DATABASE_URL', join(config.dataDir, 'provincial'), 'csdl-gateway-source', options);
 }
 
 /**

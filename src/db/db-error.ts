@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+import { CodedError } from '../errors.js';
 
 /**
  * The gateway's own store and the provincial connection failing or refused:
@@ -20,13 +20,7 @@ export type DbErrorCode =
   | 'db.embedded_failed'
   | 'config.invalid';
 
-export class DbError extends GatewayError {
-  declare readonly code: DbErrorCode;
-
-  constructor(code: DbErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class DbError extends CodedError<DbErrorCode> {}
 
 /** The embedded PostgreSQL (PGlite) in DATA_DIR refusing to open. */
 export class EmbeddedDbError extends DbError {}

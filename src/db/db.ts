@@ -48,6 +48,22 @@ export function toDbError(err: unknown, what: string): DbError {
   return new DbError(code, `${what}: ${reason}`, { cause: err, retryable: code === 'db.unreachable' });
 }
 
+/**
+ * Whether a raw error says the database cannot be reached right now rather than that a
+ * statement is wrong: a connection refused, reset or cut (SQLSTATE class 08), the server
+ * shutting down or starting up (57P01-57P03), a pool that could not connect in time. Such a
+ * failure is answered 503 (try again), never 500.
+ */
+export function isDbUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03'].includes(code)) return true;
+  if (/^08[0-9A-Z]{3}$/.test(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message);
+}
+
 /** Parses and checks a connection URL without connecting. */
 export function checkDatabaseUrl(url: string, key: string): void {
   let parsed: URL;
@@ -73,12 +89,29 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   // reconnects and reports the failure where it can be handled.
   pool.on('error', () => undefined);
   const description = options.description ?? redactUrl(url);
+  // A checked-out client whose server goes away between two queries (a restart, a failover:
+  // "terminating connection due to administrator command") emits 'error' with no query to fail;
+  // unheard, that crashes the process. The next query on it fails and is handled where it is
+  // made; a client that saw such an error is discarded, not returned to the pool.
+  const broken = new WeakSet<pg.PoolClient>();
+  const onClientError = function (this: pg.PoolClient) {
+    broken.add(this);
+  };
+  async function checkOut(): Promise<pg.PoolClient> {
+    const client = await pool.connect();
+    client.on('error', onClientError);
+    return client;
+  }
+  function checkIn(client: pg.PoolClient): void {
+    client.off('error', onClientError);
+    client.release(broken.has(client) ? true : undefined);
+  }
 
   return {
     description,
     query: (text, values) => pool.query(text, values),
     async transaction(fn, txOptions = {}) {
-      const client = await pool.connect();
+      const client = await checkOut();
       try {
         const mode = [
           txOptions.isolation ? `ISOLATION LEVEL ${txOptions.isolation.toUpperCase()}` : '',
@@ -92,15 +125,15 @@ export function createDb(url: string, options: DbOptions = {}): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        checkIn(client);
       }
     },
     async withClient(fn) {
-      const client = await pool.connect();
+      const client = await checkOut();
       try {
         return await fn(client);
       } finally {
-        client.release();
+        checkIn(client);
       }
     },
     close: () => pool.end(),

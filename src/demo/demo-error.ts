@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+import { CodedError } from '../errors.js';
 
 /**
  * Refusals of the demo-data tools: `demo.schema_missing` (the vendor's tables are absent),
@@ -15,10 +15,4 @@ export type DemoErrorCode =
   | 'demo.options_invalid'
   | 'demo.row_width';
 
-export class DemoError extends GatewayError {
-  declare readonly code: DemoErrorCode;
-
-  constructor(code: DemoErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class DemoError extends CodedError<DemoErrorCode> {}

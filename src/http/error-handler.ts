@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isDbUnavailable } from '../db/db.js';
 import { describeError, GatewayError } from '../errors.js';
 import { HttpError } from './http-error.js';
 
@@ -6,8 +7,8 @@ import { HttpError } from './http-error.js';
  * Every refusal carries a machine-readable code: GatewayErrors answer with their own status
  * (503 or 500 when they name none) and code; a body that is not JSON is a 400 `http.bad_json`,
  * one in a charset other than UTF-8 a 415 `http.unsupported_charset`, any other refusal by
- * express or the body parser its own 4xx; anything else is a 500 whose details go to the log,
- * not to the caller.
+ * express or the body parser its own 4xx; a store that cannot be reached a 503 `db.unreachable`;
+ * anything else is a 500 whose details go to the log, not to the caller.
  */
 export function notFound(req: Request, res: Response): void {
   sendError(req, res, new HttpError('http.not_found', `no route for ${req.method} ${req.path}`));
@@ -52,6 +53,13 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   // decode, an aborted or mis-sized body) is the caller's: its 4xx, with a code.
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     sendError(req, res, new HttpError('http.bad_request', 'the request could not be read', { status: e.status }));
+    return;
+  }
+  // The store restarting or out of reach: the caller may try again (a restart lasts seconds).
+  if (isDbUnavailable(err)) {
+    req.log?.error('the store is unreachable', { error: e.message ?? String(err) });
+    res.setHeader('Retry-After', '5');
+    res.status(503).json({ code: 'db.unreachable', message: 'the store cannot be reached right now; try again shortly' });
     return;
   }
   req.log?.error('unexpected error', { error: e.message ?? String(err) });

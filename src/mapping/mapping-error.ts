@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { escapePointerToken } from '../contract/json-pointer.js';
-import { GatewayError, type ErrorDetail, type GatewayErrorOptions } from '../errors.js';
+import { CodedError, type ErrorDetail } from '../errors.js';
 import { allowedKeysAt, nearestKey } from './key-suggestion.js';
 
 /**
@@ -32,13 +32,7 @@ export type MappingErrorCode =
   | 'mapping.contract_mismatch'
   | 'mapping.rule_incomplete';
 
-export class MappingError extends GatewayError {
-  declare readonly code: MappingErrorCode;
-
-  constructor(code: MappingErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class MappingError extends CodedError<MappingErrorCode> {}
 
 export interface LoadProblem extends ErrorDetail {
   code: MappingErrorCode;

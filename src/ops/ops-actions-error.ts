@@ -12,7 +12,8 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
  * - ops.resend_not_needed (409): a newer approval is due, which the next sync sends;
  * - ops.national_unavailable (503): no national client to send with;
  * - ops.gateway_running (409, the CLI's): the running gateway holds the sync lock, so the action
- *   goes through its API.
+ *   goes through its API;
+ * - ops.cmnd_not_declared (422): a lookup by CMND, and the mapping declares no CMND column.
  */
 export type OpsActionErrorCode =
   | 'ops.reason_required'
@@ -24,7 +25,8 @@ export type OpsActionErrorCode =
   | 'ops.person_changed'
   | 'ops.resend_not_needed'
   | 'ops.national_unavailable'
-  | 'ops.gateway_running';
+  | 'ops.gateway_running'
+  | 'ops.cmnd_not_declared';
 
 const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.reason_required': 400,
@@ -37,6 +39,7 @@ const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.resend_not_needed': 409,
   'ops.national_unavailable': 503,
   'ops.gateway_running': 409,
+  'ops.cmnd_not_declared': 422,
 };
 
 export class OpsActionError extends GatewayError {

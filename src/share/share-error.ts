@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+import { CodedError } from '../errors.js';
 
 /**
  * A refusal or failure of the sharing endpoint and of its clients' administration. Codes name
@@ -17,7 +17,7 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
  * - the clients' administration: `share.client_invalid`, `share.client_exists`,
  *   `share.client_unknown`, `share.nothing_to_revoke`, `share.field_unplaced`;
  * - the gateway itself: `share.audit_unavailable` (no read without its audit entry),
- *   `share.internal`.
+ *   `share.unavailable` (503: the store restarting or out of reach), `share.internal`.
  */
 export type ShareErrorCode =
   | 'share.token_missing'
@@ -48,12 +48,7 @@ export type ShareErrorCode =
   | 'share.nothing_to_revoke'
   | 'share.field_unplaced'
   | 'share.audit_unavailable'
+  | 'share.unavailable'
   | 'share.internal';
 
-export class ShareError extends GatewayError {
-  declare readonly code: ShareErrorCode;
-
-  constructor(code: ShareErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class ShareError extends CodedError<ShareErrorCode> {}

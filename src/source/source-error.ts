@@ -1,4 +1,4 @@
-import { GatewayError, type GatewayErrorOptions } from '../errors.js';
+import { CodedError } from '../errors.js';
 
 /**
  * Reading persons from the provincial database went wrong in a way the mapping or the data
@@ -13,10 +13,4 @@ export type SourceErrorCode =
   | 'source.units_cycle'
   | 'source.units_unmapped';
 
-export class SourceError extends GatewayError {
-  declare readonly code: SourceErrorCode;
-
-  constructor(code: SourceErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class SourceError extends CodedError<SourceErrorCode> {}

@@ -19,6 +19,7 @@ import { findUnit, isActiveHere, stageRecord, stagingOf, stagingStates } from '.
 import { TransferError } from './transfer-error.js';
 import { checkPullRequest, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
 import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
+import type { OnProgress } from '../progress/progress.js';
 import {
   countOverdue, listTransfers, markClosed, markFailed, markStaged, openTransfer, recordPending, stagedOpenTransfers, type TransferRow,
 } from './transfer-store.js';
@@ -137,7 +138,12 @@ export function createTransferService(deps: TransferServiceDeps) {
     return value;
   }
 
-  async function pullChecked(request: PullRequest, ctx: CallContext): Promise<PullOutcome> {
+  /** A pull's steps, for its progress: the unit, the already-active check, the national record fetched and verified, mapped, staged. */
+  const PULL_PROGRESS_STEPS = 5;
+
+  async function pullChecked(request: PullRequest, ctx: CallContext, progress?: OnProgress): Promise<PullOutcome> {
+    let steps = 0;
+    const step = (): void => progress?.({ done: (steps += 1), total: PULL_PROGRESS_STEPS });
     const { soDinhDanh, receivingUnit, decision } = checkPullRequest(request);
     const { staging, units } = stagingOf(deps.mapping);
     const unit = await findUnit(deps.source, units, receivingUnit);
@@ -146,9 +152,11 @@ export function createTransferService(deps: TransferServiceDeps) {
       const successor = unit.successor ? `; its successor is ${unit.successor}` : '';
       throw new TransferError('transfer.unit_closed', `unit ${receivingUnit} is closed (reorganisation)${successor}`);
     }
+    step();
     if (!request.force && (await isActiveHere(deps.source, deps.mapping, staging, soDinhDanh))) {
       throw new TransferError('transfer.already_active', `the person is already active in this province (${deps.mapping.source.persons.table}, staging.active); force the pull to stage the record anyway`);
     }
+    step();
     const { actor } = ctx;
     const base = { actor, people: [soDinhDanh], unit: receivingUnit, purpose: purposeOf(request.decision), ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
     // The intent first: the transfer (claimed by this process) and its entry commit together,
@@ -167,11 +175,13 @@ export function createTransferService(deps: TransferServiceDeps) {
     await deps.afterStep?.('requested');
     try {
       const trusted = await fetchTrustedRecord(records, soDinhDanh, receivingUnit, request.accept);
+      step();
       const reference = await readReference(deps.source, deps.mapping);
       const reversed = reverseMap(deps.mapping, trusted.record, reference);
       // The person joins the receiving unit: that is their unit once taken in (staging.recordUnit).
       // The record's donViSuDung names the unit they leave, usually of another province, with no vendor id.
       const hoSo = staging.recordUnit ? { ...reversed.hoSo, [staging.recordUnit]: unit.key } : reversed.hoSo;
+      step();
       const warnings = [...reversed.warnings.filter((w) => w.path !== `/${staging.recordUnit ?? ''}`), ...trusted.ruleWarnings];
       const facts = {
         format: trusted.verified.format, payloadSha256: trusted.verified.payloadSha256,
@@ -185,6 +195,7 @@ export function createTransferService(deps: TransferServiceDeps) {
       const staged = await stageRecord(deps.source, staging, {
         soDinhDanh, unitId: unit.id, hoSo, request: { decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, receivingUnit },
       });
+      step();
       await deps.afterStep?.('staged');
       // The transfer's change and its entry commit together; the staged row is already in the
       // vendor's database, which recovery finds by its hash if this transaction never commits.
@@ -220,9 +231,9 @@ export function createTransferService(deps: TransferServiceDeps) {
 
   return {
     /** Pulls, verifies, maps and stages one transferee's record; audited as `transfer.pull`. */
-    async pull(request: PullRequest, ctx: CallContext): Promise<PullOutcome> {
+    async pull(request: PullRequest, ctx: CallContext, progress?: OnProgress): Promise<PullOutcome> {
       try {
-        return await pullChecked(request, ctx);
+        return await pullChecked(request, ctx, progress);
       } catch (err) {
         if (err instanceof PullFailure) throw err.cause;
         // Refused before the transfer was opened: nothing was written, the refusal gets its entry.

@@ -34,6 +34,7 @@ describe('foundation: error codes come from error tables', function () {
       'a variable': "import { GatewayError } from '../errors.js';\nconst code = 'x.ad_hoc';\nconst Ctor = GatewayError;\nexport const e = new Ctor(code, 'm');\n",
       'a local subclass': "import { GatewayError } from '../errors.js';\nclass LocalError extends GatewayError {}\nexport const e = new LocalError('x.ad_hoc', 'm');\n",
       'a subclass of a table class': "import { ShareError } from '../share/share-error.js';\nclass Mine extends ShareError {}\nexport const e = new Mine('share.internal', 'm');\n",
+      'the generic base': "import { CodedError } from '../errors.js';\nexport const e = new CodedError('x.ad_hoc', 'm');\n",
       'a cast into a table': "import { ShareError, type ShareErrorCode } from '../share/share-error.js';\nexport const e = new ShareError('share.ad_hoc' as ShareErrorCode, 'm');\n",
     };
     for (const [spelling, text] of Object.entries(spellings)) {
@@ -45,6 +46,8 @@ describe('foundation: error codes come from error tables', function () {
     const table = "import { GatewayError } from '../errors.js';\nexport class LooseError extends GatewayError {\n  constructor(code: string, message: string) {\n    super(code, message);\n  }\n}\n";
     const findings = scanFixture(table, 'loose-error.ts');
     expect(findings.map((f) => f.reason).join('\n')).to.match(/not a union of the table's codes/);
+    const generic = "import { CodedError } from '../errors.js';\nexport class LooseError extends CodedError<string> {}\n";
+    expect(scanFixture(generic, 'loose-error.ts').map((f) => f.reason).join('\n')).to.match(/not a union of the table's codes/);
   });
 
   it('accepts a code from a table', function () {
@@ -52,5 +55,7 @@ describe('foundation: error codes come from error tables', function () {
     expect(scanFixture(ok)).to.deep.equal([]);
     const table = "import { GatewayError } from '../errors.js';\nexport type TightErrorCode = 'tight.a' | 'tight.b';\nexport class TightError extends GatewayError {\n  constructor(code: TightErrorCode, message: string) {\n    super(code, message);\n  }\n}\nexport const e = new TightError('tight.a', 'm');\n";
     expect(scanFixture(table, 'tight-error.ts')).to.deep.equal([]);
+    const generic = "import { CodedError } from '../errors.js';\nexport class TightError extends CodedError<'tight.a' | 'tight.b'> {}\nexport const e = new TightError('tight.b', 'm');\n";
+    expect(scanFixture(generic, 'tight-error.ts')).to.deep.equal([]);
   });
 });

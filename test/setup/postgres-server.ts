@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,12 @@ export interface ThrowawayPostgres {
   url: string;
   /** The cluster's data folder (its postmaster.pid names the server process). */
   dataDir: string;
+  /**
+   * `pg_ctl restart -m fast`, without blocking the event loop (a load can run meanwhile): every
+   * connection is cut and open transactions roll back; committed ones stay. Resolves once the
+   * server accepts connections again.
+   */
+  restart(): Promise<void>;
   stop(): void;
 }
 
@@ -70,8 +76,16 @@ export async function startThrowawayPostgres(options: { durable?: boolean } = {}
     `-c full_page_writes=${durability} -c max_connections=200`;
   run(join(bin, 'pg_ctl'), ['-D', dataDir, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], asUser);
   let stopped = false;
+  const pgCtl = join(bin, 'pg_ctl');
   return {
     dataDir,
+    restart() {
+      const args = ['-D', dataDir, '-l', join(dir, 'server.log'), '-m', 'fast', '-w', '-t', '60', 'restart'];
+      const [cmd, argv] = asUser ? ['runuser', ['-u', asUser, '--', pgCtl, ...args]] : [pgCtl, args];
+      return new Promise((resolve, reject) => {
+        execFile(cmd, argv, { encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(new Error(`pg_ctl restart failed: ${stderr || stdout}`)) : resolve()));
+      });
+    },
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {
       if (stopped) return;

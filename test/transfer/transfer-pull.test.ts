@@ -91,7 +91,9 @@ describe('transfer pull, end to end against the simulator (postgres)', function 
 
   it('stages a JSON record with every vendor column, the deadline counted across Tết 2026, and one audit entry', async function () {
     await w.hold(transferee(700));
-    const out = await w.service.pull({ soDinhDanh: '026185000700', receivingUnit: UNIT, decision: { so: '12/QĐ-UBND', ngayHieuLuc: '2026-02-09' } }, CLI);
+    const steps: { done: number; total: number | undefined }[] = [];
+    const out = await w.service.pull({ soDinhDanh: '026185000700', receivingUnit: UNIT, decision: { so: '12/QĐ-UBND', ngayHieuLuc: '2026-02-09' } }, CLI, (e) => steps.push(e));
+    expect(steps).to.deep.equal([1, 2, 3, 4, 5].map((done) => ({ done, total: 5 })));
     const rows = await w.staged();
     expect(rows).to.have.length(1);
     const row = rows[0];

@@ -6,6 +6,7 @@ import { createLogger } from '../../log/logger.js';
 import { formatSummary, syncExitCode } from '../../sync/sync-summary.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../run-cli.js';
+import { progressReporter } from '../progress-reporter.js';
 
 export const syncCommand: CliCommand = {
   name: 'sync',
@@ -41,13 +42,19 @@ Exit status:
       ...(values.json ? { stream: process.stderr } : {}),
     });
     const edges = await openSyncEdges(config, logger, { national: values['dry-run'] !== true });
+    const progress = progressReporter({ label: 'sync', unit: 'people' });
     try {
       const service = composeSync(config, { ...edges, logger });
       const summary = await service.run({
         dryRun: values['dry-run'] === true,
         ...(limit !== undefined ? { limit } : {}),
-        ...(io.isTty && !values.json ? { onProgress: (line: string) => io.out(`  … ${line}`) } : {}),
+        progress: progress.onProgress,
+        onProgress: (line: string) => {
+          // The per-chunk counts are the bar's; the phases that follow get a line each.
+          if (!line.startsWith('due ')) progress.note(line);
+        },
       });
+      progress.stop();
       if (values.json) {
         io.out(JSON.stringify(summary));
       } else {
@@ -56,6 +63,7 @@ Exit status:
       }
       return syncExitCode(summary);
     } finally {
+      progress.stop();
       await edges.close();
     }
   },

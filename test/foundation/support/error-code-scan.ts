@@ -10,8 +10,9 @@ import ts from 'typescript';
  * beside its use or a code held in a variable are all seen for what they are:
  * - a constructed class that derives from GatewayError must be declared in a table file
  *   (GatewayError itself, declared in errors.ts, never is);
- * - a table's class passes to `super` either one string literal (a table of one code) or a
- *   constructor parameter typed as a union of literal codes, never `string`;
+ * - a table's class constructs with a `code` typed as a union of literal codes, never `string`
+ *   (as `CodedError<ShareErrorCode>` does), or passes `super` one string literal (a table of one
+ *   code); errors.ts declares the two bases, GatewayError and CodedError, and no table;
  * - no code is cast into a table (`'x.y' as ShareErrorCode`): a cast would skip the union's check.
  */
 export interface ErrorCodeFinding {
@@ -80,7 +81,11 @@ export function scanErrorCodes(root: string, files: string[], overlay: ReadonlyM
       if (seen.has(t)) return false;
       seen.add(t);
       if (t.getSymbol() === gatewaySymbol) return true;
-      if (!(t.flags & ts.TypeFlags.Object) || !((t as ts.ObjectType).objectFlags & ts.ObjectFlags.ClassOrInterface)) return false;
+      if (!(t.flags & ts.TypeFlags.Object)) return false;
+      const flags = (t as ts.ObjectType).objectFlags;
+      // A generic base as instantiated (`CodedError<ShareErrorCode>`) is a reference to its class.
+      if (flags & ts.ObjectFlags.Reference && (t as ts.TypeReference).target !== t) return walk((t as ts.TypeReference).target);
+      if (!(flags & ts.ObjectFlags.ClassOrInterface)) return false;
       return (checker.getBaseTypes(t as ts.InterfaceType) ?? []).some(walk);
     };
     return walk(type);
@@ -110,6 +115,20 @@ export function scanErrorCodes(root: string, files: string[], overlay: ReadonlyM
     }
   };
 
+  /** The constructor's `code` parameter as the class constructs, type arguments applied. */
+  const checkCodeParameter = (cls: ts.ClassLikeDeclaration) => {
+    const symbol = cls.name ? checker.getSymbolAtLocation(cls.name) : undefined;
+    if (!symbol) return;
+    const ctorType = checker.getTypeOfSymbolAtLocation(symbol, cls);
+    for (const signature of ctorType.getConstructSignatures()) {
+      const code = signature.getParameters().find((p) => p.getName() === 'code');
+      if (!code) continue;
+      const type = checker.getTypeOfSymbolAtLocation(code, cls);
+      if (!isCodeUnion(type)) report(cls, `constructs with a code of type '${checker.typeToString(type)}', not a union of the table's codes`);
+    }
+  };
+  const isBaseFile = (file: string) => resolve(file) === resolve(root, 'src', 'errors.ts');
+
   const visit = (node: ts.Node): void => {
     if (ts.isNewExpression(node) && derivesFromGatewayError(checker.getTypeAtLocation(node))) {
       const declaration = checker.getTypeAtLocation(node).getSymbol()?.declarations?.[0];
@@ -130,9 +149,10 @@ export function scanErrorCodes(root: string, files: string[], overlay: ReadonlyM
       const text = (node.expression as ts.StringLiteralLike).text;
       if (CODE_LIKE.test(text)) report(node, `'${text}' is cast to a type instead of being taken from a table`);
     }
-    if (ts.isClassLike(node) && node.heritageClauses && checker.getTypeAtLocation(node).getSymbol() !== gatewaySymbol && derivesFromGatewayError(checker.getTypeAtLocation(node))
-      && !isErrorTableFile(node.getSourceFile().fileName)) {
-      report(node, 'an error class declared outside an error table');
+    if (ts.isClassLike(node) && node.heritageClauses && derivesFromGatewayError(checker.getTypeAtLocation(node))
+      && !isBaseFile(node.getSourceFile().fileName)) {
+      if (!isErrorTableFile(node.getSourceFile().fileName)) report(node, 'an error class declared outside an error table');
+      else checkCodeParameter(node);
     }
     ts.forEachChild(node, visit);
   };
