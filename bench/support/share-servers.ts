@@ -55,7 +55,10 @@ export async function startGatewayServer(cliPath: string, env: NodeJS.ProcessEnv
     child.stdout!.resume();
     const started = performance.now();
     for (;;) {
-      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM csdl_gateway.shared_records');
+      // Served, or withheld by the mapping's person filter (docs/decisions/sharing.md): both were taken in.
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT ((SELECT count(*) FROM csdl_gateway.shared_records) + (SELECT count(*) FROM csdl_gateway.shared_records_withheld))::int AS n`,
+      );
       if (rows[0]!.n >= accepted) break;
       if (performance.now() - started > 300_000) throw new Error(`the share refresh took in ${rows[0]!.n} of ${accepted} records in 5 min`);
       await new Promise((r) => setTimeout(r, 500));

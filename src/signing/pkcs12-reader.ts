@@ -7,9 +7,16 @@ import {
   X509Certificate,
   type KeyObject,
 } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forge from 'node-forge';
 import { OID } from './oids.js';
 import { SigningError } from './signing-errors.js';
+
+// node-forge (CommonJS, ~0.1-0.2 s to load) is required on first use, not at import: a command
+// that never readings a PKCS#12 file does not pay for it, and a sync loads it while its databases connect.
+const require = createRequire(import.meta.url);
+let forgeLoaded: typeof forge | undefined;
+const nodeForge = (): typeof forge => (forgeLoaded ??= require('node-forge') as typeof forge);
 
 /**
  * Reads a PKCS#12 file (RFC 7292) as OpenSSL 3 writes it by default (PBES2: PBKDF2 with
@@ -59,7 +66,7 @@ interface ForgeCipher {
   finish(): boolean;
   output: forge.util.ByteStringBuffer;
 }
-const forgePbe = (forge.pki as unknown as { pbe: { getCipherForPKCS12PBE(oid: string, params: Node, password: string): ForgeCipher } }).pbe;
+const forgePbe = () => (nodeForge().pki as unknown as { pbe: { getCipherForPKCS12PBE(oid: string, params: Node, password: string): ForgeCipher } }).pbe;
 
 const badFile = (why: string): SigningError =>
   new SigningError('signing.file_unreadable', `not a readable PKCS#12 file: ${why}`);
@@ -79,8 +86,8 @@ function item(node: Node | undefined, index: number, what: string): Node {
   return found;
 }
 function oidOf(node: Node, what: string): string {
-  if (node.type !== forge.asn1.Type.OID || typeof node.value !== 'string') throw badFile(`${what} is not an OID`);
-  return forge.asn1.derToOid(node.value);
+  if (node.type !== nodeForge().asn1.Type.OID || typeof node.value !== 'string') throw badFile(`${what} is not an OID`);
+  return nodeForge().asn1.derToOid(node.value);
 }
 /** Content octets of an OCTET STRING, primitive or BER-constructed (segments concatenated). */
 function octets(node: Node): Buffer {
@@ -88,11 +95,11 @@ function octets(node: Node): Buffer {
   return Buffer.concat(node.value.map(octets));
 }
 function integer(node: Node): number {
-  return Number.parseInt(forge.util.bytesToHex(octets(node).toString('binary')), 16);
+  return Number.parseInt(nodeForge().util.bytesToHex(octets(node).toString('binary')), 16);
 }
 function parse(bytes: Buffer, what: string): Node {
   try {
-    return forge.asn1.fromDer(bytes.toString('binary'), { strict: false, decodeBitStrings: false } as never);
+    return nodeForge().asn1.fromDer(bytes.toString('binary'), { strict: false, decodeBitStrings: false } as never);
   } catch (err) {
     throw new SigningError('signing.file_unreadable', `not a readable PKCS#12 file: ${what} is not ASN.1`, { cause: err });
   }
@@ -107,11 +114,11 @@ function verifyMac(macData: Node, authSafe: Buffer, passphrase: string): void {
     throw new SigningError('signing.unsupported_format', `PKCS#12 MAC algorithm ${algorithm}${hint} is not supported`);
   }
   const expected = octets(item(digestInfo, 1, 'DigestInfo'));
-  const salt = forge.util.createBuffer(octets(item(macData, 1, 'MacData')).toString('binary'));
+  const salt = nodeForge().util.createBuffer(octets(item(macData, 1, 'MacData')).toString('binary'));
   const third = items(macData, 'MacData')[2];
   const iterations = third === undefined ? 1 : integer(third);
   // RFC 7292 B.2 key derivation (ID 3 = MAC key) with the passphrase as a BMPString.
-  const key = forge.pkcs12.generateKey(passphrase, salt, 3, iterations, digest.size, forge.md[digest.forgeName].create());
+  const key = nodeForge().pkcs12.generateKey(passphrase, salt, 3, iterations, digest.size, nodeForge().md[digest.forgeName].create());
   const actual = createHmac(digest.name, Buffer.from(key.getBytes(), 'binary')).update(authSafe).digest();
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw badPassphrase();
 }
@@ -123,11 +130,11 @@ function decrypt(algorithmId: Node, ciphertext: Buffer, passphrase: string): Buf
   if (algorithm.startsWith(PKCS12_PBE_PREFIX)) {
     let cipher: ForgeCipher;
     try {
-      cipher = forgePbe.getCipherForPKCS12PBE(algorithm, params, passphrase);
+      cipher = forgePbe().getCipherForPKCS12PBE(algorithm, params, passphrase);
     } catch (err) {
       throw new SigningError('signing.unsupported_format', `PKCS#12 encryption ${algorithm} is not supported`, { cause: err });
     }
-    cipher.update(forge.util.createBuffer(ciphertext.toString('binary')));
+    cipher.update(nodeForge().util.createBuffer(ciphertext.toString('binary')));
     if (!cipher.finish()) throw badPassphrase();
     return Buffer.from(cipher.output.getBytes(), 'binary');
   }
@@ -144,7 +151,7 @@ function decryptPbes2(params: Node, ciphertext: Buffer, passphrase: string): Buf
   const [saltNode, countNode] = kdfParams;
   if (saltNode === undefined || countNode === undefined) throw badFile('PBKDF2-params incomplete');
   // Optional keyLength (INTEGER) and prf (SEQUENCE, default hmacWithSHA1), RFC 8018 A.2.
-  const prfNode = kdfParams.slice(2).find((n) => n.type === forge.asn1.Type.SEQUENCE);
+  const prfNode = kdfParams.slice(2).find((n) => n.type === nodeForge().asn1.Type.SEQUENCE);
   const prfOid = prfNode === undefined ? '1.2.840.113549.2.7' : oidOf(item(prfNode, 0, 'prf'), 'prf');
   const prf = PBES2_PRFS[prfOid];
   const cipherOid = oidOf(item(scheme, 0, 'encryption scheme'), 'encryption scheme');
@@ -166,7 +173,7 @@ function readBags(bytes: Buffer, passphrase: string, out: Pkcs12Contents): void 
   for (const bag of items(parse(bytes, 'SafeContents'), 'SafeContents')) {
     const type = oidOf(item(bag, 0, 'SafeBag'), 'bag type');
     const value = item(item(bag, 1, 'SafeBag'), 0, 'bag value');
-    const der = (node: Node): Buffer => Buffer.from(forge.asn1.toDer(node).getBytes(), 'binary');
+    const der = (node: Node): Buffer => Buffer.from(nodeForge().asn1.toDer(node).getBytes(), 'binary');
     if (type === OID.keyBag || type === OID.pkcs8ShroudedKeyBag) {
       const keyInfo =
         type === OID.keyBag

@@ -1,5 +1,12 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import { createRequire } from 'node:module';
+import type forge from 'node-forge';
+
+// node-forge (CommonJS, ~0.1-0.2 s to load) is required on first use, not at import: a command
+// that never writings a PKCS#12 file does not pay for it, and a sync loads it while its databases connect.
+const require = createRequire(import.meta.url);
+let forgeLoaded: typeof forge | undefined;
+const nodeForge = (): typeof forge => (forgeLoaded ??= require('node-forge') as typeof forge);
 
 /**
  * Writes a PKCS#12 file for the development PKI with node-forge. For an ASCII passphrase the
@@ -14,14 +21,14 @@ export function writePkcs12(
   passphrase: string,
   friendlyName: string,
 ): Buffer {
-  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
-  const certificates = chain.map((cert) => forge.pki.certificateFromPem(cert.toString()));
+  const key = nodeForge().pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+  const certificates = chain.map((cert) => nodeForge().pki.certificateFromPem(cert.toString()));
   const ascii = /^[\x20-\x7e]*$/.test(passphrase);
-  const asn1 = forge.pkcs12.toPkcs12Asn1(key, certificates, passphrase, {
+  const asn1 = nodeForge().pkcs12.toPkcs12Asn1(key, certificates, passphrase, {
     algorithm: ascii ? 'aes256' : '3des',
     friendlyName,
     generateLocalKeyId: true,
     count: 2048,
   });
-  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+  return Buffer.from(nodeForge().asn1.toDer(asn1).getBytes(), 'binary');
 }
