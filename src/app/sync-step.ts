@@ -19,7 +19,9 @@ export const syncStep: StartStep = async (ctx) => {
   const national = await openNationalSide(ctx.config);
   ctx.onStop(() => national.close());
   ctx.services.national = national;
-  const service = composeSync(ctx.config, { store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger });
+  const service = composeSync(ctx.config, {
+    store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger, ...(ctx.services.audit ? { audit: ctx.services.audit } : {}),
+  });
   if (ctx.services.audit) {
     ctx.routers.push(opsActionsRouter(composeOpsActions(service, ctx.store, ctx.services.audit)));
     ctx.openApi.push(opsActionsOpenApi);

@@ -18,6 +18,9 @@ import { createOpsActionsService, type OpsActionsService } from '../ops/ops-acti
 import { createOutboxActionsStore } from '../outbox/outbox-actions-store.js';
 import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
+import { sourceHandles, type SourceHandle } from './source-handles.js';
+import { createMergedSyncService } from '../sync/merged-sync-service.js';
+import { createOwnershipStore } from '../sources/ownership-store.js';
 
 /** The first value of a subject attribute, read from the DER: a value may hold ', ' itself. */
 function subjectValue(certDer: Buffer, oid: string): string | undefined {
@@ -43,7 +46,13 @@ export function approvalFrom(config: Config): (signer: CmsSigner, now: Date) => 
   };
 }
 
-type SyncEdgesIn = { store: OpenedDatabase; source: OpenedDatabase; signer: CmsSigner; national: NationalSide | undefined; logger: Logger };
+type SyncEdgesIn = {
+  store: OpenedDatabase; source: OpenedDatabase; signer: CmsSigner; national: NationalSide | undefined; logger: Logger;
+  /** A merged province's sources (SOURCES_FILE); built from the configuration when absent. */
+  handles?: SourceHandle[];
+  /** Records conflicts settled by the sources file's conflictPolicy. */
+  audit?: ActionAuditLog;
+};
 
 /** What the sync's steps are built from, for one compiled mapping and one lock. */
 export function syncDepsFrom(config: Config, edges: SyncEdgesIn, mapping: CompiledMapping, lock: SyncLock): SyncDeps {
@@ -86,6 +95,7 @@ export interface ComposedSync extends SyncService {
  * loads is logged and the last good mapping is kept.
  */
 export function composeSync(config: Config, edges: SyncEdgesIn): ComposedSync {
+  if (config.sources.fromFile) return composeMergedSync(config, edges);
   const contract = nationalContract();
   const lock = createSyncLock(edges.store.db, { sharedServer: !edges.store.embedded });
   let stamp = mappingFilesStamp(config);
@@ -114,6 +124,27 @@ export function composeSync(config: Config, edges: SyncEdgesIn): ComposedSync {
       follow();
       return deps;
     },
+  };
+}
+
+/**
+ * The sync of a merged province (SOURCES_FILE): every source read side by side into one queue,
+ * packed, signed and sent as one stream (src/sync/merged-sync-service.ts). The operators'
+ * actions use the first source's mapping and database (deps()).
+ */
+function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
+  const lock = createSyncLock(edges.store.db, { sharedServer: !edges.store.embedded });
+  const handles = edges.handles ?? sourceHandles(config, edges.logger, new Map([[config.sources.sources[0]!.name, edges.source]]));
+  const first = handles[0]!;
+  const base = syncDepsFrom(config, edges, first.mapping(), lock);
+  const ownership = createOwnershipStore(edges.store.db, { policy: config.sources.conflictPolicy, ...(edges.audit ? { audit: edges.audit } : {}) });
+  const service = createMergedSyncService({
+    ...base, storeDb: edges.store.db, sources: handles,
+    record: ownership.record,
+  });
+  return {
+    run: (options) => service.run(options),
+    deps: () => ({ ...syncDepsFrom(config, edges, first.mapping(), lock), store: createOutboxStore(edges.store.db, first.name) }),
   };
 }
 

@@ -28,6 +28,7 @@ const PAGING = [
   { ...query('to', { type: 'string', format: 'date-time' }, 'Up to this time, excluded'), allowReserved: true },
   query('unit', { type: 'string', minLength: 1, maxLength: 64 }, 'The approving unit (approved_by_unit)'),
   query('soDinhDanh', { type: 'string', pattern: SO_DINH_DANH_PATTERN }, 'A person (số định danh)'),
+  query('source', { type: 'string', pattern: '^[a-z0-9-]{1,32}$' }, "The source the records were read from (a merged province's database; 'default' otherwise)"),
 ];
 
 const PACKET_ID = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-fA-F][0-9a-fA-F-]{3,35}$' }, description: 'The packet id, or a unique prefix of it (at least 4 characters, as git takes a commit id; 409 `outbox.packet_id_ambiguous` lists the candidates)' };
@@ -93,9 +94,9 @@ export const opsOpenApi: OpenApiFragment = {
       },
     },
     RecordItem: {
-      type: 'object', required: ['id', 'soDinhDanh', 'vendorId', 'state', 'approvedAt', 'packetId', 'errors'],
+      type: 'object', required: ['id', 'source', 'soDinhDanh', 'vendorId', 'state', 'approvedAt', 'packetId', 'errors'],
       properties: {
-        id: { type: 'string' }, soDinhDanh: nullable('string'), vendorId: { type: 'string' }, approvalId: { type: 'string' }, operation: { type: 'string' },
+        id: { type: 'string' }, source: { type: 'string', description: "The source it was read from ('default' in a one-database province)" }, soDinhDanh: nullable('string'), vendorId: { type: 'string' }, approvalId: { type: 'string' }, operation: { type: 'string' },
         state: { type: 'string' }, approvedAt: { type: 'string', format: 'date-time' }, approvedByUnit: nullable('string'), packetId: nullable('string'),
         errors: { type: 'array', items: ref('Problem') }, updatedAt: { type: 'string' },
         failing: { type: 'boolean', description: "Rejected or invalid, not settled, and still the person's latest version" },

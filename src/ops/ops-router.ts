@@ -25,11 +25,12 @@ export function filterOf(query: Record<string, unknown>): RecordFilter & PacketF
   const code = text(query.code);
   const unit = text(query.unit);
   const soDinhDanh = text(query.soDinhDanh);
+  const source = text(query.source);
   const from = time(query.from);
   const to = time(query.to);
   return {
     ...f, ...(query.failing === 'true' || query.failing === true ? { failing: true } : {}), ...(state ? { state } : {}), ...(code ? { code } : {}), ...(unit ? { unit } : {}),
-    ...(soDinhDanh ? { soDinhDanh } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}),
+    ...(soDinhDanh ? { soDinhDanh } : {}), ...(source ? { source } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}),
   };
 }
 

@@ -20,6 +20,8 @@ export interface PacketFilter extends Page, TimeRange {
   /** Packets carrying a record approved by this unit (approved_by_unit). */
   unit?: string;
   soDinhDanh?: string;
+  /** Packets carrying a record read from this source (a merged province's database). */
+  source?: string;
 }
 
 export interface RecordFilter extends Page, TimeRange {
@@ -30,6 +32,8 @@ export interface RecordFilter extends Page, TimeRange {
   code?: string;
   unit?: string;
   soDinhDanh?: string;
+  /** Versions read from this source (migration 015). */
+  source?: string;
 }
 
 /** One problem of a record, as stored: the national side's or the mapping's. */
@@ -41,6 +45,8 @@ export interface RecordProblem {
 
 export interface RecordItem {
   id: string;
+  /** The provincial database it was read from ('default' in a one-database province). */
+  source: string;
   soDinhDanh: string | null;
   vendorId: string;
   approvalId: string;
@@ -165,4 +171,4 @@ export interface PersonHistory {
 
 /** The outbox's states (migration 002, docs/decisions/outbox.md), for filters. */
 export const PACKET_STATES = ['pending', 'sent', 'done', 'failed', 'cancelled'] as const;
-export const RECORD_STATES = ['queued', 'in_packet', 'accepted', 'stale', 'rejected', 'invalid', 'unchanged'] as const;
+export const RECORD_STATES = ['queued', 'in_packet', 'accepted', 'stale', 'rejected', 'invalid', 'unchanged', 'held'] as const;
