@@ -12,6 +12,7 @@ import { createMetricsStore, databaseAnswers } from '../ops/metrics-store.js';
 import { metricsOpenApi } from '../ops/metrics-openapi.js';
 import { opsOpenApi } from '../ops/ops-openapi.js';
 import { opsReadiness } from '../ops/ops-readiness.js';
+import { sourcesReadiness } from '../sources/sources-readiness.js';
 import { opsRouter } from '../ops/ops-router.js';
 import { createOpsService, type OpsService } from '../ops/ops-service.js';
 import { createOpsStore } from '../ops/ops-store.js';
@@ -31,6 +32,8 @@ export interface OpsDeps {
   overdueTransfers?: () => Promise<number>;
   workingDaysBetween: (from: Date, to: Date) => number;
   processMetrics?: boolean;
+  /** A merged province (SOURCES_FILE): /readyz names the sources the last sync could not read. */
+  mergedSources?: boolean;
 }
 
 export interface OpsCapability {
@@ -40,6 +43,8 @@ export interface OpsCapability {
   openApi: OpenApiFragment;
   metrics: GatewayMetrics;
   readiness: ReadinessCheck;
+  /** A merged province's sources in /readyz (failed sources, old conflicts); absent for one database. */
+  sourcesReadiness?: ReadinessCheck;
 }
 
 export function opsService(db: Db, audit: AuditLog): OpsService {
@@ -64,5 +69,6 @@ export function composeOps(deps: OpsDeps): OpsCapability {
     openApi: { ...opsOpenApi, paths: { ...opsOpenApi.paths, ...metricsOpenApi.paths } },
     metrics,
     readiness: opsReadiness({ ops, attempts, workingDaysBetween: deps.workingDaysBetween }),
+    ...(deps.mergedSources ? { sourcesReadiness: sourcesReadiness({ ops, workingDaysBetween: deps.workingDaysBetween }) } : {}),
   };
 }

@@ -152,13 +152,16 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
  * The operators' actions over the same steps, lock and national side as `sync`, each built
  * with the mapping in force when it runs (a re-send maps the person as the next sync would).
  */
-export function composeOpsActions(sync: Pick<ComposedSync, 'deps'>, store: OpenedDatabase, audit: ActionAuditLog): OpsActionsService {
+export function composeOpsActions(sync: Pick<ComposedSync, 'deps'>, store: OpenedDatabase, audit: ActionAuditLog, sources?: Config['sources']): OpsActionsService {
   const actions = createOutboxActionsStore(store.db);
-  const current = (): OpsActionsService => createOpsActionsService({ ...sync.deps(), actions, audit });
+  // A merged province's conflicts are settled by `prefer`; one database has none.
+  const ownership = sources?.fromFile ? createOwnershipStore(store.db, { policy: sources.conflictPolicy, audit }) : undefined;
+  const current = () => createOpsActionsService({ ...sync.deps(), actions, audit, ...(ownership ? { ownership } : {}) });
   return {
     retry: (...args) => current().retry(...args),
     resend: (...args) => current().resend(...args),
     settle: (...args) => current().settle(...args),
     cancel: (...args) => current().cancel(...args),
+    prefer: (...args) => current().prefer(...args),
   };
 }

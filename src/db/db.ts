@@ -80,6 +80,10 @@ export function createDb(url: string, options: DbOptions = {}): Db {
     query: (text, values) => pool.query(text, values),
     async transaction(fn, txOptions = {}) {
       const client = await pool.connect();
+      // A checked-out client whose server goes away (a source stopped mid-run) emits 'error'
+      // between queries: without a listener that crashes the process. The next statement
+      // fails where it is awaited; the broken client is discarded, not pooled again.
+      const lost = watchLoss(client);
       try {
         const mode = [
           txOptions.isolation ? `ISOLATION LEVEL ${txOptions.isolation.toUpperCase()}` : '',
@@ -93,15 +97,16 @@ export function createDb(url: string, options: DbOptions = {}): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        lost.release();
       }
     },
     async withClient(fn) {
       const client = await pool.connect();
+      const lost = watchLoss(client);
       try {
         return await fn(client);
       } finally {
-        client.release();
+        lost.release();
       }
     },
     close: () => pool.end(),
@@ -117,4 +122,19 @@ export function redactUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/** Listens for a checked-out client's connection error until it is released (then discarded if it broke). */
+function watchLoss(client: pg.PoolClient): { release(): void } {
+  let broken: Error | undefined;
+  const onError = (err: Error): void => {
+    broken = err;
+  };
+  client.on('error', onError);
+  return {
+    release() {
+      client.off('error', onError);
+      client.release(broken);
+    },
+  };
 }

@@ -10,7 +10,10 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
  * - ops.person_invalid (422): the person's data maps to an invalid record (details: why);
  * - ops.person_changed (409): the person's record now carries another số định danh;
  * - ops.resend_not_needed (409): a newer approval is due, which the next sync sends;
- * - ops.national_unavailable (503): no national client to send with.
+ * - ops.national_unavailable (503): no national client to send with;
+ * - ops.conflict_not_found (404): no open conflict between sources for that số định danh;
+ * - ops.source_not_in_conflict (400): the source named is not one of the conflict's sides;
+ * - ops.sources_not_configured (409): the gateway reads one database: nothing to prefer.
  */
 export type OpsActionErrorCode =
   | 'ops.reason_required'
@@ -21,7 +24,10 @@ export type OpsActionErrorCode =
   | 'ops.person_invalid'
   | 'ops.person_changed'
   | 'ops.resend_not_needed'
-  | 'ops.national_unavailable';
+  | 'ops.national_unavailable'
+  | 'ops.conflict_not_found'
+  | 'ops.source_not_in_conflict'
+  | 'ops.sources_not_configured';
 
 const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.reason_required': 400,
@@ -33,6 +39,9 @@ const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.person_changed': 409,
   'ops.resend_not_needed': 409,
   'ops.national_unavailable': 503,
+  'ops.conflict_not_found': 404,
+  'ops.source_not_in_conflict': 400,
+  'ops.sources_not_configured': 409,
 };
 
 export class OpsActionError extends GatewayError {

@@ -66,11 +66,32 @@ export const opsOpenApi: OpenApiFragment = {
       json(ref('PacketDetail'), 'The packet'), notFound),
     '/api/ops/packets/{id}/envelope': read('opsPacketEnvelope', 'The exact stored envelope bytes ({format, payload, signature})', [PACKET_ID],
       json(ref('StoredEnvelope'), 'The envelope, byte for byte as signed and sent'), notFound),
+    '/api/ops/conflicts': read('opsConflicts', "A merged province's people two sources approve: both sources, both approval times, the differing field paths", [
+      query('all', { type: 'boolean' }, 'Settled conflicts too (default: open ones only)'),
+      query('source', { type: 'string', pattern: '^[a-z0-9-]{1,32}$' }, 'Conflicts one of whose sides is this source'),
+    ], json(ref('ConflictListing'), 'The conflicts, oldest first')),
     '/api/ops/people/{soDinhDanh}': read('opsPerson', 'Every version of a person taken in, what became of it and why', [
       { name: 'soDinhDanh', in: 'path', required: true, schema: { type: 'string', pattern: SO_DINH_DANH_PATTERN }, description: 'The person (số định danh)' },
     ], json(ref('PersonHistory'), "The person's versions"), notFound),
   },
   schemas: {
+    ConflictListing: {
+      type: 'object', required: ['items'],
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            type: 'object', required: ['id', 'soDinhDanh', 'sides', 'fields', 'openedAt', 'settled'],
+            properties: {
+              id: { type: 'string' }, soDinhDanh: { type: 'string' }, openedAt: { type: 'string', format: 'date-time' },
+              sides: { type: 'array', items: { type: 'object', required: ['source', 'vendorId'], properties: { source: { type: 'string' }, vendorId: { type: 'string' }, approvalId: nullable('string'), approvedAt: nullable('string') } } },
+              fields: { type: ['array', 'null'], items: { type: 'string' }, description: 'JSON paths where the records differ (no values)' },
+              settled: { oneOf: [{ type: 'null' }, { type: 'object', required: ['at', 'by', 'reason', 'source'], properties: { at: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, source: { type: 'string' } } }] },
+            },
+          },
+        },
+      },
+    },
     StoredEnvelope: {
       type: 'object', required: ['format', 'payload', 'signature'],
       properties: {

@@ -54,6 +54,11 @@ export function opsRouter(service: OpsService): Router {
     // The stored bytes as they are: re-serialising the JSON could change them and break the signature's story.
     res.type('application/json').send(envelope);
   });
+  router.get('/api/ops/conflicts', read, async (req, res) => {
+    const source = text(req.query.source);
+    const all = req.query.all === 'true' || (req.query.all as unknown) === true;
+    res.json({ items: await service.conflicts(context(req, res), { ...(all ? { all } : {}), ...(source ? { source } : {}) }) });
+  });
   router.get('/api/ops/people/:soDinhDanh', read, async (req, res) => {
     res.json(await service.person(context(req, res), req.params.soDinhDanh as string));
   });

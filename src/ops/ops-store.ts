@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/db.js';
 import { resolvePacketId } from '../outbox/packet-prefix.js';
 import type {
-  AttemptItem, Listing, OldestApproval, OperatorAct, PacketFilter, PacketItem, RecordFilter, RecordItem, RecordProblem, SyncRunItem,
+  AttemptItem, ConflictFilter, ConflictItem, Listing, OldestApproval, OperatorAct, PacketFilter, PacketItem, RecordFilter, RecordItem, RecordProblem, SyncRunItem,
 } from './ops-types.js';
 
 /**
@@ -141,11 +141,30 @@ export interface OpsStore {
   receipt(id: string): Promise<{ status: string; receivedAt: string; body: unknown } | undefined>;
   /** Versions carried by the packet now, and those matching its envelope's records (a failed packet's went back to the queue). */
   versionsFor(packetId: string, carried: { soDinhDanh: string; approvedAt: string }[]): Promise<RecordItem[]>;
+  /** A merged province's conflicts (migration 016), oldest first. */
+  conflicts(f: ConflictFilter): Promise<ConflictItem[]>;
   personVersions(soDinhDanh: string): Promise<{ versions: (RecordItem & { packetState: string | null; packetNationalCode: string | null; packetError: string | null })[]; acceptedAt: Date | undefined }>;
 }
 
 export function createOpsStore(db: Queryable): OpsStore {
   return {
+    async conflicts(f) {
+      const w = where([
+        ['c.settled_at IS NULL', f.all ? undefined : true],
+        ['c.sides @> $?::jsonb', f.source === undefined ? undefined : JSON.stringify([{ source: f.source }])],
+      ]);
+      const res = await db.query<{
+        id: string; so_dinh_danh: string; sides: ConflictItem['sides']; fields: string[] | null; opened_at: Date;
+        settled_at: Date | null; settled_by: string | null; settle_reason: string | null; chosen_source: string | null;
+      }>(`SELECT c.id::text AS id, c.so_dinh_danh, c.sides, c.fields, c.opened_at, c.settled_at, c.settled_by, c.settle_reason, c.chosen_source
+            FROM ${S}.source_conflicts c ${w.sql} ORDER BY c.opened_at, c.id LIMIT 10000`, w.values);
+      return res.rows.map((r) => ({
+        id: r.id, soDinhDanh: r.so_dinh_danh, sides: r.sides, fields: r.fields, openedAt: r.opened_at.toISOString(),
+        settled: r.settled_at && r.chosen_source
+          ? { at: r.settled_at.toISOString(), by: r.settled_by ?? '', reason: r.settle_reason ?? '', source: r.chosen_source }
+          : null,
+      }));
+    },
     packetStates: () => counts(db, `SELECT status AS key, count(*)::int AS n FROM ${S}.packets GROUP BY status`),
     recordStates: () => counts(db, `SELECT status AS key, count(*)::int AS n FROM ${S}.record_versions GROUP BY status`),
     async failingByCode() {

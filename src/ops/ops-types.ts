@@ -13,6 +13,26 @@ export interface TimeRange {
   to?: Date;
 }
 
+/** A merged province's person two sources approve (migration 016). */
+export interface ConflictItem {
+  id: string;
+  soDinhDanh: string;
+  /** Each source: its name, the person's vendor id there, the approval and its time. */
+  sides: { source: string; vendorId: string; approvalId: string | null; approvedAt: string | null }[];
+  /** JSON paths where the two records differ (no values); null when one record was sent earlier and is not kept. */
+  fields: string[] | null;
+  openedAt: string;
+  /** Who settled it, when, why and for which source (`by`: an operator, or 'conflictPolicy'). */
+  settled: { at: string; by: string; reason: string; source: string } | null;
+}
+
+export interface ConflictFilter {
+  /** Settled conflicts too (default: open ones only). */
+  all?: boolean;
+  /** Conflicts one of whose sides is this source. */
+  source?: string;
+}
+
 export interface PacketFilter extends Page, TimeRange {
   state?: string;
   /** The national code the packet failed with. */

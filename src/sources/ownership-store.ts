@@ -26,8 +26,40 @@ interface OwnerVersion {
   so_dinh_danh: string; id: string; source: string; vendor_id: string; approval_id: string; approved_at: Date; status: string; record: string | null;
 }
 
+/** What `prefer` found: no open conflict for the person, or the source is not one of its sides. */
+export type PreferRefusal = 'no_conflict' | 'not_a_side';
+
 export function createOwnershipStore(db: Db, options: { policy: ConflictPolicy; audit?: ActionAuditLog }) {
   return {
+    /**
+     * An operator settles a person's open conflict for `source`: the source owns the person
+     * from now on, its latest held version goes to the queue (sent as an update of the
+     * national record by the caller, or the next sync), the other source's stay held. `within`
+     * writes the action's audit entry in this transaction. Returns the versions queued.
+     */
+    async prefer(sdd: string, source: string, note: { actor: string; reason: string }, within: (tx: Queryable, people: string[]) => Promise<void>): Promise<number | PreferRefusal> {
+      return db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [OWNERSHIP_LOCK]);
+        const open = await tx.query<{ id: string; sides: { source: string; vendorId: string }[] }>(
+          `SELECT id::text AS id, sides FROM ${S}.source_conflicts WHERE so_dinh_danh = $1 AND settled_at IS NULL FOR UPDATE`, [sdd]);
+        const conflict = open.rows[0];
+        if (!conflict) return 'no_conflict';
+        const side = conflict.sides.find((s) => s.source === source);
+        if (!side) return 'not_a_side';
+        const held = await tx.query<{ id: string; vendor_id: string }>(
+          `SELECT id::text AS id, vendor_id FROM ${S}.record_versions WHERE so_dinh_danh = $1 AND source = $2 AND status = 'held' AND record IS NOT NULL
+            ORDER BY approval_id DESC, resend DESC LIMIT 1`, [sdd, source]);
+        const version = held.rows[0];
+        if (version) await tx.query(`UPDATE ${S}.record_versions SET status = 'queued', updated_at = now() WHERE id = $1`, [version.id]);
+        await setOwner(tx, sdd, { source, vendorId: version?.vendor_id ?? side.vendorId, departed: false });
+        await tx.query(
+          `UPDATE ${S}.source_conflicts SET settled_at = now(), settled_by = $2, settle_reason = $3, chosen_source = $4 WHERE id = $1`,
+          [conflict.id, note.actor, note.reason, source]);
+        await within(tx, [sdd]);
+        return version ? 1 : 0;
+      });
+    },
+
     async record(source: string, runId: string, versions: RecordVersion[]): Promise<OwnershipCounts> {
       const counts: OwnershipCounts = { conflicts: 0, held: 0, moved: 0 };
       if (versions.length === 0) return counts;

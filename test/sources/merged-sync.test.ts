@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { createOpsStore } from '../../src/ops/ops-store.js';
+import { sourcesReadiness } from '../../src/sources/sources-readiness.js';
+import { startCli } from '../setup/cli-process.js';
 import { startMergedWorld, type MergedWorld } from './merged-world.js';
 
 /** The số định danh of each person approved in a source (qlcb: so_cccd; nhansu: citizen_id, separators dropped). */
@@ -32,6 +35,10 @@ describe('merged province: one sync over two provincial databases (qlcb and nhan
     both = [...ids.a].filter((x) => ids.b.has(x));
     expect(both.length, 'the same seed gives the same people in both vendors').to.be.greaterThan(4);
     await w.nhansu.db.query(`UPDATE nhansu.employee SET is_deleted = true WHERE emp_id = ANY($1::int[])`, [empIds.slice(6)]);
+    // Two of them become tinh-b's own people: another serial in their số định danh.
+    await w.nhansu.db.query(
+      `UPDATE nhansu.employee SET citizen_id = left(regexp_replace(citizen_id, '[^0-9]', '', 'g'), 6) || '9999' || lpad(emp_id::text, 2, '0')
+        WHERE emp_id = ANY($1::int[])`, [empIds.slice(4, 6)]);
     ids = await approvedIds(w);
     both = [...ids.a].filter((x) => ids.b.has(x));
   });
@@ -67,5 +74,164 @@ describe('merged province: one sync over two provincial databases (qlcb and nhan
     expect(run.code, run.stderr).to.equal(0);
     expect(JSON.parse(run.stdout).conflicts ?? 0).to.equal(0);
     expect(await acceptances(w)).to.deep.equal(before);
+  });
+
+  it('lists the conflicts (tx conflicts and GET /api/ops/conflicts shape) and settles one with tx prefer: audited, sent as the chosen source\'s record', async function () {
+    const listed = await w.cli(['tx', 'conflicts', '--json']);
+    expect(listed.code, listed.stderr).to.equal(0);
+    const items = JSON.parse(listed.stdout) as { soDinhDanh: string; sides: { source: string; approvedAt: string }[]; fields: string[] | null; settled: unknown }[];
+    expect(items.map((c) => c.soDinhDanh).sort()).to.deep.equal([...both].sort());
+    const table = await w.cli(['tx', 'conflicts', '--source', 'tinh-b']);
+    expect(table.code).to.equal(0);
+    expect(table.stdout).to.include(`${both.length} open conflict(s)`);
+
+    const chosen = both[0]!;
+    const refused = await w.cli(['tx', 'prefer', chosen, '--source', 'tinh-c', '--reason', 'sai nguồn']);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include('ops.source_not_in_conflict');
+    const usage = await w.cli(['tx', 'prefer', chosen, '--reason', 'no source']);
+    expect(usage.code).to.equal(2);
+
+    const prefer = await w.cli(['tx', 'prefer', chosen, '--source', 'tinh-b', '--reason', 'Chuyển công tác: hồ sơ ở tỉnh B là hồ sơ đang dùng', '--json']);
+    expect(prefer.code, prefer.stderr).to.equal(0);
+    const result = JSON.parse(prefer.stdout);
+    expect(result.action).to.equal('prefer');
+    expect(result.queued).to.equal(1);
+    expect(result.summary.accepted).to.equal(1);
+    expect((await acceptances(w)).get(chosen)).to.equal(1);
+    const owner = await w.store.db.query<{ source: string }>('SELECT source FROM csdl_gateway.person_owners WHERE so_dinh_danh = $1', [chosen]);
+    expect(owner.rows[0]?.source).to.equal('tinh-b');
+    const sent = await w.store.db.query<{ source: string; status: string }>(
+      "SELECT source, status FROM csdl_gateway.record_versions WHERE so_dinh_danh = $1 ORDER BY source", [chosen]);
+    expect(sent.rows).to.deep.equal([{ source: 'tinh-a', status: 'held' }, { source: 'tinh-b', status: 'accepted' }]);
+    const audit = await w.store.db.query<{ action: string; people: string[]; purpose: string; source: string; outcome: string }>(
+      "SELECT action, people, purpose, source, outcome FROM csdl_gateway.audit_log WHERE action = 'ops.person.prefer' ORDER BY seq");
+    expect(audit.rows.map((r) => [r.outcome, r.source])).to.deep.equal([['refused', 'tinh-c'], ['ok', 'tinh-b']]);
+    expect(audit.rows[1]!.people).to.deep.equal([chosen]);
+    const verify = await w.cli(['audit', 'verify']);
+    expect(verify.code, verify.stdout + verify.stderr).to.equal(0);
+    // Settled: listed with --all only; preferring again is refused.
+    const open = JSON.parse((await w.cli(['tx', 'conflicts', '--json'])).stdout) as unknown[];
+    expect(open).to.have.length(both.length - 1);
+    const again = await w.cli(['tx', 'prefer', chosen, '--source', 'tinh-a', '--reason', 'again']);
+    expect(again.stderr).to.include('ops.conflict_not_found');
+  });
+
+  it('a person one source marks departed and the other approves later moves: an update nationally, never a second record', async function () {
+    // A person of tinh-a only (their nhansu row was removed in the software), sent by the first sync.
+    const onlyA = await w.qlcb.db.query<{ id: number; so_cccd: string }>(
+      `SELECT c.id, c.so_cccd FROM qlcb.can_bo c WHERE c.trang_thai = 'DANG_LAM' AND c.so_cccd = ANY($1::text[]) ORDER BY c.id`, [[...ids.a].filter((x) => !ids.b.has(x))]);
+    const emp = await w.nhansu.db.query<{ emp_id: number; sdd: string }>(
+      `SELECT emp_id, regexp_replace(citizen_id, '[^0-9]', '', 'g') AS sdd FROM nhansu.employee WHERE is_deleted AND status_code = 'DL'`);
+    const mover = onlyA.rows.find((r) => emp.rows.some((e) => e.sdd === r.so_cccd));
+    expect(mover, 'a tinh-a person also held (removed) in tinh-b').to.not.equal(undefined);
+    const sdd = mover!.so_cccd;
+    expect((await acceptances(w)).get(sdd)).to.equal(1);
+    // tinh-a: left for another province, approved.
+    await w.qlcb.db.query(`UPDATE qlcb.can_bo SET trang_thai = 'CHUYEN_DI', ngay_nghi = current_date - 1 WHERE id = $1`, [mover!.id]);
+    await w.qlcb.db.query(
+      `INSERT INTO qlcb.phe_duyet (can_bo_id, trang_thai, nguoi_duyet, don_vi_duyet_id, thoi_diem_duyet)
+       SELECT can_bo_id, 'DA_DUYET', nguoi_duyet, don_vi_duyet_id, now() - interval '1 minute' FROM qlcb.phe_duyet WHERE can_bo_id = $1 ORDER BY id DESC LIMIT 1`, [mover!.id]);
+    const left = await w.cli(['sync', '--json']);
+    expect(left.code, left.stderr).to.equal(0);
+    // tinh-b: the same person, now working there, approved later.
+    const empId = emp.rows.find((e) => e.sdd === sdd)!.emp_id;
+    await w.nhansu.db.query('UPDATE nhansu.employee SET is_deleted = false WHERE emp_id = $1', [empId]);
+    await w.nhansu.db.query(`INSERT INTO nhansu.record_review (emp_id, outcome, reviewer, reviewed_at) VALUES ($1, 'A', 'Trưởng phòng', now())`, [empId]);
+    const moved = await w.cli(['sync', '--json']);
+    expect(moved.code, moved.stderr).to.equal(0);
+    const summary = JSON.parse(moved.stdout);
+    expect(summary.moved).to.equal(1);
+    expect(summary.conflicts ?? 0).to.equal(0);
+    const ops = await w.ledger.db.query<{ operation: string }>('SELECT operation FROM csdl_simulator.acceptances WHERE so_dinh_danh = $1 ORDER BY id', [sdd]);
+    expect(ops.rows.map((r) => r.operation)).to.deep.equal(['upsert', 'archive', 'upsert']);
+    const official = await w.ledger.db.query<{ n: number; archived: boolean }>('SELECT count(*) OVER ()::int AS n, archived FROM csdl_simulator.officials WHERE so_dinh_danh = $1', [sdd]);
+    expect(official.rows).to.deep.equal([{ n: 1, archived: false }]);
+    const owner = await w.store.db.query<{ source: string }>('SELECT source FROM csdl_gateway.person_owners WHERE so_dinh_danh = $1', [sdd]);
+    expect(owner.rows[0]?.source).to.equal('tinh-b');
+  });
+
+  describe('a source that cannot be read', function () {
+    const nhansuDb = (): string => new URL(w.nhansu.url).pathname.slice(1);
+    const setConnections = async (allow: boolean) => {
+      await w.qlcb.db.query(`ALTER DATABASE "${nhansuDb()}" ALLOW_CONNECTIONS ${allow}`);
+    };
+    const readiness = async () => sourcesReadiness({ ops: createOpsStore(w.store.db), workingDaysBetween: () => 0 })();
+
+    /** One new approval in each source, of a person each owns alone. */
+    async function approveOneInEach(): Promise<{ a: string; b: string }> {
+      const a = await w.qlcb.db.query<{ id: number; so_cccd: string }>(
+        `SELECT c.id, c.so_cccd FROM qlcb.can_bo c WHERE c.trang_thai = 'DANG_LAM' AND c.so_cccd = ANY($1::text[]) ORDER BY c.id LIMIT 1`,
+        [[...ids.a].filter((x) => !ids.b.has(x))]);
+      await w.qlcb.db.query(
+        `INSERT INTO qlcb.phe_duyet (can_bo_id, trang_thai, nguoi_duyet, don_vi_duyet_id, thoi_diem_duyet)
+         SELECT can_bo_id, 'DA_DUYET', nguoi_duyet, don_vi_duyet_id, now() FROM qlcb.phe_duyet WHERE can_bo_id = $1 ORDER BY id DESC LIMIT 1`, [a.rows[0]!.id]);
+      await w.qlcb.db.query(`UPDATE qlcb.can_bo SET dien_thoai = '0912' || lpad((random() * 999999)::int::text, 6, '0') WHERE id = $1`, [a.rows[0]!.id]);
+      const b = await w.nhansu.db.query<{ emp_id: number; sdd: string }>(
+        `SELECT emp_id, regexp_replace(citizen_id, '[^0-9]', '', 'g') AS sdd FROM nhansu.employee
+          WHERE NOT is_deleted AND regexp_replace(citizen_id, '[^0-9]', '', 'g') = ANY($1::text[]) ORDER BY emp_id LIMIT 1`,
+        [[...ids.b].filter((x) => !ids.a.has(x))]);
+      await w.nhansu.db.query(`UPDATE nhansu.employee SET mobile = '0913' || lpad((random() * 999999)::int::text, 6, '0') WHERE emp_id = $1`, [b.rows[0]!.emp_id]);
+      await w.nhansu.db.query(`INSERT INTO nhansu.record_review (emp_id, outcome, reviewer, reviewed_at) VALUES ($1, 'A', 'Trưởng phòng', now())`, [b.rows[0]!.emp_id]);
+      return { a: a.rows[0]!.so_cccd, b: b.rows[0]!.sdd };
+    }
+
+    it('unreachable at start: the other source\'s people are sent, the run exits 75, /readyz names the source; the next run takes it up', async function () {
+      const person = await approveOneInEach();
+      const before = await acceptances(w);
+      await setConnections(false);
+      try {
+        const run = await w.cli(['sync', '--json']);
+        expect(run.code, run.stderr).to.equal(75);
+        const summary = JSON.parse(run.stdout);
+        expect(summary.sourcesFailed.map((f: { source: string }) => f.source)).to.deep.equal(['tinh-b']);
+        expect((await acceptances(w)).get(person.a)).to.equal((before.get(person.a) ?? 0) + 1);
+        expect((await acceptances(w)).get(person.b) ?? 0).to.equal(before.get(person.b) ?? 0);
+        const ready = await readiness();
+        expect(ready.ok).to.equal(true);
+        expect(ready.warning).to.include('source tinh-b could not be read');
+        expect(ready.warning).not.to.include(person.b);
+      } finally {
+        await setConnections(true);
+      }
+      const next = await w.cli(['sync', '--json']);
+      expect(next.code, next.stderr).to.equal(0);
+      expect((await acceptances(w)).get(person.b)).to.equal((before.get(person.b) ?? 0) + 1);
+      expect((await readiness()).warning ?? '').not.to.include('tinh-b');
+    });
+
+    it('stopped mid-run (its read blocked, then its connections cut): the other source goes on, exit 75, nothing lost, nothing twice', async function () {
+      const person = await approveOneInEach();
+      const before = await acceptances(w);
+      const sync = startCli(['sync', '--json'], w.env).exit;
+      // Hold tinh-b's read on a lock, cut its connections once it waits there, and keep it out.
+      await w.nhansu.db.transaction(async (tx) => {
+        await tx.query('LOCK TABLE nhansu.employee IN ACCESS EXCLUSIVE MODE');
+        for (let i = 0; ; i++) {
+          const waiting = await w.qlcb.db.query(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name = 'csdl-gateway-source-tinh-b' AND wait_event_type = 'Lock'");
+          if (waiting.rows.length > 0) break;
+          if (i > 600) throw new Error('the sync never read tinh-b');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await setConnections(false);
+        await w.qlcb.db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'csdl-gateway-source-tinh-b'");
+      });
+      try {
+        const run = await sync;
+        expect(run.code, run.stderr).to.equal(75);
+        expect(JSON.parse(run.stdout).sourcesFailed[0].source).to.equal('tinh-b');
+        expect((await acceptances(w)).get(person.a)).to.equal((before.get(person.a) ?? 0) + 1);
+      } finally {
+        await setConnections(true);
+      }
+      const next = await w.cli(['sync', '--json']);
+      expect(next.code, next.stderr).to.equal(0);
+      const after = await acceptances(w);
+      expect(after.get(person.b)).to.equal((before.get(person.b) ?? 0) + 1);
+      // Exactly once across both sources: every version accepted once, no packet stored twice for one version.
+      const twice = await w.ledger.db.query('SELECT so_dinh_danh, approved_at_text FROM csdl_simulator.acceptances GROUP BY 1, 2 HAVING count(*) > 1');
+      expect(twice.rows).to.deep.equal([]);
+    });
   });
 });
