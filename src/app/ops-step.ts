@@ -58,7 +58,7 @@ export const opsStep: StartStep = async (ctx) => {
     // "More than one working day" counts the province's calendar (config/calendar), in Vietnam's time.
     workingDaysBetween: (from, to) => workingDaysBetweenInstants(from, to, calendar),
     processMetrics: true,
-    mergedSources: ctx.config.sources.fromFile,
+    ...(ctx.config.sources.fromFile ? { mergedSources: ctx.config.sources.sources.map((s) => s.name) } : {}),
   });
   ctx.routers.push(...ops.routers);
   ctx.openApi.push(ops.openApi);

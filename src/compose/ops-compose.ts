@@ -13,6 +13,7 @@ import { metricsOpenApi } from '../ops/metrics-openapi.js';
 import { opsOpenApi } from '../ops/ops-openapi.js';
 import { opsReadiness } from '../ops/ops-readiness.js';
 import { sourcesReadiness } from '../sources/sources-readiness.js';
+import { sourceFigures } from '../sources/source-figures.js';
 import { opsRouter } from '../ops/ops-router.js';
 import { createOpsService, type OpsService } from '../ops/ops-service.js';
 import { createOpsStore } from '../ops/ops-store.js';
@@ -32,8 +33,8 @@ export interface OpsDeps {
   overdueTransfers?: () => Promise<number>;
   workingDaysBetween: (from: Date, to: Date) => number;
   processMetrics?: boolean;
-  /** A merged province (SOURCES_FILE): /readyz names the sources the last sync could not read. */
-  mergedSources?: boolean;
+  /** A merged province's source names (SOURCES_FILE): /readyz names the sources the last sync could not read; /metrics has per-source figures. */
+  mergedSources?: readonly string[];
 }
 
 export interface OpsCapability {
@@ -62,6 +63,7 @@ export function composeOps(deps: OpsDeps): OpsCapability {
     ...(deps.signer ? { signer: deps.signer } : {}), ...(deps.auditStats ? { auditStats: deps.auditStats } : {}),
     ...(deps.overdueTransfers ? { overdueTransfers: deps.overdueTransfers } : {}),
     processMetrics: deps.processMetrics ?? false,
+    ...(deps.mergedSources ? { sourceFigures: () => sourceFigures(deps.db, deps.mergedSources ?? []) } : {}),
   });
   return {
     service,

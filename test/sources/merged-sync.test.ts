@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { composeOps } from '../../src/compose/ops-compose.js';
 import { createOpsStore } from '../../src/ops/ops-store.js';
 import { sourcesReadiness } from '../../src/sources/sources-readiness.js';
 import { startCli } from '../setup/cli-process.js';
@@ -191,6 +192,14 @@ describe('merged province: one sync over two provincial databases (qlcb and nhan
         expect(ready.ok).to.equal(true);
         expect(ready.warning).to.include('source tinh-b could not be read');
         expect(ready.warning).not.to.include(person.b);
+        // /metrics: per-source figures, the source that could not be read at 0; no person in a label.
+        const ops = composeOps({ db: w.store.db, audit: { append: async () => undefined }, workingDaysBetween: () => 0, mergedSources: ['tinh-a', 'tinh-b'] });
+        await ops.metrics.collect();
+        const text = await ops.metrics.registry.metrics();
+        expect(text).to.include('csdl_gateway_source_last_sync_read{source="tinh-b"} 0').and.include('csdl_gateway_source_last_sync_read{source="tinh-a"} 1');
+        expect(text).to.match(/csdl_gateway_source_records\{source="tinh-a",state="accepted"\} [1-9]/);
+        expect(text).to.match(/csdl_gateway_source_conflicts_open\{source="tinh-b"\} [1-9]/);
+        expect(text).not.to.include(person.a);
       } finally {
         await setConnections(true);
       }
