@@ -20,7 +20,7 @@ import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
 import { sourceHandles, type SourceHandle } from './source-handles.js';
 import { createMergedSyncService } from '../sync/merged-sync-service.js';
-import { createOwnershipStore } from '../sources/ownership-store.js';
+import { createOwnershipStore, speakingSource } from '../sources/ownership-store.js';
 
 /** The first value of a subject attribute, read from the DER: a value may hold ', ' itself. */
 function subjectValue(certDer: Buffer, oid: string): string | undefined {
@@ -83,6 +83,8 @@ export function syncDepsFrom(config: Config, edges: SyncEdgesIn, mapping: Compil
 /** The sync of `start` and `sync`, and the deps of the mapping in force for the operators' actions. */
 export interface ComposedSync extends SyncService {
   deps(): SyncDeps;
+  /** A merged province: the deps of the source that speaks for this person (for a re-send). */
+  depsFor?(soDinhDanh: string): Promise<SyncDeps>;
 }
 
 /**
@@ -145,6 +147,12 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
   return {
     run: (options) => service.run(options),
     deps: () => ({ ...syncDepsFrom(config, edges, first.mapping(), lock), store: createOutboxStore(edges.store.db, first.name) }),
+    async depsFor(soDinhDanh) {
+      const name = await speakingSource(edges.store.db, soDinhDanh);
+      const handle = handles.find((h) => h.name === name) ?? first;
+      const db = await handle.db();
+      return { ...syncDepsFrom(config, edges, handle.mapping(), lock), source: db, store: createOutboxStore(edges.store.db, handle.name) };
+    },
   };
 }
 
@@ -152,14 +160,17 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
  * The operators' actions over the same steps, lock and national side as `sync`, each built
  * with the mapping in force when it runs (a re-send maps the person as the next sync would).
  */
-export function composeOpsActions(sync: Pick<ComposedSync, 'deps'>, store: OpenedDatabase, audit: ActionAuditLog, sources?: Config['sources']): OpsActionsService {
+export function composeOpsActions(sync: Pick<ComposedSync, 'deps' | 'depsFor'>, store: OpenedDatabase, audit: ActionAuditLog, sources?: Config['sources']): OpsActionsService {
   const actions = createOutboxActionsStore(store.db);
   // A merged province's conflicts are settled by `prefer`; one database has none.
   const ownership = sources?.fromFile ? createOwnershipStore(store.db, { policy: sources.conflictPolicy, audit }) : undefined;
   const current = () => createOpsActionsService({ ...sync.deps(), actions, audit, ...(ownership ? { ownership } : {}) });
   return {
     retry: (...args) => current().retry(...args),
-    resend: (...args) => current().resend(...args),
+    // A merged province's person is re-sent from the source that speaks for them.
+    resend: async (soDinhDanh, ...rest) => (sync.depsFor
+      ? createOpsActionsService({ ...(await sync.depsFor(soDinhDanh)), actions, audit, ...(ownership ? { ownership } : {}) })
+      : current()).resend(soDinhDanh, ...rest),
     settle: (...args) => current().settle(...args),
     cancel: (...args) => current().cancel(...args),
     prefer: (...args) => current().prefer(...args),

@@ -191,3 +191,13 @@ async function setOwner(tx: Queryable, sdd: string, owner: Owner): Promise<void>
 }
 
 export type OwnershipStore = ReturnType<typeof createOwnershipStore>;
+
+/** The source that owns a person, or the one that last took them in (a re-send reads that one). */
+export async function speakingSource(db: Queryable, soDinhDanh: string): Promise<string | undefined> {
+  const res = await db.query<{ source: string }>(
+    `SELECT source FROM ${S}.person_owners WHERE so_dinh_danh = $1
+     UNION ALL (SELECT source FROM ${S}.person_state WHERE so_dinh_danh = $1 ORDER BY updated_at DESC LIMIT 1)`,
+    [soDinhDanh],
+  );
+  return res.rows[0]?.source;
+}

@@ -3,6 +3,7 @@ import { composeOps } from '../../src/compose/ops-compose.js';
 import { createOpsStore } from '../../src/ops/ops-store.js';
 import { sourcesReadiness } from '../../src/sources/sources-readiness.js';
 import { startCli } from '../setup/cli-process.js';
+import { startApiApp } from '../ops/api-app.js';
 import { startMergedWorld, type MergedWorld } from './merged-world.js';
 
 /** The số định danh of each person approved in a source (qlcb: so_cccd; nhansu: citizen_id, separators dropped). */
@@ -77,7 +78,7 @@ describe('merged province: one sync over two provincial databases (qlcb and nhan
     expect(await acceptances(w)).to.deep.equal(before);
   });
 
-  it('lists the conflicts (tx conflicts and GET /api/ops/conflicts shape) and settles one with tx prefer: audited, sent as the chosen source\'s record', async function () {
+  it('lists the conflicts (tx conflicts, GET /api/ops/conflicts) and settles one with tx prefer: audited, sent as the chosen source\'s record', async function () {
     const listed = await w.cli(['tx', 'conflicts', '--json']);
     expect(listed.code, listed.stderr).to.equal(0);
     const items = JSON.parse(listed.stdout) as { soDinhDanh: string; sides: { source: string; approvedAt: string }[]; fields: string[] | null; settled: unknown }[];
@@ -85,6 +86,18 @@ describe('merged province: one sync over two provincial databases (qlcb and nhan
     const table = await w.cli(['tx', 'conflicts', '--source', 'tinh-b']);
     expect(table.code).to.equal(0);
     expect(table.stdout).to.include(`${both.length} open conflict(s)`);
+
+    // The same listing over HTTP, for an auditor's token; the read is audited naming the people.
+    const api = await startApiApp(w.store.db);
+    try {
+      const byHttp = await api.get('/api/ops/conflicts?source=tinh-a', api.tokens.auditor);
+      expect(byHttp.status).to.equal(200);
+      expect((byHttp.body as { items: { soDinhDanh: string }[] }).items.map((c) => c.soDinhDanh).sort()).to.deep.equal([...both].sort());
+      expect((await api.get('/api/ops/conflicts?source=Bad_Name', api.tokens.auditor)).status).to.equal(400);
+      expect((await api.get('/api/ops/conflicts')).status).to.equal(401);
+    } finally {
+      await api.close();
+    }
 
     const chosen = both[0]!;
     const refused = await w.cli(['tx', 'prefer', chosen, '--source', 'tinh-c', '--reason', 'sai nguồn']);
@@ -116,6 +129,12 @@ describe('merged province: one sync over two provincial databases (qlcb and nhan
     expect(open).to.have.length(both.length - 1);
     const again = await w.cli(['tx', 'prefer', chosen, '--source', 'tinh-a', '--reason', 'again']);
     expect(again.stderr).to.include('ops.conflict_not_found');
+    // A re-send reads the person from the source that now speaks for them.
+    const resend = await w.cli(['tx', 'resend', chosen, '--reason', 'Bộ báo mất hồ sơ', '--json']);
+    expect(resend.code, resend.stderr).to.equal(0);
+    const resent = await w.store.db.query<{ source: string; resend: number }>(
+      'SELECT source, resend FROM csdl_gateway.record_versions WHERE so_dinh_danh = $1 AND resend > 0', [chosen]);
+    expect(resent.rows).to.deep.equal([{ source: 'tinh-b', resend: 1 }]);
   });
 
   it('a person one source marks departed and the other approves later moves: an update nationally, never a second record', async function () {
