@@ -1,11 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDb } from '../src/db/db.js';
 import { projectRoot } from '../src/paths.js';
-import { freePort } from '../test/setup/postgres-server.js';
 import { BENCH_PASSPHRASE, BENCH_SENDER, startBenchWorld, type BenchWorld } from './support/bench-world.js';
+import { provinceKeyPem, runFloor as runFloorChild, startSink, type Sink } from './support/floor-children.js';
 import { gatewayEnv, runGatewayChild, type ChildRun } from './support/gateway-child.js';
 import { machineCheckLine } from './support/machine-check.js';
 
@@ -39,45 +38,6 @@ const TARGET = { ratio: 2.0, noChangeMs: 1_000, rssMiB: 384 };
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mibOf = (run: ChildRun) => (run.usage ? run.usage.maxRssKb / 1024 : NaN);
 
-interface Sink {
-  url: string;
-  stats(): Promise<{ packets: number; records: number }>;
-  stop(): void;
-}
-
-async function startSink(): Promise<Sink> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(shared, 'sink.mjs'), '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((ok, fail) => {
-    child.once('error', fail);
-    child.once('exit', (code) => fail(new Error(`sink exited with ${code}`)));
-    child.stdout!.once('data', () => ok());
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    async stats() {
-      return (await (await fetch(`${url}/_sink/stats`)).json()) as { packets: number; records: number };
-    },
-    stop: () => void child.kill(),
-  };
-}
-
-/** The province key as PEM, for the floor (which signs with node:crypto natively). */
-function provinceKeyPem(world: BenchWorld): string {
-  const out = join(world.tempDir, 'province-key.pem');
-  const res = spawnSync('openssl', ['pkcs12', '-in', world.pki.province.p12, '-nocerts', '-noenc', '-passin', `pass:${BENCH_PASSPHRASE}`, '-out', out], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`openssl pkcs12 failed: ${res.stderr}`);
-  return out;
-}
-
-function runFloor(world: BenchWorld, key: string, sink: Sink): Promise<ChildRun & { report: { people: number; ms: number } }> {
-  return runGatewayChild([join(shared, 'floor.mjs'), '--db', world.sourceUrl, '--key', key, '--url', sink.url], process.env).then((run) => {
-    if (run.exitCode !== 0) throw new Error(`floor failed: ${run.stderr}`);
-    return { ...run, report: JSON.parse(run.stdout.trim().split('\n').pop()!) as { people: number; ms: number } };
-  });
-}
-
 function summaryOf(run: ChildRun): { due: number; queued: number; invalid: number; accepted: number } {
   if (run.exitCode !== 0) throw new Error(`gateway sync exited ${run.exitCode}: ${run.stderr.trim().split('\n').slice(-10).join('\n')}`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as { due: number; queued: number; invalid: number; accepted: number };
@@ -100,6 +60,8 @@ interface RunFigures {
   floorMs: number; firstMs: number; noChangeMs: number; peakMiB: number;
   due: number; queued: number; invalid: number; accepted: number; sinkRecords: number; storeVersions: number; storePersons: number; noChangeDue: number; noChangeSinkRecords: number;
 }
+
+const runFloor = (world: BenchWorld, key: string, sink: Sink) => runFloorChild(shared, world.sourceUrl, key, sink);
 
 async function oneRun(world: BenchWorld, key: string, sink: Sink, n: number): Promise<RunFigures> {
   const floor = await runFloor(world, key, sink);
@@ -136,7 +98,7 @@ async function main(): Promise<void> {
   console.log(`sync-floor bench: ${people} people, ${runs} run(s); floor and sink from ${shared}; gateway = node ${opts.cli} sync`);
   console.log(machineCheckLine('start'));
   const world = await startBenchWorld(people, (line) => console.log(`  ${line}`));
-  const sink = await startSink();
+  const sink = await startSink(shared);
   const all: RunFigures[] = [];
   try {
     console.log(`provincial database: ${world.generation.people} people (${world.generation.approved} approved) generated in ${sec(world.generationMs)}`);

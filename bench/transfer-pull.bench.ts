@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       trustAnchors: parseTrustAnchors(readFileSync(sim.pki.trustAnchors, 'utf8')),
       mapping: loadMapping('mappings/qlcb'),
       calendar: loadWorkingCalendar(),
-      audit: { append: async (e) => void audit.push(e) },
+      audit: { append: async (e) => void audit.push(e), appendWithin: async (_tx, e) => void audit.push(e) },
     });
     // Warm-up: the token, connections, JIT; not counted.
     for (const s of ids.slice(0, 20)) await service.pull({ soDinhDanh: s, receivingUnit: UNIT }, { actor: { kind: 'cli', name: 'bench' } });

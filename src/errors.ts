@@ -3,7 +3,9 @@
  * `code` is stable and prefixed by the component that failed (`config.invalid`,
  * `mapping.code_unknown`, `signing.cert_expired`, `ndxp.http_503`): code matches on it,
  * never on the message. `retryable` tells the retry table whether trying again may help;
- * `status` is the HTTP status to answer with where one applies.
+ * `status` is the HTTP status to answer with where one applies. Each capability raises its own
+ * subclass, declared with the union of its codes in its `*-error.ts` table; nothing constructs
+ * this class directly (test/foundation/error-code-tables.test.ts).
  */
 export interface ErrorDetail {
   path: string;
@@ -38,6 +40,18 @@ export class GatewayError extends Error {
     return this.details.length > 0
       ? { code: this.code, message: this.message, details: this.details }
       : { code: this.code, message: this.message };
+  }
+}
+
+/**
+ * The base of a capability's error table: `class ShareError extends CodedError<ShareErrorCode> {}`
+ * constructs with the codes of its union only.
+ */
+export class CodedError<Code extends string> extends GatewayError {
+  declare readonly code: Code;
+
+  constructor(code: Code, message: string, options: GatewayErrorOptions = {}) {
+    super(code, message, options);
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GatewayError } from './errors.js';
+import { PathsError } from './paths-error.js';
 
 /**
  * The project root: the folder holding package.json. The same code runs from `src/` (tests,
@@ -13,7 +13,7 @@ function findRoot(): string {
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new GatewayError('paths.root_not_found', 'cannot find the project root (package.json)');
+    if (parent === dir) throw new PathsError('paths.root_not_found', 'cannot find the project root (package.json)');
     dir = parent;
   }
 }

@@ -37,24 +37,31 @@ export interface BenchSimulator {
   stop(): Promise<void>;
 }
 
-export async function startBenchWorld(people: number, onProgress: (line: string) => void): Promise<BenchWorld> {
-  const server = await startThrowawayPostgres();
+/** A provincial database `name` on the world's server: vendor schema, `people` generated people, analysed. */
+export async function generateProvince(
+  newDatabase: (name: string) => Promise<string>, name: string, people: number, onProgress: (line: string) => void,
+): Promise<{ url: string; generation: GenerationSummary; generationMs: number }> {
+  const url = await newDatabase(name);
+  const db = createDb(url, { max: 4 });
+  const started = performance.now();
+  try {
+    await installProvincialSchema(db, { sample: false });
+    const generation = await generatePeople(db, {
+      people, seed: 1, onProgress: (done) => (done % 20_000 === 0 ? onProgress(`generated ${done} people`) : undefined),
+    });
+    await db.query('ANALYZE');
+    return { url, generation, generationMs: performance.now() - started };
+  } finally {
+    await db.close();
+  }
+}
+
+/** `durable`: the server commits as a production one does (fsync and synchronous commit on). */
+export async function startBenchWorld(people: number, onProgress: (line: string) => void, options: { durable?: boolean } = {}): Promise<BenchWorld> {
+  const server = await startThrowawayPostgres(options);
   const newDatabase = (name: string): Promise<string> => createDatabase(server.url, name);
   try {
-    const sourceUrl = await newDatabase('provincial');
-    const db = createDb(sourceUrl, { max: 4 });
-    let generation: GenerationSummary;
-    const started = performance.now();
-    try {
-      await installProvincialSchema(db, { sample: false });
-      generation = await generatePeople(db, {
-        people, seed: 1, onProgress: (done) => (done % 20_000 === 0 ? onProgress(`generated ${done} people`) : undefined),
-      });
-      await db.query('ANALYZE');
-    } finally {
-      await db.close();
-    }
-    const generationMs = performance.now() - started;
+    const { url: sourceUrl, generation, generationMs } = await generateProvince(newDatabase, 'provincial', people, onProgress);
     const tempDir = mkdtempSync(join(tmpdir(), 'csdl-sync-bench-'));
     const pki = await ensureDevPki(join(tempDir, 'pki'), { senderCode: BENCH_SENDER, passphrase: BENCH_PASSPHRASE });
     return {

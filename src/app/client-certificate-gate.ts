@@ -1,6 +1,6 @@
 import { TLSSocket } from 'node:tls';
 import { Router } from 'express';
-import { GatewayError } from '../errors.js';
+import { ShareError } from '../share/share-error.js';
 
 /**
  * With TLS_CLIENT_CA_FILE, another agency reaches /share only with a client certificate that
@@ -13,16 +13,16 @@ export function clientCertificateGate(): Router {
   router.use('/share', (req, _res, next) => {
     const socket = req.socket;
     if (!(socket instanceof TLSSocket)) {
-      next(new GatewayError('share.certificate_required', 'a TLS client certificate is required', { status: 401 }));
+      next(new ShareError('share.certificate_required', 'a TLS client certificate is required', { status: 401 }));
       return;
     }
     const cert = socket.getPeerCertificate();
     if (!cert || Object.keys(cert).length === 0) {
-      next(new GatewayError('share.certificate_required', 'a TLS client certificate is required: present the certificate your agency was issued', { status: 401 }));
+      next(new ShareError('share.certificate_required', 'a TLS client certificate is required: present the certificate your agency was issued', { status: 401 }));
       return;
     }
     if (!socket.authorized) {
-      next(new GatewayError('share.certificate_untrusted', 'the TLS client certificate does not chain to a trusted CA', { status: 401 }));
+      next(new ShareError('share.certificate_untrusted', 'the TLS client certificate does not chain to a trusted CA', { status: 401 }));
       return;
     }
     next();

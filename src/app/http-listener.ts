@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Config } from '../config/config.js';
-import { GatewayError } from '../errors.js';
+import { ConfigError } from '../config/config-error.js';
+import { AppError } from './app-error.js';
 
 /**
  * The gateway's listening socket, bound before anything else starts: a taken port is known
@@ -25,8 +26,6 @@ export interface HttpListener {
   drain(timeoutMs: number): Promise<boolean>;
 }
 
-export class ListenError extends GatewayError {}
-
 function starting(req: IncomingMessage, res: ServerResponse): void {
   const alive = req.url === '/healthz';
   res.statusCode = alive ? 200 : 503;
@@ -35,22 +34,22 @@ function starting(req: IncomingMessage, res: ServerResponse): void {
   res.end(JSON.stringify(alive ? { status: 'ok' } : { code: 'app.starting', message: 'the gateway is starting; try again in a few seconds' }));
 }
 
-function listenError(err: NodeJS.ErrnoException, host: string, port: number): ListenError {
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): AppError {
   const where = `${host}:${port}`;
   if (err.code === 'EADDRINUSE') {
-    return new ListenError(
+    return new AppError(
       'app.port_in_use',
       `port ${port} on ${host} is already in use (another gateway, or another program): stop it, or start on another port with PORT=${port + 1} npm start (or csdl-gateway start --port ${port + 1})`,
       { cause: err },
     );
   }
   if (err.code === 'EACCES') {
-    return new ListenError('app.port_denied', `not allowed to listen on ${where} (ports below 1024 need privileges): set PORT to 1024 or above`, { cause: err });
+    return new AppError('app.port_denied', `not allowed to listen on ${where} (ports below 1024 need privileges): set PORT to 1024 or above`, { cause: err });
   }
   if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
-    return new ListenError('app.host_unavailable', `cannot listen on ${where}: HOST is not an address of this machine`, { cause: err });
+    return new AppError('app.host_unavailable', `cannot listen on ${where}: HOST is not an address of this machine`, { cause: err });
   }
-  return new ListenError('app.listen_failed', `cannot listen on ${where}: ${err.message}`, { cause: err });
+  return new AppError('app.listen_failed', `cannot listen on ${where}: ${err.message}`, { cause: err });
 }
 
 function tlsServer(tls: NonNullable<Config['tls']>, handler: RequestListener): Server {
@@ -58,7 +57,7 @@ function tlsServer(tls: NonNullable<Config['tls']>, handler: RequestListener): S
     try {
       return readFileSync(file);
     } catch (err) {
-      throw new ListenError('config.invalid', `config: cannot read ${key} ${file}: ${(err as Error).message}`, { cause: err });
+      throw new ConfigError(`config: cannot read ${key} ${file}: ${(err as Error).message}`, undefined, { cause: err });
     }
   };
   return createHttpsServer(

@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/audit-entry.js';
 import { auditStats } from '../audit/audit-store.js';
 import { loadWorkingCalendar } from '../calendar/calendar-loader.js';
 import { workingDaysBetweenInstants } from '../calendar/working-calendar.js';
-import { GatewayError } from '../errors.js';
+import { AuditError } from '../audit/audit-errors.js';
 import { composeOps } from '../compose/ops-compose.js';
 import { overdueTransfers } from '../transfer/transfer-service.js';
 import { createTokenService } from '../tokens/token-service.js';
@@ -24,7 +24,7 @@ function lateAudit(ctx: StartContext): AuditLog {
   return {
     append(entry) {
       const audit = ctx.services.audit;
-      if (!audit) return Promise.reject(new GatewayError('audit.unavailable', 'no audit log: personal data is not shown without one', { status: 503 }));
+      if (!audit) return Promise.reject(new AuditError('audit.unavailable', 'no audit log: personal data is not shown without one', { status: 503 }));
       return audit.append(entry);
     },
   };

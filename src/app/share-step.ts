@@ -19,9 +19,10 @@ export const SHARE_REFRESH_MS = 30_000;
 export const shareStep: StartStep = async (ctx) => {
   const contract = nationalContract();
   const codec = createPayloadCodec(contract);
-  // The unit tree grants cover is where the mapping says (its `units`), in the vendor's database.
-  const { units } = loadEffectiveMapping(ctx.config, contract);
-  const schedule = scheduleRefresh({ db: ctx.store.db, codec, source: ctx.source.db, units, logger: ctx.logger }, SHARE_REFRESH_MS);
+  // The unit tree grants cover is where the mapping says (its `units`), in the vendor's database;
+  // so is the person filter, which sharing honours like every other read of persons.
+  const { units, source } = loadEffectiveMapping(ctx.config, contract);
+  const schedule = scheduleRefresh({ db: ctx.store.db, codec, source: ctx.source.db, units, persons: source.persons, logger: ctx.logger }, SHARE_REFRESH_MS);
   ctx.onStop(() => schedule.stop());
   void schedule.runNow();
 

@@ -4,7 +4,7 @@ import { opsActionsOpenApi } from '../ops/ops-actions-openapi.js';
 import { opsActionsRouter } from '../ops/ops-actions-router.js';
 import { scheduleSync } from '../sync/sync-scheduler.js';
 import type { StartStep } from './gateway.js';
-import { GatewayError } from '../errors.js';
+import { AppError } from './app-error.js';
 
 /**
  * The national side (NDXP, or the built-in simulator when NDXP_URL is unset) and the sync
@@ -15,7 +15,7 @@ import { GatewayError } from '../errors.js';
  */
 export const syncStep: StartStep = async (ctx) => {
   const signer = ctx.services.signer;
-  if (!signer) throw new GatewayError('app.step_order', 'the signing step must run before the sync step');
+  if (!signer) throw new AppError('app.step_order', 'the signing step must run before the sync step');
   const national = await openNationalSide(ctx.config);
   ctx.onStop(() => national.close());
   ctx.services.national = national;

@@ -1,12 +1,12 @@
 import { loadWorkingCalendar } from '../calendar/calendar-loader.js';
 import { vietnamToday } from '../calendar/working-calendar.js';
-import { GatewayError } from '../errors.js';
 import { loadMapping } from '../mapping/mapping-loader.js';
 import { configuredTrustAnchors } from '../compose/transfer-edges.js';
 import { transferOpenApi } from '../transfer/transfer-openapi.js';
 import { transferRouter } from '../transfer/transfer-router.js';
 import { createTransferService } from '../transfer/transfer-service.js';
 import { listTransfers } from '../transfer/transfer-store.js';
+import { AppError } from './app-error.js';
 import type { StartStep } from './gateway.js';
 
 export { overdueTransfers } from '../transfer/transfer-service.js';
@@ -24,13 +24,20 @@ export const transferStep: StartStep = async (ctx) => {
     ctx.logger.warn('transfers: no audit log yet; /api/transfers is not mounted (personal data is never served unaudited)');
     ctx.summary.push('transfers:   /api/transfers not mounted: no audit log');
   }
-  if (!national) throw new GatewayError('transfer.no_national_side', 'the sync step must open the national side before the transfer step');
+  if (!national) throw new AppError('app.step_order', 'the sync step must open the national side before the transfer step');
   const service = audit
     ? createTransferService({
       store: ctx.store.db, source: ctx.source.db, national: national.client, trustAnchors: configuredTrustAnchors(ctx.config),
       mapping: loadMapping(ctx.config.mappingFile), calendar, audit, logger: ctx.logger,
     })
     : undefined;
+  if (service) {
+    // Start-up recovery: pulls a killed process left unfinished are finished or rolled back first.
+    const recovered = await service.recover();
+    if (recovered.finished.length + recovered.rolledBack.length > 0) {
+      ctx.summary.push(`transfers:   recovered interrupted pulls: ${recovered.finished.length} finished, ${recovered.rolledBack.length} rolled back`);
+    }
+  }
   if (service && audit) {
     ctx.routers.push(transferRouter({ service, audit }));
     ctx.openApi.push(transferOpenApi);

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/db.js';
 import type { ChainedEntry } from './audit-chain.js';
 import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from './audit-entry.js';
-import { AuditError } from './audit-errors.js';
+import { AuditError, type AuditErrorCode } from './audit-errors.js';
 import { agencyNames, listEntries, personEntries, type EntryFilter } from './audit-store.js';
 import { REPORT_FORMATS, type AccessReport, type ReportFormat } from './access-report.js';
 import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
@@ -24,7 +24,7 @@ export interface Who {
 
 export const MAX_LIST_LIMIT = 1000;
 
-const badRequest = (code: string, message: string): AuditError => new AuditError(code, message, { status: 400 });
+const badRequest = (code: AuditErrorCode, message: string): AuditError => new AuditError(code, message, { status: 400 });
 
 /** A số định danh is 12 digits (the citizen identity number, Luật Căn cước 2023). */
 export function parseSoDinhDanh(value: string | undefined): string {

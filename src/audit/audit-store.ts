@@ -89,6 +89,12 @@ export async function insertEntries(tx: Queryable, entries: readonly ChainedEntr
   );
 }
 
+/** How many entries the chain holds, for the verifier's progress (one index-only count). */
+export async function countEntries(q: Queryable): Promise<number> {
+  const res = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${S}.audit_log`);
+  return res.rows[0]?.n ?? 0;
+}
+
 /** Entries after `afterSeq`, ascending, for the verifier (keyset paging on the primary key). */
 export async function readChainPage(q: Queryable, afterSeq: number, limit: number): Promise<ChainedEntry[]> {
   const res = await q.query<EntryRow>(

@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/db.js';
 import { isGatewayError } from '../errors.js';
 import { verifyCheckpoint, type CheckpointTrust } from './audit-checkpoint.js';
-import { listCheckpoints, readChainPage } from './audit-store.js';
+import { countEntries, listCheckpoints, readChainPage } from './audit-store.js';
+import type { OnProgress } from '../progress/progress.js';
 import { createChainVerifier, type AuditProblem, type PinnedCheckpoint } from './chain-verifier.js';
 
 /**
@@ -14,6 +15,8 @@ export interface VerifyAuditOptions {
   /** Checkpoints kept outside the store (exported files), already parsed. */
   external?: { source: string; payload: Buffer; signature: Buffer }[];
   pageSize?: number;
+  /** Entries checked so far, of those the chain held when the check began. */
+  progress?: OnProgress;
 }
 
 export interface AuditVerifyReport {
@@ -60,6 +63,7 @@ export async function verifyAuditLog(db: Queryable, options: VerifyAuditOptions)
   if ('problem' in pinned) return { ok: false, entries: 0, head: '', checkpoints: 0, problem: pinned.problem };
   const verifier = createChainVerifier(pinned.pins);
   const pageSize = options.pageSize ?? 10_000;
+  const total = options.progress ? await countEntries(db) : undefined;
   let page = await readChainPage(db, 0, pageSize);
   const report = (problem: AuditProblem | undefined): AuditVerifyReport => ({
     ok: problem === undefined, entries: verifier.entries, head: verifier.head, checkpoints: pinned.pins.length,
@@ -69,6 +73,8 @@ export async function verifyAuditLog(db: Queryable, options: VerifyAuditOptions)
     const last = page[page.length - 1]!.seq;
     const next = page.length === pageSize ? readChainPage(db, last, pageSize) : Promise.resolve([]);
     const problem = verifier.feed(page);
+    // Entries appended while the check runs are checked too: the total never falls behind.
+    options.progress?.({ done: verifier.entries, total: Math.max(total ?? 0, verifier.entries) });
     if (problem) {
       await next.catch(() => undefined);
       return report(problem);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { paths } from '../paths.js';
 import { labourCodeYear } from './labour-code-holidays.js';
-import { CalendarError, createWorkingCalendar, dayNumber, type CalendarYear, type WorkingCalendar } from './working-calendar.js';
+import { CalendarError } from './calendar-error.js';
+import { createWorkingCalendar, dayNumber, type CalendarYear, type WorkingCalendar } from './working-calendar.js';
 
 /**
  * Reads the working-day calendar kept as data: one file per year, `config/calendar/YYYY.json`,

@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors.js';
+import { CalendarError } from './calendar-error.js';
 
 /**
  * Working days (ngày làm việc): Monday to Friday, minus the public holidays and the days off
@@ -44,8 +44,6 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 /** A bound on any walk, so a bad argument cannot loop for ever: ~100 years of days. */
 const MAX_STEPS = 36_600;
-
-export class CalendarError extends GatewayError {}
 
 /** Days since 1970-01-01 of a YYYY-MM-DD civil date; refuses anything else. */
 export function dayNumber(date: string): number {

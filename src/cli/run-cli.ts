@@ -1,4 +1,4 @@
-import { describeError, GatewayError } from '../errors.js';
+import { describeError } from '../errors.js';
 import type { CliCommand, CliIo, LazyCommand } from './command.js';
 
 /**
@@ -6,11 +6,7 @@ import type { CliCommand, CliIo, LazyCommand } from './command.js';
  * `usage`. A failure ends in one readable line with its code, never a bare stack trace:
  * exit 2 for bad usage or configuration, 1 for anything else.
  */
-export class UsageError extends GatewayError {
-  constructor(message: string) {
-    super('cli.usage', message);
-  }
-}
+export { UsageError } from './cli-error.js';
 
 const USAGE_CODES: ReadonlySet<string> = new Set([
   'ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL',

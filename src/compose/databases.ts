@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import { checkDatabaseUrl, createDb, DbError, redactUrl, toDbError, type Db } from '../db/db.js';
+import { checkDatabaseUrl, createDb, redactUrl, toDbError, type Db } from '../db/db.js';
+import { DbError } from '../db/db-error.js';
 import type { EmbeddedPostgres } from '../db/embedded-postgres.js';
 import { bindInstance } from '../db/instance-store.js';
 import { migrate } from '../db/migrate.js';
@@ -105,12 +106,12 @@ export async function openMigratedStore(config: Config, options: OpenOptions = {
   }
 }
 
-export function openSourceDatabase(config: Config): Promise<OpenedDatabase> {
+export function openSourceDatabase(config: Config, options: OpenOptions = {}): Promise<OpenedDatabase> {
   // A merged province's first source stands for "the provincial database" where one is meant
   // (start-up counts, pull, sharing); the sync reads every source (compose/source-handles.ts).
   const first = config.sources.fromFile ? config.sources.sources[0] : undefined;
-  if (first) return openNamedSource(config, first.name, first.databaseUrl);
-  return open(config.sourceDatabaseUrl, 'SOURCE_DATABASE_URL', join(config.dataDir, 'provincial'), 'csdl-gateway-source');
+  if (first) return openNamedSource(config, first.name, first.databaseUrl, options);
+  return open(config.sourceDatabaseUrl, 'SOURCE_DATABASE_URL', join(config.dataDir, 'provincial'), 'csdl-gateway-source', options);
 }
 
 /**
@@ -118,8 +119,8 @@ export function openSourceDatabase(config: Config): Promise<OpenedDatabase> {
  * URL's password. Without a URL (the rehearsal's demo sources): an embedded PGlite under
  * DATA_DIR/provincial-NAME.
  */
-export function openNamedSource(config: Config, name: string, url: string | undefined): Promise<OpenedDatabase> {
-  return open(url, `source ${name}`, join(config.dataDir, `provincial-${name}`), `csdl-gateway-source-${name}`);
+export function openNamedSource(config: Config, name: string, url: string | undefined, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  return open(url, `source ${name}`, join(config.dataDir, `provincial-${name}`), `csdl-gateway-source-${name}`, options);
 }
 
 /**

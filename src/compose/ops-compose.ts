@@ -17,6 +17,9 @@ import { sourceFigures } from '../sources/source-figures.js';
 import { opsRouter } from '../ops/ops-router.js';
 import { createOpsService, type OpsService } from '../ops/ops-service.js';
 import { createOpsStore } from '../ops/ops-store.js';
+import { createPersonExplainer, type PersonExplainer, type PersonSource } from '../ops/person-explain-service.js';
+import type { Mapping } from '../mapping/mapping-types.js';
+import { readPersonDocument, vendorIdsByCmnd } from '../source/person-finder.js';
 
 /**
  * The operators' capability wired over a store: the read service (for the API and `tx`), its
@@ -50,6 +53,22 @@ export interface OpsCapability {
 
 export function opsService(db: Db, audit: AuditLog): OpsService {
   return createOpsService({ store: createOpsStore(db), audit, codec: createPayloadCodec(nationalContract()) });
+}
+
+/** The provincial database as a person's explanation reads it, through the mapping. */
+export function personSource(source: Queryable, mapping: Mapping): PersonSource {
+  return {
+    mapping: mapping.name,
+    personTable: mapping.source.table,
+    cmndColumn: mapping.source.persons.cmnd,
+    vendorIdsByCmnd: async (cmnd) => (await vendorIdsByCmnd(source, mapping, cmnd)) ?? [],
+    document: async (vendorId) => (await readPersonDocument(source, mapping, vendorId))?.doc,
+  };
+}
+
+/** `tx person`'s lookups and explained refusals over a store, the provincial database and the mapping. */
+export function personExplainer(db: Db, audit: AuditLog, source: Queryable, mapping: Mapping): PersonExplainer {
+  return createPersonExplainer({ db, store: createOpsStore(db), audit, source: personSource(source, mapping) });
 }
 
 export function composeOps(deps: OpsDeps): OpsCapability {

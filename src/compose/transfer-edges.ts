@@ -1,20 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { X509Certificate } from 'node:crypto';
-import type { AuditLog } from '../audit/audit-entry.js';
+import type { ActionAuditLog } from '../audit/audit-entry.js';
 import { loadWorkingCalendar } from '../calendar/calendar-loader.js';
 import { openNationalSide, type NationalSide } from './national-side.js';
 import { openSyncEdges } from './sync-edges.js';
 import type { Config } from '../config/config.js';
+import { ConfigError } from '../config/config-error.js';
 import type { Db } from '../db/db.js';
-import { GatewayError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { loadMapping } from '../mapping/mapping-loader.js';
 import type { NdxpClient } from '../ndxp/ndxp-client.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 import { DEV_PKI_DIR } from '../signing/dev-pki.js';
 import { parseTrustAnchors } from '../signing/trust-anchors.js';
-import { createTransferService, type TransferService } from '../transfer/transfer-service.js';
+import { createTransferService, PULL_STEPS, type PullStep, type TransferService } from '../transfer/transfer-service.js';
 
 /**
  * What the `pull` and `transfers` commands open: what a sync opens (the migrated store, the
@@ -37,7 +37,7 @@ export interface TransferEdges {
  */
 export function configuredTrustAnchors(config: Config): X509Certificate[] {
   const file = config.signing.trustAnchorsFile ?? (config.signing.keyFile ? undefined : join(DEV_PKI_DIR, 'trust-anchors.pem'));
-  if (!file) throw new GatewayError('config.invalid', 'TRUST_ANCHORS_FILE is required to verify the Ministry\'s envelopes');
+  if (!file) throw new ConfigError('TRUST_ANCHORS_FILE is required to verify the Ministry\'s envelopes');
   return parseTrustAnchors(readFileSync(file, 'utf8'), file);
 }
 
@@ -64,7 +64,7 @@ export async function openTransferEdges(config: Config, logger: Logger): Promise
 
 /** The service over opened edges; a year without a calendar file is logged as a warning. */
 export function composeTransferService(
-  config: Config, edges: Omit<TransferEdges, 'close' | 'signer'>, audit: AuditLog, logger: Logger, today?: () => string,
+  config: Config, edges: Omit<TransferEdges, 'close' | 'signer'>, audit: ActionAuditLog, logger: Logger, today?: () => string,
 ): TransferService {
   return createTransferService({
     store: edges.store,
@@ -76,14 +76,29 @@ export function composeTransferService(
     audit,
     logger,
     ...(today ? { today } : {}),
+    ...testKillHook(),
   });
+}
+
+/**
+ * For the kill tests only (test/fault/pull-kill.test.ts): CSDL_GATEWAY_TEST_KILL_AT names a
+ * pull step (transfer-service.ts PULL_STEPS) at which the process SIGKILLs itself, once that
+ * step has committed. Unset in every real deployment; an unknown step name is refused.
+ */
+function testKillHook(): { afterStep?: (step: PullStep) => void } {
+  const at = process.env.CSDL_GATEWAY_TEST_KILL_AT;
+  if (!at) return {};
+  if (!(PULL_STEPS as readonly string[]).includes(at)) {
+    throw new ConfigError(`CSDL_GATEWAY_TEST_KILL_AT must be one of ${PULL_STEPS.join(', ')}`, 'CSDL_GATEWAY_TEST_KILL_AT');
+  }
+  return { afterStep: (step) => void (step === at && process.kill(process.pid, 'SIGKILL')) };
 }
 
 /** The edges of the two commands, injectable so tests can pass their own (a memory audit log...). */
 export interface TransferCommandDeps {
   loadConfig(): Config;
   openEdges(config: Config, logger: Logger): Promise<TransferEdges>;
-  openAudit(store: Db, signer: CmsSigner | undefined, logger: Logger): Promise<AuditLog & { close?(): Promise<void> }>;
+  openAudit(store: Db, signer: CmsSigner | undefined, logger: Logger): Promise<ActionAuditLog & { close?(): Promise<void> }>;
   /** Who runs the command, for the audit entry. */
   actorName(): string;
   /** Today in Vietnam for deadlines; default the clock's. */
@@ -101,7 +116,10 @@ export async function withTransferService<T>(
   try {
     const audit = await deps.openAudit(edges.store, edges.signer, logger);
     try {
-      return await work(composeTransferService(config, edges, audit, logger, deps.today), { kind: 'cli', name: deps.actorName() });
+      const service = composeTransferService(config, edges, audit, logger, deps.today);
+      // Start-up recovery: pulls a killed process left unfinished are finished or rolled back first.
+      await service.recover();
+      return await work(service, { kind: 'cli', name: deps.actorName() });
     } finally {
       await audit.close?.();
     }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2019.js';
 import cron from 'node-cron';
-import { GatewayError } from '../errors.js';
+import { ConfigError } from './config-error.js';
 import { paths } from '../paths.js';
 import { CONFIG_KEYS, configSchema, type ConfigKey } from './config-schema.js';
 import { defaultSource, type SourcesSetup } from '../sources/sources-file.js';
@@ -61,12 +61,6 @@ export interface Config {
   simulatorPort: number;
   /** The smallest count a statistics cell shows (docs/decisions/sharing.md). */
   shareStatisticsMinCell: number;
-}
-
-export class ConfigError extends GatewayError {
-  constructor(message: string, key?: string) {
-    super('config.invalid', message, key ? { details: [{ path: key, message }] } : {});
-  }
 }
 
 export type RawConfig = Partial<Record<ConfigKey, unknown>>;

@@ -21,6 +21,8 @@ export interface RecordProblem {
   code: RecordProblemCode;
   path: string;
   message: string;
+  /** For SCHEMA_INVALID, the schema rule that failed (schema-validators.ts, `SchemaProblem.rule`). */
+  rule?: string;
 }
 
 export const DANG_CONG_TAC = 'DANG_CONG_TAC';

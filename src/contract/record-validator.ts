@@ -34,8 +34,8 @@ export function createNationalValidator(contract: NationalContract): NationalVal
     bangLuong: codeList(contract, 'bang-luong'),
   };
 
-  const schemaProblems = (problems: { path: string; message: string }[]): RecordProblem[] =>
-    problems.map((p) => ({ code: 'SCHEMA_INVALID', path: p.path, message: p.message }));
+  const schemaProblems = (problems: { path: string; message: string; rule?: string }[]): RecordProblem[] =>
+    problems.map((p) => ({ code: 'SCHEMA_INVALID', path: p.path, message: p.message, ...(p.rule ? { rule: p.rule } : {}) }));
 
   return {
     validateRecord(data) {

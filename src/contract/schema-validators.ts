@@ -17,6 +17,12 @@ export interface SchemaProblem {
   /** JSON Pointer into the checked value; for a missing or extra property, the property's own path. */
   path: string;
   message: string;
+  /**
+   * The schema rule that failed, as `keyword` or `keyword parameter` (`pattern ^[0-9]{12}$`,
+   * `format date`, `maxLength 100`, `type string`): the key under which an operator's
+   * explanation of the problem is written (ops/refusal-words.ts), never parsed from `message`.
+   */
+  rule?: string;
 }
 
 export type SchemaCheck = (value: unknown) => SchemaProblem[];
@@ -59,31 +65,45 @@ function idOf(schema: Record<string, unknown>): string {
   return id;
 }
 
-/** One ajv error as a `{path, message}` problem, the property named for a missing or extra one. */
+/** The failed rule of one ajv error: its keyword, and the one parameter that says which rule of that kind. */
+export function ruleOf(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  const param = error.keyword === 'format' ? params.format
+    : error.keyword === 'pattern' ? params.pattern
+      : error.keyword === 'type' ? params.type
+        : params.limit;
+  return typeof param === 'string' || typeof param === 'number' ? `${error.keyword} ${param}` : error.keyword;
+}
+
+/** One ajv error as a `{path, message, rule}` problem, the property named for a missing or extra one. */
 export function toProblem(error: ErrorObject): SchemaProblem {
   const params = error.params as Record<string, unknown>;
+  const rule = ruleOf(error);
   if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
     return {
       path: childPointer(error.instancePath, params.missingProperty),
       message: 'required property is missing',
+      rule,
     };
   }
   if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
     return {
       path: childPointer(error.instancePath, params.additionalProperty),
       message: 'property is not allowed by the schema',
+      rule,
     };
   }
   if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
     return {
       path: error.instancePath,
       message: `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+      rule,
     };
   }
   if (error.keyword === 'const') {
-    return { path: error.instancePath, message: `must equal ${JSON.stringify(params.allowedValue)}` };
+    return { path: error.instancePath, message: `must equal ${JSON.stringify(params.allowedValue)}`, rule };
   }
-  return { path: error.instancePath, message: error.message ?? `fails ${error.keyword}` };
+  return { path: error.instancePath, message: error.message ?? `fails ${error.keyword}`, rule };
 }
 
 function check(validate: ValidateFunction): SchemaCheck {

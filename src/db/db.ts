@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { GatewayError } from '../errors.js';
+import { DbError } from './db-error.js';
 
 /**
  * Everything reaches PostgreSQL through this one small interface (the pg-boss model):
@@ -38,7 +38,6 @@ export interface DbOptions {
   idleTimeoutMillis?: number;
 }
 
-export class DbError extends GatewayError {}
 
 /** A connection or query failure turned into one readable line, with the cause kept. */
 export function toDbError(err: unknown, what: string): DbError {
@@ -47,6 +46,22 @@ export function toDbError(err: unknown, what: string): DbError {
   const unreachable = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNRESET'];
   const code = e.code && unreachable.includes(e.code) ? 'db.unreachable' : 'db.error';
   return new DbError(code, `${what}: ${reason}`, { cause: err, retryable: code === 'db.unreachable' });
+}
+
+/**
+ * Whether a raw error says the database cannot be reached right now rather than that a
+ * statement is wrong: a connection refused, reset or cut (SQLSTATE class 08), the server
+ * shutting down or starting up (57P01-57P03), a pool that could not connect in time. Such a
+ * failure is answered 503 (try again), never 500.
+ */
+export function isDbUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03'].includes(code)) return true;
+  if (/^08[0-9A-Z]{3}$/.test(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message);
 }
 
 /** Parses and checks a connection URL without connecting. */
@@ -74,16 +89,29 @@ export function createDb(url: string, options: DbOptions = {}): Db {
   // reconnects and reports the failure where it can be handled.
   pool.on('error', () => undefined);
   const description = options.description ?? redactUrl(url);
+  // A checked-out client whose server goes away between two queries (a restart, a failover:
+  // "terminating connection due to administrator command") emits 'error' with no query to fail;
+  // unheard, that crashes the process. The next query on it fails and is handled where it is
+  // made; a client that saw such an error is discarded, not returned to the pool.
+  const broken = new WeakSet<pg.PoolClient>();
+  const onClientError = function (this: pg.PoolClient) {
+    broken.add(this);
+  };
+  async function checkOut(): Promise<pg.PoolClient> {
+    const client = await pool.connect();
+    client.on('error', onClientError);
+    return client;
+  }
+  function checkIn(client: pg.PoolClient): void {
+    client.off('error', onClientError);
+    client.release(broken.has(client) ? true : undefined);
+  }
 
   return {
     description,
     query: (text, values) => pool.query(text, values),
     async transaction(fn, txOptions = {}) {
-      const client = await pool.connect();
-      // A checked-out client whose server goes away (a source stopped mid-run) emits 'error'
-      // between queries: without a listener that crashes the process. The next statement
-      // fails where it is awaited; the broken client is discarded, not pooled again.
-      const lost = watchLoss(client);
+      const client = await checkOut();
       try {
         const mode = [
           txOptions.isolation ? `ISOLATION LEVEL ${txOptions.isolation.toUpperCase()}` : '',
@@ -97,16 +125,15 @@ export function createDb(url: string, options: DbOptions = {}): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        lost.release();
+        checkIn(client);
       }
     },
     async withClient(fn) {
-      const client = await pool.connect();
-      const lost = watchLoss(client);
+      const client = await checkOut();
       try {
         return await fn(client);
       } finally {
-        lost.release();
+        checkIn(client);
       }
     },
     close: () => pool.end(),
@@ -122,19 +149,4 @@ export function redactUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
-}
-
-/** Listens for a checked-out client's connection error until it is released (then discarded if it broke). */
-function watchLoss(client: pg.PoolClient): { release(): void } {
-  let broken: Error | undefined;
-  const onError = (err: Error): void => {
-    broken = err;
-  };
-  client.on('error', onError);
-  return {
-    release() {
-      client.off('error', onError);
-      client.release(broken);
-    },
-  };
 }

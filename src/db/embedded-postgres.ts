@@ -1,7 +1,7 @@
 import { mkdirSync, existsSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { GatewayError } from '../errors.js';
+import { EmbeddedDbError } from './db-error.js';
 import { serveWire } from './pglite-wire-server.js';
 
 /**
@@ -51,7 +51,6 @@ const EMBEDDED_START_PARAMS = [
   '-c', 'work_mem=4MB',
 ];
 
-export class EmbeddedDbError extends GatewayError {}
 
 /**
  * Whether the pid names a live Node process. After a crash and a container restart the pid in

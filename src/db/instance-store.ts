@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors.js';
+import { DbError } from './db-error.js';
 import type { Queryable } from './db.js';
 import { GATEWAY_SCHEMA } from './migrate.js';
 
@@ -14,7 +14,7 @@ export async function bindInstance(db: Queryable, senderCode: string): Promise<v
   const res = await db.query<{ sender_code: string }>(`SELECT sender_code FROM ${GATEWAY_SCHEMA}.gateway_instance`);
   const bound = res.rows[0]?.sender_code;
   if (bound !== senderCode) {
-    throw new GatewayError(
+    throw new DbError(
       'db.instance_mismatch',
       `this store belongs to sender ${bound ?? '?'}, not SENDER_CODE ${senderCode}; point DATABASE_URL at the right store`,
     );

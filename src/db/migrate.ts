@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths } from '../paths.js';
-import { DbError, type Db } from './db.js';
+import type { Db } from './db.js';
+import { DbError } from './db-error.js';
 
 /**
  * Forward-only numbered migrations (`NNN_name.sql` in src/db/migrations), each applied in its

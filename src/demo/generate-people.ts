@@ -4,7 +4,7 @@ import { writeInChunks } from './chunked-writes.js';
 import { ColumnBatch } from './column-batch.js';
 import { DemoError } from './demo-error.js';
 import type { GeneratedPerson, GenerationContext, Workplace } from './demo-model.js';
-import { CAN_BO, HISTORY_TABLES, type HistoryTable } from './demo-tables.js';
+import { CAN_BO, DM_DON_VI, HISTORY_TABLES, type HistoryTable } from './demo-tables.js';
 import { generatePerson } from './person-generator.js';
 import { countProvincialTables, PROVINCIAL_TABLES } from './provincial-schema.js';
 import { INVALIDATING_QUIRKS, QUIRKS } from './quirks.js';
@@ -12,7 +12,16 @@ import { RankCatalogue } from './rank-catalogue.js';
 import { ensureEthnicities, ensureRanks } from './reference-store.js';
 import { WeightedPicker } from './seeded-random.js';
 import { planUnits } from './unit-plan.js';
-import { ensureUnits, raiseSequence, reserveIds } from './unit-store.js';
+import { ensureUnits, raiseSequence, reserveIds, type UnitTable } from './unit-store.js';
+
+/** qlcb's unit tree: `con_hoat_dong` as the plan says, the parent and successor by id. */
+const QLCB_UNITS: UnitTable = {
+  spec: DM_DON_VI,
+  id: 'id',
+  code: 'ma_dinh_danh',
+  name: 'ten_don_vi',
+  row: (u, idOf) => [idOf(u.key), u.code, u.name, u.cap, idOf(u.parentKey), u.active, idOf(u.successorKey)],
+};
 
 /**
  * Fills a database holding the vendor schema with `people` generated people (see
@@ -84,7 +93,7 @@ async function prepareContext(db: Db, options: GeneratePeopleOptions, summary: G
     const rankIds = await ensureRanks(tx, ranks);
     const ethnicities = await ensureEthnicities(tx);
     const plan = planUnits(Math.ceil(options.people / 40));
-    const { units, added } = await ensureUnits(tx, plan);
+    const { units, added } = await ensureUnits(tx, QLCB_UNITS, plan);
     summary.rows.dm_don_vi = added;
     const weighted = units.map((value, i) => ({ value, weight: value.active ? (plan[i]?.weight ?? 0) : 0 }));
     const closedUnits: Workplace[] = units.filter((u) => !u.active && u.kind === 'district_office');

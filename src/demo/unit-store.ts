@@ -1,32 +1,43 @@
 import type { Queryable } from '../db/db.js';
-import { ColumnBatch } from './column-batch.js';
+import { ColumnBatch, type TableSpec } from './column-batch.js';
 import type { Workplace } from './demo-model.js';
-import { DM_DON_VI } from './demo-tables.js';
 import type { PlannedUnit } from './unit-plan.js';
+
+/**
+ * A vendor's unit table as the demo generators write it: the table, the id, agency-code and name
+ * columns a unit is found again by, and the row a planned unit is written as (`idOf` gives the
+ * id of a planned unit by its key: itself, its parent, its successor).
+ */
+export interface UnitTable {
+  spec: TableSpec;
+  id: string;
+  code: string;
+  name: string;
+  row(unit: PlannedUnit, idOf: (key: string | null) => number | null): unknown[];
+}
 
 /**
  * Writes the planned units that are not there yet and returns every planned unit with its id,
  * and how many units it added. A unit is found again by its agency code (or, without one, by
- * name and level), so running the generator twice, or after sample.sql, reuses units instead
- * of doubling them. Ids come from the table's sequence, which generatePeople has moved past
- * the sample's 100.
+ * name), so running the generator twice, or after a sample, reuses units instead of doubling
+ * them. Ids come from the table's sequence, which the generator has moved past the sample's.
  */
-export async function ensureUnits(db: Queryable, plan: readonly PlannedUnit[]): Promise<{ units: Workplace[]; added: number }> {
-  const existing = await db.query<{ id: number; ma_dinh_danh: string | null; ten_don_vi: string; cap: number }>(
-    'SELECT id, ma_dinh_danh, ten_don_vi, cap FROM qlcb.dm_don_vi ORDER BY id',
+export async function ensureUnits(db: Queryable, table: UnitTable, plan: readonly PlannedUnit[]): Promise<{ units: Workplace[]; added: number }> {
+  const existing = await db.query<{ id: number; code: string | null; name: string }>(
+    `SELECT ${table.id} AS id, ${table.code} AS code, ${table.name} AS name FROM ${table.spec.table} ORDER BY ${table.id}`,
   );
   const ids = new Map<string, number>();
   for (const row of existing.rows) {
-    const key = row.ma_dinh_danh ?? `name:${row.ten_don_vi}`;
+    const key = row.code ?? `name:${row.name}`;
     if (!ids.has(key)) ids.set(key, row.id);
   }
   const missing = plan.filter((u) => !ids.has(u.key));
   if (missing.length > 0) {
-    const fresh = await reserveIds(db, 'qlcb.dm_don_vi', missing.length);
+    const fresh = await reserveIds(db, table.spec.table, missing.length, table.id);
     missing.forEach((u, i) => ids.set(u.key, fresh[i] as number));
     const idOf = (key: string | null): number | null => (key === null ? null : (ids.get(key) ?? null));
-    const batch = new ColumnBatch(DM_DON_VI);
-    for (const u of missing) batch.push([ids.get(u.key), u.code, u.name, u.cap, idOf(u.parentKey), u.active, idOf(u.successorKey)]);
+    const batch = new ColumnBatch(table.spec);
+    for (const u of missing) batch.push(table.row(u, idOf));
     // One statement: foreign keys to rows of the same statement are checked at its end.
     await batch.write(db);
   }

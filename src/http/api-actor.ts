@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { GatewayError } from '../errors.js';
+import { TokenError } from '../tokens/token-error.js';
 import type { ApiActor, Role } from '../tokens/api-actor-types.js';
 
 export type { ApiActor, Role };
@@ -11,7 +11,7 @@ export type { ApiActor, Role };
  */
 export function actorOf(res: Response): ApiActor {
   const actor = res.locals.actor as ApiActor | undefined;
-  if (!actor) throw new GatewayError('auth.missing', 'no bearer token', { status: 401 });
+  if (!actor) throw new TokenError('auth.missing', 'no bearer token');
   return actor;
 }
 
@@ -20,7 +20,7 @@ export function requireRole(role: Role) {
   return (_req: Request, res: Response, next: NextFunction): void => {
     const actor = actorOf(res);
     if (role === 'operator' && actor.role !== 'operator') {
-      next(new GatewayError('auth.forbidden', `this route needs the operator role; token '${actor.name}' is ${actor.role}`, { status: 403 }));
+      next(new TokenError('auth.forbidden', `this route needs the operator role; token '${actor.name}' is ${actor.role}`));
       return;
     }
     next();

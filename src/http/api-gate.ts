@@ -1,8 +1,9 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AuditLog } from '../audit/audit-entry.js';
-import { GatewayError, isGatewayError } from '../errors.js';
+import { isGatewayError } from '../errors.js';
 import { actorOf } from './api-actor.js';
 import type { DocumentedRoutes } from './documented-routes.js';
+import { HttpError } from './http-error.js';
 import { bodyHoldsNul, inputProblem } from './input-problems.js';
 import { roleGuard } from './role-guard.js';
 
@@ -25,19 +26,19 @@ export function apiGate(routes: DocumentedRoutes, document: Record<string, unkno
   const steps: RequestHandler[] = [
     (req, res, next) => {
       const match = routes.match(req.method, req.path);
-      if (!match) return next(new GatewayError('http.not_found', `no route for ${req.method} ${req.path}`, { status: 404 }));
+      if (!match) return next(new HttpError('http.not_found', `no route for ${req.method} ${req.path}`));
       res.locals.operation = match.operation;
       res.locals.documentedPath = match.path;
       if (!match.operation) {
         res.setHeader('Allow', match.allowed.join(', '));
-        return next(new GatewayError('http.method_not_allowed', `${req.method} is not an operation of ${match.path}`, { status: 405 }));
+        return next(new HttpError('http.method_not_allowed', `${req.method} is not an operation of ${match.path}`));
       }
       next();
     },
     guard,
     (req, _res, next) => next(inputProblem(req)),
     json,
-    (req, _res, next) => next(bodyHoldsNul(req.body) ? new GatewayError('http.bad_text', 'the body holds a NUL character', { status: 400 }) : undefined),
+    (req, _res, next) => next(bodyHoldsNul(req.body) ? new HttpError('http.bad_text', 'the body holds a NUL character') : undefined),
     ...validator,
   ];
   return (req, res, next) => {

@@ -1,15 +1,17 @@
 import type { NextFunction, Request, Response } from 'express';
+import { isDbUnavailable } from '../db/db.js';
 import { describeError, GatewayError } from '../errors.js';
+import { HttpError } from './http-error.js';
 
 /**
  * Every refusal carries a machine-readable code: GatewayErrors answer with their own status
  * (503 or 500 when they name none) and code; a body that is not JSON is a 400 `http.bad_json`,
  * one in a charset other than UTF-8 a 415 `http.unsupported_charset`, any other refusal by
- * express or the body parser its own 4xx; anything else is a 500 whose details go to the log,
- * not to the caller.
+ * express or the body parser its own 4xx; a store that cannot be reached a 503 `db.unreachable`;
+ * anything else is a 500 whose details go to the log, not to the caller.
  */
 export function notFound(req: Request, res: Response): void {
-  res.status(404).json({ code: 'http.not_found', message: `no route for ${req.method} ${req.path}` });
+  sendError(req, res, new HttpError('http.not_found', `no route for ${req.method} ${req.path}`));
 }
 
 /** The status a GatewayError is answered with. */
@@ -36,23 +38,31 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   }
   const e = err as { type?: string; status?: number; message?: string };
   if (e.type === 'entity.parse.failed') {
-    res.status(400).json({ code: 'http.bad_json', message: 'the request body is not valid JSON' });
+    sendError(req, res, new HttpError('http.bad_json', 'the request body is not valid JSON'));
     return;
   }
   if (e.type === 'entity.too.large') {
-    res.status(413).json({ code: 'http.too_large', message: 'the request body is too large' });
+    sendError(req, res, new HttpError('http.too_large', 'the request body is too large'));
     return;
   }
   if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
-    res.status(415).json({ code: 'http.unsupported_charset', message: 'the body\'s charset or content encoding is not supported (send UTF-8)' });
+    sendError(req, res, new HttpError('http.unsupported_charset', 'the body\'s charset or content encoding is not supported (send UTF-8)'));
     return;
   }
   // Any other refusal of the request by express or its body parser (a path that does not
   // decode, an aborted or mis-sized body) is the caller's: its 4xx, with a code.
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    res.status(e.status).json({ code: 'http.bad_request', message: 'the request could not be read' });
+    sendError(req, res, new HttpError('http.bad_request', 'the request could not be read', { status: e.status }));
+    return;
+  }
+  // The store restarting or out of reach: the caller may try again (a restart lasts seconds).
+  if (isDbUnavailable(err)) {
+    req.log?.error('the store is unreachable', { error: e.message ?? String(err) });
+    res.setHeader('Retry-After', '5');
+    res.status(503).json({ code: 'db.unreachable', message: 'the store cannot be reached right now; try again shortly' });
     return;
   }
   req.log?.error('unexpected error', { error: e.message ?? String(err) });
-  res.status(500).json({ code: 'http.internal', message: 'internal error; see the gateway log for request ' + req.id });
+  // Written here rather than by sendError: the line above already logged what happened.
+  res.status(500).json(new HttpError('http.internal', `internal error; see the gateway log for request ${String(req.id)}`).toJSON());
 }

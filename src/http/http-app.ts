@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { GatewayError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { TokenService } from '../tokens/token-service.js';
 import { bearerAuth } from '../tokens/bearer-auth.js';
@@ -10,6 +9,7 @@ import { documentedRoutes } from './documented-routes.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { healthController, type DetailsGate, type ReadinessCheck } from './health-controller.js';
 import { healthOpenApi } from './health-openapi.js';
+import { HttpError } from './http-error.js';
 import { openApiDocument, type OpenApiFragment } from './openapi.js';
 import { requestContext } from './request-context.js';
 import { inputProblem } from './input-problems.js';
@@ -77,7 +77,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(requestContext(options.logger));
   app.use((req, _res, next) => {
     const prefix = OUR_PREFIX.exec(req.path);
-    if (prefix && !/^\/(api|share)(\/|$)/.test(req.path)) return next(new GatewayError('http.not_found', 'no such path (paths are case-sensitive)', { status: 404 }));
+    if (prefix && !/^\/(api|share)(\/|$)/.test(req.path)) return next(new HttpError('http.not_found', 'no such path (paths are case-sensitive)'));
     // Under /api and /share a problem is refused once the caller is known, so it is audited with them.
     if (!prefix) return next(inputProblem(req));
     next();

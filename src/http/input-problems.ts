@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import { GatewayError } from '../errors.js';
+import type { GatewayError } from '../errors.js';
+import { HttpError } from './http-error.js';
 
 /**
  * What no route can take, found before any route decodes it: a path segment or query value
@@ -24,13 +25,13 @@ export function inputProblem(req: Request): GatewayError | undefined {
   const query = q < 0 ? '' : raw.slice(q + 1);
   for (const segment of path.split('/')) {
     const text = decoded(segment);
-    if (text === undefined) return new GatewayError('http.bad_encoding', 'the path is not valid percent-encoded UTF-8', { status: 400 });
-    if (text.includes(NUL)) return new GatewayError('http.bad_text', 'the path holds a NUL character', { status: 400 });
+    if (text === undefined) return new HttpError('http.bad_encoding', 'the path is not valid percent-encoded UTF-8');
+    if (text.includes(NUL)) return new HttpError('http.bad_text', 'the path holds a NUL character');
   }
   for (const pair of query.split('&')) {
     const text = decoded(pair.replace(/\+/g, ' '));
-    if (text === undefined) return new GatewayError('http.bad_encoding', 'the query is not valid percent-encoded UTF-8', { status: 400 });
-    if (text.includes(NUL)) return new GatewayError('http.bad_text', 'the query holds a NUL character', { status: 400 });
+    if (text === undefined) return new HttpError('http.bad_encoding', 'the query is not valid percent-encoded UTF-8');
+    if (text.includes(NUL)) return new HttpError('http.bad_text', 'the query holds a NUL character');
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { GatewayError } from '../errors.js';
+import { HttpError, type HttpErrorCode } from './http-error.js';
 
 /**
  * Requests under /api are checked against the served OpenAPI 3.1 document by
@@ -35,7 +36,7 @@ function isValidatorError(err: unknown): err is ValidatorHttpError {
   return typeof e?.status === 'number' && Array.isArray(e.errors) && !(err instanceof GatewayError);
 }
 
-const CODES: Record<number, string> = { 400: 'http.bad_request', 405: 'http.method_not_allowed', 415: 'http.unsupported_media_type', 404: 'http.not_found' };
+const CODES: Readonly<Record<number, HttpErrorCode>> = { 400: 'http.bad_request', 405: 'http.method_not_allowed', 415: 'http.unsupported_media_type', 404: 'http.not_found' };
 
 /** Turns the validator's errors into GatewayErrors for the shared error handler. */
 export function validationErrors(err: unknown, _req: Request, _res: Response, next: NextFunction): void {
@@ -49,5 +50,5 @@ export function validationErrors(err: unknown, _req: Request, _res: Response, ne
     message: e.message ?? 'invalid',
   }));
   const status = err.status in CODES ? err.status : 400;
-  next(new GatewayError(CODES[status] ?? 'http.bad_request', details.length ? 'the request does not match the API document' : err.message, { status, details }));
+  next(new HttpError(CODES[status] ?? 'http.bad_request', details.length ? 'the request does not match the API document' : err.message, { status, details }));
 }

@@ -10,6 +10,7 @@ import { agencyOfUnit } from '../mapping/unit-rules.js';
 import { readReference } from '../source/person-reader.js';
 import { codeColumns, type CodeColumn, type UnitColumn } from './code-columns.js';
 import { examplesOf, valueCounts, type ColumnRef } from './gaps-store.js';
+import type { OnProgress } from '../progress/progress.js';
 
 /**
  * `mapping gaps`: every vendor value of the whole provincial database that the effective
@@ -34,15 +35,22 @@ export interface Gap {
 
 const EXAMPLES = 3;
 
-export async function findGaps(db: Db, mapping: CompiledMapping, abbreviations: Abbreviations): Promise<Gap[]> {
+export async function findGaps(db: Db, mapping: CompiledMapping, abbreviations: Abbreviations, progress?: OnProgress): Promise<Gap[]> {
   const { codes, units } = codeColumns(mapping.documents, mapping.source);
   const gaps: Gap[] = [];
+  // Each vendor column is one grouping query over every person: progress counts columns.
+  const total = codes.length + units.length;
+  let done = 0;
+  const step = (): void => progress?.({ done: (done += 1), total });
   await db.transaction(async (tx) => {
     const reference = await readReference(tx, mapping);
     const run: RunContext = { root: undefined, reference, errors: [], warnings: [] };
     for (const column of codes) {
       const ref = refOf(mapping, column);
-      if (!ref) continue;
+      if (!ref) {
+        step();
+        continue;
+      }
       const unknown = new Map<string, Omit<Gap, 'examples'>>();
       for (const { value, people } of await valueCounts(tx, ref)) {
         const gap = checkValue(mapping, abbreviations, column, value, people, (table, key) => reference.tables.get(table)?.get(key));
@@ -50,10 +58,14 @@ export async function findGaps(db: Db, mapping: CompiledMapping, abbreviations: 
       }
       const examples = await examplesOf(tx, ref, [...unknown.keys()], EXAMPLES);
       for (const [key, gap] of unknown) gaps.push(withExamples(gap, examples.get(key) ?? []));
+      step();
     }
     for (const column of units) {
       const ref = refOf(mapping, column);
-      if (!ref || !mapping.source.units) continue;
+      if (!ref || !mapping.source.units) {
+        step();
+        continue;
+      }
       const unknown = new Map<string, Omit<Gap, 'examples'>>();
       for (const { value, people } of await valueCounts(tx, ref)) {
         run.errors.length = 0;
@@ -62,6 +74,7 @@ export async function findGaps(db: Db, mapping: CompiledMapping, abbreviations: 
       }
       const examples = await examplesOf(tx, ref, [...unknown.keys()], EXAMPLES);
       for (const [key, gap] of unknown) gaps.push(withExamples(gap, examples.get(key) ?? []));
+      step();
     }
   }, { isolation: 'repeatable read', readOnly: true });
   return gaps.sort((a, b) => a.list.localeCompare(b.list) || b.people - a.people || a.value.localeCompare(b.value));

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { NationalContract } from '../contract/national-contract.js';
 import { encodePayload } from '../encoding/payload-codec.js';
-import { parseSourcePerson, type RawPerson } from '../source/person-reader.js';
 import type { CompiledMapping } from './mapping-compiler.js';
 import type { ApprovalRow, MappingProblem, NationalRecord, ReferenceData, RunContext, SourcePerson } from './mapping-types.js';
 import { mapPerson } from './person-mapper.js';
+import { parseSourcePerson, type RawPerson } from './raw-person.js';
 import { agencyOfUnit } from './unit-rules.js';
 
 /**

@@ -29,7 +29,7 @@ export interface CompiledMapping extends Mapping {
   /** The documents it was compiled from, so a worker thread can compile the same mapping. */
   documents: MappingDocument[];
   /** The national validator's pre-validation of one record (record-validator.ts). */
-  validate(record: unknown): { code: string; path: string; message: string }[];
+  validate(record: unknown): { code: string; path: string; message: string; rule?: string }[];
   /** How vendor values of a national list are matched, shipped synonyms and overlay included. */
   matcher(list: string): CodeMatcher | undefined;
   /** Hash of the effective mapping and the national code lists (mapping-fingerprint.ts). */

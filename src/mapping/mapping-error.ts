@@ -1,22 +1,41 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { escapePointerToken } from '../contract/json-pointer.js';
-import { GatewayError, type ErrorDetail } from '../errors.js';
+import { CodedError, type ErrorDetail } from '../errors.js';
 import { allowedKeysAt, nearestKey } from './key-suggestion.js';
 
 /**
  * A mapping that cannot be used: its files are unreadable, do not match the mapping schema,
  * name an unknown transform, a national field the contract does not have, or a code that is
- * not in its national list. `details` name each problem as `file.json#/json/path`.
- * Codes: mapping.file_unreadable, mapping.file_invalid, mapping.transform_unknown,
- * mapping.option_unknown, mapping.field_unknown, mapping.code_list_unknown,
- * mapping.code_target_unknown, mapping.reference_unknown, mapping.units_unmapped (an unknown key
- * is mapping.file_invalid, its message naming the nearest key the language has); and, for misuse only a bug causes,
- * mapping.worker_misuse, mapping.contract_mismatch, mapping.rule_incomplete.
+ * not in its national list. `details` name each problem as `file.json#/json/path`. An unknown
+ * key is mapping.file_invalid, its message naming the nearest key the language has.
  */
-export class MappingError extends GatewayError {}
+export type MappingErrorCode =
+  | 'mapping.file_unreadable'
+  | 'mapping.file_invalid'
+  | 'mapping.transform_unknown'
+  | 'mapping.option_unknown'
+  | 'mapping.field_unknown'
+  | 'mapping.code_list_unknown'
+  | 'mapping.code_not_in_list'
+  | 'mapping.code_target_unknown'
+  | 'mapping.reference_unknown'
+  | 'mapping.units_unmapped'
+  /** `mapping synonym add|remove` refused: an empty spelling, one taken by another code, one not there. */
+  | 'mapping.synonym_empty'
+  | 'mapping.synonym_conflict'
+  | 'mapping.synonym_not_found'
+  /** The mapping workers: a thread that died, or work given after they closed. */
+  | 'mapping.thread_failed'
+  | 'mapping.threads_closed'
+  /** Misuse only a bug causes. */
+  | 'mapping.worker_misuse'
+  | 'mapping.contract_mismatch'
+  | 'mapping.rule_incomplete';
+
+export class MappingError extends CodedError<MappingErrorCode> {}
 
 export interface LoadProblem extends ErrorDetail {
-  code: string;
+  code: MappingErrorCode;
 }
 
 export function mappingError(problems: LoadProblem[]): MappingError {

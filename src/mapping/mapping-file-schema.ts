@@ -95,7 +95,7 @@ export const mappingFileSchema = {
     mapping: { type: 'string', minLength: 1 },
     source: shape(['table', 'persons', 'documentSql', 'reference'], {
       table: identifier,
-      persons: shape(['table', 'id'], { table: identifier, id: column, historyKey: column, unit: column, where: condition }),
+      persons: shape(['table', 'id'], { table: identifier, id: column, historyKey: column, unit: column, where: condition, cmnd: column }),
       approval: shape(['table', 'person', 'order', 'status', 'approvedValue'], {
         table: identifier, person: column, order: column, status: column,
         approvedValue: { type: 'string' }, at: column, unit: approvalUnit, approver: column,

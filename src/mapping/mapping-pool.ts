@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { nationalContract } from '../contract/national-contract.js';
-import type { RawPerson } from '../source/person-reader.js';
+import type { RawPerson } from './raw-person.js';
 import { mapRawChunk, transportOptions, type MappedPerson, type TransportFlags } from './mapped-person.js';
 import type { CompiledMapping } from './mapping-compiler.js';
 import { MappingError } from './mapping-error.js';

@@ -38,6 +38,8 @@ export interface MappingProblem {
   /** Where the value came from: 'hr.person.birth_date' (forward: the vendor table and column), '/ngaySinh' (reverse). */
   source: string;
   message: string;
+  /** For the validator's SCHEMA_INVALID, the schema rule that failed (`pattern ^[0-9]{12}$`, `format date`). */
+  rule?: string;
 }
 
 export type NationalRecord = Record<string, unknown>;
@@ -74,7 +76,11 @@ export interface SourceSpec {
    * the person's unit id. `where`: the engine's person filter, a SQL condition on the person
    * table (soft-deleted or departed people left out), applied to every read of persons.
    */
-  persons: { table: string; id: string; historyKey?: string; unit?: string; where?: string };
+  persons: {
+    table: string; id: string; historyKey?: string; unit?: string; where?: string;
+    /** The person table's column holding a legacy 9-digit CMND, for looking a person up by it (`tx person`). */
+    cmnd?: string;
+  };
   approval?: {
     table: string;
     person: string;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { nationalContract } from '../contract/national-contract.js';
-import type { RawPerson } from '../source/person-reader.js';
+import type { RawPerson } from './raw-person.js';
 import { mapRawChunk, transportOptions, type MappedPerson, type TransportFlags } from './mapped-person.js';
 import { compileMapping, type MappingDocument } from './mapping-compiler.js';
 import type { ReferenceData } from './mapping-types.js';

@@ -40,7 +40,7 @@ export function mapPerson(mapping: CompiledMapping, person: SourcePerson, refere
   const checked: MappingProblem[] = mapping
     .validate(record)
     .filter((p) => !mapped.some((m) => isUnder(p.path, m)))
-    .map((p) => ({ code: p.code, path: p.path, source: sourceOf(mapping.forward, p.path, fallback), message: p.message }));
+    .map((p) => ({ code: p.code, path: p.path, source: sourceOf(mapping.forward, p.path, fallback), message: p.message, ...(p.rule ? { rule: p.rule } : {}) }));
   const seen = new Set<string>();
   const errors = [...run.errors, ...checked].filter((e) => {
     // One missing reference row read by two rules is one problem.

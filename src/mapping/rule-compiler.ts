@@ -1,5 +1,5 @@
 import type { NationalContract } from '../contract/national-contract.js';
-import type { LoadProblem } from './mapping-error.js';
+import type { LoadProblem, MappingErrorCode } from './mapping-error.js';
 import { RULE_KINDS, RULE_OPTIONS, type RuleKind } from './mapping-file-schema.js';
 import type { CodeMatcher, CompiledRules, Evaluator, RunContext, SourceSpec } from './mapping-types.js';
 import { leafEvaluator } from './rule-leaves.js';
@@ -40,7 +40,7 @@ interface Scope {
 
 const absent: Evaluator = () => undefined;
 
-function problem(env: CompileEnv, code: string, at: string, message: string): void {
+function problem(env: CompileEnv, code: MappingErrorCode, at: string, message: string): void {
   env.problems.push({ code, path: env.locate(at), message });
 }
 

@@ -11,6 +11,9 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
  * - ops.person_changed (409): the person's record now carries another số định danh;
  * - ops.resend_not_needed (409): a newer approval is due, which the next sync sends;
  * - ops.national_unavailable (503): no national client to send with;
+ * - ops.gateway_running (409, the CLI's): the running gateway holds the sync lock, so the action
+ *   goes through its API;
+ * - ops.cmnd_not_declared (422): a lookup by CMND, and the mapping declares no CMND column;
  * - ops.conflict_not_found (404): no open conflict between sources for that số định danh;
  * - ops.source_not_in_conflict (400): the source named is not one of the conflict's sides;
  * - ops.sources_not_configured (409): the gateway reads one database: nothing to prefer.
@@ -25,6 +28,8 @@ export type OpsActionErrorCode =
   | 'ops.person_changed'
   | 'ops.resend_not_needed'
   | 'ops.national_unavailable'
+  | 'ops.gateway_running'
+  | 'ops.cmnd_not_declared'
   | 'ops.conflict_not_found'
   | 'ops.source_not_in_conflict'
   | 'ops.sources_not_configured';
@@ -39,6 +44,8 @@ const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.person_changed': 409,
   'ops.resend_not_needed': 409,
   'ops.national_unavailable': 503,
+  'ops.gateway_running': 409,
+  'ops.cmnd_not_declared': 422,
   'ops.conflict_not_found': 404,
   'ops.source_not_in_conflict': 400,
   'ops.sources_not_configured': 409,

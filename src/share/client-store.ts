@@ -1,19 +1,21 @@
 import type { Db, Queryable } from '../db/db.js';
 import type { Grant } from './grant-policy.js';
+import type { LeaseAnswer } from './rate-leases.js';
 import { SERVED_RECORD_SQL, servedRecordOf, type ServedRecord } from './shared-record-store.js';
 
 /**
  * Clients, grants and tokens of the sharing endpoint, in named SQL over `Queryable`. The
- * request path needs one statement (`authenticate`): token, client, active grants and the
- * rate window together, so a revocation through any process refuses the very next request
- * everywhere, without a cache to invalidate.
+ * request path needs one read-only statement (`authenticate`): token, client and active grants
+ * together, so a revocation through any process refuses the very next request everywhere,
+ * without a cache to invalidate. The rate limit is leased a slice at a time (`leaseRate`,
+ * rate-leases.ts), not written per request.
  */
 const S = 'csdl_gateway';
 /**
- * A client's rate window is one row (slot 0 of share_rate), upserted under its row lock, so
- * concurrent requests of one client, through any process, count exactly. Spreading it over
- * several rows, as first built, let requests that landed at once on different rows each miss
- * the others' uncommitted counts and pass together over the limit.
+ * A client's rate window is one row (slot 0 of share_rate), updated under its row lock, so
+ * leases taken at once through any process count exactly. Spreading it over several rows, as
+ * first built, let requests that landed at once on different rows each miss the others'
+ * uncommitted counts and pass together over the limit.
  */
 const RATE_SLOT = 0;
 
@@ -42,8 +44,6 @@ export interface NewGrant {
 
 export interface Authenticated {
   agencyCode: string;
-  /** Requests of this client in the current second, this one included. */
-  countThisSecond: number;
   /** Its grants in force (not revoked, not expired). */
   grants: Grant[];
   /** The person asked for alongside (`authenticate`'s `alsoRead`), if served. */
@@ -63,16 +63,16 @@ function grantOf(g: RawGrant): GrantRow {
   };
 }
 
-type AuthRow = { agency_code: string; count: number; grants: RawGrant[]; served: Parameters<typeof servedRecordOf>[0] };
+type AuthRow = { agency_code: string; grants: RawGrant[]; served: Parameters<typeof servedRecordOf>[0] };
 
 /**
  * Runs the per-request statement as a named prepared statement where the pool allows it:
  * planning it took as long as running it (0.2 ms each, EXPLAIN ANALYZE), and it runs on every
  * request. Inside a transaction (a plain Queryable) it is sent as is.
  */
-async function prepared(db: Queryable | Db, name: string, text: string, values: unknown[]): Promise<AuthRow[]> {
-  if ('withClient' in db) return db.withClient(async (client) => (await client.query<AuthRow>({ name, text, values })).rows);
-  return (await db.query<AuthRow>(text, values)).rows;
+async function prepared<R extends object>(db: Queryable | Db, name: string, text: string, values: unknown[]): Promise<R[]> {
+  if ('withClient' in db) return db.withClient(async (client) => (await client.query<R>({ name, text, values })).rows);
+  return (await db.query<R>(text, values)).rows;
 }
 
 export function createClientStore(db: Queryable | Db) {
@@ -138,40 +138,51 @@ export function createClientStore(db: Queryable | Db) {
     },
 
     /**
-     * The client behind a token in force, its grants in force and its count in the current
-     * one-second window, in one statement: the window row is upserted only for a valid token,
-     * on the database's clock, so every process counts against the same window. With
-     * `alsoRead`, that person's served record comes back in the same round trip (a read
+     * The client behind a token in force and its grants in force, in one read-only statement.
+     * With `alsoRead`, that person's served record comes back in the same round trip (a read
      * whose token is refused returns nothing of it).
      */
     async authenticate(tokenHash: string, alsoRead?: string): Promise<Authenticated | undefined> {
-      const rows = await prepared(db, 'share_authenticate',
-        `WITH client AS (
-           SELECT k.agency_code FROM ${S}.share_tokens k JOIN ${S}.share_clients c ON c.agency_code = k.agency_code
-            WHERE k.token_hash = $1 AND k.expires_at > now() AND c.revoked_at IS NULL
-         ), now_s AS (
-           SELECT floor(extract(epoch FROM clock_timestamp()))::bigint AS s
-         ), tick AS (
-           INSERT INTO ${S}.share_rate AS r (agency_code, slot, window_start, count)
-           SELECT client.agency_code, ${RATE_SLOT}, now_s.s, 1 FROM client, now_s
-           ON CONFLICT (agency_code, slot) DO UPDATE
-             SET count = CASE WHEN r.window_start = EXCLUDED.window_start THEN r.count + 1 ELSE 1 END,
-                 window_start = EXCLUDED.window_start
-           RETURNING count
-         )
-         SELECT client.agency_code, (SELECT count FROM tick) AS count,
+      const rows = await prepared<AuthRow>(db, 'share_authenticate',
+        `SELECT k.agency_code,
                 COALESCE((SELECT json_agg(g) FROM ${S}.share_grants g
-                           WHERE g.agency_code = client.agency_code AND g.revoked_at IS NULL AND g.expires_at > now()), '[]') AS grants,
+                           WHERE g.agency_code = k.agency_code AND g.revoked_at IS NULL AND g.expires_at > now()), '[]') AS grants,
                 CASE WHEN $2::text IS NULL THEN NULL ELSE ${SERVED_RECORD_SQL('$2::text')} END AS served
-           FROM client`,
+           FROM ${S}.share_tokens k JOIN ${S}.share_clients c ON c.agency_code = k.agency_code
+          WHERE k.token_hash = $1 AND k.expires_at > now() AND c.revoked_at IS NULL`,
         [tokenHash, alsoRead ?? null],
       );
       const row = rows[0];
       if (!row) return undefined;
       return {
-        agencyCode: row.agency_code, countThisSecond: row.count, grants: row.grants.map(grantOf),
+        agencyCode: row.agency_code, grants: row.grants.map(grantOf),
         ...(alsoRead === undefined ? {} : { read: { soDinhDanh: alsoRead, served: servedRecordOf(row.served) } }),
       };
+    },
+
+    /**
+     * Leases up to `want` more of the client's `limit` in the database's current one-second
+     * window, never past the limit, in one statement under the window row's lock. The window
+     * only moves forward: a statement whose clock reading is older than the row's window (it
+     * waited for the lock across a second) is granted nothing and asks again.
+     */
+    async leaseRate(agencyCode: string, want: number, limit: number): Promise<LeaseAnswer> {
+      const rows = await prepared<{ granted: number; count: number; window_start: string; now: number }>(db, 'share_lease_rate',
+        `INSERT INTO ${S}.share_rate AS r (agency_code, slot, window_start, count, granted)
+         VALUES ($1, ${RATE_SLOT}, floor(extract(epoch FROM clock_timestamp()))::bigint, least($2::int, $3::int), least($2::int, $3::int))
+         ON CONFLICT (agency_code, slot) DO UPDATE SET
+           count = CASE WHEN EXCLUDED.window_start > r.window_start THEN EXCLUDED.count
+                        WHEN EXCLUDED.window_start = r.window_start THEN greatest(r.count, least(r.count + $2::int, $3::int))
+                        ELSE r.count END,
+           granted = CASE WHEN EXCLUDED.window_start > r.window_start THEN EXCLUDED.count
+                          WHEN EXCLUDED.window_start = r.window_start THEN greatest(r.count, least(r.count + $2::int, $3::int)) - r.count
+                          ELSE 0 END,
+           window_start = greatest(r.window_start, EXCLUDED.window_start)
+         RETURNING granted, count, window_start::text, extract(epoch FROM clock_timestamp())::float8 AS now`,
+        [agencyCode, want, limit],
+      );
+      const row = rows[0]!;
+      return { granted: row.granted, count: row.count, windowStart: Number(row.window_start), now: row.now };
     },
   };
 }

@@ -70,12 +70,9 @@ export function rateLimitOf(grants: Grant[]): number {
   return grants.reduce((max, g) => Math.max(max, g.ratePerSecond), 0);
 }
 
-/** Refuses a request over the client's per-second limit; Retry-After: the window ends within the second. */
-export function checkRate(countThisSecond: number, grants: Grant[]): void {
-  const limit = rateLimitOf(grants);
-  if (grants.length > 0 && countThisSecond > limit) {
-    const err = new ShareError('share.rate_limited', `more than ${limit} requests in one second`, { status: 429 });
-    err.retryAfter = 1;
-    throw err;
-  }
+/** The refusal of a request over the client's per-second limit; Retry-After: the window ends within the second. */
+export function rateLimited(limit: number): ShareError {
+  const err = new ShareError('share.rate_limited', `more than ${limit} requests in one second`, { status: 429 });
+  err.retryAfter = 1;
+  return err;
 }

@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../db/db.js';
 import type { PayloadCodec } from '../encoding/payload-codec.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { UnitsSpec } from '../mapping/mapping-types.js';
+import type { SourceSpec, UnitsSpec } from '../mapping/mapping-types.js';
 import { refreshSharedRecords, type RefreshSummary } from './shared-records-refresh.js';
 
 /**
@@ -16,14 +16,16 @@ export interface RefreshSchedule {
 }
 
 export function scheduleRefresh(
-  deps: { db: Db; codec: PayloadCodec; source?: Queryable; units?: UnitsSpec | undefined; logger: Logger },
+  deps: { db: Db; codec: PayloadCodec; source?: Queryable; units?: UnitsSpec | undefined; persons?: SourceSpec['persons']; logger: Logger },
   everyMs: number,
 ): RefreshSchedule {
   let running: Promise<RefreshSummary | undefined> | undefined;
   const runNow = () => {
-    running ??= refreshSharedRecords(deps.db, deps.codec, deps.source ? { source: deps.source, units: deps.units } : {})
+    running ??= refreshSharedRecords(deps.db, deps.codec, deps.source ? { source: deps.source, units: deps.units, persons: deps.persons } : {})
       .then((summary) => {
         if (summary.unitsError) deps.logger.warn('unit hierarchy not copied from the provincial database', { error: summary.unitsError });
+        if (summary.filterError) deps.logger.warn('person filter not applied to the shared records', { error: summary.filterError });
+        if (summary.withheld > 0 || summary.restored > 0) deps.logger.info('shared records follow the person filter', { withheld: summary.withheld, restored: summary.restored });
         if (summary.records > 0 || summary.unitsCopied) deps.logger.info('shared records refreshed', { packets: summary.packets, records: summary.records, unitsCopied: summary.unitsCopied });
         return summary;
       })

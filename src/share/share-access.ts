@@ -1,3 +1,4 @@
+import { isDbUnavailable } from '../db/db.js';
 import type { Socket } from 'node:net';
 import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from '../audit/audit-entry.js';
 import { GatewayError } from '../errors.js';
@@ -60,6 +61,11 @@ const CLIENT_ID = /^[0-9A-Z.]{1,20}$/;
 
 function refusalOf(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
+  if (isDbUnavailable(err)) {
+    const unavailable = new ShareError('share.unavailable', 'the store cannot be reached right now; try again shortly', { status: 503, retryable: true, cause: err });
+    unavailable.retryAfter = 5;
+    return unavailable;
+  }
   return new ShareError('share.internal', 'internal error', { status: 500, cause: err });
 }
 
@@ -109,7 +115,7 @@ export function createShareAccess(options: ShareAccessOptions) {
         const caller = await service.authenticate(token, call.alsoRead);
         trace.actor = { kind: 'client', name: caller.agencyCode };
         checkClientCertificate(call.socket, caller.agencyCode);
-        service.checkRate(caller);
+        await service.checkRate(caller);
         if (call.inputProblem) throw call.inputProblem;
         const purpose = parsePurpose(call.purposeHeader);
         trace.purpose = purpose;

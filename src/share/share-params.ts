@@ -1,7 +1,7 @@
 import { AGENCY_CODE_PATTERN } from '../contract/national-contract.js';
 import { FIELD_GROUPS, isFieldGroup, type FieldGroup } from './field-filter.js';
 import { STATISTICS_DIMENSIONS, type StatisticsDimension } from './shared-record-store.js';
-import { ShareError } from './share-error.js';
+import { ShareError, type ShareErrorCode } from './share-error.js';
 import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 
 /**
@@ -16,7 +16,7 @@ export const MAX_PAGE_SIZE = 200;
 const PURPOSE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 const STATUS = /^[A-Z0-9_]{1,40}$/;
 
-function bad(code: string, path: string, message: string): ShareError {
+function bad(code: ShareErrorCode, path: string, message: string): ShareError {
   return new ShareError(code, message, { status: 400, details: [{ path, message }] });
 }
 

@@ -9,7 +9,7 @@ import { createShareAccess, type Outcome, type ReadCall, type Trace } from './sh
 import type { Authenticated } from './client-store.js';
 import { parseAgencyCode, parseFields, parseGroupBy, parseSoDinhDanh, parseUnitQuery } from './share-params.js';
 import type { ShareAnswer, ShareService } from './share-service.js';
-import { ShareError } from './share-error.js';
+import { ShareError, type ShareErrorCode } from './share-error.js';
 import type { TokenThrottle } from './token-throttle.js';
 import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 
@@ -121,7 +121,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
 
   // Any other method on a sharing route, or a path under /share/v1 that names none, is refused
   // through the caller's check like every other request, so a client's refusal is audited.
-  const refuseAs = (status: number, code: string, message: string) => async (req: Request, res: Response): Promise<void> => {
+  const refuseAs = (status: number, code: ShareErrorCode, message: string) => async (req: Request, res: Response): Promise<void> => {
     const problem = new ShareError(code, message, { status });
     if (status === 405) res.setHeader('Allow', 'GET, HEAD');
     const outcome = await access.read({ ...callOf(req, 'share.request'), inputProblem: problem }, () => Promise.reject(problem));

@@ -2,7 +2,8 @@ import type { Queryable } from '../db/db.js';
 import { createClientStore, type Authenticated } from './client-store.js';
 import { hashSecret, newSecret, secretMatches } from './client-credentials.js';
 import { filterRecord, groupsReturned, type FieldGroup, type FieldPlan } from './field-filter.js';
-import { candidateGrants, checkRate, grantedUnits, groupsFor } from './grant-policy.js';
+import { candidateGrants, grantedUnits, groupsFor, rateLimited, rateLimitOf } from './grant-policy.js';
+import { createRateLeases } from './rate-leases.js';
 import { createSharedRecordStore, type StatisticsDimension } from './shared-record-store.js';
 import { ShareError } from './share-error.js';
 import { DEFAULT_MIN_CELL, DIMENSION_GROUP, suppressSmallCells } from './statistics.js';
@@ -41,6 +42,8 @@ const invalidToken = () => new ShareError('share.token_invalid', 'the token is u
 
 export function createShareService(options: ShareServiceOptions) {
   const clients = createClientStore(options.db);
+  // This process's slices of each client's rate budget (rate-leases.ts): one per service, as one per process.
+  const leases = createRateLeases((agencyCode, want, limit) => clients.leaseRate(agencyCode, want, limit));
   const records = createSharedRecordStore(options.db);
   const ttl = options.tokenTtlSeconds ?? 3600;
   const minCell = options.statisticsMinCell ?? DEFAULT_MIN_CELL;
@@ -58,8 +61,8 @@ export function createShareService(options: ShareServiceOptions) {
     },
 
     /**
-     * The caller behind a bearer token, with its count in this second; refuses with 401. The
-     * rate is checked apart (`checkRate`), once the caller is known to the audit entry.
+     * The caller behind a bearer token; refuses with 401. The rate is checked apart
+     * (`checkRate`), once the caller is known to the audit entry.
      */
     async authenticate(token: string | undefined, alsoRead?: string): Promise<Authenticated> {
       if (token === undefined) throw new ShareError('share.token_missing', 'a bearer token from POST /share/oauth2/token is required', { status: 401 });
@@ -68,9 +71,11 @@ export function createShareService(options: ShareServiceOptions) {
       return caller;
     },
 
-    /** Refuses (429) a caller over its grants' rate in this second. */
-    checkRate(caller: Authenticated): void {
-      checkRate(caller.countThisSecond, caller.grants);
+    /** Counts the request against its caller's rate; refuses (429) one over its grants' rate in this second. */
+    async checkRate(caller: Authenticated): Promise<void> {
+      if (caller.grants.length === 0) return; // refused later for the grant it lacks
+      const limit = rateLimitOf(caller.grants);
+      if (!(await leases.admit(caller.agencyCode, limit))) throw rateLimited(limit);
     },
 
     async official(caller: Authenticated, purpose: string, soDinhDanh: string, fields: FieldGroup[] | undefined): Promise<ShareAnswer> {

@@ -57,6 +57,18 @@ export interface StatisticsRow {
   count: number;
 }
 
+/**
+ * The columns of a served record, in shared_records and in shared_records_withheld alike
+ * (migration 017): a record moves between the two whole.
+ */
+export const SERVED_COLUMNS = ['so_dinh_danh', 'record', 'unit_code', 'status', 'loai_nhan_su', 'ngach', 'chuc_danh', 'vi_tri',
+  'operation', 'approved_at', 'packet_id', 'refreshed_at'] as const;
+const COLUMNS = SERVED_COLUMNS.join(', ');
+/** On a conflict the newer approval wins; an older one, met late, changes nothing. */
+const NEWER_WINS = (into: string) => `ON CONFLICT (so_dinh_danh) DO UPDATE SET
+  ${SERVED_COLUMNS.filter((c) => c !== 'so_dinh_danh').map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+  WHERE ${into}.approved_at < EXCLUDED.approved_at`;
+
 /** `granted` lie above `unit` (or are it). */
 const MATCHED = (unit: string, granted: string) =>
   `ARRAY(SELECT t.ancestor FROM ${S}.share_unit_tree t WHERE t.descendant = ${unit} AND t.ancestor = ANY(${granted})
@@ -170,6 +182,49 @@ export function createSharedRecordStore(db: Queryable) {
         [[...new Set(rows.map((r) => r.unitCode))]],
       );
       await db.query(`INSERT INTO ${S}.shared_packets (packet_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`, [packetIds]);
+      return res.rowCount ?? 0;
+    },
+
+    /**
+     * Withholds the served records of the persons `vendorIds` names (the ones the mapping's
+     * person filter leaves out): each moves, whole, to shared_records_withheld. A served record
+     * is a person's when the version it was taken in from is theirs. Returns how many moved.
+     */
+    async withhold(vendorIds: string[]): Promise<number> {
+      if (vendorIds.length === 0) return 0;
+      const res = await db.query(
+        `WITH moved AS (
+           DELETE FROM ${S}.shared_records s USING ${S}.record_versions v
+            WHERE v.vendor_id = ANY($1::text[]) AND v.packet_id = s.packet_id AND v.so_dinh_danh = s.so_dinh_danh
+           RETURNING ${SERVED_COLUMNS.map((c) => `s.${c}`).join(', ')}, v.vendor_id)
+         INSERT INTO ${S}.shared_records_withheld AS w (${COLUMNS}, vendor_id)
+         SELECT ${COLUMNS}, vendor_id FROM moved
+         ${NEWER_WINS('w')}`,
+        [vendorIds],
+      );
+      return res.rowCount ?? 0;
+    },
+
+    /**
+     * Serves again the withheld records of every person not in `stillOut` (the filter keeps
+     * them now): each moves back, a newer record already served winning. Returns how many moved.
+     */
+    async restore(stillOut: string[]): Promise<number> {
+      const res = await db.query<{ unit_code: string }>(
+        `WITH back AS (
+           DELETE FROM ${S}.shared_records_withheld w WHERE NOT (w.vendor_id = ANY($1::text[]))
+           RETURNING ${COLUMNS})
+         INSERT INTO ${S}.shared_records AS s (${COLUMNS})
+         SELECT ${COLUMNS} FROM back
+         ${NEWER_WINS('s')}
+         RETURNING s.unit_code`,
+        [stillOut],
+      );
+      // A unit stands for its own subtree even when only a restored person names it.
+      await db.query(
+        `INSERT INTO ${S}.share_unit_tree (ancestor, descendant) SELECT DISTINCT u, u FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING`,
+        [[...new Set(res.rows.map((r) => r.unit_code))]],
+      );
       return res.rowCount ?? 0;
     },
 

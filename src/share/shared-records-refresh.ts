@@ -2,7 +2,8 @@ import type { Db, Queryable } from '../db/db.js';
 import type { PayloadCodec } from '../encoding/payload-codec.js';
 import { describeError } from '../errors.js';
 import { recordsOfEnvelope } from '../packet/envelope-records.js';
-import type { UnitsSpec } from '../mapping/mapping-types.js';
+import type { SourceSpec, UnitsSpec } from '../mapping/mapping-types.js';
+import { personsFilteredOut } from '../source/filtered-out.js';
 import { SourceError } from '../source/source-error.js';
 import { readProvincialUnits, unitTree } from './provincial-units.js';
 import { createSharedRecordStore, type SharedRow } from './shared-record-store.js';
@@ -12,6 +13,9 @@ import { createSharedRecordStore, type SharedRow } from './shared-record-store.j
  * accepted (never an unapproved provincial edit, never a record refused or not yet answered).
  * A record's bytes live only in its packet's stored envelope, so the refresh decodes each
  * newly `done` packet once and keeps its `accepted` records; the sync's own path is untouched.
+ * The mapping's person filter holds here as for every read of persons: a person it leaves out
+ * now (marked deleted after their record was accepted) is withheld, answered like a person the
+ * gateway never sent, and served again when the filter keeps them.
  * Idempotent and safe from several processes: a transaction-scoped advisory lock lets one
  * refresh run at a time, and a packet is marked taken in within the same transaction as its
  * records. See docs/decisions/sharing.md.
@@ -21,6 +25,11 @@ export interface RefreshOptions {
   source?: Queryable;
   /** Where the unit hierarchy is in it: the mapping's `units`. Without it the tree is not copied (unitsError). */
   units?: UnitsSpec | undefined;
+  /**
+   * The mapping's person table and filter (`source.persons`), to withhold the people the filter
+   * leaves out. Without it (or without `source`) the served records are not filtered.
+   */
+  persons?: SourceSpec['persons'];
   /** Packets decoded per transaction (5 full packets: about 12 MB of records in one statement). */
   batch?: number;
 }
@@ -33,6 +42,12 @@ export interface RefreshSummary {
   unitsCopied: boolean;
   /** Why the unit hierarchy could not be copied (records were still taken in). */
   unitsError?: string;
+  /** Served records withheld this run because the person filter leaves their person out. */
+  withheld: number;
+  /** Withheld records served again because the filter keeps their person now. */
+  restored: number;
+  /** Why the person filter could not be applied (what was withheld stays withheld). */
+  filterError?: string;
 }
 
 const REFRESH_LOCK = 73_102_008;
@@ -96,13 +111,20 @@ async function copyUnits(tx: Queryable, source: Queryable, units: UnitsSpec | un
   return true;
 }
 
+/** Withholds the people the filter leaves out now, and serves again those it keeps. */
+async function applyPersonFilter(tx: Queryable, source: Queryable, persons: SourceSpec['persons']): Promise<{ withheld: number; restored: number }> {
+  const out = await personsFilteredOut(source, persons);
+  const store = createSharedRecordStore(tx);
+  return { withheld: await store.withhold(out), restored: await store.restore(out) };
+}
+
 async function holdLock(tx: Queryable): Promise<boolean> {
   const res = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [REFRESH_LOCK]);
   return res.rows[0]?.ok === true;
 }
 
 export async function refreshSharedRecords(db: Db, codec: PayloadCodec, options: RefreshOptions = {}): Promise<RefreshSummary> {
-  const summary: RefreshSummary = { skipped: false, packets: 0, records: 0, unitsCopied: false };
+  const summary: RefreshSummary = { skipped: false, packets: 0, records: 0, unitsCopied: false, withheld: 0, restored: 0 };
   if (options.source) {
     const source = options.source;
     try {
@@ -119,6 +141,17 @@ export async function refreshSharedRecords(db: Db, codec: PayloadCodec, options:
     if (step === undefined) return { ...summary, skipped: summary.packets === 0 };
     summary.packets += step.packets;
     summary.records += step.records;
-    if (step.packets === 0) return summary;
+    if (step.packets === 0) break;
   }
+  // After the take-in, so a record accepted for a person the filter leaves out is never left served.
+  if (options.source && options.persons) {
+    const { source, persons } = options;
+    try {
+      const moved = await db.transaction(async (tx) => ((await holdLock(tx)) ? applyPersonFilter(tx, source, persons) : undefined));
+      if (moved) Object.assign(summary, moved);
+    } catch (err) {
+      summary.filterError = describeError(err);
+    }
+  }
+  return summary;
 }

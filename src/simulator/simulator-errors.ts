@@ -60,9 +60,16 @@ export class NationalRefusal extends GatewayError {
   }
 }
 
-/** Misuse of the simulator's own control surface (`/_sim`, options), not a national answer. */
+/**
+ * Misuse of the simulator's own control surface (`/_sim`, options), not a national answer:
+ * `simulator.bad_faults` (a fault script it cannot follow), `simulator.bad_seed`.
+ */
+export type SimulatorErrorCode = 'simulator.bad_faults' | 'simulator.bad_seed';
+
 export class SimulatorError extends GatewayError {
-  constructor(code: `simulator.${string}`, message: string, details: ErrorDetail[] = []) {
+  declare readonly code: SimulatorErrorCode;
+
+  constructor(code: SimulatorErrorCode, message: string, details: ErrorDetail[] = []) {
     super(code, message, { status: 400, details, retryable: false });
   }
 }

@@ -15,6 +15,12 @@ type CollectContext = Pick<SyncContext, 'store' | 'source' | 'mapping' | 'settin
 /** Approval heads read per page when looking for due people. */
 const HEAD_PAGE = 20_000;
 
+/** How many people were found due so far, and whether every page of approvals has been read (for progress). */
+interface DueFound {
+  due: number;
+  complete: boolean;
+}
+
 /**
  * The due people of one snapshot, unparsed, in chunks: pages of approval heads, each narrowed
  * in the store's SQL to the people who may be due (dueAmong) and then filtered by the rule
@@ -22,7 +28,7 @@ const HEAD_PAGE = 20_000;
  * refused by the gateway under another mapping; with their person states (for the unchanged
  * check). The next page of heads is read while the store answers for this one.
  */
-async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOptions): AsyncGenerator<{ raws: RawPerson[]; states: Map<string, PersonState> }> {
+async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOptions, found: DueFound): AsyncGenerator<{ raws: RawPerson[]; states: Map<string, PersonState> }> {
   const page = (after: string | undefined): Promise<ApprovedHeadsPage> => {
     const read = approvedHeads(tx, ctx.mapping.source, after, HEAD_PAGE);
     read.catch(() => undefined); // awaited below; a page left unread when the run stops early is not an unhandled rejection
@@ -32,7 +38,10 @@ async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOption
   let taken = 0;
   while (next) {
     const heads: ApprovedHeadsPage = await next;
-    if (heads.count === 0) return;
+    if (heads.count === 0) {
+      found.complete = true;
+      return;
+    }
     const more = heads.count === HEAD_PAGE && heads.last !== undefined && (options.limit === undefined || taken < options.limit);
     next = more ? page(heads.last) : undefined;
     // The page goes to the store as read; what comes back is in the page's order.
@@ -40,6 +49,8 @@ async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOption
     let due = candidates.filter((h) => isDue(h, states.get(h.vendorId), ctx.mapping.fingerprint));
     if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - taken));
     taken += due.length;
+    found.due = taken;
+    found.complete = next === undefined;
     // One call per page: the reader cuts the page's ids into chunkSize queries itself.
     const ids = due.map((h) => h.vendorId);
     for await (const raws of readRawPersonChunks(tx, ctx.mapping, { vendorIds: ids, approvedOnly: true }, ctx.settings.chunkSize)) {
@@ -58,6 +69,7 @@ export async function collectDue(
   ctx: CollectContext, runId: string, summary: SyncSummary, options: RunOptions, sink: (v: RecordVersion[]) => Promise<void>,
 ): Promise<void> {
   const threads = ctx.settings.mappingThreads ?? 0;
+  const found: DueFound = { due: 0, complete: false };
   let mapper: PersonMapper | undefined;
   try {
     await ctx.source.transaction(async (tx) => {
@@ -67,11 +79,12 @@ export async function collectDue(
         return { mapped: await mapper.map(raws, reference), states };
       };
       // The mapper is created on the first chunk; its depth rule is known before.
-      for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options), mapChunk, inFlightFor(threads))) {
+      for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options, found), mapChunk, inFlightFor(threads))) {
         const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId), ctx.mapping.fingerprint));
         for (const v of versions) summary[v.status === 'queued' || v.status === 'held' ? 'queued' : v.status] += 1;
         summary.due += versions.length;
         await sink(versions);
+        options.progress?.({ done: summary.due, total: found.complete ? found.due : undefined });
         options.onProgress?.(`due ${summary.due}: queued ${summary.queued}, unchanged ${summary.unchanged}, invalid ${summary.invalid}`);
         if (options.signal?.aborted) {
           ctx.logger.info('sync stopping: the rest of the due people wait for the next sync', { syncRunId: runId, due: summary.due });

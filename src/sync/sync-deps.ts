@@ -8,6 +8,7 @@ import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { Approval } from '../packet/packet-builder.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 import type { SyncLock } from './sync-lock.js';
+import type { OnProgress } from '../progress/progress.js';
 
 /** What the sync's steps are built from, wired in one place (compose/sync-compose.ts). */
 export interface SyncDeps {
@@ -43,7 +44,10 @@ export interface RunOptions {
   dryRun?: boolean;
   /** At most this many due people this run. */
   limit?: number;
+  /** A line as each phase begins (collected, packets built, sent). */
   onProgress?: (line: string) => void;
+  /** Due people mapped so far, of those found due (the total is known once every page of approvals was read). */
+  progress?: OnProgress;
   /**
    * Aborted when the process stops: collection ends after the chunk whose versions it is
    * committing; what was stored is sent and the rest stays due for the next sync.

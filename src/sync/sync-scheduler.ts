@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { GatewayError } from '../errors.js';
+import { ConfigError } from '../config/config-error.js';
 import type { Logger } from '../log/logger.js';
 import { formatSummary } from './sync-summary.js';
 import type { SyncService } from './sync-service.js';
@@ -14,7 +14,7 @@ export function scheduleSync(
   expression: string, service: SyncService, logger: Logger, stopping?: AbortSignal,
 ): { stop(): Promise<void>; runNow(): Promise<void> } {
   if (!cron.validate(expression)) {
-    throw new GatewayError('config.invalid', `config: SYNC_CRON '${expression}' is not a valid cron expression`);
+    throw new ConfigError(`config: SYNC_CRON '${expression}' is not a valid cron expression`);
   }
   let running: Promise<void> | undefined;
   const once = async () => {

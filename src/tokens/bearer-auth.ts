@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { GatewayError } from '../errors.js';
 import { bearerToken } from './authorization-header.js';
+import { TokenError } from './token-error.js';
 import type { TokenService } from './token-service.js';
 
 /**
@@ -11,11 +12,11 @@ import type { TokenService } from './token-service.js';
 export function bearerAuth(tokens: Pick<TokenService, 'authenticate'> | undefined) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
-      if (!tokens) throw new GatewayError('auth.unavailable', 'this gateway has no token store', { status: 401 });
+      if (!tokens) throw new TokenError('auth.unavailable', 'this gateway has no token store');
       const header = req.header('authorization');
       const token = bearerToken(header);
       if (header !== undefined && token === undefined) {
-        throw new GatewayError('auth.invalid', 'the Authorization header is not "Bearer <token>"', { status: 401 });
+        throw new TokenError('auth.invalid', 'the Authorization header is not "Bearer <token>"');
       }
       const actor = await tokens.authenticate(token);
       res.locals.actor = actor;

@@ -1,6 +1,6 @@
-import { GatewayError } from '../errors.js';
 import type { ApiActor, Role } from './api-actor-types.js';
 import { newTokenSecret, parseToken, secretMatches } from './token-secret.js';
+import { TokenError, type TokenErrorCode } from './token-error.js';
 import type { TokenRow, TokenStore } from './token-store.js';
 
 /**
@@ -42,8 +42,8 @@ export interface TokenService {
   any(): Promise<boolean>;
 }
 
-function refusal(code: string, message: string): GatewayError {
-  return new GatewayError(code, message, { status: 401 });
+function refusal(code: TokenErrorCode, message: string): TokenError {
+  return new TokenError(code, message);
 }
 
 function stateOf(row: TokenRow, now: Date): TokenInfo['state'] {
@@ -55,15 +55,15 @@ function stateOf(row: TokenRow, now: Date): TokenInfo['state'] {
 export function createTokenService(store: TokenStore, clock: () => Date = () => new Date()): TokenService {
   return {
     async create({ name, role, expiresDays }) {
-      if (!NAME.test(name)) throw new GatewayError('tokens.name_invalid', `token name '${name}': letters, digits, '.', '_' or '-', at most 64`, { status: 400 });
-      if (!ROLES.includes(role)) throw new GatewayError('tokens.role_invalid', `role '${String(role)}': expected operator or auditor`, { status: 400 });
+      if (!NAME.test(name)) throw new TokenError('tokens.name_invalid', `token name '${name}': letters, digits, '.', '_' or '-', at most 64`);
+      if (!ROLES.includes(role)) throw new TokenError('tokens.role_invalid', `role '${String(role)}': expected operator or auditor`);
       if (expiresDays !== undefined && (!Number.isInteger(expiresDays) || expiresDays < 1)) {
-        throw new GatewayError('tokens.expiry_invalid', `expiry in days must be a whole number >= 1, got ${expiresDays}`, { status: 400 });
+        throw new TokenError('tokens.expiry_invalid', `expiry in days must be a whole number >= 1, got ${expiresDays}`);
       }
       const secret = newTokenSecret();
       const expiresAt = expiresDays === undefined ? undefined : new Date(clock().getTime() + expiresDays * DAY_MS);
       const inserted = await store.insert({ tokenId: secret.tokenId, name, role, secretSha256: secret.secretSha256, expiresAt });
-      if (!inserted) throw new GatewayError('tokens.name_taken', `a token named '${name}' exists already (names stay taken after revocation)`, { status: 409 });
+      if (!inserted) throw new TokenError('tokens.name_taken', `a token named '${name}' exists already (names stay taken after revocation)`);
       return { name, role, expiresAt, token: secret.token };
     },
     async list() {
@@ -75,7 +75,7 @@ export function createTokenService(store: TokenStore, clock: () => Date = () => 
       }));
     },
     async revoke(name) {
-      if (!(await store.revoke(name, clock()))) throw new GatewayError('tokens.not_found', `no active token named '${name}'`, { status: 404 });
+      if (!(await store.revoke(name, clock()))) throw new TokenError('tokens.not_found', `no active token named '${name}'`);
     },
     async authenticate(token) {
       if (token === undefined || token === '') throw refusal('auth.missing', 'no bearer token (Authorization: Bearer csdlgw_…)');

@@ -116,6 +116,18 @@ function requestColumns(staging: StagingSpec, request: StagingInput['request']):
   return out;
 }
 
+/** The row waiting for the unit for this person, with its record (recovery compares it with what a pull meant to stage). */
+export async function waitingRow(q: Queryable, staging: StagingSpec, soDinhDanh: string, unitId: string): Promise<{ id: string; record: unknown } | undefined> {
+  const res = await q.query(
+    `SELECT ${staging.id}::text AS id, ${staging.record} AS record FROM ${staging.table}
+      WHERE ${staging.person} = $1 AND ${staging.unit}::text = $2 AND ${staging.status} = $3
+      ORDER BY ${staging.id} DESC LIMIT 1`,
+    [soDinhDanh, unitId, staging.statuses.waiting],
+  );
+  const row = res.rows[0] as { id: string; record: unknown } | undefined;
+  return row ? { id: String(row.id), record: row.record } : undefined;
+}
+
 /** The vendor's status of staged rows, by id. */
 export async function stagingStates(q: Queryable, staging: StagingSpec, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();

@@ -25,7 +25,9 @@ export type TransferErrorCode =
   | 'transfer.wrong_record'
   | 'transfer.timeout'
   | 'transfer.national_unavailable'
-  | 'transfer.staging_unmapped';
+  | 'transfer.staging_unmapped'
+  | 'transfer.in_progress'
+  | 'transfer.interrupted';
 
 const STATUS: Readonly<Record<TransferErrorCode, number>> = {
   'transfer.bad_identity': 400,
@@ -48,6 +50,10 @@ const STATUS: Readonly<Record<TransferErrorCode, number>> = {
   'transfer.national_unavailable': 503,
   // The gateway's own mapping cannot stage: not the caller's fault, nothing was called or written.
   'transfer.staging_unmapped': 500,
+  // Another pull of the same person and unit is under way (its claim holds): try again later.
+  'transfer.in_progress': 409,
+  // The pull lost its transfer to recovery (its claim expired): recovery finished or rolled it back.
+  'transfer.interrupted': 503,
 };
 
 export class TransferError extends GatewayError {

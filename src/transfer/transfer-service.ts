@@ -1,5 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
-import { failedOutcome, type AuditActor, type AuditEntryInput, type AuditLog } from '../audit/audit-entry.js';
+import { failedOutcome, type ActionAuditLog, type AuditActor, type AuditEntryInput } from '../audit/audit-entry.js';
 import { vietnamToday, workingDaysBetween, type WorkingCalendar } from '../calendar/working-calendar.js';
 import { nationalContract, type NationalContract } from '../contract/national-contract.js';
 import { createNationalValidator } from '../contract/record-validator.js';
@@ -12,13 +12,28 @@ import { reverseMap } from '../mapping/person-mapper.js';
 import type { NdxpClient } from '../ndxp/ndxp-client.js';
 import { readReference } from '../source/person-reader.js';
 import { fetchTrustedRecord, type NationalRecordDeps } from './national-record.js';
+import { processClaimant, type PullClaimant } from './pull-claim.js';
+import { recoverPulls, type RecoveryOutcome } from './pull-recovery.js';
+import { stagedRecordHash } from './staged-record-hash.js';
 import { findUnit, isActiveHere, stageRecord, stagingOf, stagingStates } from './staging-writer.js';
 import { TransferError } from './transfer-error.js';
 import { checkPullRequest, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
 import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
+import type { OnProgress } from '../progress/progress.js';
 import {
-  countOverdue, listTransfers, markClosed, markFailed, markStaged, openTransfer, stagedOpenTransfers, type TransferRow,
+  countOverdue, listTransfers, markClosed, markFailed, markStaged, openTransfer, recordPending, stagedOpenTransfers, type TransferRow,
 } from './transfer-store.js';
+
+/**
+ * The named steps of a pull, each reached once its writes have committed: `requested` (the
+ * transfer and its entry), `verified` (the verified facts kept in `pending`), `staged` (the
+ * vendor's staging row), `finished` (the transfer staged, with its entry).
+ */
+export type PullStep = 'requested' | 'verified' | 'staged' | 'finished';
+export const PULL_STEPS: readonly PullStep[] = ['requested', 'verified', 'staged', 'finished'];
+
+/** How long a pull's claim on its transfer holds by default (docs/decisions/transferees.md). */
+export const DEFAULT_CLAIM_SECONDS = 15 * 60;
 
 /**
  * Transferees (domain.md, "Transfers"): pull an official's national record for a receiving
@@ -35,8 +50,21 @@ export interface TransferServiceDeps {
   trustAnchors: X509Certificate[];
   mapping: CompiledMapping;
   calendar: WorkingCalendar;
-  audit: AuditLog;
+  /** Entries of a pull commit with the transfer's change (`appendWithin`). */
+  audit: ActionAuditLog;
   contract?: NationalContract;
+  /**
+   * How long a pull's claim on its transfer holds (default 15 minutes): past it, recovery
+   * takes a `requested` transfer over even when its process cannot be known dead.
+   */
+  claimSeconds?: number;
+  /** Who this process is, for claims (default: host, pid and a fresh instance id). */
+  claimant?: PullClaimant;
+  /**
+   * Called after each step of a pull has committed. For tests only: the kill tests stop the
+   * process here (compose/transfer-edges.ts, CSDL_GATEWAY_TEST_KILL_AT).
+   */
+  afterStep?: (step: PullStep) => Promise<void> | void;
   /** The clock of signatures (signingTime is checked against it). */
   now?: () => Date;
   /** Today's date in Vietnam, for deadlines; default from `now`. */
@@ -70,6 +98,8 @@ export function createTransferService(deps: TransferServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const today = deps.today ?? (() => vietnamToday(now()));
   const contract = deps.contract ?? nationalContract();
+  const claimant = deps.claimant ?? processClaimant();
+  const claimSeconds = deps.claimSeconds ?? DEFAULT_CLAIM_SECONDS;
   const records: NationalRecordDeps = {
     national: deps.national, trustAnchors: deps.trustAnchors, contract, validator: createNationalValidator(contract), now,
   };
@@ -78,6 +108,15 @@ export function createTransferService(deps: TransferServiceDeps) {
     const open = row.status === 'requested' || row.status === 'staged' || row.status === 'failed';
     const left = open && row.deadline !== undefined ? workingDaysBetween(today, row.deadline, deps.calendar) : undefined;
     return { ...row, overdue: open && row.deadline !== undefined && row.deadline < today, workingDaysLeft: left };
+  }
+
+  async function appendRefusal(ctx: CallContext, entry: Omit<AuditEntryInput, 'actor' | 'outcome'>, err: unknown): Promise<void> {
+    const failed = failedOutcome(err, 'internal');
+    try {
+      await deps.audit.append({ ...entry, actor: ctx.actor, ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...failed });
+    } catch (auditErr) {
+      deps.logger?.error('audit entry of a refused pull was not written', { code: failed.code, error: String(auditErr) });
+    }
   }
 
   async function audited<T>(ctx: CallContext, entry: Omit<AuditEntryInput, 'actor' | 'outcome'>, work: () => Promise<T>, ok: (value: T) => Partial<AuditEntryInput>): Promise<T> {
@@ -99,7 +138,12 @@ export function createTransferService(deps: TransferServiceDeps) {
     return value;
   }
 
-  async function pullChecked(request: PullRequest, actor: AuditActor): Promise<PullOutcome> {
+  /** A pull's steps, for its progress: the unit, the already-active check, the national record fetched and verified, mapped, staged. */
+  const PULL_PROGRESS_STEPS = 5;
+
+  async function pullChecked(request: PullRequest, ctx: CallContext, progress?: OnProgress): Promise<PullOutcome> {
+    let steps = 0;
+    const step = (): void => progress?.({ done: (steps += 1), total: PULL_PROGRESS_STEPS });
     const { soDinhDanh, receivingUnit, decision } = checkPullRequest(request);
     const { staging, units } = stagingOf(deps.mapping);
     const unit = await findUnit(deps.source, units, receivingUnit);
@@ -108,46 +152,104 @@ export function createTransferService(deps: TransferServiceDeps) {
       const successor = unit.successor ? `; its successor is ${unit.successor}` : '';
       throw new TransferError('transfer.unit_closed', `unit ${receivingUnit} is closed (reorganisation)${successor}`);
     }
+    step();
     if (!request.force && (await isActiveHere(deps.source, deps.mapping, staging, soDinhDanh))) {
       throw new TransferError('transfer.already_active', `the person is already active in this province (${deps.mapping.source.persons.table}, staging.active); force the pull to stage the record anyway`);
     }
-    const transfer = await openTransfer(deps.store, {
-      soDinhDanh, receivingUnit, receivingUnitId: Number(unit.id),
-      decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, deadline: transferDeadline(decision, deps.calendar),
-      actor,
+    step();
+    const { actor } = ctx;
+    const base = { actor, people: [soDinhDanh], unit: receivingUnit, purpose: purposeOf(request.decision), ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
+    // The intent first: the transfer (claimed by this process) and its entry commit together,
+    // before the national side is called.
+    const transfer = await deps.store.transaction(async (tx) => {
+      const row = await openTransfer(tx, {
+        claim: { by: claimant.id, seconds: claimSeconds },
+        soDinhDanh, receivingUnit, receivingUnitId: Number(unit.id),
+        decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, deadline: transferDeadline(decision, deps.calendar),
+        actor,
+      });
+      if (!row) throw new TransferError('transfer.in_progress', 'another pull of this person for this unit is under way; try again once it has finished');
+      await deps.audit.appendWithin(tx, { ...base, action: 'transfer.request', outcome: 'ok' });
+      return row;
     });
+    await deps.afterStep?.('requested');
     try {
       const trusted = await fetchTrustedRecord(records, soDinhDanh, receivingUnit, request.accept);
+      step();
       const reference = await readReference(deps.source, deps.mapping);
       const reversed = reverseMap(deps.mapping, trusted.record, reference);
       // The person joins the receiving unit: that is their unit once taken in (staging.recordUnit).
       // The record's donViSuDung names the unit they leave, usually of another province, with no vendor id.
       const hoSo = staging.recordUnit ? { ...reversed.hoSo, [staging.recordUnit]: unit.key } : reversed.hoSo;
+      step();
       const warnings = [...reversed.warnings.filter((w) => w.path !== `/${staging.recordUnit ?? ''}`), ...trusted.ruleWarnings];
+      const facts = {
+        format: trusted.verified.format, payloadSha256: trusted.verified.payloadSha256,
+        signer: trusted.verified.signer.fingerprint, signingTime: trusted.verified.signingTime, warnings,
+      };
+      const kept = await recordPending(deps.store, transfer.id, claimant.id, {
+        ...facts, signingTime: facts.signingTime.toISOString(), recordSha256: stagedRecordHash(JSON.parse(JSON.stringify(hoSo))),
+      });
+      if (!kept) throw lostClaim();
+      await deps.afterStep?.('verified');
       const staged = await stageRecord(deps.source, staging, {
         soDinhDanh, unitId: unit.id, hoSo, request: { decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, receivingUnit },
       });
-      const row = await markStaged(deps.store, transfer.id, {
-        stagingId: staged.id, format: trusted.verified.format, payloadSha256: trusted.verified.payloadSha256,
-        signer: trusted.verified.signer.fingerprint, signingTime: trusted.verified.signingTime, warnings,
+      step();
+      await deps.afterStep?.('staged');
+      // The transfer's change and its entry commit together; the staged row is already in the
+      // vendor's database, which recovery finds by its hash if this transaction never commits.
+      const row = await deps.store.transaction(async (tx) => {
+        const done = await markStaged(tx, transfer.id, { ...facts, stagingId: staged.id }, claimant.id);
+        if (!done) throw lostClaim();
+        await deps.audit.appendWithin(tx, { ...base, action: 'transfer.pull', fieldGroups: ALL_FIELD_GROUPS, outcome: 'ok' });
+        return done;
       });
+      await deps.afterStep?.('finished');
       return { transfer: view(row, today()), staged: { ...staged, table: staging.table, status: staging.statuses.waiting, format: trusted.verified.format, hoSo }, warnings };
     } catch (err) {
       const code = isGatewayError(err) ? err.code : 'internal';
-      await markFailed(deps.store, transfer.id, { code, message: err instanceof Error ? err.message : String(err) });
-      throw err;
+      if (code !== 'transfer.interrupted') {
+        try {
+          await deps.store.transaction(async (tx) => {
+            if (await markFailed(tx, transfer.id, { code, message: err instanceof Error ? err.message : String(err) }, claimant.id)) {
+              await deps.audit.appendWithin(tx, { ...base, action: 'transfer.pull', ...failedOutcome(err, 'internal') });
+            }
+          });
+        } catch (storeErr) {
+          // The transfer stays `requested`: recovery rolls it back once the claim has expired.
+          deps.logger?.error('a failed pull could not be recorded; recovery will roll it back', { code, error: String(storeErr) });
+        }
+      }
+      throw new PullFailure(err);
     }
+  }
+
+  function lostClaim(): TransferError {
+    return new TransferError('transfer.interrupted', 'this pull\'s claim expired and recovery took the transfer over; pull again');
   }
 
   return {
     /** Pulls, verifies, maps and stages one transferee's record; audited as `transfer.pull`. */
-    pull(request: PullRequest, ctx: CallContext): Promise<PullOutcome> {
-      return audited(ctx, {
-        action: 'transfer.pull',
-        people: isSoDinhDanh(request.soDinhDanh) ? [request.soDinhDanh] : [],
-        ...(typeof request.receivingUnit === 'string' ? { unit: request.receivingUnit } : {}),
-        purpose: purposeOf(request.decision),
-      }, () => pullChecked(request, ctx.actor), () => ({ fieldGroups: ALL_FIELD_GROUPS }));
+    async pull(request: PullRequest, ctx: CallContext, progress?: OnProgress): Promise<PullOutcome> {
+      try {
+        return await pullChecked(request, ctx, progress);
+      } catch (err) {
+        if (err instanceof PullFailure) throw err.cause;
+        // Refused before the transfer was opened: nothing was written, the refusal gets its entry.
+        await appendRefusal(ctx, {
+          action: 'transfer.pull',
+          people: isSoDinhDanh(request.soDinhDanh) ? [request.soDinhDanh] : [],
+          ...(typeof request.receivingUnit === 'string' ? { unit: request.receivingUnit } : {}),
+          purpose: purposeOf(request.decision),
+        }, err);
+        throw err;
+      }
+    },
+
+    /** Finishes or rolls back every pull a dead process left, and any whose claim expired; run at start-up. */
+    recover(): Promise<RecoveryOutcome> {
+      return recoverPulls({ store: deps.store, source: deps.source, staging: deps.mapping.staging, audit: deps.audit, claimant, logger: deps.logger });
     },
 
     /**
@@ -171,8 +273,13 @@ export function createTransferService(deps: TransferServiceDeps) {
     },
   };
 
-  /** A staged row the vendor's software took in or declined (staging.statuses) closes its transfer. */
+  /**
+   * Pulls left unfinished are recovered (a stale `requested` transfer is cleaned up once its
+   * claim expired), then a staged row the vendor's software took in or declined
+   * (staging.statuses) closes its transfer.
+   */
   async function reconcile(): Promise<void> {
+    await recoverPulls({ store: deps.store, source: deps.source, staging: deps.mapping.staging, audit: deps.audit, claimant, logger: deps.logger });
     const staging = deps.mapping.staging;
     if (!staging) return;
     const open = await stagedOpenTransfers(deps.store);
@@ -186,6 +293,13 @@ export function createTransferService(deps: TransferServiceDeps) {
 }
 
 export type TransferService = ReturnType<typeof createTransferService>;
+
+/** A pull that failed after its transfer was opened: its entry is already written with the transfer's change. */
+class PullFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('pull failed after its transfer was opened');
+  }
+}
 
 /** Open transfers past their deadline today (Vietnam time): for /metrics. */
 export function overdueTransfers(db: Queryable, now: Date = new Date()): Promise<number> {

@@ -31,6 +31,8 @@ export interface TransferRow {
 }
 
 export interface OpenTransfer {
+  /** Who carries the pull on (pull-claim.ts) and until when the claim holds. */
+  claim: { by: string; seconds: number };
   soDinhDanh: string;
   receivingUnit: string;
   receivingUnitId: number;
@@ -47,6 +49,27 @@ export interface StagedFacts {
   signer: string;
   signingTime: Date;
   warnings: unknown[];
+}
+
+/** What a pull verified before it writes the staging table: recovery finishes the transfer with these. */
+export interface PendingFacts extends Omit<StagedFacts, 'stagingId' | 'signingTime'> {
+  signingTime: string;
+  /** SHA-256 of the record as staged (staged-record-hash.ts): tells this pull's staged row from an earlier one. */
+  recordSha256: string;
+}
+
+/** A transfer some pull left `requested`, with what recovery needs to finish or roll it back. */
+export interface UnfinishedTransfer {
+  id: string;
+  soDinhDanh: string;
+  receivingUnit: string;
+  receivingUnitId: string;
+  claimedBy: string | undefined;
+  claimExpired: boolean;
+  pulls: number;
+  stagingId: string | undefined;
+  pending: PendingFacts | undefined;
+  requestedBy: AuditActor;
 }
 
 const COLUMNS = `id, so_dinh_danh, receiving_unit, receiving_unit_id, decision_no,
@@ -87,40 +110,88 @@ function toTransfer(r: Row): TransferRow {
  * Opens the person's transfer to the unit, or takes up the open one: a repeat pull is the same
  * transfer (its count goes up; a decision given now replaces the one kept).
  */
-export async function openTransfer(q: Queryable, t: OpenTransfer): Promise<TransferRow> {
+export async function openTransfer(q: Queryable, t: OpenTransfer): Promise<TransferRow | undefined> {
   const res = await q.query(
     `INSERT INTO csdl_gateway.transfers AS t (so_dinh_danh, receiving_unit, receiving_unit_id, decision_no,
-       decision_effective, deadline, status, requested_by_kind, requested_by)
-     VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $8)
+       decision_effective, deadline, status, requested_by_kind, requested_by, claimed_by, claim_expires)
+     VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $8, $9, now() + make_interval(secs => $10::double precision))
      ON CONFLICT (so_dinh_danh, receiving_unit) WHERE status IN ('requested', 'staged', 'failed') DO UPDATE SET
        receiving_unit_id = EXCLUDED.receiving_unit_id,
        decision_no = coalesce(EXCLUDED.decision_no, t.decision_no),
        decision_effective = coalesce(EXCLUDED.decision_effective, t.decision_effective),
        deadline = coalesce(EXCLUDED.deadline, t.deadline),
        status = 'requested', requested_by_kind = EXCLUDED.requested_by_kind, requested_by = EXCLUDED.requested_by,
-       pulls = t.pulls + 1, updated_at = now(), error_code = NULL, error_message = NULL
+       pulls = t.pulls + 1, updated_at = now(), error_code = NULL, error_message = NULL,
+       claimed_by = EXCLUDED.claimed_by, claim_expires = EXCLUDED.claim_expires, pending = NULL
+     WHERE t.status <> 'requested' OR t.claim_expires IS NULL OR t.claim_expires < now()
      RETURNING ${COLUMNS}`,
-    [t.soDinhDanh, t.receivingUnit, t.receivingUnitId, t.decisionNo ?? null, t.decisionEffective ?? null, t.deadline ?? null, t.actor.kind, t.actor.name],
+    [t.soDinhDanh, t.receivingUnit, t.receivingUnitId, t.decisionNo ?? null, t.decisionEffective ?? null, t.deadline ?? null,
+      t.actor.kind, t.actor.name, t.claim.by, t.claim.seconds],
   );
-  return toTransfer(res.rows[0] as Row);
+  // No row: another pull of the same person and unit holds a live claim.
+  const row = res.rows[0] as Row | undefined;
+  return row ? toTransfer(row) : undefined;
 }
 
-export async function markStaged(q: Queryable, id: string, facts: StagedFacts): Promise<TransferRow> {
+/** Keeps what the pull verified, before it writes the staging table; only while its claim is the transfer's. */
+export async function recordPending(q: Queryable, id: string, claimedBy: string, facts: PendingFacts): Promise<boolean> {
+  const res = await q.query(
+    `UPDATE csdl_gateway.transfers SET pending = $3::jsonb, updated_at = now()
+      WHERE id = $1 AND status = 'requested' AND claimed_by = $2`,
+    [id, claimedBy, JSON.stringify(facts)],
+  );
+  return (res.rowCount ?? 0) === 1;
+}
+
+/**
+ * The pull's end: staged. With `claimedBy`, only while that claim is the transfer's (a pull
+ * that lost it to recovery changes nothing); undefined when it no longer is.
+ */
+export async function markStaged(q: Queryable, id: string, facts: StagedFacts, claimedBy?: string): Promise<TransferRow | undefined> {
   const res = await q.query(
     `UPDATE csdl_gateway.transfers SET status = 'staged', staging_id = $2, staged_at = now(), updated_at = now(),
        payload_format = $3, payload_sha256 = $4, signer = $5, signing_time = $6, warnings = $7::jsonb,
-       error_code = NULL, error_message = NULL
-     WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, facts.stagingId, facts.format, facts.payloadSha256, facts.signer, facts.signingTime, JSON.stringify(facts.warnings)],
+       error_code = NULL, error_message = NULL, claimed_by = NULL, claim_expires = NULL, pending = NULL
+     WHERE id = $1 AND status = 'requested' AND ($8::text IS NULL OR claimed_by = $8) RETURNING ${COLUMNS}`,
+    [id, facts.stagingId, facts.format, facts.payloadSha256, facts.signer, facts.signingTime, JSON.stringify(facts.warnings), claimedBy ?? null],
   );
-  return toTransfer(res.rows[0] as Row);
+  const row = res.rows[0] as Row | undefined;
+  return row ? toTransfer(row) : undefined;
 }
 
-export async function markFailed(q: Queryable, id: string, error: { code: string; message: string }): Promise<void> {
-  await q.query(
-    `UPDATE csdl_gateway.transfers SET status = 'failed', updated_at = now(), error_code = $2, error_message = $3 WHERE id = $1`,
-    [id, error.code, error.message],
+/** The pull's end: failed (the transfer stays open). With `claimedBy`, only while that claim is the transfer's. */
+export async function markFailed(q: Queryable, id: string, error: { code: string; message: string }, claimedBy?: string): Promise<boolean> {
+  const res = await q.query(
+    `UPDATE csdl_gateway.transfers SET status = 'failed', updated_at = now(), error_code = $2, error_message = $3,
+       claimed_by = NULL, claim_expires = NULL, pending = NULL
+     WHERE id = $1 AND status = 'requested' AND ($4::text IS NULL OR claimed_by = $4)`,
+    [id, error.code, error.message, claimedBy ?? null],
   );
+  return (res.rowCount ?? 0) === 1;
+}
+
+/** A transfer left `requested`, locked for the caller's transaction; undefined when it is not, or another recovery holds it. */
+export async function lockUnfinished(q: Queryable, id: string): Promise<UnfinishedTransfer | undefined> {
+  const res = await q.query(
+    `SELECT id, so_dinh_danh, receiving_unit, receiving_unit_id, claimed_by, pulls, staging_id, pending,
+            requested_by_kind, requested_by, (claim_expires IS NULL OR claim_expires < now()) AS expired
+       FROM csdl_gateway.transfers WHERE id = $1 AND status = 'requested' FOR UPDATE SKIP LOCKED`,
+    [id],
+  );
+  const r = res.rows[0] as Row | undefined;
+  if (!r) return undefined;
+  return {
+    id: String(r.id), soDinhDanh: String(r.so_dinh_danh), receivingUnit: String(r.receiving_unit),
+    receivingUnitId: String(r.receiving_unit_id), claimedBy: opt(r.claimed_by), claimExpired: r.expired === true,
+    pulls: Number(r.pulls), stagingId: opt(r.staging_id), pending: (r.pending as PendingFacts | null) ?? undefined,
+    requestedBy: { kind: r.requested_by_kind as AuditActor['kind'], name: String(r.requested_by) },
+  };
+}
+
+/** Ids of the transfers left `requested`, oldest first. */
+export async function unfinishedIds(q: Queryable): Promise<string[]> {
+  const res = await q.query(`SELECT id FROM csdl_gateway.transfers WHERE status = 'requested' ORDER BY id`);
+  return res.rows.map((r: Row) => String(r.id));
 }
 
 /** The vendor's software took the staged row in (or refused it): the transfer is over. */

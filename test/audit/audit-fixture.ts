@@ -34,6 +34,31 @@ export async function migratedStore(backend: Backend): Promise<TestDatabase> {
   return t;
 }
 
+/**
+ * A fresh migrated store for each test of the calling suite (call it inside a `describe`),
+ * dropped after the test: what the returned object names is the current test's store.
+ */
+export function storePerTest(backend: Backend): TestDatabase {
+  let current: TestDatabase | undefined;
+  beforeEach(async function () {
+    current = await migratedStore(backend);
+  });
+  afterEach(async function () {
+    await current?.drop();
+    current = undefined;
+  });
+  const now = (): TestDatabase => {
+    if (!current) throw new Error('storePerTest: the store exists only while a test runs');
+    return current;
+  };
+  return {
+    backend,
+    get url() { return now().url; },
+    get db() { return now().db; },
+    drop: () => now().drop(),
+  };
+}
+
 /** Person i's số định danh: 12 digits. */
 export const person = (i: number): string => `0261850${String(i).padStart(5, '0')}`;
 

@@ -3,8 +3,7 @@ import { createAuditLog } from '../../src/audit/audit-log.js';
 import { listEntries } from '../../src/audit/audit-store.js';
 import { verifyAuditLog } from '../../src/audit/audit-verify.js';
 import type { Db, Queryable } from '../../src/db/db.js';
-import type { TestDatabase } from '../setup/databases.js';
-import { auditPki, migratedStore, shareRead } from './audit-fixture.js';
+import { auditPki, shareRead, storePerTest } from './audit-fixture.js';
 
 /**
  * One entry cannot fail the others: text PostgreSQL cannot store is made storable before the
@@ -41,13 +40,7 @@ function poisonedDb(db: Db, poison: string): Db & { refused: number } {
 describe('audit log: one entry never fails another', function () {
   this.timeout(60_000);
   const pki = auditPki();
-  let t: TestDatabase;
-  beforeEach(async function () {
-    t = await migratedStore('postgres');
-  });
-  afterEach(async function () {
-    await t?.drop();
-  });
+  const t = storePerTest('postgres');
 
   it('stores a NUL and lone surrogates as U+FFFD, in the same batch as clean entries, and the chain verifies', async function () {
     const log = createAuditLog(t.db);

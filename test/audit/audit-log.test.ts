@@ -56,7 +56,9 @@ for (const backend of BACKENDS) {
       expect(stats.lastCheckpointCount).to.equal(120);
       expect(stats.lastCheckpointAt?.getTime()).to.equal(checkpoints[1]!.signedAt.getTime());
 
-      const report = await verifyAuditLog(t.db, { trust: pki.trust, pageSize: 35 });
+      const checked: { done: number; total: number | undefined }[] = [];
+      const report = await verifyAuditLog(t.db, { trust: pki.trust, pageSize: 35, progress: (e) => checked.push(e) });
+      expect(checked).to.deep.equal([35, 70, 105, 120].map((done) => ({ done, total: 120 })));
       expect(report).to.include({ ok: true, entries: 120, checkpoints: 2 });
       expect(report.head).to.equal(checkpoints[1]!.head);
       await log.close();

@@ -40,10 +40,10 @@ describe('contract: maxLength and minLength counted without walking every string
   it('leaves the national schemas their limits: too long or too short names the limit, astral characters count once', function () {
     const v = createSchemaValidators(nationalContract());
     const tooLong = { ...exampleOfficial(), hoTen: `Nguyễn ${'Văn '.repeat(30)}An` };
-    expect(v.official(tooLong)).to.deep.equal([{ path: '/hoTen', message: 'must NOT have more than 100 characters' }]);
+    expect(v.official(tooLong)).to.deep.equal([{ path: '/hoTen', message: 'must NOT have more than 100 characters', rule: 'maxLength 100' }]);
     const astral = { ...exampleOfficial(), hoTen: smile.repeat(100) };
     expect(v.official(astral)).to.deep.equal([]);
     const tooShort = { ...exampleOfficial(), hoTen: 'A' };
-    expect(v.official(tooShort)).to.deep.equal([{ path: '/hoTen', message: 'must NOT have fewer than 2 characters' }]);
+    expect(v.official(tooShort)).to.deep.equal([{ path: '/hoTen', message: 'must NOT have fewer than 2 characters', rule: 'minLength 2' }]);
   });
 });

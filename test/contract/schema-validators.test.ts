@@ -30,7 +30,7 @@ describe('contract: schema validators', function () {
   it('checks the formats date, date-time and uuid', function () {
     const rec = exampleOfficial();
     rec.ngayNghi = '2024-02-30';
-    expect(v.official(rec)).to.deep.equal([{ path: '/ngayNghi', message: 'must match format "date"' }]);
+    expect(v.official(rec)).to.deep.equal([{ path: '/ngayNghi', message: 'must match format "date"', rule: 'format date' }]);
     const packet = examplePacket();
     packet.header.packetId = 'not-a-uuid';
     packet.header.createdAt = '2026-05-28 09:00';
@@ -40,17 +40,17 @@ describe('contract: schema validators', function () {
   it('resolves the packet\'s $ref to the official schema', function () {
     const packet = examplePacket();
     packet.records[0].data.luong.bac = 0;
-    expect(v.packet(packet)).to.deep.equal([{ path: '/records/0/data/luong/bac', message: 'must be >= 1' }]);
-    expect(v.pushRecord(packet.records[0])).to.deep.equal([{ path: '/data/luong/bac', message: 'must be >= 1' }]);
+    expect(v.packet(packet)).to.deep.equal([{ path: '/records/0/data/luong/bac', message: 'must be >= 1', rule: 'minimum 1' }]);
+    expect(v.pushRecord(packet.records[0])).to.deep.equal([{ path: '/data/luong/bac', message: 'must be >= 1', rule: 'minimum 1' }]);
   });
 
   it('names the allowed values of an enum or const', function () {
     expect(v.envelope({ format: 'yaml', payload: 'AAAA', signature: 'BBBB' })).to.deep.equal([
-      { path: '/format', message: 'must be one of "json", "xml"' },
+      { path: '/format', message: 'must be one of "json", "xml"', rule: 'enum' },
     ]);
     const packet = examplePacket();
     packet.header.schemaVersion = '2.0';
-    expect(v.packet(packet)).to.deep.equal([{ path: '/header/schemaVersion', message: 'must equal "1.0"' }]);
+    expect(v.packet(packet)).to.deep.equal([{ path: '/header/schemaVersion', message: 'must equal "1.0"', rule: 'const' }]);
   });
 
   it('checks only the header and the records\' keys in the packet shell', function () {
@@ -58,7 +58,7 @@ describe('contract: schema validators', function () {
     packet.records[0].data.luong.bac = 0;
     expect(v.packetShell(packet)).to.deep.equal([]);
     delete packet.records[0].soDinhDanh;
-    expect(v.packetShell(packet)).to.deep.equal([{ path: '/records/0/soDinhDanh', message: 'required property is missing' }]);
+    expect(v.packetShell(packet)).to.deep.equal([{ path: '/records/0/soDinhDanh', message: 'required property is missing', rule: 'required' }]);
   });
 
   it('compiles once per contract', function () {

@@ -74,7 +74,12 @@ for (const backend of BACKENDS) {
     before(async function () {
       t = await freshDatabase(backend);
       expect(await installProvincialSchema(t.db, { sample: true })).to.deep.equal({ schemaCreated: true, sampleLoaded: true });
-      summary = await generatePeople(t.db, { people: 2000, seed: 7, concurrency, chunkSize: 700 });
+      const done: number[] = [];
+      summary = await generatePeople(t.db, { people: 2000, seed: 7, concurrency, chunkSize: 700, onProgress: (n) => done.push(n) });
+      // Chunks of 700 written in any order: the count only grows, to every person.
+      expect(done.length).to.equal(3);
+      expect(done.at(-1)).to.equal(2000);
+      expect([...done].sort((a, b) => a - b)).to.deep.equal(done);
       people = await generatedPeople(t.db);
     });
     after(async function () {

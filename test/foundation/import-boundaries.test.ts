@@ -29,6 +29,14 @@ describe('lint: import boundaries', function () {
     expect((await ruleIds('src/tokens/upward-fixture.ts', "import * as up from '../http/openapi.js';\nexport const x = up;\n")).join('\n')).to.match(/no-restricted-paths/);
   });
 
+  it('refuses the mapping importing source, a type import too', async function () {
+    for (const line of ["import { readReference } from '../source/person-reader.js';\nexport const x = readReference;\n",
+      "import type { PersonFilter } from '../source/person-reader.js';\nexport type X = PersonFilter;\n"]) {
+      expect((await ruleIds('src/mapping/upward-fixture.ts', line)).join('\n'), line).to.match(/no-restricted-paths/);
+    }
+    expect(await ruleIds('src/source/fixture.ts', "import type { RawPerson } from '../mapping/raw-person.js';\nexport type X = RawPerson;\n")).to.deep.equal([]);
+  });
+
   it('lets compose import a capability and cli import compose', async function () {
     expect(await ruleIds('src/compose/fixture.ts', "import * as ops from '../ops/ops-types.js';\nexport const x = ops;\n")).to.deep.equal([]);
     expect(await ruleIds('src/cli/fixture.ts', "import * as c from '../compose/sync-edges.js';\nexport const x = c;\n")).to.deep.equal([]);

@@ -56,7 +56,11 @@ describe('mapping gaps', function () {
   });
 
   it('lists every unknown value with its people, a few vendor ids and suggestions; units with no agency code', async function () {
-    const gaps = await findGaps(t.db, mapping, readAbbreviations());
+    const columns: { done: number; total: number | undefined }[] = [];
+    const gaps = await findGaps(t.db, mapping, readAbbreviations(), (e) => columns.push(e));
+    // One event per vendor column examined, ending at the total.
+    expect(columns.map((c) => c.done)).to.deep.equal(columns.map((_, i) => i + 1));
+    expect(columns.at(-1)).to.deep.equal({ done: columns.length, total: columns.length });
     expect(gaps.map((g) => [g.list, g.source, g.value, g.people, g.examples, g.suggestions[0]?.code])).to.deep.equal([
       ['chuc-danh-nghe-nghiep', 'qlcb.can_bo.ngach_id -> ngach.ma_ngach', 'V.07.03.06', 2, ['3', '8'], gaps[0]?.suggestions[0]?.code],
       ['dan-toc', 'qlcb.can_bo.dan_toc_id -> dan_toc.ten', 'Kinh (Việt Nam)', 1, ['1'], '01'],

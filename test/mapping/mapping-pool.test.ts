@@ -6,7 +6,8 @@ import { loadMapping } from '../../src/mapping/mapping-loader.js';
 import { createPersonMapper, type PersonMapper } from '../../src/mapping/mapping-pool.js';
 import type { ReferenceData } from '../../src/mapping/mapping-types.js';
 import { mapPerson } from '../../src/mapping/person-mapper.js';
-import { parseSourcePerson, readRawPersons, type RawPerson } from '../../src/source/person-reader.js';
+import { parseSourcePerson, type RawPerson } from '../../src/mapping/raw-person.js';
+import { readRawPersons } from '../../src/source/person-reader.js';
 import type { TestDatabase } from '../setup/databases.js';
 import { sampleDatabase } from './sample-database.js';
 

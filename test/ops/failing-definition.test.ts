@@ -45,6 +45,8 @@ describe('failing: one definition across tx, /api/ops, /metrics and /readyz (pos
       openStore: async () => ({ db: w.store.db, close: async () => undefined }),
       openAudit: async () => Object.assign(memoryAuditLog(), { close: async () => undefined }),
       user: () => 'lan.nguyen',
+      openSource: async () => ({ db: w.source.db, close: async () => undefined }),
+      mapping: () => w.mapping,
     });
     expect(await runCli(['tx', ...args], [command], io), out.join('\n')).to.equal(0);
     return out.join('\n');
@@ -87,7 +89,7 @@ describe('failing: one definition across tx, /api/ops, /metrics and /readyz (pos
 
     const table = await tx(['records', '--state', 'invalid']);
     expect(table).to.match(/settled by ops-hanh at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: fixed by hand at the Ministry, ticket 4411/);
-    const person = JSON.parse(await tx(['person', item.soDinhDanh, '--json']));
+    const person = JSON.parse(await tx(['person', '--vendor-id', item.vendorId, '--json'])).people[0];
     expect(person.versions.at(-1).outcome).to.contain('settled by ops-hanh');
   });
 

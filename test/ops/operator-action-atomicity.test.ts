@@ -4,8 +4,7 @@ import { listEntries } from '../../src/audit/audit-store.js';
 import { verifyAuditLog } from '../../src/audit/audit-verify.js';
 import { createOutboxActionsStore } from '../../src/outbox/outbox-actions-store.js';
 import { createOpsActionsService, type OpsActionsDeps } from '../../src/ops/ops-actions-service.js';
-import type { TestDatabase } from '../setup/databases.js';
-import { auditPki, migratedStore } from '../audit/audit-fixture.js';
+import { auditPki, storePerTest } from '../audit/audit-fixture.js';
 import { quietLogger } from '../sync/sync-harness.js';
 
 /**
@@ -19,13 +18,7 @@ const OPERATOR = { kind: 'token' as const, name: 'ops-hanh' };
 describe('operator action and its audit entry: together or neither (postgres)', function () {
   this.timeout(60_000);
   const pki = auditPki();
-  let t: TestDatabase;
-  beforeEach(async function () {
-    t = await migratedStore('postgres');
-  });
-  afterEach(async function () {
-    await t?.drop();
-  });
+  const t = storePerTest('postgres');
 
   async function rejectedVersion(vendorId: string, so: string): Promise<string> {
     const res = await t.db.query<{ id: string }>(

@@ -47,6 +47,8 @@ describe('tx command over a store filled by real syncs (postgres)', function () 
       },
       openAudit: async () => ({ append: (e) => audit.append(e), close: async () => undefined }),
       user: () => 'lan.nguyen',
+      openSource: async () => ({ db: w.source.db, close: async () => undefined }),
+      mapping: () => w.mapping,
     });
     const code = await runCli(['tx', ...args], [command], io);
     return { code, out, err };
@@ -114,7 +116,7 @@ describe('tx command over a store filled by real syncs (postgres)', function () 
   });
 
   it('tx person SO --json: each version with its outcome', async function () {
-    const p = JSON.parse((await tx(['person', SIX, '--json'])).out.join('\n'));
+    const p = JSON.parse((await tx(['person', SIX, '--json'])).out.join('\n')).people[0];
     expect(p.versions.map((v: any) => [v.state, v.outcome])).to.deep.equal([['rejected', 'rejected by the national side: DUPLICATE_IDENTITY']]);
   });
 

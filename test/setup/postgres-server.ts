@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,12 @@ export interface ThrowawayPostgres {
   url: string;
   /** The cluster's data folder (its postmaster.pid names the server process). */
   dataDir: string;
+  /**
+   * `pg_ctl restart -m fast`, without blocking the event loop (a load can run meanwhile): every
+   * connection is cut and open transactions roll back; committed ones stay. Resolves once the
+   * server accepts connections again.
+   */
+  restart(): Promise<void>;
   stop(): void;
 }
 
@@ -46,7 +52,11 @@ function run(bin: string, args: string[], asUser: string | undefined): void {
   if (res.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${res.stderr || res.stdout}`);
 }
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+/**
+ * `durable`: fsync, synchronous commit and full-page writes on, as a production server runs
+ * (a commit waits for its WAL flush); off by default, which is what tests want.
+ */
+export async function startThrowawayPostgres(options: { durable?: boolean } = {}): Promise<ThrowawayPostgres> {
   const bin = findPostgresBin();
   if (!bin) {
     throw new Error(
@@ -61,11 +71,21 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   if (asUser) execFileSync('chown', [asUser, dir]);
   run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale'], asUser);
   const port = await freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const durability = options.durable ? 'on' : 'off';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${durability} -c synchronous_commit=${durability} ` +
+    `-c full_page_writes=${durability} -c max_connections=200`;
   run(join(bin, 'pg_ctl'), ['-D', dataDir, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], asUser);
   let stopped = false;
+  const pgCtl = join(bin, 'pg_ctl');
   return {
     dataDir,
+    restart() {
+      const args = ['-D', dataDir, '-l', join(dir, 'server.log'), '-m', 'fast', '-w', '-t', '60', 'restart'];
+      const [cmd, argv] = asUser ? ['runuser', ['-u', asUser, '--', pgCtl, ...args]] : [pgCtl, args];
+      return new Promise((resolve, reject) => {
+        execFile(cmd, argv, { encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(new Error(`pg_ctl restart failed: ${stderr || stdout}`)) : resolve()));
+      });
+    },
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {
       if (stopped) return;

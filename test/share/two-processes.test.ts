@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { runClients } from '../../src/cli/commands/clients-command.js';
 import type { CliIo } from '../../src/cli/command.js';
 import { createDb, type Db } from '../../src/db/db.js';
+import { createClientStore } from '../../src/share/client-store.js';
 import { startShareWorld, type ShareApp, type ShareWorld } from './share-harness.js';
 
 /**
@@ -67,6 +68,35 @@ describe('share: two gateway processes on one PostgreSQL store', function () {
     // One shared counter lets at most `limit` through per window; one per process would let twice that.
     expect(ok).to.be.at.most(limit * windows);
     expect(replies.filter((r) => r.status === 429).length).to.equal(20 - ok);
+  });
+
+  it('leases from both processes at once never take more than the limit of one window, and the window only moves forward', async function () {
+    const limit = 100;
+    await w.client('000.00.00.G16', { ratePerSecond: limit });
+    const stores = pools.map((p) => createClientStore(p));
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => stores[i % 2]!.leaseRate('000.00.00.G16', 3, limit)));
+    const byWindow = new Map<number, number>();
+    for (const a of answers) byWindow.set(a.windowStart, (byWindow.get(a.windowStart) ?? 0) + a.granted);
+    for (const granted of byWindow.values()) expect(granted).to.be.at.most(limit);
+    // 180 asked for: a window that saw every statement gave exactly its limit.
+    if (byWindow.size === 1) expect([...byWindow.values()][0]).to.equal(limit);
+    for (const a of answers) expect(a.now).to.be.at.least(a.windowStart);
+    const row = (await w.sync.store.db.query<{ window_start: string; count: number }>(
+      `SELECT window_start::text, count FROM csdl_gateway.share_rate WHERE agency_code = '000.00.00.G16'`)).rows[0]!;
+    expect(Number(row.window_start)).to.equal(Math.max(...byWindow.keys()));
+    expect(row.count).to.equal(byWindow.get(Number(row.window_start)));
+  });
+
+  it('a process answers from its leased slice: the store is written once per slice, not once per request', async function () {
+    const { secret } = await w.client('000.00.00.G17', { ratePerSecond: 1000 });
+    const token = (await a.token('000.00.00.G17', secret)).body.access_token as string;
+    const replies = await Promise.all(Array.from({ length: 30 }, () => a.get(`/share/v1/officials/${person}`, { token })));
+    expect(replies.every((r) => r.status === 200)).to.equal(true);
+    const row = (await w.sync.store.db.query<{ count: number; granted: number }>(
+      `SELECT count, granted FROM csdl_gateway.share_rate WHERE agency_code = '000.00.00.G17'`)).rows[0]!;
+    // Slices of 50 (a twentieth of 1000): whatever window the last request fell in, it was leased whole.
+    expect(row.granted).to.equal(50);
+    expect(row.count % 50).to.equal(0);
   });
 
   it('every answer of either process is in its audit log', async function () {

@@ -55,7 +55,14 @@ for (const backend of BACKENDS) {
           },
         }),
       });
-      const summary = await service.run({ dryRun: true, onProgress: (line) => { if (line.startsWith('due ')) events.push('chunk'); } });
+      const counts: { done: number; total: number | undefined }[] = [];
+      const summary = await service.run({
+        dryRun: true, onProgress: (line) => { if (line.startsWith('due ')) events.push('chunk'); }, progress: (e) => counts.push(e),
+      });
+      // Progress counts people, one event per chunk, up to every due person of a total known from the first page on.
+      expect(counts.length).to.equal(events.filter((e) => e === 'chunk').length);
+      expect(counts.at(-1)).to.deep.equal({ done: summary.due, total: summary.due });
+      expect(counts.every((c, i) => i === 0 || c.done > counts[i - 1]!.done)).to.equal(true);
       const previews = events.filter((e) => e.startsWith('preview')).map((e) => Number(e.split(' ')[1]));
       expect(previews.reduce((a, b) => a + b, 0)).to.equal(summary.queued);
       expect(previews.slice(0, -1).every((n) => n === 7), previews.join(',')).to.equal(true);

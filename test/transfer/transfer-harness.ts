@@ -4,7 +4,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { installProvincialSchema } from '../../src/demo/provincial-schema.js';
 import { loadMapping } from '../../src/mapping/mapping-loader.js';
 import { createNdxpClient, type NdxpClient } from '../../src/ndxp/ndxp-client.js';
-import { createTransferService, type TransferService } from '../../src/transfer/transfer-service.js';
+import { createTransferService, type TransferService, type TransferServiceDeps } from '../../src/transfer/transfer-service.js';
 import { freshDatabase, type Backend, type TestDatabase } from '../setup/databases.js';
 import { CLIENT, PROVINCE, record, startHarness, type Harness } from '../simulator/simulator-harness.js';
 import { MemoryAuditLog } from '../setup/memory-audit-log.js';
@@ -26,6 +26,8 @@ export interface TransferWorld {
   client: NdxpClient;
   audit: MemoryAuditLog;
   service: TransferService;
+  /** Another service over the same world, with some of its dependencies replaced (a claimant, a step hook...). */
+  makeService(overrides: Partial<TransferServiceDeps>): TransferService;
   /** Holds a record in the simulator's ledger; `xml` makes it a migrated record, served as XML. */
   hold(data: any, options?: { xml?: boolean }): Promise<void>;
   staged(): Promise<any[]>;
@@ -45,16 +47,18 @@ export async function startTransferWorld(backend: Backend, options: { responseTi
     retry: { attempts: 1 }, sleep: async () => undefined,
   });
   const audit = new MemoryAuditLog();
-  const service = createTransferService({
+  const deps: TransferServiceDeps = {
     store: store.db, source: source.db, national: client,
     trustAnchors: parseTrustAnchors(sim.pki.trustAnchorsPem),
     mapping: loadMapping('mappings/qlcb'),
     calendar: loadWorkingCalendar(),
     audit,
     ...(options.today ? { today: options.today } : {}),
-  });
+  };
+  const service = createTransferService(deps);
   return {
     sim, source, store, client, audit, service,
+    makeService: (overrides) => createTransferService({ ...deps, ...overrides }),
     async hold(data, opts = {}) {
       await sim.sim.simulator.seedOfficial({
         soDinhDanh: data.soDinhDanh, record: data, approvedAt: '2026-01-05T08:00:00+07:00', sender: '000.00.00.H26', archived: false, migrated: opts.xml === true,

@@ -91,7 +91,9 @@ describe('transfer pull, end to end against the simulator (postgres)', function 
 
   it('stages a JSON record with every vendor column, the deadline counted across Tết 2026, and one audit entry', async function () {
     await w.hold(transferee(700));
-    const out = await w.service.pull({ soDinhDanh: '026185000700', receivingUnit: UNIT, decision: { so: '12/QĐ-UBND', ngayHieuLuc: '2026-02-09' } }, CLI);
+    const steps: { done: number; total: number | undefined }[] = [];
+    const out = await w.service.pull({ soDinhDanh: '026185000700', receivingUnit: UNIT, decision: { so: '12/QĐ-UBND', ngayHieuLuc: '2026-02-09' } }, CLI, (e) => steps.push(e));
+    expect(steps).to.deep.equal([1, 2, 3, 4, 5].map((done) => ({ done, total: 5 })));
     const rows = await w.staged();
     expect(rows).to.have.length(1);
     const row = rows[0];
@@ -107,7 +109,11 @@ describe('transfer pull, end to end against the simulator (postgres)', function 
     const [tracked] = await w.transfers();
     expect(tracked).to.deep.include({ status: 'staged', staging_id: String(row.id), payload_format: 'json', requested_by_kind: 'cli', requested_by: 'tester', pulls: 1 });
     expect(tracked.payload_sha256).to.match(/^[0-9a-f]{64}$/);
+    // The intent (the transfer opened, before the national side was called), then the pull.
     expect(w.audit.entries).to.deep.equal([{
+      actor: { kind: 'cli', name: 'tester' }, action: 'transfer.request', people: ['026185000700'], unit: UNIT,
+      purpose: 'transfer-in; decision 12/QĐ-UBND; effective 2026-02-09', outcome: 'ok',
+    }, {
       actor: { kind: 'cli', name: 'tester' }, action: 'transfer.pull', people: ['026185000700'], unit: UNIT,
       purpose: 'transfer-in; decision 12/QĐ-UBND; effective 2026-02-09', outcome: 'ok',
       fieldGroups: ['basic', 'employment', 'salary', 'education', 'history', 'sensitive'],
@@ -165,7 +171,9 @@ describe('transfer pull, end to end against the simulator (postgres)', function 
     const forced = await w.service.pull({ soDinhDanh: example.soDinhDanh, receivingUnit: UNIT, force: true }, CLI);
     expect(forced.staged.refreshed).to.equal(false);
     expect((await w.staged())[0].ho_so).to.deep.equal(exampleHoSo(example.soDinhDanh));
-    expect(w.audit.entries.map((e) => [e.outcome, e.code])).to.deep.equal([['refused', 'transfer.already_active'], ['ok', undefined]]);
+    expect(w.audit.entries.map((e) => [e.action, e.outcome, e.code])).to.deep.equal([
+      ['transfer.pull', 'refused', 'transfer.already_active'], ['transfer.request', 'ok', undefined], ['transfer.pull', 'ok', undefined],
+    ]);
   });
 
   it('refuses bad input with its own code before fetching anything, audited', async function () {

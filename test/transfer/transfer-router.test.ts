@@ -65,7 +65,9 @@ describe('transfer router: POST/GET /api/transfers', function () {
     const again = await call('POST', '/api/transfers', 'operator', body);
     expect([again.status, again.body.staged.refreshed, again.body.staged.id]).to.deep.equal([200, true, first.body.staged.id]);
     expect(w.audit.entries.map((e) => [e.actor, e.action, e.outcome, e.requestId, e.people])).to.deep.equal([
+      [{ kind: 'token', name: 'operator-token' }, 'transfer.request', 'ok', 'req-1', ['026185000800']],
       [{ kind: 'token', name: 'operator-token' }, 'transfer.pull', 'ok', 'req-1', ['026185000800']],
+      [{ kind: 'token', name: 'operator-token' }, 'transfer.request', 'ok', 'req-1', ['026185000800']],
       [{ kind: 'token', name: 'operator-token' }, 'transfer.pull', 'ok', 'req-1', ['026185000800']],
     ]);
   });
@@ -83,6 +85,8 @@ describe('transfer router: POST/GET /api/transfers', function () {
       ['auditor-token', 'transfer.pull', 'refused', 'auth.forbidden'],
       ['operator-token', 'transfer.pull', 'refused', 'transfer.bad_request'],
       ['operator-token', 'transfer.pull', 'refused', 'transfer.bad_identity'],
+      // The transfer is opened (with its entry) before the national side is asked.
+      ['operator-token', 'transfer.request', 'ok', undefined],
       ['operator-token', 'transfer.pull', 'refused', 'transfer.not_found'],
     ]);
   });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { nationalContract } from '../../src/contract/national-contract.js';
 import { createPayloadCodec } from '../../src/encoding/payload-codec.js';
-import { refreshSharedRecords } from '../../src/share/shared-records-refresh.js';
+import { refreshSharedRecords, type RefreshSummary } from '../../src/share/shared-records-refresh.js';
+import { SERVED_COLUMNS } from '../../src/share/shared-record-store.js';
 import { createClientAdmin } from '../../src/share/client-admin.js';
 import { defaultGrant, startShareApp, type ShareApp } from '../share/share-harness.js';
 import { startSyncWorld, type SyncWorld } from '../sync/sync-harness.js';
@@ -12,6 +13,8 @@ import { startSyncWorld, type SyncWorld } from '../sync/sync-harness.js';
  * units.json), so a grant on a department covers exactly the people nhansu places in that
  * department's subtree. The expected people are computed here with SQL over nhansu's tables
  * (a closed unit stands for the unit it merged into) and the store's accepted versions.
+ * The mapping's person filter (`NOT is_deleted`) holds for sharing too: a person marked deleted
+ * after their record was accepted is no longer served, and is served again once unmarked.
  */
 describe('nhansu: sharing with a unit subtree grant', function () {
   this.timeout(180_000);
@@ -20,11 +23,14 @@ describe('nhansu: sharing with a unit subtree grant', function () {
   let department: string;
   let inside: string[];
   let outsideUnit: string;
+  const empOf = new Map<string, number>();
+  const refresh = (): Promise<RefreshSummary> =>
+    refreshSharedRecords(w.store.db, createPayloadCodec(nationalContract()), { source: w.source.db, units: w.mapping.units!, persons: w.mapping.source.persons });
 
   before(async function () {
     w = await startSyncWorld({ storeBackend: 'postgres', people: 200, vendor: 'nhansu' });
     await w.service().service.run();
-    await refreshSharedRecords(w.store.db, createPayloadCodec(nationalContract()), { source: w.source.db, units: w.mapping.units! });
+    expect((await refresh()).withheld, 'deleted people are never sent, so none is withheld').to.equal(0);
     const accepted = new Set((await w.store.db.query<{ vendor_id: string }>(`SELECT DISTINCT vendor_id FROM csdl_gateway.record_versions WHERE status = 'accepted'`)).rows.map((r) => r.vendor_id));
     // Per department (level 2, open): the digits of the people whose current unit lies in its subtree.
     const res = await w.source.db.query<{ department: string; emp_id: number; digits: string }>(
@@ -37,6 +43,7 @@ describe('nhansu: sharing with a unit subtree grant', function () {
          FROM nhansu.employee e JOIN current_unit c ON c.start = e.org_id JOIN tree t ON t.org_id = c.org_id JOIN nhansu.org_unit d ON d.org_id = t.top`,
     );
     const byDepartment = new Map<string, string[]>();
+    for (const r of res.rows) empOf.set(r.digits, r.emp_id);
     for (const r of res.rows) if (accepted.has(String(r.emp_id))) byDepartment.set(r.department, [...(byDepartment.get(r.department) ?? []), r.digits]);
     const ranked = [...byDepartment].sort((a, b) => b[1].length - a[1].length);
     [department, inside] = ranked[0]!;
@@ -66,5 +73,39 @@ describe('nhansu: sharing with a unit subtree grant', function () {
     expect([outside.status, outside.body.code]).to.deep.equal([403, 'share.unit_not_granted']);
     const one = await app.get(`/share/v1/officials/${inside[0]}`, { token });
     expect([one.status, one.body.soDinhDanh]).to.deep.equal([200, inside[0]]);
+  });
+
+  it('stops serving a person the filter leaves out after their record was accepted, as if never sent, and serves them again when it keeps them', async function () {
+    const token = await tokenFor([department]);
+    const person = inside[1]!;
+    const emp = empOf.get(person)!;
+    const unknown = '001099999999';
+    expect((await w.store.db.query('SELECT 1 FROM csdl_gateway.shared_records WHERE so_dinh_danh = $1', [unknown])).rowCount).to.equal(0);
+    const listed = async () => (await app.get(`/share/v1/units/${department}/officials?includeSubunits=true&pageSize=200`, { token })).body.items.map((i: any) => i.soDinhDanh);
+    const before = await app.get(`/share/v1/officials/${person}`, { token });
+    expect(before.status).to.equal(200);
+
+    await w.source.db.query('UPDATE nhansu.employee SET is_deleted = true WHERE emp_id = $1', [emp]);
+    expect(await refresh()).to.include({ withheld: 1, restored: 0 });
+    const gone = await app.get(`/share/v1/officials/${person}`, { token });
+    const never = await app.get(`/share/v1/officials/${unknown}`, { token });
+    expect([gone.status, gone.body]).to.deep.equal([404, never.body]);
+    expect(never.status).to.equal(404);
+    expect(await listed()).to.not.include(person);
+    expect(await refresh(), 'a second refresh finds nothing more to move').to.include({ withheld: 0, restored: 0 });
+
+    await w.source.db.query('UPDATE nhansu.employee SET is_deleted = false WHERE emp_id = $1', [emp]);
+    expect(await refresh()).to.include({ withheld: 0, restored: 1 });
+    const back = await app.get(`/share/v1/officials/${person}`, { token });
+    expect([back.status, back.body]).to.deep.equal([200, before.body]);
+    expect(await listed()).to.include(person);
+  });
+
+  it('withholds a served record whole: the withheld table has every column of shared_records', async function () {
+    const columns = async (table: string) => (await w.store.db.query<{ column_name: string }>(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'csdl_gateway' AND table_name = $1 ORDER BY ordinal_position`, [table],
+    )).rows.map((r) => r.column_name);
+    expect(await columns('shared_records')).to.deep.equal([...SERVED_COLUMNS]);
+    expect(await columns('shared_records_withheld')).to.deep.equal([...SERVED_COLUMNS, 'vendor_id', 'withheld_at']);
   });
 });

@@ -19,6 +19,7 @@ import type { CmsSigner } from '../../signing/cms-signer.js';
 import { parseTrustAnchors } from '../../signing/trust-anchors.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { UsageError } from '../run-cli.js';
+import { progressReporter } from '../progress-reporter.js';
 
 /**
  * `csdl-gateway audit verify|checkpoint|list|person`: the audit log from the store directly,
@@ -91,7 +92,8 @@ async function verify(args: string[], io: CliIo, deps: AuditCommandDeps, store: 
     const external = await Promise.all((values.checkpoint ?? []).map(async (file) => ({
       source: file, ...parseCheckpointFile(await readFile(file, 'utf8'), file),
     })));
-    report = await verifyAuditLog(db, { trust, external });
+    const progress = progressReporter({ label: 'audit verify', unit: 'entries' });
+    report = await verifyAuditLog(db, { trust, external, progress: progress.onProgress }).finally(() => progress.stop());
   } catch (err) {
     if (!isGatewayError(err) || err.code !== 'audit.checkpoint_invalid') throw err;
     report = { ok: false, entries: 0, head: '', checkpoints: 0, problem: { kind: 'checkpoint_invalid' as const, message: err.message } };

@@ -5,6 +5,7 @@ import { DEMO_VENDOR_NAMES, DEMO_VENDORS, isDemoVendor } from '../../demo/demo-v
 import type { GenerationSummary } from '../../demo/generate-people.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { UsageError } from '../run-cli.js';
+import { progressReporter } from '../progress-reporter.js';
 
 /**
  * `csdl-gateway demo-data`: fills a provincial database (a vendor's schema, installed if
@@ -79,20 +80,14 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     const installed = await vendor.install(target.db, values['with-sample'] === true);
     io.out(`demo-data: ${vendorName} into ${target.db.description}${installed.schemaCreated ? ', vendor schema created' : ''}${installed.sampleLoaded ? ', sample loaded' : ''}`);
     const started = performance.now();
-    let shown = 0;
+    const progress = progressReporter({ label: 'demo-data', unit: 'people' });
     const summary = await vendor.generate(target.db, {
       people,
       seed,
       // The embedded PGlite runs one transaction at a time: writing two chunks at once only queues.
       concurrency: target.embedded ? 1 : 2,
-      onProgress: (done) => {
-        // A line per tenth on a terminal; nothing in between when piped.
-        if (io.isTty && done - shown >= people / 10 && done < people) {
-          shown = done;
-          io.out(`  ${done} / ${people} people, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-        }
-      },
-    });
+      onProgress: (done) => progress.onProgress({ done, total: people }),
+    }).finally(() => progress.stop());
     for (const line of formatSummary(summary, (performance.now() - started) / 1000)) io.out(line);
     return 0;
   } finally {

@@ -15,6 +15,8 @@ import { emptySummary, formatSummary, tally } from '../../mapping/map-summary.js
 import { readRawPersons, type PersonFilter } from '../../source/person-reader.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { UsageError } from '../run-cli.js';
+import { progressReporter } from '../progress-reporter.js';
+import { countPeople } from '../../source/person-counts.js';
 
 /**
  * `csdl-gateway map`: a dry run of the mapping. Reads persons from the provincial
@@ -95,7 +97,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const mapper = createPersonMapper(mapping, { threads: config.mappingThreads, xml: format === 'xml', callerShares: true });
   const out = createWriteStream(values.out, { encoding: 'utf8' });
   const summary = emptySummary();
+  const progress = progressReporter({ label: 'map', unit: 'people' });
   try {
+    // The total first (one count over the person filter), so the bar has an end and an ETA.
+    const total = persons.length > 0 ? new Set(persons).size : await countPeople(source.db, mapping.source).then((c) => (values.approved ? c.approved : c.people));
+    let done = 0;
     const reads = readRawPersons(source.db, mapping, filter, chunk);
     for await (const mapped of mapAhead(reads, ({ reference, raws }) => mapper.map(raws, reference), mapper.inFlight)) {
       const lines: string[] = [];
@@ -104,8 +110,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         lines.push(mapLine(person, format));
       }
       if (!out.write(`${lines.join('\n')}\n`)) await once(out, 'drain');
+      done += mapped.length;
+      progress.onProgress({ done, total });
     }
   } finally {
+    progress.stop();
     out.end();
     await once(out, 'close').catch(() => undefined);
     await mapper.close();

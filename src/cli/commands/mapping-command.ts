@@ -11,6 +11,7 @@ import { overlaySynonyms, withoutSynonym, withSynonym } from '../../mapping/mapp
 import type { CliCommand, CliIo } from '../command.js';
 import { CHECK_USAGE, mappingCheck } from './mapping-check.js';
 import { UsageError } from '../run-cli.js';
+import { progressReporter } from '../progress-reporter.js';
 
 /**
  * `csdl-gateway mapping`: upkeep of the mapping by the province. `gaps` lists the vendor
@@ -55,7 +56,8 @@ async function gaps(argv: string[], io: CliIo, config: Config): Promise<number> 
   const source = await openSourceFromOption(values.database, () => config, 'csdl-gateway mapping gaps');
   try {
     await ensureDemoProvince(source, config, silentLogger());
-    const found = await findGaps(source.db, mapping, readAbbreviations());
+    const progress = progressReporter({ label: 'mapping gaps', unit: 'vendor columns' });
+    const found = await findGaps(source.db, mapping, readAbbreviations(), progress.onProgress).finally(() => progress.stop());
     if (values.json) io.out(JSON.stringify(found, null, 2));
     else for (const line of formatGaps(found)) io.out(line);
   } finally {

@@ -8,6 +8,7 @@ import { TransferError } from '../../transfer/transfer-error.js';
 import type { PullOutcome } from '../../transfer/transfer-service.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { UsageError } from '../run-cli.js';
+import { progressReporter } from '../progress-reporter.js';
 
 export const defaultTransferCommandDeps: TransferCommandDeps = {
   loadConfig: () => loadConfig(),
@@ -86,7 +87,9 @@ transfer.tampered, transfer.timeout...), nothing staged.`,
         ...(values.force ? { force: true } : {}),
       };
       try {
-        const out = await withTransferService(deps, (service, actor) => service.pull(request, { actor }), quietLogger);
+        const progress = progressReporter({ label: 'pull', unit: 'steps' });
+        const out = await withTransferService(deps, (service, actor) => service.pull(request, { actor }, progress.onProgress), quietLogger)
+          .finally(() => progress.stop());
         if (values.json) io.out(JSON.stringify(out, null, 2));
         else printOutcome(out, io);
         return 0;

@@ -8,6 +8,7 @@ import { describeError, isGatewayError } from '../../errors.js';
 import { openAuditLog } from '../../compose/audit-log.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../run-cli.js';
+import { progressReporter } from '../progress-reporter.js';
 
 export const syncCommand: CliCommand = {
   name: 'sync',
@@ -53,6 +54,7 @@ Exit status:
       }
       throw err;
     }
+    const progress = progressReporter({ label: 'sync', unit: 'people' });
     // A merged province's sync may settle conflicts by the file's policy: each settlement is audited.
     const audit = config.sources.fromFile ? await openAuditLog(edges.store.db, edges.signer, logger) : undefined;
     try {
@@ -60,8 +62,13 @@ Exit status:
       const summary = await service.run({
         dryRun: values['dry-run'] === true,
         ...(limit !== undefined ? { limit } : {}),
-        ...(io.isTty && !values.json ? { onProgress: (line: string) => io.out(`  … ${line}`) } : {}),
+        progress: progress.onProgress,
+        onProgress: (line: string) => {
+          // The per-chunk counts are the bar's; the phases that follow get a line each.
+          if (!line.startsWith('due ')) progress.note(line);
+        },
       });
+      progress.stop();
       if (values.json) {
         io.out(JSON.stringify(summary));
       } else {
@@ -70,6 +77,7 @@ Exit status:
       }
       return syncExitCode(summary);
     } finally {
+      progress.stop();
       await audit?.close().catch(() => undefined);
       await edges.close();
     }

@@ -1,11 +1,14 @@
 import { userInfo } from 'node:os';
 import type { AuditLog } from '../../audit/audit-entry.js';
 import { openAuditLog } from '../../compose/audit-log.js';
-import { openMigratedStore } from '../../compose/databases.js';
+import { openMigratedStore, openSourceDatabase } from '../../compose/databases.js';
 import { loadConfig } from '../../config/config.js';
 import type { Db } from '../../db/db.js';
 import { createLogger } from '../../log/logger.js';
-import { opsService } from '../../compose/ops-compose.js';
+import { opsService, personExplainer } from '../../compose/ops-compose.js';
+import type { Queryable } from '../../db/db.js';
+import { loadMapping } from '../../mapping/mapping-loader.js';
+import type { Mapping } from '../../mapping/mapping-types.js';
 import type { TxContext, TxSession } from './tx/tx-context.js';
 import { txSubcommands } from './tx/tx-subcommands.js';
 import type { CliCommand } from '../command.js';
@@ -20,6 +23,9 @@ export interface TxCommandDeps {
   openStore(): Promise<{ db: Db; close(): Promise<void> }>;
   openAudit(db: Db): Promise<AuditLog & { close(): Promise<void> }>;
   user(): string;
+  /** The provincial database and the mapping, for `tx person`'s lookups by CMND and its stored values; default the configured ones. */
+  openSource?(): Promise<{ db: Queryable; close(): Promise<void> }>;
+  mapping?(): Mapping;
 }
 
 const defaults: TxCommandDeps = {
@@ -33,6 +39,12 @@ const defaults: TxCommandDeps = {
     return openAuditLog(db, undefined, createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat }));
   },
   user: () => userInfo().username,
+  async openSource() {
+    // Read-only: beside a running embedded gateway, through its own server (as the store).
+    const source = await openSourceDatabase(loadConfig(), { borrowRunning: true });
+    return { db: source.db, close: () => source.close() };
+  },
+  mapping: () => loadMapping(loadConfig().mappingFile),
 };
 
 function usage(): string {
@@ -69,7 +81,16 @@ export function createTxCommand(deps: TxCommandDeps): CliCommand {
             closers.push(() => store.close());
             const audit = await deps.openAudit(store.db);
             closers.push(() => audit.close());
-            return { db: store.db, audit, ops: opsService(store.db, audit) };
+            const openSource = deps.openSource ?? defaults.openSource!;
+            const mapping = deps.mapping ?? defaults.mapping!;
+            return {
+              db: store.db, audit, ops: opsService(store.db, audit),
+              async explainer() {
+                const source = await openSource();
+                closers.push(() => source.close());
+                return personExplainer(store.db, audit, source.db, mapping());
+              },
+            };
           })();
           return opened;
         },

@@ -14,7 +14,8 @@ import { planUnits } from '../unit-plan.js';
 import { raiseSequence, reserveIds } from '../unit-store.js';
 import { ETHNIC_GROUPS, itemCatalogue } from './nhansu-catalogue.js';
 import { type NhansuCodes, type NhansuPerson, toNhansu } from './nhansu-person.js';
-import { ensureLookups, ensureOrgUnits } from './nhansu-reference.js';
+import { ensureUnits } from '../unit-store.js';
+import { ensureLookups, NHANSU_UNITS } from './nhansu-reference.js';
 import { countNhansuTables } from './nhansu-schema.js';
 import { EMPLOYEE, NHANSU_HISTORY, NHANSU_TABLES, type NhansuHistoryTable } from './nhansu-tables.js';
 
@@ -91,7 +92,7 @@ async function prepare(db: Db, options: GeneratePeopleOptions, summary: NhansuSu
     const items = itemCatalogue();
     await ensureLookups(tx, items, ranks);
     const plan = planUnits(Math.ceil(options.people / 40));
-    const { units, added } = await ensureOrgUnits(tx, plan);
+    const { units, added } = await ensureUnits(tx, NHANSU_UNITS, plan);
     summary.rows.org_unit = added;
     const weighted = units.map((value, i) => ({ value, weight: value.active ? (plan[i]?.weight ?? 0) : 0 }));
     const closedUnits: Workplace[] = units.filter((u) => !u.active && u.kind === 'district_office');

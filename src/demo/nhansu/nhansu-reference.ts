@@ -1,9 +1,7 @@
 import type { Queryable } from '../../db/db.js';
 import { ColumnBatch, type TableSpec } from '../column-batch.js';
-import type { Workplace } from '../demo-model.js';
 import type { RankCatalogue } from '../rank-catalogue.js';
-import type { PlannedUnit } from '../unit-plan.js';
-import { reserveIds } from '../unit-store.js';
+import type { UnitTable } from '../unit-store.js';
 import { ETHNIC_GROUPS, gradeRows, type ItemCatalogue, RELIGIONS, STAFF_KINDS, WORK_STATUSES } from './nhansu-catalogue.js';
 import { LOOKUPS, ORG_UNIT } from './nhansu-tables.js';
 
@@ -29,31 +27,11 @@ export async function ensureLookups(db: Queryable, items: ItemCatalogue, ranks: 
   await fillWhenEmpty(db, LOOKUPS.grade, gradeRows(ranks).map((g) => [g.code, g.title, g.family]));
 }
 
-export async function ensureOrgUnits(db: Queryable, plan: readonly PlannedUnit[]): Promise<{ units: Workplace[]; added: number }> {
-  const existing = await db.query<{ org_id: number; agency_code: string | null; org_name: string }>(
-    'SELECT org_id, agency_code, org_name FROM nhansu.org_unit ORDER BY org_id',
-  );
-  const ids = new Map<string, number>();
-  for (const row of existing.rows) {
-    const key = row.agency_code ?? `name:${row.org_name}`;
-    if (!ids.has(key)) ids.set(key, row.org_id);
-  }
-  const missing = plan.filter((u) => !ids.has(u.key));
-  if (missing.length > 0) {
-    const fresh = await reserveIds(db, 'nhansu.org_unit', missing.length, 'org_id');
-    missing.forEach((u, i) => ids.set(u.key, fresh[i] as number));
-    const idOf = (key: string | null): number | null => (key === null ? null : (ids.get(key) ?? null));
-    const batch = new ColumnBatch(ORG_UNIT);
-    for (const u of missing) batch.push([ids.get(u.key), idOf(u.parentKey), u.code, u.name, u.cap, !u.active, idOf(u.successorKey)]);
-    await batch.write(db);
-  }
-  const units = plan.map((u) => ({
-    id: ids.get(u.key) as number,
-    code: u.code,
-    name: u.name,
-    kind: u.kind,
-    active: u.active,
-    parentId: u.parentKey === null ? null : (ids.get(u.parentKey) ?? null),
-  }));
-  return { units, added: missing.length };
-}
+/** nhansu's unit tree: `closed` where the plan says active, the parent and successor by id. */
+export const NHANSU_UNITS: UnitTable = {
+  spec: ORG_UNIT,
+  id: 'org_id',
+  code: 'agency_code',
+  name: 'org_name',
+  row: (u, idOf) => [idOf(u.key), idOf(u.parentKey), u.code, u.name, u.cap, !u.active, idOf(u.successorKey)],
+};

@@ -10,6 +10,7 @@ import { composeOpsActions, composeSync } from '../../../compose/sync-compose.js
 import { openSyncEdges } from '../../../compose/sync-edges.js';
 import { loadConfig } from '../../../config/config.js';
 import { createLogger } from '../../../log/logger.js';
+import { OpsActionError } from '../../../ops/ops-actions-error.js';
 import type { ActionResult, OpsAction, OpsActionsService } from '../../../ops/ops-actions-service.js';
 
 /**
@@ -56,7 +57,7 @@ export const openConfiguredActions: ActionsOpener = async (national) => {
  * the first start wrote.
  */
 function actThroughGateway(dataDir: string, port: number, cause: GatewayError): GatewayError {
-  return new GatewayError('ops.gateway_running', [
+  return new OpsActionError('ops.gateway_running', [
     `${cause.message}.`,
     'While the gateway runs, act through its API (the same action, audited as the token):',
     `  curl -s -X POST -H "Authorization: Bearer $(cat ${join(dataDir, 'operator-token')})" -H 'content-type: application/json' \\`,

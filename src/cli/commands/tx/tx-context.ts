@@ -5,7 +5,7 @@ import { formatTable, type Paint } from '../../table.js';
 import type { Db } from '../../../db/db.js';
 import { MIN_PREFIX } from '../../../outbox/packet-prefix.js';
 import type { OpsService } from '../../../ops/ops-service.js';
-import { isSoDinhDanh } from '../../../contract/so-dinh-danh.js';
+import type { PersonExplainer } from '../../../ops/person-explain-service.js';
 
 /**
  * What a `csdl-gateway tx` subcommand gets: the store and the audit log, opened only once the
@@ -16,6 +16,8 @@ export interface TxSession {
   db: Db;
   audit: AuditLog;
   ops: OpsService;
+  /** `tx person`'s lookups: opens the provincial database on first use. */
+  explainer(): Promise<PersonExplainer>;
 }
 
 export interface TxContext {
@@ -42,13 +44,6 @@ export function packetIdArg(positionals: string[], what: string): string {
   if (!/^[0-9a-f][0-9a-f-]{0,35}$/i.test(bare)) throw new UsageError(`'${id}' is not a packet id (a UUID, or at least its first ${MIN_PREFIX} characters)`);
   if (bare.replaceAll('-', '').length < MIN_PREFIX) throw new UsageError(`'${id}' is too short to name a packet: give at least ${MIN_PREFIX} characters of its id`);
   return id;
-}
-
-export function personArg(positionals: string[], what: string): string {
-  const so = positionals[0];
-  if (positionals.length !== 1 || so === undefined) throw new UsageError(`${what} needs exactly one số định danh`);
-  if (!isSoDinhDanh(so)) throw new UsageError('a số định danh has 12 digits');
-  return so;
 }
 
 const FAILING: ReadonlySet<string> = new Set(['rejected', 'invalid', 'failed']);
