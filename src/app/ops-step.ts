@@ -60,9 +60,11 @@ export const opsStep: StartStep = async (ctx) => {
     // "More than one working day" counts the province's calendar (config/calendar), in Vietnam's time.
     workingDaysBetween: (from, to) => workingDaysBetweenInstants(from, to, calendar),
     processMetrics: true,
+    ...(ctx.config.sources.fromFile ? { mergedSources: ctx.config.sources.sources.map((s) => s.name) } : {}),
   });
   ctx.routers.push(...ops.routers);
   ctx.openApi.push(ops.openApi);
   ctx.readiness.push(ops.readiness);
+  if (ops.sourcesReadiness) ctx.readiness.push(ops.sourcesReadiness);
   ctx.summary.push('operators:   /api/ops (bearer token; /api/openapi.json), /metrics; csdl-gateway tx, tokens');
 };

@@ -19,9 +19,11 @@ export const syncStep: StartStep = async (ctx) => {
   const national = await openNationalSide(ctx.config);
   ctx.onStop(() => national.close());
   ctx.services.national = national;
-  const service = composeSync(ctx.config, { store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger });
+  const service = composeSync(ctx.config, {
+    store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger, ...(ctx.services.audit ? { audit: ctx.services.audit } : {}),
+  });
   if (ctx.services.audit) {
-    ctx.routers.push(opsActionsRouter(composeOpsActions(service, ctx.store, ctx.services.audit)));
+    ctx.routers.push(opsActionsRouter(composeOpsActions(service, ctx.store, ctx.services.audit, ctx.config.sources)));
     ctx.openApi.push(opsActionsOpenApi);
   } else {
     ctx.summary.push('operators:   actions (retry, resend, settle, cancel) off: no audit log to record them');

@@ -26,6 +26,8 @@ export interface ChainedEntry {
   requestId: string | null;
   prevHash: string;
   hash: string;
+  /** The source the entry is about; unset or 'default' unless a merged province's action names one. */
+  source?: string;
 }
 
 export type UnhashedEntry = Omit<ChainedEntry, 'hash'>;
@@ -38,12 +40,23 @@ export const CANONICAL_FIELDS = [
   'fieldGroups', 'purpose', 'outcome', 'code', 'requestId', 'prevHash',
 ] as const;
 
+/** The source no entry hashes: every entry written before sources existed is of it. */
+export const UNHASHED_SOURCE = 'default';
+
+/**
+ * The source joins the hashed array as a 15th element only when it is not 'default': every
+ * entry written before migration 015 keeps the bytes (and hash) it was chained with, and a
+ * merged province's source cannot be edited, removed or added afterwards without breaking
+ * the entry's hash (14 elements and 15 never give the same bytes).
+ */
 export function canonicalEntry(entry: UnhashedEntry): string {
-  return JSON.stringify([
+  const fields: unknown[] = [
     entry.seq, entry.at.toISOString(), entry.actorKind, entry.actorName, entry.action, entry.people,
     entry.packetId, entry.unit, entry.fieldGroups, entry.purpose, entry.outcome, entry.code,
     entry.requestId, entry.prevHash,
-  ]);
+  ];
+  if (entry.source !== undefined && entry.source !== UNHASHED_SOURCE) fields.push(entry.source);
+  return JSON.stringify(fields);
 }
 
 export function entryHash(entry: UnhashedEntry): string {
@@ -67,6 +80,7 @@ export function unhashedEntry(input: AuditEntryInput, seq: number, at: Date, pre
     code: input.code ?? null,
     requestId: input.requestId ?? null,
     prevHash,
+    source: input.source ?? UNHASHED_SOURCE,
   };
 }
 

@@ -35,6 +35,11 @@ export interface AuditEntryInput {
   /** The refusal's or error's code when the outcome is not `ok`. */
   code?: string;
   requestId?: string;
+  /**
+   * The provincial database the entry is about, in a merged province (migration 015); unset:
+   * 'default', the one database of a one-database province.
+   */
+  source?: string;
 }
 
 export interface AuditLog {

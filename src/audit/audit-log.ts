@@ -76,7 +76,7 @@ export function checkEntryInput(entry: AuditEntryInput): string | undefined {
   if (!isText(entry.action)) return 'action is required';
   if (!OUTCOMES.has(entry.outcome)) return 'outcome must be ok, refused or error';
   if (!isTextList(entry.people) || !isTextList(entry.fieldGroups)) return 'people and fieldGroups must be lists of text';
-  const optional = [entry.packetId, entry.unit, entry.purpose, entry.code, entry.requestId];
+  const optional = [entry.packetId, entry.unit, entry.purpose, entry.code, entry.requestId, entry.source];
   if (!optional.every(isOptionalText)) return 'packetId, unit, purpose, code and requestId are text when given';
   return undefined;
 }
@@ -103,7 +103,7 @@ export function storableEntry(entry: AuditEntryInput): AuditEntryInput {
   };
   if (entry.people !== undefined) out.people = entry.people.map(keep);
   if (entry.fieldGroups !== undefined) out.fieldGroups = entry.fieldGroups.map(keep);
-  for (const key of ['packetId', 'unit', 'purpose', 'code', 'requestId'] as const) {
+  for (const key of ['packetId', 'unit', 'purpose', 'code', 'requestId', 'source'] as const) {
     const value = entry[key];
     if (value !== undefined) out[key] = keep(value);
   }

@@ -42,16 +42,17 @@ interface EntryRow {
   request_id: string | null;
   prev_hash: string;
   hash: string;
+  source: string;
 }
 
 const ENTRY_COLUMNS = `seq, at, actor_kind, actor_name, action, people, packet_id, unit, field_groups, purpose,
-  outcome, code, request_id, prev_hash, hash`;
+  outcome, code, request_id, prev_hash, hash, source`;
 
 function toEntry(r: EntryRow): ChainedEntry {
   return {
     seq: Number(r.seq), at: r.at, actorKind: r.actor_kind, actorName: r.actor_name, action: r.action,
     people: r.people, packetId: r.packet_id, unit: r.unit, fieldGroups: r.field_groups, purpose: r.purpose,
-    outcome: r.outcome, code: r.code, requestId: r.request_id, prevHash: r.prev_hash, hash: r.hash,
+    outcome: r.outcome, code: r.code, requestId: r.request_id, prevHash: r.prev_hash, hash: r.hash, source: r.source,
   };
 }
 
@@ -77,13 +78,13 @@ export async function insertEntries(tx: Queryable, entries: readonly ChainedEntr
   const rows = JSON.stringify(entries.map((e) => ({
     seq: e.seq, at: e.at.toISOString(), actor_kind: e.actorKind, actor_name: e.actorName, action: e.action,
     people: e.people, packet_id: e.packetId, unit: e.unit, field_groups: e.fieldGroups, purpose: e.purpose,
-    outcome: e.outcome, code: e.code, request_id: e.requestId, prev_hash: e.prevHash, hash: e.hash,
+    outcome: e.outcome, code: e.code, request_id: e.requestId, prev_hash: e.prevHash, hash: e.hash, source: e.source ?? 'default',
   })));
   await tx.query(
     `INSERT INTO ${S}.audit_log (${ENTRY_COLUMNS})
      SELECT ${ENTRY_COLUMNS} FROM json_to_recordset($1::json) AS r(
        seq bigint, at timestamptz, actor_kind text, actor_name text, action text, people text[], packet_id text,
-       unit text, field_groups text[], purpose text, outcome text, code text, request_id text, prev_hash text, hash text)`,
+       unit text, field_groups text[], purpose text, outcome text, code text, request_id text, prev_hash text, hash text, source text)`,
     [rows],
   );
 }

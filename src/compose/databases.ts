@@ -107,7 +107,20 @@ export async function openMigratedStore(config: Config, options: OpenOptions = {
 }
 
 export function openSourceDatabase(config: Config, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  // A merged province's first source stands for "the provincial database" where one is meant
+  // (start-up counts, pull, sharing); the sync reads every source (compose/source-handles.ts).
+  const first = config.sources.fromFile ? config.sources.sources[0] : undefined;
+  if (first) return openNamedSource(config, first.name, first.databaseUrl, options);
   return open(config.sourceDatabaseUrl, 'SOURCE_DATABASE_URL', join(config.dataDir, 'provincial'), 'csdl-gateway-source', options);
+}
+
+/**
+ * One source of a merged province (SOURCES_FILE), named in errors by its name, never by its
+ * URL's password. Without a URL (the rehearsal's demo sources): an embedded PGlite under
+ * DATA_DIR/provincial-NAME.
+ */
+export function openNamedSource(config: Config, name: string, url: string | undefined, options: OpenOptions = {}): Promise<OpenedDatabase> {
+  return open(url, `source ${name}`, join(config.dataDir, `provincial-${name}`), `csdl-gateway-source-${name}`, options);
 }
 
 /**

@@ -12,6 +12,8 @@ import { createMetricsStore, databaseAnswers } from '../ops/metrics-store.js';
 import { metricsOpenApi } from '../ops/metrics-openapi.js';
 import { opsOpenApi } from '../ops/ops-openapi.js';
 import { opsReadiness } from '../ops/ops-readiness.js';
+import { sourcesReadiness } from '../sources/sources-readiness.js';
+import { sourceFigures } from '../sources/source-figures.js';
 import { opsRouter } from '../ops/ops-router.js';
 import { createOpsService, type OpsService } from '../ops/ops-service.js';
 import { createOpsStore } from '../ops/ops-store.js';
@@ -36,6 +38,8 @@ export interface OpsDeps {
   overdueTransfers?: () => Promise<number>;
   workingDaysBetween: (from: Date, to: Date) => number;
   processMetrics?: boolean;
+  /** A merged province's source names (SOURCES_FILE): /readyz names the sources the last sync could not read; /metrics has per-source figures. */
+  mergedSources?: readonly string[];
 }
 
 export interface OpsCapability {
@@ -45,6 +49,8 @@ export interface OpsCapability {
   openApi: OpenApiFragment;
   metrics: GatewayMetrics;
   readiness: ReadinessCheck;
+  /** A merged province's sources in /readyz (failed sources, old conflicts); absent for one database. */
+  sourcesReadiness?: ReadinessCheck;
 }
 
 export function opsService(db: Db, audit: AuditLog): OpsService {
@@ -78,6 +84,7 @@ export function composeOps(deps: OpsDeps): OpsCapability {
     ...(deps.signer ? { signer: deps.signer } : {}), ...(deps.auditStats ? { auditStats: deps.auditStats } : {}),
     ...(deps.overdueTransfers ? { overdueTransfers: deps.overdueTransfers } : {}),
     processMetrics: deps.processMetrics ?? false,
+    ...(deps.mergedSources ? { sourceFigures: () => sourceFigures(deps.db, deps.mergedSources ?? []) } : {}),
   });
   return {
     service,
@@ -85,5 +92,6 @@ export function composeOps(deps: OpsDeps): OpsCapability {
     openApi: { ...opsOpenApi, paths: { ...opsOpenApi.paths, ...metricsOpenApi.paths } },
     metrics,
     readiness: opsReadiness({ ops, attempts, workingDaysBetween: deps.workingDaysBetween }),
+    ...(deps.mergedSources ? { sourcesReadiness: sourcesReadiness({ ops, workingDaysBetween: deps.workingDaysBetween }) } : {}),
   };
 }

@@ -18,6 +18,9 @@ import { createOpsActionsService, type OpsActionsService } from '../ops/ops-acti
 import { createOutboxActionsStore } from '../outbox/outbox-actions-store.js';
 import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
+import { sourceHandles, type SourceHandle } from './source-handles.js';
+import { createMergedSyncService } from '../sync/merged-sync-service.js';
+import { createOwnershipStore, speakingSource } from '../sources/ownership-store.js';
 
 /** The first value of a subject attribute, read from the DER: a value may hold ', ' itself. */
 function subjectValue(certDer: Buffer, oid: string): string | undefined {
@@ -43,7 +46,13 @@ export function approvalFrom(config: Config): (signer: CmsSigner, now: Date) => 
   };
 }
 
-type SyncEdgesIn = { store: OpenedDatabase; source: OpenedDatabase; signer: CmsSigner; national: NationalSide | undefined; logger: Logger };
+type SyncEdgesIn = {
+  store: OpenedDatabase; source: OpenedDatabase; signer: CmsSigner; national: NationalSide | undefined; logger: Logger;
+  /** A merged province's sources (SOURCES_FILE); built from the configuration when absent. */
+  handles?: SourceHandle[];
+  /** Records conflicts settled by the sources file's conflictPolicy. */
+  audit?: ActionAuditLog;
+};
 
 /** What the sync's steps are built from, for one compiled mapping and one lock. */
 export function syncDepsFrom(config: Config, edges: SyncEdgesIn, mapping: CompiledMapping, lock: SyncLock): SyncDeps {
@@ -74,6 +83,8 @@ export function syncDepsFrom(config: Config, edges: SyncEdgesIn, mapping: Compil
 /** The sync of `start` and `sync`, and the deps of the mapping in force for the operators' actions. */
 export interface ComposedSync extends SyncService {
   deps(): SyncDeps;
+  /** A merged province: the deps of the source that speaks for this person (for a re-send). */
+  depsFor?(soDinhDanh: string): Promise<SyncDeps>;
 }
 
 /**
@@ -86,6 +97,7 @@ export interface ComposedSync extends SyncService {
  * loads is logged and the last good mapping is kept.
  */
 export function composeSync(config: Config, edges: SyncEdgesIn): ComposedSync {
+  if (config.sources.fromFile) return composeMergedSync(config, edges);
   const contract = nationalContract();
   const lock = createSyncLock(edges.store.db, { sharedServer: !edges.store.embedded });
   let stamp = mappingFilesStamp(config);
@@ -118,16 +130,49 @@ export function composeSync(config: Config, edges: SyncEdgesIn): ComposedSync {
 }
 
 /**
+ * The sync of a merged province (SOURCES_FILE): every source read side by side into one queue,
+ * packed, signed and sent as one stream (src/sync/merged-sync-service.ts). The operators'
+ * actions use the first source's mapping and database (deps()).
+ */
+function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
+  const lock = createSyncLock(edges.store.db, { sharedServer: !edges.store.embedded });
+  const handles = edges.handles ?? sourceHandles(config, edges.logger, new Map([[config.sources.sources[0]!.name, edges.source]]));
+  const first = handles[0]!;
+  const base = syncDepsFrom(config, edges, first.mapping(), lock);
+  const ownership = createOwnershipStore(edges.store.db, { policy: config.sources.conflictPolicy, ...(edges.audit ? { audit: edges.audit } : {}) });
+  const service = createMergedSyncService({
+    ...base, storeDb: edges.store.db, sources: handles,
+    record: ownership.record,
+  });
+  return {
+    run: (options) => service.run(options),
+    deps: () => ({ ...syncDepsFrom(config, edges, first.mapping(), lock), store: createOutboxStore(edges.store.db, first.name) }),
+    async depsFor(soDinhDanh) {
+      const name = await speakingSource(edges.store.db, soDinhDanh);
+      const handle = handles.find((h) => h.name === name) ?? first;
+      const db = await handle.db();
+      return { ...syncDepsFrom(config, edges, handle.mapping(), lock), source: db, store: createOutboxStore(edges.store.db, handle.name) };
+    },
+  };
+}
+
+/**
  * The operators' actions over the same steps, lock and national side as `sync`, each built
  * with the mapping in force when it runs (a re-send maps the person as the next sync would).
  */
-export function composeOpsActions(sync: Pick<ComposedSync, 'deps'>, store: OpenedDatabase, audit: ActionAuditLog): OpsActionsService {
+export function composeOpsActions(sync: Pick<ComposedSync, 'deps' | 'depsFor'>, store: OpenedDatabase, audit: ActionAuditLog, sources?: Config['sources']): OpsActionsService {
   const actions = createOutboxActionsStore(store.db);
-  const current = (): OpsActionsService => createOpsActionsService({ ...sync.deps(), actions, audit });
+  // A merged province's conflicts are settled by `prefer`; one database has none.
+  const ownership = sources?.fromFile ? createOwnershipStore(store.db, { policy: sources.conflictPolicy, audit }) : undefined;
+  const current = () => createOpsActionsService({ ...sync.deps(), actions, audit, ...(ownership ? { ownership } : {}) });
   return {
     retry: (...args) => current().retry(...args),
-    resend: (...args) => current().resend(...args),
+    // A merged province's person is re-sent from the source that speaks for them.
+    resend: async (soDinhDanh, ...rest) => (sync.depsFor
+      ? createOpsActionsService({ ...(await sync.depsFor(soDinhDanh)), actions, audit, ...(ownership ? { ownership } : {}) })
+      : current()).resend(soDinhDanh, ...rest),
     settle: (...args) => current().settle(...args),
     cancel: (...args) => current().cancel(...args),
+    prefer: (...args) => current().prefer(...args),
   };
 }

@@ -5,6 +5,25 @@ import { openMigratedStore, openSourceDatabase, type OpenedDatabase } from './da
 import { ensureDemoProvince } from './demo-province.js';
 import { openNationalSide, type NationalSide } from './national-side.js';
 import { openSigner } from './signer.js';
+import { sourceHandles, type SourceHandle } from './source-handles.js';
+import { SyncError } from '../sync/sync-error.js';
+import { describeError } from '../errors.js';
+
+/**
+ * Every source of a merged province opened side by side; one that does not open is left to
+ * the run (its people wait, exit 75). With none open there is nothing to read: refused with
+ * `sync.no_source_reachable` (exit 75 too: the next run tries again).
+ */
+async function openSources(config: Config, logger: Logger): Promise<{ handles: SourceHandle[]; first: OpenedDatabase }> {
+  const handles = sourceHandles(config, logger);
+  const opened = await Promise.allSettled(handles.map((h) => h.db()));
+  const firstOpen = handles.find((h) => h.opened() !== undefined)?.opened();
+  if (!firstOpen) {
+    const why = opened.map((r, i) => `${handles[i]!.name}: ${r.status === 'rejected' ? describeError(r.reason) : 'closed'}`).join('; ');
+    throw new SyncError('sync.no_source_reachable', `no source could be opened (không mở được nguồn nào): ${why}`);
+  }
+  return { handles, first: firstOpen };
+}
 
 /**
  * Everything a sync outside `start` needs, closed in reverse on the way out: the store
@@ -20,6 +39,8 @@ export interface SyncEdges {
   source: OpenedDatabase;
   signer: CmsSigner;
   national: NationalSide | undefined;
+  /** A merged province's sources (SOURCES_FILE), `source` being the first of them that opened. */
+  handles?: SourceHandle[];
   close(): Promise<void>;
 }
 
@@ -29,24 +50,31 @@ export async function openSyncEdges(config: Config, logger: Logger, options: { n
     for (const fn of closers.reverse()) await fn().catch(() => undefined);
   };
   try {
-    // Two embedded databases (PGlite) are started one after the other, as before: each is heavy to start.
-    const servers = config.databaseUrl !== undefined && config.sourceDatabaseUrl !== undefined;
+    // Two embedded databases (PGlite) are started one after the other: each is heavy to start.
+    // A merged province's sources open after the store, side by side among themselves.
+    const fromFile = config.sources.fromFile;
+    const servers = !fromFile && config.databaseUrl !== undefined && config.sourceDatabaseUrl !== undefined;
+    const openSource = async (): Promise<{ handles?: SourceHandle[]; first: OpenedDatabase }> =>
+      fromFile ? openSources(config, logger) : { first: await openSourceDatabase(config) };
     const storeOpening = openMigratedStore(config);
     const [opened, sourceOpened, signerOpened] = await Promise.allSettled([
       storeOpening,
-      servers ? openSourceDatabase(config) : storeOpening.then(() => openSourceDatabase(config)),
+      servers ? openSource() : storeOpening.then(openSource),
       openSigner(config, logger),
     ]);
     if (opened.status === 'fulfilled') closers.push(() => opened.value.store.close());
-    if (sourceOpened.status === 'fulfilled') closers.push(() => sourceOpened.value.close());
+    if (sourceOpened.status === 'fulfilled') {
+      const { handles, first } = sourceOpened.value;
+      closers.push(handles ? () => Promise.all(handles.map((h) => h.close())).then(() => undefined) : () => first.close());
+    }
     for (const r of [opened, sourceOpened, signerOpened]) if (r.status === 'rejected') throw r.reason;
     const store = (opened as PromiseFulfilledResult<{ store: OpenedDatabase }>).value.store;
-    const source = (sourceOpened as PromiseFulfilledResult<OpenedDatabase>).value;
+    const { handles, first: source } = (sourceOpened as PromiseFulfilledResult<{ handles?: SourceHandle[]; first: OpenedDatabase }>).value;
     const { signer } = (signerOpened as PromiseFulfilledResult<{ signer: CmsSigner }>).value;
     await ensureDemoProvince(source, config, logger);
     const national = options.national ? await openNationalSide(config) : undefined;
     if (national) closers.push(() => national.close());
-    return { store, source, signer, national, close };
+    return { store, source, signer, national, ...(handles ? { handles } : {}), close };
   } catch (err) {
     await close();
     throw err;

@@ -39,6 +39,19 @@ export interface MetricsDeps {
   clock?: () => Date;
   /** Process metrics (CPU, memory, event loop); off in tests. */
   processMetrics?: boolean;
+  /**
+   * A merged province's figures per source (SOURCES_FILE): record versions by source and state,
+   * open conflicts per source side, and whether the last sync could read each source. Absent for
+   * one database, whose /metrics stays as it was.
+   */
+  sourceFigures?: () => Promise<SourceFigures>;
+}
+
+export interface SourceFigures {
+  records: { source: string; state: string; n: number }[];
+  openConflicts: { source: string; n: number }[];
+  /** Each configured source: 1 when the last finished sync read it, 0 when it failed. */
+  lastSyncRead: { source: string; ok: boolean }[];
 }
 
 export interface GatewayMetrics {
@@ -103,6 +116,13 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
   const certExpiry = new Gauge(m({ name: 'csdl_gateway_signing_certificate_expiry_timestamp_seconds', help: 'When the active signing certificate expires (notAfter)' }));
   const overdue = deps.overdueTransfers
     ? new Gauge(m({ name: 'csdl_gateway_transfers_overdue', help: 'Transferee pulls past their deadline (10 working days after the decision) and not taken in' }))
+    : undefined;
+  const bySource = deps.sourceFigures
+    ? {
+        records: new Gauge(m({ name: 'csdl_gateway_source_records', help: "Record versions by the merged province's source they were read from, and state", labelNames: ['source', 'state'] })),
+        conflicts: new Gauge(m({ name: 'csdl_gateway_source_conflicts_open', help: 'People two sources approve, not settled yet, by source side', labelNames: ['source'] })),
+        read: new Gauge(m({ name: 'csdl_gateway_source_last_sync_read', help: 'Whether the last finished sync read the source (1) or it failed and its people wait (0)', labelNames: ['source'] })),
+      }
     : undefined;
   // Registered once the audit log gives figures: an unknown count is not shown as 0.
   let auditEntries: Gauge | undefined;
@@ -181,6 +201,15 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
       }
     }
     if (overdue && deps.overdueTransfers) overdue.set(await deps.overdueTransfers());
+    if (bySource && deps.sourceFigures) {
+      const figures = await deps.sourceFigures();
+      bySource.records.reset();
+      for (const r of figures.records) bySource.records.set({ source: r.source, state: r.state }, r.n);
+      bySource.conflicts.reset();
+      for (const c of figures.openConflicts) bySource.conflicts.set({ source: c.source }, c.n);
+      bySource.read.reset();
+      for (const s of figures.lastSyncRead) bySource.read.set({ source: s.source }, s.ok ? 1 : 0);
+    }
     if (deps.auditStats) {
       const stats = await deps.auditStats();
       if (stats) {

@@ -14,7 +14,10 @@ import { GatewayError, type GatewayErrorOptions } from '../errors.js';
  * - ops.gateway_running (409, the CLI's): the running gateway holds the sync lock, so the action
  *   goes through its API;
  * - ops.cmnd_not_declared (422): a lookup by CMND, and the mapping declares no CMND column;
- * - ops.source_unavailable (503): an explained lookup where no provincial database is wired.
+ * - ops.source_unavailable (503): an explained lookup where no provincial database is wired;
+ * - ops.conflict_not_found (404): no open conflict between sources for that số định danh;
+ * - ops.source_not_in_conflict (400): the source named is not one of the conflict's sides;
+ * - ops.sources_not_configured (409): the gateway reads one database: nothing to prefer.
  */
 export type OpsActionErrorCode =
   | 'ops.reason_required'
@@ -28,7 +31,10 @@ export type OpsActionErrorCode =
   | 'ops.national_unavailable'
   | 'ops.gateway_running'
   | 'ops.cmnd_not_declared'
-  | 'ops.source_unavailable';
+  | 'ops.source_unavailable'
+  | 'ops.conflict_not_found'
+  | 'ops.source_not_in_conflict'
+  | 'ops.sources_not_configured';
 
 const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.reason_required': 400,
@@ -43,6 +49,9 @@ const STATUS: Readonly<Record<OpsActionErrorCode, number>> = {
   'ops.gateway_running': 409,
   'ops.cmnd_not_declared': 422,
   'ops.source_unavailable': 503,
+  'ops.conflict_not_found': 404,
+  'ops.source_not_in_conflict': 400,
+  'ops.sources_not_configured': 409,
 };
 
 export class OpsActionError extends GatewayError {

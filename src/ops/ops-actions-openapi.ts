@@ -53,6 +53,15 @@ export const opsActionsOpenApi: OpenApiFragment = {
       { name: 'soDinhDanh', description: 'the person\'s số định danh', schema: { type: 'string', pattern: '^[0-9]{9,12}$' } },
       'ops.person_not_found: the gateway never took in this số định danh',
     ),
+    '/api/ops/people/{soDinhDanh}/prefer': (() => {
+      const doc = action(
+        'preferSource', "Settle a person two sources approve, for one source",
+        "A merged province (SOURCES_FILE): the person's conflict is settled for `source`, which speaks for them from now on; its held record is packed and sent now as an update of the national record. Audited with the reason and the source.",
+        { name: 'soDinhDanh', description: 'the person\'s số định danh', schema: { type: 'string', pattern: '^[0-9]{9,12}$' } },
+        'ops.conflict_not_found: no open conflict for this số định danh',
+      );
+      return { post: { ...doc.post, requestBody: { required: true, content: { 'application/json': { schema: ref('OpsPreferRequest') } } } } };
+    })(),
     '/api/ops/records/{id}/settle': action(
       'settleRecord', 'Settle a failing record version',
       'A rejected or invalid record version handled outside the gateway stops counting as failing; it stays on record with its state and errors.',
@@ -61,6 +70,14 @@ export const opsActionsOpenApi: OpenApiFragment = {
     ),
   },
   schemas: {
+    OpsPreferRequest: {
+      type: 'object',
+      required: ['source'],
+      properties: {
+        source: { type: 'string', pattern: '^[a-z0-9-]{1,32}$', description: 'the source that speaks for the person from now on' },
+        reason: { type: 'string', description: 'why; kept in the audit log as its purpose' },
+      },
+    },
     OpsActionRequest: {
       type: 'object',
       properties: { reason: { type: 'string', description: 'why; kept in the audit log as its purpose' } },
@@ -69,7 +86,7 @@ export const opsActionsOpenApi: OpenApiFragment = {
       type: 'object',
       required: ['action', 'queued', 'packets', 'leftForNextSync', 'summary'],
       properties: {
-        action: { enum: ['retry', 'resend', 'settle', 'cancel'] },
+        action: { enum: ['retry', 'resend', 'settle', 'cancel', 'prefer'] },
         queued: { type: 'integer', description: 'record versions this action put in the queue' },
         packets: {
           type: 'array',

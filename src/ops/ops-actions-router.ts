@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AuditActor } from '../audit/audit-entry.js';
 import { actorOf, requireRole } from '../http/api-actor.js';
 import type { ActionBy, OpsActionsService } from './ops-actions-service.js';
+import { OpsActionError } from './ops-actions-error.js';
 
 /**
  * The operators' actions over HTTP (described in ops-actions-openapi.ts): operator role only,
@@ -30,6 +31,12 @@ export function opsActionsRouter(service: OpsActionsService): Router {
   });
   router.post('/api/ops/people/:soDinhDanh/resend', operator, async (req, res) => {
     res.json(await service.resend(String(req.params.soDinhDanh), by(req, res), reasonOf(req)));
+  });
+  router.post('/api/ops/people/:soDinhDanh/prefer', operator, async (req, res) => {
+    const body = req.body as { source?: unknown } | undefined;
+    const source = typeof body?.source === 'string' ? body.source : '';
+    if (!service.prefer) throw new OpsActionError('ops.sources_not_configured', 'the gateway reads one provincial database (no SOURCES_FILE): there is nothing to prefer');
+    res.json(await service.prefer(String(req.params.soDinhDanh), source, by(req, res), reasonOf(req)));
   });
   router.post('/api/ops/records/:id/settle', operator, async (req, res) => {
     res.json(await service.settle(String(req.params.id), by(req, res), reasonOf(req)));

@@ -9,6 +9,7 @@ import { sendPacket, type SendOutcome } from '../sync/sync-send.js';
 import { emptySummary, type SyncSummary } from '../sync/sync-summary.js';
 import { OpsActionError } from './ops-actions-error.js';
 import { mapForResend } from './resend-version.js';
+import type { OwnershipStore } from '../sources/ownership-store.js';
 
 /**
  * Operators' actions on the outbox (docs/decisions/outbox.md, "Operators' actions"): retry a
@@ -24,9 +25,9 @@ import { mapForResend } from './resend-version.js';
  * only once it is in. What follows the commit (packing, sending) is the sync's own work, as
  * after any approval. A refusal changes nothing and gets its own entry.
  */
-export type OpsActionsDeps = SyncDeps & { actions: OutboxActionsStore; audit: ActionAuditLog };
+export type OpsActionsDeps = SyncDeps & { actions: OutboxActionsStore; audit: ActionAuditLog; ownership?: Pick<OwnershipStore, 'prefer'> };
 
-export type OpsAction = 'retry' | 'resend' | 'settle' | 'cancel';
+export type OpsAction = 'retry' | 'resend' | 'settle' | 'cancel' | 'prefer';
 
 export interface PacketOutcome {
   packetId: string;
@@ -56,6 +57,7 @@ const AUDIT_ACTION: Readonly<Record<OpsAction, string>> = {
   resend: 'ops.person.resend',
   settle: 'ops.record.settle',
   cancel: 'ops.packet.cancel',
+  prefer: 'ops.person.prefer',
 };
 
 /** Writes the action's ok entry: in the change's transaction `tx`, or alone (before acting) without one. */
@@ -71,7 +73,7 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
    * nothing stored, calls `commit()` before acting, which writes the entry alone first.
    */
   async function act(
-    action: OpsAction, by: ActionBy, reason: string, subject: { packetId?: string; people?: string[] },
+    action: OpsAction, by: ActionBy, reason: string, subject: { packetId?: string; people?: string[]; source?: string },
     work: (note: { actor: string; reason: string }, people: string[], commit: Commit) => Promise<ActionResult>,
   ): Promise<ActionResult> {
     const { actor, requestId } = 'actor' in by ? by : { actor: by, requestId: undefined };
@@ -81,6 +83,7 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
     const entry = (): Omit<AuditEntryInput, 'outcome'> => ({
       actor, action: AUDIT_ACTION[action], purpose: why, people: unique(people),
       ...(subject.packetId ? { packetId: subject.packetId } : {}), ...(requestId ? { requestId } : {}),
+      ...(subject.source ? { source: subject.source } : {}),
     });
     let committed = false;
     const commit: Commit = async (tx, touched = []) => {
@@ -158,6 +161,22 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
       });
     },
 
+    /**
+     * A merged province's person two sources approve, settled for `source`: it speaks for the
+     * person from now on, and its held record is packed and sent now, as an update of the
+     * person's national record. The settlement and its audit entry commit together.
+     */
+    prefer(soDinhDanh: string, source: string, by: ActionBy, reason: string): Promise<ActionResult> {
+      return act('prefer', by, reason, { people: [soDinhDanh], source }, async (note, _people, commit) => {
+        if (!deps.ownership) throw new OpsActionError('ops.sources_not_configured', 'the gateway reads one provincial database (no SOURCES_FILE): there is nothing to prefer');
+        const outcome = await deps.ownership.prefer(soDinhDanh, source, note, (tx, people) => commit(tx, people));
+        if (outcome === 'no_conflict') throw new OpsActionError('ops.conflict_not_found', 'no open conflict between sources for this số định danh (không có xung đột đang mở)');
+        if (outcome === 'not_a_side') throw new OpsActionError('ops.source_not_in_conflict', `source '${source}' is not a side of this person's conflict (nguồn không thuộc xung đột)`);
+        const summary = emptySummary();
+        return result('prefer', outcome, await packAndSend(summary), summary);
+      });
+    },
+
     /** A rejected or invalid version handled outside the gateway stops counting as failing. */
     settle(recordVersionId: string, by: ActionBy, reason: string): Promise<ActionResult> {
       return act('settle', by, reason, {}, async (note, _people, commit) => {
@@ -204,4 +223,6 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-export type OpsActionsService = ReturnType<typeof createOpsActionsService>;
+type FullActionsService = ReturnType<typeof createOpsActionsService>;
+/** The actions; `prefer` is there when the gateway reads a merged province's sources. */
+export type OpsActionsService = Omit<FullActionsService, 'prefer'> & Partial<Pick<FullActionsService, 'prefer'>>;

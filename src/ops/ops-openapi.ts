@@ -28,6 +28,7 @@ const PAGING = [
   { ...query('to', { type: 'string', format: 'date-time' }, 'Up to this time, excluded'), allowReserved: true },
   query('unit', { type: 'string', minLength: 1, maxLength: 64 }, 'The approving unit (approved_by_unit)'),
   query('soDinhDanh', { type: 'string', pattern: SO_DINH_DANH_PATTERN }, 'A person (số định danh)'),
+  query('source', { type: 'string', pattern: '^[a-z0-9-]{1,32}$' }, "The source the records were read from (a merged province's database; 'default' otherwise)"),
 ];
 
 const PACKET_ID = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-fA-F][0-9a-fA-F-]{3,35}$' }, description: 'The packet id, or a unique prefix of it (at least 4 characters, as git takes a commit id; 409 `outbox.packet_id_ambiguous` lists the candidates)' };
@@ -65,6 +66,10 @@ export const opsOpenApi: OpenApiFragment = {
       json(ref('PacketDetail'), 'The packet'), notFound),
     '/api/ops/packets/{id}/envelope': read('opsPacketEnvelope', 'The exact stored envelope bytes ({format, payload, signature})', [PACKET_ID],
       json(ref('StoredEnvelope'), 'The envelope, byte for byte as signed and sent'), notFound),
+    '/api/ops/conflicts': read('opsConflicts', "A merged province's people two sources approve: both sources, both approval times, the differing field paths", [
+      query('all', { type: 'boolean' }, 'Settled conflicts too (default: open ones only)'),
+      query('source', { type: 'string', pattern: '^[a-z0-9-]{1,32}$' }, 'Conflicts one of whose sides is this source'),
+    ], json(ref('ConflictListing'), 'The conflicts, oldest first')),
     '/api/ops/people/{soDinhDanh}': read('opsPerson', 'Every version of a person taken in, what became of it and why', [
       { name: 'soDinhDanh', in: 'path', required: true, schema: { type: 'string', pattern: SO_DINH_DANH_PATTERN }, description: 'The person (số định danh)' },
     ], json(ref('PersonHistory'), "The person's versions"), notFound),
@@ -77,6 +82,23 @@ export const opsOpenApi: OpenApiFragment = {
     }),
   },
   schemas: {
+    ConflictListing: {
+      type: 'object', required: ['items'],
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            type: 'object', required: ['id', 'soDinhDanh', 'sides', 'fields', 'openedAt', 'settled'],
+            properties: {
+              id: { type: 'string' }, soDinhDanh: { type: 'string' }, openedAt: { type: 'string', format: 'date-time' },
+              sides: { type: 'array', items: { type: 'object', required: ['source', 'vendorId'], properties: { source: { type: 'string' }, vendorId: { type: 'string' }, approvalId: nullable('string'), approvedAt: nullable('string') } } },
+              fields: { type: ['array', 'null'], items: { type: 'string' }, description: 'JSON paths where the records differ (no values)' },
+              settled: { oneOf: [{ type: 'null' }, { type: 'object', required: ['at', 'by', 'reason', 'source'], properties: { at: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, source: { type: 'string' } } }] },
+            },
+          },
+        },
+      },
+    },
     StoredEnvelope: {
       type: 'object', required: ['format', 'payload', 'signature'],
       properties: {
@@ -117,9 +139,9 @@ export const opsOpenApi: OpenApiFragment = {
       },
     },
     RecordItem: {
-      type: 'object', required: ['id', 'soDinhDanh', 'vendorId', 'state', 'approvedAt', 'packetId', 'errors'],
+      type: 'object', required: ['id', 'source', 'soDinhDanh', 'vendorId', 'state', 'approvedAt', 'packetId', 'errors'],
       properties: {
-        id: { type: 'string' }, soDinhDanh: nullable('string'), vendorId: { type: 'string' }, approvalId: { type: 'string' }, operation: { type: 'string' },
+        id: { type: 'string' }, source: { type: 'string', description: "The source it was read from ('default' in a one-database province)" }, soDinhDanh: nullable('string'), vendorId: { type: 'string' }, approvalId: { type: 'string' }, operation: { type: 'string' },
         state: { type: 'string' }, approvedAt: { type: 'string', format: 'date-time' }, approvedByUnit: nullable('string'), packetId: nullable('string'),
         errors: { type: 'array', items: ref('Problem') }, updatedAt: { type: 'string' },
         failing: { type: 'boolean', description: "Rejected or invalid, not settled, and still the person's latest version" },

@@ -27,11 +27,12 @@ export function filterOf(query: Record<string, unknown>): RecordFilter & PacketF
   const code = text(query.code);
   const unit = text(query.unit);
   const soDinhDanh = text(query.soDinhDanh);
+  const source = text(query.source);
   const from = time(query.from);
   const to = time(query.to);
   return {
     ...f, ...(query.failing === 'true' || query.failing === true ? { failing: true } : {}), ...(state ? { state } : {}), ...(code ? { code } : {}), ...(unit ? { unit } : {}),
-    ...(soDinhDanh ? { soDinhDanh } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}),
+    ...(soDinhDanh ? { soDinhDanh } : {}), ...(source ? { source } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}),
   };
 }
 
@@ -56,6 +57,11 @@ export function opsRouter(service: OpsService, explainer?: PersonExplainer): Rou
     const envelope = await service.envelope(context(req, res), req.params.id as string);
     // The stored bytes as they are: re-serialising the JSON could change them and break the signature's story.
     res.type('application/json').send(envelope);
+  });
+  router.get('/api/ops/conflicts', read, async (req, res) => {
+    const source = text(req.query.source);
+    const all = req.query.all === 'true' || (req.query.all as unknown) === true;
+    res.json({ items: await service.conflicts(context(req, res), { ...(all ? { all } : {}), ...(source ? { source } : {}) }) });
   });
   router.get('/api/ops/people/:soDinhDanh', read, async (req, res) => {
     res.json(await service.person(context(req, res), req.params.soDinhDanh as string));

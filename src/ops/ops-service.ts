@@ -5,8 +5,7 @@ import { packetNotFound } from '../outbox/outbox-error.js';
 import { OpsActionError } from './ops-actions-error.js';
 import type { OpsStore } from './ops-store.js';
 import type {
-  Listing, OpsSummary, PacketDetail, PacketFilter, PacketItem, PersonHistory, RecordFilter, RecordItem,
-} from './ops-types.js';
+  Listing, OpsSummary, PacketDetail, PacketFilter, PacketItem, PersonHistory, RecordFilter, RecordItem, ConflictFilter, ConflictItem } from './ops-types.js';
 import { decodeEnvelope, packetRecordResults, summaryView, versionOutcome } from './ops-views.js';
 
 /**
@@ -28,6 +27,8 @@ export interface OpsService {
   packet(ctx: ReadContext, packetId: string): Promise<PacketDetail>;
   envelope(ctx: ReadContext, packetId: string): Promise<Buffer>;
   person(ctx: ReadContext, soDinhDanh: string): Promise<PersonHistory>;
+  /** A merged province's people two sources approve; names them, so audited like a listing. */
+  conflicts(ctx: ReadContext, filter: ConflictFilter): Promise<ConflictItem[]>;
 }
 
 export interface OpsServiceDeps {
@@ -101,6 +102,11 @@ export function createOpsService(deps: OpsServiceDeps): OpsService {
       const carried = decodeEnvelope(envelope, codec).records;
       await audit.append(entry(ctx, 'ops.packet.envelope', { packetId, people: people(carried.map((r) => r.soDinhDanh)) }));
       return envelope;
+    },
+    async conflicts(ctx, filter) {
+      const items = await store.conflicts(filter);
+      await audit.append(entry(ctx, 'ops.conflicts.list', { people: people(items.map((c) => c.soDinhDanh)), ...(filter.source ? { source: filter.source } : {}) }));
+      return items;
     },
     async person(ctx, soDinhDanh) {
       const { versions, acceptedAt } = await store.personVersions(soDinhDanh);

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/db.js';
 import { resolvePacketId } from '../outbox/packet-prefix.js';
 import type {
-  AttemptItem, Listing, OldestApproval, OperatorAct, PacketFilter, PacketItem, RecordFilter, RecordItem, RecordProblem, SyncRunItem,
+  AttemptItem, ConflictFilter, ConflictItem, Listing, OldestApproval, OperatorAct, PacketFilter, PacketItem, RecordFilter, RecordItem, RecordProblem, SyncRunItem,
 } from './ops-types.js';
 
 /**
@@ -38,6 +38,7 @@ export function recordWhere(f: RecordFilter): Where {
     ['v.errors IS NOT NULL AND v.errors @> $?::jsonb', f.code === undefined ? undefined : JSON.stringify([{ code: f.code }])],
     ['v.approved_by_unit = $?', f.unit],
     ['v.so_dinh_danh = $?', f.soDinhDanh],
+    ['v.source = $?', f.source],
     ['v.approved_at >= $?', f.from],
     ['v.approved_at < $?', f.to],
   ]);
@@ -53,12 +54,13 @@ export function packetWhere(f: PacketFilter): Where {
     // queue (packet_id NULL): the packet detail finds its people through the envelope instead.
     [`p.packet_id = ANY (ARRAY(SELECT DISTINCT v.packet_id FROM ${S}.record_versions v WHERE v.approved_by_unit = $? AND v.packet_id IS NOT NULL))`, f.unit],
     [`p.packet_id = ANY (ARRAY(SELECT DISTINCT v.packet_id FROM ${S}.record_versions v WHERE v.so_dinh_danh = $? AND v.packet_id IS NOT NULL))`, f.soDinhDanh],
+    [`p.packet_id = ANY (ARRAY(SELECT DISTINCT v.packet_id FROM ${S}.record_versions v WHERE v.source = $? AND v.packet_id IS NOT NULL))`, f.source],
     ['p.created_at >= $?', f.from],
     ['p.created_at < $?', f.to],
   ]);
 }
 
-const RECORD_COLUMNS = `v.id::text AS id, v.so_dinh_danh, v.vendor_id, v.approval_id::text AS approval_id, v.operation, v.status,
+const RECORD_COLUMNS = `v.id::text AS id, v.source, v.so_dinh_danh, v.vendor_id, v.approval_id::text AS approval_id, v.operation, v.status,
   v.approved_at, v.approved_by_unit, v.packet_id::text AS packet_id, v.errors, v.updated_at,
   EXISTS (SELECT 1 FROM ${S}.failing_versions f WHERE f.id = v.id) AS failing,
   v.settled_at, v.settled_by, v.settle_reason, v.created_at, v.resent_by, v.resend_reason,
@@ -66,13 +68,13 @@ const RECORD_COLUMNS = `v.id::text AS id, v.so_dinh_danh, v.vendor_id, v.approva
 /** Record versions with the person's next version, if any (the by-person index of migration 006). */
 const RECORD_FROM = `${S}.record_versions v LEFT JOIN LATERAL (
   SELECT n.id::text AS id, n.status, n.created_at, n.resent_by, n.resend_reason FROM ${S}.record_versions n
-   WHERE n.vendor_id = v.vendor_id AND (n.approval_id, n.resend) > (v.approval_id, v.resend)
+   WHERE n.source = v.source AND n.vendor_id = v.vendor_id AND (n.approval_id, n.resend) > (v.approval_id, v.resend)
    ORDER BY n.approval_id, n.resend LIMIT 1) nx ON true`;
 const PACKET_COLUMNS = `p.packet_id::text AS packet_id, p.status, p.format, p.record_count, p.payload_bytes, p.created_at, p.sent_at,
   p.completed_at, p.receipt_id, p.national_code, p.last_error`;
 
 interface RecordRow {
-  id: string; so_dinh_danh: string | null; vendor_id: string; approval_id: string; operation: string; status: string;
+  id: string; source: string; so_dinh_danh: string | null; vendor_id: string; approval_id: string; operation: string; status: string;
   approved_at: Date; approved_by_unit: string | null; packet_id: string | null; errors: RecordProblem[] | null; updated_at: Date;
   failing: boolean; settled_at: Date | null; settled_by: string | null; settle_reason: string | null; created_at: Date;
   resent_by: string | null; resend_reason: string | null;
@@ -96,7 +98,7 @@ function act(at: Date | null, by: string | null, reason: string | null): Operato
 
 export function recordItem(r: RecordRow): RecordItem {
   return {
-    id: r.id, soDinhDanh: r.so_dinh_danh, vendorId: r.vendor_id, approvalId: r.approval_id, operation: r.operation, state: r.status,
+    id: r.id, source: r.source, soDinhDanh: r.so_dinh_danh, vendorId: r.vendor_id, approvalId: r.approval_id, operation: r.operation, state: r.status,
     approvedAt: r.approved_at.toISOString(), approvedByUnit: r.approved_by_unit, packetId: r.packet_id,
     errors: problems(r.errors), updatedAt: r.updated_at.toISOString(),
     failing: r.failing,
@@ -139,12 +141,31 @@ export interface OpsStore {
   receipt(id: string): Promise<{ status: string; receivedAt: string; body: unknown } | undefined>;
   /** Versions carried by the packet now, and those matching its envelope's records (a failed packet's went back to the queue). */
   versionsFor(packetId: string, carried: { soDinhDanh: string; approvedAt: string }[]): Promise<RecordItem[]>;
+  /** A merged province's conflicts (migration 016), oldest first. */
+  conflicts(f: ConflictFilter): Promise<ConflictItem[]>;
   /** A person's versions, named by số định danh or by the vendor's person id(s). */
   personVersions(key: string | { vendorIds: string[] }): Promise<{ versions: (RecordItem & { packetState: string | null; packetNationalCode: string | null; packetError: string | null })[]; acceptedAt: Date | undefined }>;
 }
 
 export function createOpsStore(db: Queryable): OpsStore {
   return {
+    async conflicts(f) {
+      const w = where([
+        ['c.settled_at IS NULL', f.all ? undefined : true],
+        ['c.sides @> $?::jsonb', f.source === undefined ? undefined : JSON.stringify([{ source: f.source }])],
+      ]);
+      const res = await db.query<{
+        id: string; so_dinh_danh: string; sides: ConflictItem['sides']; fields: string[] | null; opened_at: Date;
+        settled_at: Date | null; settled_by: string | null; settle_reason: string | null; chosen_source: string | null;
+      }>(`SELECT c.id::text AS id, c.so_dinh_danh, c.sides, c.fields, c.opened_at, c.settled_at, c.settled_by, c.settle_reason, c.chosen_source
+            FROM ${S}.source_conflicts c ${w.sql} ORDER BY c.opened_at, c.id LIMIT 10000`, w.values);
+      return res.rows.map((r) => ({
+        id: r.id, soDinhDanh: r.so_dinh_danh, sides: r.sides, fields: r.fields, openedAt: r.opened_at.toISOString(),
+        settled: r.settled_at && r.chosen_source
+          ? { at: r.settled_at.toISOString(), by: r.settled_by ?? '', reason: r.settle_reason ?? '', source: r.chosen_source }
+          : null,
+      }));
+    },
     packetStates: () => counts(db, `SELECT status AS key, count(*)::int AS n FROM ${S}.packets GROUP BY status`),
     recordStates: () => counts(db, `SELECT status AS key, count(*)::int AS n FROM ${S}.record_versions GROUP BY status`),
     async failingByCode() {

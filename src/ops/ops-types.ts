@@ -13,6 +13,26 @@ export interface TimeRange {
   to?: Date;
 }
 
+/** A merged province's person two sources approve (migration 016). */
+export interface ConflictItem {
+  id: string;
+  soDinhDanh: string;
+  /** Each source: its name, the person's vendor id there, the approval and its time. */
+  sides: { source: string; vendorId: string; approvalId: string | null; approvedAt: string | null }[];
+  /** JSON paths where the two records differ (no values); null when one record was sent earlier and is not kept. */
+  fields: string[] | null;
+  openedAt: string;
+  /** Who settled it, when, why and for which source (`by`: an operator, or 'conflictPolicy'). */
+  settled: { at: string; by: string; reason: string; source: string } | null;
+}
+
+export interface ConflictFilter {
+  /** Settled conflicts too (default: open ones only). */
+  all?: boolean;
+  /** Conflicts one of whose sides is this source. */
+  source?: string;
+}
+
 export interface PacketFilter extends Page, TimeRange {
   state?: string;
   /** The national code the packet failed with. */
@@ -20,6 +40,8 @@ export interface PacketFilter extends Page, TimeRange {
   /** Packets carrying a record approved by this unit (approved_by_unit). */
   unit?: string;
   soDinhDanh?: string;
+  /** Packets carrying a record read from this source (a merged province's database). */
+  source?: string;
 }
 
 export interface RecordFilter extends Page, TimeRange {
@@ -30,6 +52,8 @@ export interface RecordFilter extends Page, TimeRange {
   code?: string;
   unit?: string;
   soDinhDanh?: string;
+  /** Versions read from this source (migration 015). */
+  source?: string;
 }
 
 /** One problem of a record, as stored: the national side's or the mapping's. */
@@ -41,6 +65,8 @@ export interface RecordProblem {
 
 export interface RecordItem {
   id: string;
+  /** The provincial database it was read from ('default' in a one-database province). */
+  source: string;
   soDinhDanh: string | null;
   vendorId: string;
   approvalId: string;
@@ -165,4 +191,4 @@ export interface PersonHistory {
 
 /** The outbox's states (migration 002, docs/decisions/outbox.md), for filters. */
 export const PACKET_STATES = ['pending', 'sent', 'done', 'failed', 'cancelled'] as const;
-export const RECORD_STATES = ['queued', 'in_packet', 'accepted', 'stale', 'rejected', 'invalid', 'unchanged'] as const;
+export const RECORD_STATES = ['queued', 'in_packet', 'accepted', 'stale', 'rejected', 'invalid', 'unchanged', 'held'] as const;

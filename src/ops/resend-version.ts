@@ -15,7 +15,7 @@ import { OpsActionError } from './ops-actions-error.js';
 export async function mapForResend(
   ctx: Pick<SyncContext, 'store' | 'source' | 'mapping'>, actions: OutboxActionsStore, soDinhDanh: string,
 ): Promise<Omit<QueuedVersion, 'id'>> {
-  const vendorId = await actions.vendorOf(soDinhDanh);
+  const vendorId = await actions.vendorOf(soDinhDanh, ctx.store.source);
   if (vendorId === undefined) throw new OpsActionError('ops.person_not_found', 'the gateway has never taken in this số định danh');
   const mapped = await ctx.source.transaction(async (tx) => {
     const reference = await readReference(tx, ctx.mapping);
@@ -45,5 +45,5 @@ export async function mapForResend(
   if (state && BigInt(version.approvalId) > BigInt(state.lastApprovalId)) {
     throw new OpsActionError('ops.resend_not_needed', 'a newer approval of this person is due: the next sync sends it');
   }
-  return toPendingVersion(version);
+  return { ...toPendingVersion(version), source: ctx.store.source };
 }

@@ -129,11 +129,11 @@ export function createOutboxActionsStore(db: Db) {
       return res.rows[0]?.n ?? 0;
     },
 
-    /** The vendor id the gateway knows a số định danh by (from what it took in), if any. */
-    async vendorOf(soDinhDanh: string): Promise<string | undefined> {
+    /** The vendor id the gateway knows a số định danh by in `source` (from what it took in), if any. */
+    async vendorOf(soDinhDanh: string, source: string = 'default'): Promise<string | undefined> {
       const res = await db.query<{ vendor_id: string }>(
-        `SELECT vendor_id FROM ${S}.person_state WHERE so_dinh_danh = $1 ORDER BY updated_at DESC LIMIT 1`,
-        [soDinhDanh],
+        `SELECT vendor_id FROM ${S}.person_state WHERE so_dinh_danh = $1 AND source = $2 ORDER BY updated_at DESC LIMIT 1`,
+        [soDinhDanh, source],
       );
       return res.rows[0]?.vendor_id;
     },
@@ -148,19 +148,20 @@ export function createOutboxActionsStore(db: Db) {
       return db.transaction(async (tx) => {
         const open = await tx.query(
           `SELECT 1 FROM ${S}.record_versions v LEFT JOIN ${S}.packets p USING (packet_id)
-            WHERE v.vendor_id = $1 AND (v.status = 'queued' OR (v.status = 'in_packet' AND p.status IN ('pending', 'sent'))) LIMIT 1`,
-          [version.vendorId],
+            WHERE v.source = $2 AND v.vendor_id = $1 AND (v.status = 'queued' OR (v.status = 'in_packet' AND p.status IN ('pending', 'sent'))) LIMIT 1`,
+          [version.vendorId, version.source ?? 'default'],
         );
         if (open.rows.length > 0) throw stateConflict('a version of this person is already queued or in an open packet');
         const res = await tx.query<{ id: string }>(
           `INSERT INTO ${S}.record_versions
-             (vendor_id, approval_id, resend, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, mapping_fingerprint,
+             (source, vendor_id, approval_id, resend, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, mapping_fingerprint,
               resent_by, resend_reason)
-           SELECT $1, $2, coalesce(max(resend), 0) + 1, $3, $4, $5, $6, 'queued', $7, $8::json, $9, $10, $11
-             FROM ${S}.record_versions WHERE vendor_id = $1 AND approval_id = $2
+           SELECT $12, $1, $2, coalesce(max(resend), 0) + 1, $3, $4, $5, $6, 'queued', $7, $8::json, $9, $10, $11
+             FROM ${S}.record_versions WHERE source = $12 AND vendor_id = $1 AND approval_id = $2
            RETURNING id::text`,
           [version.vendorId, version.approvalId, version.soDinhDanh, version.operation, version.approvedAt,
-            version.approvedByUnit ?? null, version.recordHash, version.recordJson, version.mappingFingerprint ?? null, note.actor, note.reason],
+            version.approvedByUnit ?? null, version.recordHash, version.recordJson, version.mappingFingerprint ?? null, note.actor, note.reason,
+            version.source ?? 'default'],
         );
         await within(tx, version.soDinhDanh ? [version.soDinhDanh] : []);
         return res.rows[0]!.id;

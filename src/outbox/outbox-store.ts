@@ -6,6 +6,9 @@ import type {
 } from './outbox-types.js';
 import { requeueRecords } from './requeue-records.js';
 
+/** The source of a one-database province, and of every row stored before sources existed. */
+export const DEFAULT_SOURCE = 'default';
+
 /**
  * Every statement the outbox runs, in named functions over the `Db` interface. Each state
  * change that must be atomic (queueing versions with their person state, storing a packet
@@ -19,15 +22,22 @@ const S = 'csdl_gateway';
  * then takes the new outcome in place. Any other existing row is left alone, so storePacket
  * still sees a version that changed meanwhile and refuses the packet.
  */
-const REMAP_INVALID = `ON CONFLICT (vendor_id, approval_id, resend) DO UPDATE
+const REMAP_INVALID = `ON CONFLICT (source, vendor_id, approval_id, resend) DO UPDATE
   SET so_dinh_danh = EXCLUDED.so_dinh_danh, operation = EXCLUDED.operation, approved_by_unit = EXCLUDED.approved_by_unit,
       status = EXCLUDED.status, record_hash = EXCLUDED.record_hash, record = EXCLUDED.record, errors = EXCLUDED.errors,
       packet_id = EXCLUDED.packet_id, sync_run_id = EXCLUDED.sync_run_id, mapping_fingerprint = EXCLUDED.mapping_fingerprint,
       updated_at = now()
   WHERE ${S}.record_versions.status = 'invalid'`;
 
-export function createOutboxStore(db: Db) {
+/**
+ * `source` is the provincial database whose people this store's due scan and recording speak
+ * for (migration 015; 'default' for a one-database province). What concerns packets (the
+ * queue, storing, sending, receipts) is the same for every source: one stream of packets.
+ */
+export function createOutboxStore(db: Db, source: string = DEFAULT_SOURCE) {
   return {
+    source,
+
     async startRun(dryRun: boolean): Promise<string> {
       const res = await db.query<{ id: string }>(`INSERT INTO ${S}.sync_runs (dry_run) VALUES ($1) RETURNING id::text`, [dryRun]);
       return res.rows[0]!.id;
@@ -46,9 +56,9 @@ export function createOutboxStore(db: Db) {
         `SELECT s.vendor_id, s.last_approval_id::text, s.accepted_hash,
                 CASE WHEN v.status = 'invalid' THEN coalesce(v.mapping_fingerprint, '') END AS refused_under
            FROM ${S}.person_state s
-           LEFT JOIN ${S}.record_versions v ON v.vendor_id = s.vendor_id AND v.approval_id = s.last_approval_id
-          WHERE s.vendor_id = ANY($1::text[])`,
-        [vendorIds],
+           LEFT JOIN ${S}.record_versions v ON v.source = s.source AND v.vendor_id = s.vendor_id AND v.approval_id = s.last_approval_id
+          WHERE s.source = $2 AND s.vendor_id = ANY($1::text[])`,
+        [vendorIds, source],
       );
       return new Map(res.rows.map((r) => [r.vendor_id, {
         lastApprovalId: r.last_approval_id, acceptedHash: r.accepted_hash ?? undefined,
@@ -77,12 +87,12 @@ export function createOutboxStore(db: Db) {
         `SELECT h.vendor_id, h.approval_id::text AS approval_id, s.last_approval_id::text, a.accepted_hash,
                 CASE WHEN i.vendor_id IS NOT NULL THEN coalesce(i.mapping_fingerprint, '') END AS refused_under
            FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS h(vendor_id, approval_id, n)
-           LEFT JOIN ${S}.person_state s ON s.vendor_id = h.vendor_id
-           LEFT JOIN ${S}.record_versions i ON i.vendor_id = s.vendor_id AND i.approval_id = s.last_approval_id AND i.status = 'invalid'
-           LEFT JOIN LATERAL (SELECT x.accepted_hash FROM ${S}.person_state x WHERE x.vendor_id = s.vendor_id LIMIT 1) a ON true
+           LEFT JOIN ${S}.person_state s ON s.source = $3 AND s.vendor_id = h.vendor_id
+           LEFT JOIN ${S}.record_versions i ON i.source = s.source AND i.vendor_id = s.vendor_id AND i.approval_id = s.last_approval_id AND i.status = 'invalid'
+           LEFT JOIN LATERAL (SELECT x.accepted_hash FROM ${S}.person_state x WHERE x.source = s.source AND x.vendor_id = s.vendor_id LIMIT 1) a ON true
           WHERE s.vendor_id IS NULL OR h.approval_id > s.last_approval_id OR (h.approval_id = s.last_approval_id AND i.vendor_id IS NOT NULL)
           ORDER BY h.n`,
-        [heads.vendorIds, heads.approvalIds],
+        [heads.vendorIds, heads.approvalIds, source],
       );
       const states = new Map<string, PersonState>();
       for (const r of res.rows) {
@@ -106,44 +116,20 @@ export function createOutboxStore(db: Db) {
      */
     async recordVersions(runId: string, versions: RecordVersion[]): Promise<void> {
       if (versions.length === 0) return;
-      const rows = `[${versions.map((v) => {
-        const row = JSON.stringify({
-          vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null, operation: v.operation,
-          approved_at: v.approvedAt, approved_by_unit: v.approvedByUnit ?? null, status: v.status,
-          record_hash: v.recordHash ?? null, errors: v.errors ?? null, mapping_fingerprint: v.mappingFingerprint ?? null,
-        });
-        // The record's JSON text goes in as it is, not serialised a second time.
-        const record = v.status === 'queued' ? v.recordJson : undefined;
-        return `${row.slice(0, -1)},"record":${record ?? 'null'}}`;
-      }).join(',')}]`;
-      // Person state needs three fields: a small parameter of its own, not the records again.
-      const heads = JSON.stringify(versions.map((v) => ({ vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null })));
-      await db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO ${S}.record_versions
-             (vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, errors, sync_run_id, mapping_fingerprint)
-           SELECT v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, v.status,
-                  v.record_hash, v.record, v.errors, $2, v.mapping_fingerprint
-             FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
-                  approved_at timestamptz, approved_by_unit text, status text, record_hash text, record json, errors jsonb, mapping_fingerprint text)
-           ${REMAP_INVALID}`,
-          [rows, runId],
-        );
-        await advancePersons(tx, heads);
-      });
+      await db.transaction((tx) => recordVersionsWithin(tx, source, runId, versions));
     },
 
     async queued(limit: number): Promise<QueuedVersion[]> {
       const res = await db.query<{
-        id: string; vendor_id: string; approval_id: string; so_dinh_danh: string; operation: 'upsert' | 'archive';
+        id: string; source: string; vendor_id: string; approval_id: string; so_dinh_danh: string; operation: 'upsert' | 'archive';
         approved_at: Date; approved_by_unit: string | null; record_hash: string; record_json: string;
       }>(
-        `SELECT id::text, vendor_id, approval_id::text, so_dinh_danh, operation, approved_at, approved_by_unit, record_hash, record::text AS record_json
+        `SELECT id::text, source, vendor_id, approval_id::text, so_dinh_danh, operation, approved_at, approved_by_unit, record_hash, record::text AS record_json
            FROM ${S}.record_versions v WHERE status = 'queued' ORDER BY v.id LIMIT $1`,
         [limit],
       );
       return res.rows.map((r) => ({
-        id: r.id, vendorId: r.vendor_id, approvalId: r.approval_id, soDinhDanh: r.so_dinh_danh, operation: r.operation,
+        id: r.id, source: r.source, vendorId: r.vendor_id, approvalId: r.approval_id, soDinhDanh: r.so_dinh_danh, operation: r.operation,
         approvedAt: r.approved_at.toISOString(), approvedByUnit: r.approved_by_unit ?? undefined, recordHash: r.record_hash, recordJson: r.record_json,
       }));
     },
@@ -176,15 +162,15 @@ export function createOutboxStore(db: Db) {
         }
         if (fresh.length > 0) {
           const rows = JSON.stringify(fresh.map((v) => ({
-            vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh, operation: v.operation,
+            source: v.source ?? source, vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh, operation: v.operation,
             approved_at: v.approvedAt, approved_by_unit: v.approvedByUnit ?? null, record_hash: v.recordHash,
             mapping_fingerprint: v.mappingFingerprint ?? null,
           })));
           const added = await tx.query(
             `INSERT INTO ${S}.record_versions
-               (vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, packet_id, sync_run_id, mapping_fingerprint)
-             SELECT v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, 'in_packet', v.record_hash, $2, $3, v.mapping_fingerprint
-               FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
+               (source, vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, packet_id, sync_run_id, mapping_fingerprint)
+             SELECT v.source, v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, 'in_packet', v.record_hash, $2, $3, v.mapping_fingerprint
+               FROM json_to_recordset($1::json) AS v(source text, vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
                     approved_at timestamptz, approved_by_unit text, record_hash text, mapping_fingerprint text)
              ${REMAP_INVALID}`,
             [rows, p.packetId, runId ?? null],
@@ -266,7 +252,7 @@ export function createOutboxStore(db: Db) {
         await tx.query(
           `UPDATE ${S}.person_state s SET accepted_hash = v.record_hash, accepted_at = now(), updated_at = now()
              FROM ${S}.record_versions v
-            WHERE v.packet_id = $1 AND v.status = 'accepted' AND s.vendor_id = v.vendor_id`,
+            WHERE v.packet_id = $1 AND v.status = 'accepted' AND s.source = v.source AND s.vendor_id = v.vendor_id`,
           [packetId],
         );
         await tx.query(`UPDATE ${S}.packets SET status = 'done', completed_at = now() WHERE packet_id = $1`, [packetId]);
@@ -292,14 +278,46 @@ export function createOutboxStore(db: Db) {
   };
 }
 
+/**
+ * recordVersions' statements, inside the caller's transaction (the ownership of a merged
+ * province's people is decided and recorded in the same one: src/sources/ownership-store.ts).
+ * A `queued` or `held` version keeps its record text, to be packed from.
+ */
+export async function recordVersionsWithin(tx: Queryable, source: string, runId: string, versions: RecordVersion[]): Promise<void> {
+  if (versions.length === 0) return;
+  const rows = `[${versions.map((v) => {
+    const row = JSON.stringify({
+      vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null, operation: v.operation,
+      approved_at: v.approvedAt, approved_by_unit: v.approvedByUnit ?? null, status: v.status,
+      record_hash: v.recordHash ?? null, errors: v.errors ?? null, mapping_fingerprint: v.mappingFingerprint ?? null, source: v.source ?? source,
+    });
+    // The record's JSON text goes in as it is, not serialised a second time.
+    const record = v.status === 'queued' || v.status === 'held' ? v.recordJson : undefined;
+    return `${row.slice(0, -1)},"record":${record ?? 'null'}}`;
+  }).join(',')}]`;
+  // Person state needs three fields: a small parameter of its own, not the records again.
+  const heads = JSON.stringify(versions.map((v) => ({ source: v.source ?? source, vendor_id: v.vendorId, approval_id: v.approvalId, so_dinh_danh: v.soDinhDanh ?? null })));
+  await tx.query(
+    `INSERT INTO ${S}.record_versions
+       (source, vendor_id, approval_id, so_dinh_danh, operation, approved_at, approved_by_unit, status, record_hash, record, errors, sync_run_id, mapping_fingerprint)
+     SELECT v.source, v.vendor_id, v.approval_id, v.so_dinh_danh, v.operation, v.approved_at, v.approved_by_unit, v.status,
+            v.record_hash, v.record, v.errors, $2, v.mapping_fingerprint
+       FROM json_to_recordset($1::json) AS v(source text, vendor_id text, approval_id bigint, so_dinh_danh text, operation text,
+            approved_at timestamptz, approved_by_unit text, status text, record_hash text, record json, errors jsonb, mapping_fingerprint text)
+     ${REMAP_INVALID}`,
+    [rows, runId],
+  );
+  await advancePersons(tx, heads);
+}
+
 /** Person state follows the newest approval recorded for each person in `rows` (JSON). */
 async function advancePersons(tx: Queryable, rows: string): Promise<void> {
   await tx.query(
-    `INSERT INTO ${S}.person_state (vendor_id, last_approval_id, so_dinh_danh)
-     SELECT v.vendor_id, max(v.approval_id), max(v.so_dinh_danh)
-       FROM json_to_recordset($1::json) AS v(vendor_id text, approval_id bigint, so_dinh_danh text)
-      GROUP BY v.vendor_id
-     ON CONFLICT (vendor_id) DO UPDATE
+    `INSERT INTO ${S}.person_state (source, vendor_id, last_approval_id, so_dinh_danh)
+     SELECT v.source, v.vendor_id, max(v.approval_id), max(v.so_dinh_danh)
+       FROM json_to_recordset($1::json) AS v(source text, vendor_id text, approval_id bigint, so_dinh_danh text)
+      GROUP BY v.source, v.vendor_id
+     ON CONFLICT (source, vendor_id) DO UPDATE
        SET last_approval_id = GREATEST(${S}.person_state.last_approval_id, EXCLUDED.last_approval_id),
            so_dinh_danh = COALESCE(EXCLUDED.so_dinh_danh, ${S}.person_state.so_dinh_danh), updated_at = now()`,
     [rows],

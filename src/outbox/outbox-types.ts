@@ -7,16 +7,19 @@ import type { AttemptRecord } from '../ndxp/ndxp-client.js';
  * accepted record, skipped).
  */
 export type PacketStatus = 'pending' | 'sent' | 'done' | 'failed' | 'cancelled';
-export type RecordStatus = 'queued' | 'in_packet' | 'accepted' | 'stale' | 'rejected' | 'invalid' | 'unchanged';
+export type RecordStatus = 'queued' | 'in_packet' | 'accepted' | 'stale' | 'rejected' | 'invalid' | 'unchanged' | 'held';
 
 export interface RecordVersion {
+  /** The provincial database it was read from (migration 015); unset: the store's own source. */
+  source?: string;
   vendorId: string;
   approvalId: string;
   soDinhDanh: string | undefined;
   operation: 'upsert' | 'archive';
   approvedAt: string;
   approvedByUnit: string | undefined;
-  status: 'queued' | 'invalid' | 'unchanged';
+  /** `held`: kept back, not sent, while two sources of a merged province approve the person (migration 016). */
+  status: 'queued' | 'invalid' | 'unchanged' | 'held';
   recordHash: string | undefined;
   /** The national record as JSON text, as it was hashed and goes into a packet. */
   recordJson: string | undefined;
@@ -32,6 +35,8 @@ export interface RecordVersion {
  */
 export interface QueuedVersion {
   id?: string;
+  /** The provincial database it was read from; unset: the source of the store that packs it. */
+  source?: string;
   vendorId: string;
   approvalId: string;
   soDinhDanh: string;

@@ -57,6 +57,7 @@ export function toPreparedRecord(v: QueuedVersion): PreparedRecord {
 export function toPendingVersion(v: RecordVersion): QueuedVersion {
   if (v.status !== 'queued' || !v.recordJson || !v.recordHash || !v.soDinhDanh) throw new SyncError('sync.version_not_queued', `version ${v.vendorId}/${v.approvalId} is not queued`);
   return {
+    ...(v.source === undefined ? {} : { source: v.source }),
     vendorId: v.vendorId, approvalId: v.approvalId, soDinhDanh: v.soDinhDanh, operation: v.operation,
     approvedAt: v.approvedAt, approvedByUnit: v.approvedByUnit, recordHash: v.recordHash, recordJson: v.recordJson,
     ...(v.mappingFingerprint === undefined ? {} : { mappingFingerprint: v.mappingFingerprint }),

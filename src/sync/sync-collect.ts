@@ -81,7 +81,7 @@ export async function collectDue(
       // The mapper is created on the first chunk; its depth rule is known before.
       for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options, found), mapChunk, inFlightFor(threads))) {
         const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId), ctx.mapping.fingerprint));
-        for (const v of versions) summary[v.status === 'queued' ? 'queued' : v.status] += 1;
+        for (const v of versions) summary[v.status === 'queued' || v.status === 'held' ? 'queued' : v.status] += 1;
         summary.due += versions.length;
         await sink(versions);
         options.progress?.({ done: summary.due, total: found.complete ? found.due : undefined });

@@ -13,6 +13,12 @@ export interface SyncSummary {
   accepted: number;
   stale: number;
   rejected: number;
+  /** A merged province's sources that failed this run (their people wait); absent for one source. */
+  sourcesFailed?: { source: string; error: string }[];
+  /** A merged province: people two sources approve (new conflicts this run), versions held back, people moved between sources. */
+  conflicts?: number;
+  held?: number;
+  moved?: number;
 }
 
 export function emptySummary(): SyncSummary {
@@ -29,6 +35,11 @@ export function formatSummary(s: SyncSummary): string[] {
     `packets built ${s.packetsBuilt}, sent ${s.packetsSent}, failed ${s.packetsFailed}, still pending ${s.packetsPending}`,
     `records accepted ${s.accepted}, stale ${s.stale}, rejected ${s.rejected}` +
       (s.receiptsPending ? `; ${s.receiptsPending} receipts not final yet` : ''),
+    ...(s.conflicts || s.held || s.moved
+      ? [`sources: ${s.conflicts ?? 0} new conflict(s), ${s.held ?? 0} version(s) held, ${s.moved ?? 0} moved between sources` +
+        ((s.conflicts ?? 0) > 0 ? ' (xung đột nguồn: csdl-gateway tx conflicts)' : '')]
+      : []),
+    ...(s.sourcesFailed ?? []).map((f) => `source ${f.source} failed, its people wait for the next sync (nguồn lỗi, chờ lần sau): ${f.error}`),
   ];
 }
 
@@ -43,6 +54,6 @@ export const SYNC_EXIT = Object.freeze({ done: 0, error: 1, pending: 75 });
  */
 export function syncExitCode(s: SyncSummary): number {
   if (s.packetsFailed > 0) return SYNC_EXIT.error;
-  if (s.skipped || s.packetsPending > 0) return SYNC_EXIT.pending;
+  if (s.skipped || s.packetsPending > 0 || (s.sourcesFailed?.length ?? 0) > 0) return SYNC_EXIT.pending;
   return SYNC_EXIT.done;
 }

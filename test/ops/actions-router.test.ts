@@ -20,7 +20,11 @@ function stubService(calls: unknown[][]): OpsActionsService {
     calls.push([action, subject, by, reason]);
     return { action, queued: 0, packets: [], leftForNextSync: 0, summary: emptySummary() };
   };
-  return { retry: answer('retry'), resend: answer('resend'), settle: answer('settle'), cancel: answer('cancel') };
+  const prefer = async (subject: string, source: string, by: ActionBy, reason: string) => {
+    calls.push(['prefer', subject, source, by, reason]);
+    return { action: 'prefer' as const, queued: 1, packets: [], leftForNextSync: 0, summary: emptySummary() };
+  };
+  return { retry: answer('retry'), resend: answer('resend'), settle: answer('settle'), cancel: answer('cancel'), prefer };
 }
 
 describe('ops actions: routes', function () {
@@ -79,10 +83,22 @@ describe('ops actions: routes', function () {
     expect(calls.map((c) => c[3])).to.deep.equal(['']);
   });
 
+  it('prefer (a merged province): operators only, the source from the body; without a source the API document refuses it', async function () {
+    calls.length = 0;
+    const auditor = await post('/api/ops/people/026185001234/prefer', 't-auditor/auditor', { source: 'tinh-b', reason: 'x' });
+    expect(auditor.status).to.equal(403);
+    const none = await post('/api/ops/people/026185001234/prefer', 't-operator/operator', { reason: 'x' });
+    expect([none.status, ((await none.json()) as { code: string }).code]).to.deep.equal([400, 'http.bad_request']);
+    const ok = await post('/api/ops/people/026185001234/prefer', 't-operator/operator', { source: 'tinh-b', reason: 'hồ sơ ở tỉnh B' });
+    expect(ok.status).to.equal(200);
+    expect(calls).to.deep.equal([['prefer', '026185001234', 'tinh-b', { actor: { kind: 'token', name: 't-operator' }, requestId: 'req-0001' }, 'hồ sơ ở tỉnh B']]);
+  });
+
   it('describes exactly these routes in the OpenAPI fragment, each for operators', function () {
     const described = Object.entries(opsActionsOpenApi.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => [method, path, (op as Record<string, unknown>)['x-required-role']]));
-    const served = routes.map(([, path]) => ['post', path.replace(PACKET, '{id}').replace('026185001234', '{soDinhDanh}').replace('/42/', '/{id}/'), 'operator']);
+    const served = [...routes.map(([, path]) => path), '/api/ops/people/026185001234/prefer']
+      .map((path) => ['post', path.replace(PACKET, '{id}').replace('026185001234', '{soDinhDanh}').replace('/42/', '/{id}/'), 'operator']);
     expect(described.sort()).to.deep.equal(served.sort());
   });
 });

@@ -3,7 +3,9 @@ import { openSyncEdges } from '../../compose/sync-edges.js';
 import { composeSync } from '../../compose/sync-compose.js';
 import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
-import { formatSummary, syncExitCode } from '../../sync/sync-summary.js';
+import { formatSummary, SYNC_EXIT, syncExitCode } from '../../sync/sync-summary.js';
+import { describeError, isGatewayError } from '../../errors.js';
+import { openAuditLog } from '../../compose/audit-log.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../run-cli.js';
 import { progressReporter } from '../progress-reporter.js';
@@ -28,8 +30,8 @@ Options:
 
 Exit status:
   0   everything due went through (receipts not final yet are landed by the next sync)
-  75  work stays pending: the national side was unavailable, or another sync was running;
-      the next sync carries on
+  75  work stays pending: the national side was unavailable, another sync was running, or
+      a source of a merged province (SOURCES_FILE) could not be read; the next sync carries on
   1   a packet was refused for good (see 'csdl-gateway tx retry'), or an error`,
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { 'dry-run': { type: 'boolean' }, limit: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
@@ -41,10 +43,22 @@ Exit status:
       level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat,
       ...(values.json ? { stream: process.stderr } : {}),
     });
-    const edges = await openSyncEdges(config, logger, { national: values['dry-run'] !== true });
-    const progress = progressReporter({ label: 'sync', unit: 'people' });
+    let edges: Awaited<ReturnType<typeof openSyncEdges>>;
     try {
-      const service = composeSync(config, { ...edges, logger });
+      edges = await openSyncEdges(config, logger, { national: values['dry-run'] !== true });
+    } catch (err) {
+      // No source of a merged province opened: nothing was read, the next run tries again.
+      if (isGatewayError(err) && err.code === 'sync.no_source_reachable') {
+        io.err(`csdl-gateway sync: ${describeError(err)}`);
+        return SYNC_EXIT.pending;
+      }
+      throw err;
+    }
+    const progress = progressReporter({ label: 'sync', unit: 'people' });
+    // A merged province's sync may settle conflicts by the file's policy: each settlement is audited.
+    const audit = config.sources.fromFile ? await openAuditLog(edges.store.db, edges.signer, logger) : undefined;
+    try {
+      const service = composeSync(config, { ...edges, logger, ...(audit ? { audit } : {}) });
       const summary = await service.run({
         dryRun: values['dry-run'] === true,
         ...(limit !== undefined ? { limit } : {}),
@@ -64,6 +78,7 @@ Exit status:
       return syncExitCode(summary);
     } finally {
       progress.stop();
+      await audit?.close().catch(() => undefined);
       await edges.close();
     }
   },

@@ -39,7 +39,7 @@ export const openConfiguredActions: ActionsOpener = async (national) => {
     const audit = await openAuditLog(edges.store.db, edges.signer, logger);
     const sync = composeSync(config, { ...edges, logger });
     return {
-      service: composeOpsActions(sync, edges.store, audit),
+      service: composeOpsActions(sync, edges.store, audit, config.sources),
       async close() {
         await audit.close();
         await edges.close();
@@ -66,14 +66,15 @@ function actThroughGateway(dataDir: string, port: number, cause: GatewayError): 
 }
 
 export interface TxActionSpec {
-  action: OpsAction;
+  /** `prefer` takes a source besides its subject: its own command (tx-prefer.ts). */
+  action: Exclude<OpsAction, 'prefer'>;
   summary: string;
   /** What the one positional argument names, for the usage line ("PACKET_ID"). */
   subject: string;
   description: string;
 }
 
-function cliActor(): AuditActor {
+export function cliActor(): AuditActor {
   try {
     return { kind: 'cli', name: userInfo().username };
   } catch {
@@ -81,14 +82,14 @@ function cliActor(): AuditActor {
   }
 }
 
-function printResult(io: CliIo, r: ActionResult): void {
+export function printResult(io: CliIo, r: ActionResult): void {
   if (r.queued > 0) io.out(`${r.action}: ${r.queued} record version(s) queued`);
   for (const p of r.packets) io.out(`packet ${p.packetId}: ${p.send}${p.receipt ? `, receipt ${p.receipt}` : ''}`);
   if (r.packets.length > 0) io.out(`records accepted ${r.summary.accepted}, stale ${r.summary.stale}, rejected ${r.summary.rejected}`);
   io.out(r.leftForNextSync > 0 ? `left in the queue for the next sync: ${r.leftForNextSync}` : `${r.action}: done`);
 }
 
-function exitCode(r: ActionResult): number {
+export function exitCode(r: ActionResult): number {
   if (r.packets.some((p) => p.send === 'failed')) return 1;
   return r.packets.some((p) => p.send === 'outage') ? 75 : 0;
 }

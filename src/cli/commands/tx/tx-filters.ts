@@ -8,6 +8,7 @@ export const LISTING_OPTIONS = {
   code: { type: 'string' },
   unit: { type: 'string' },
   person: { type: 'string' },
+  source: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
   page: { type: 'string' },
@@ -15,7 +16,7 @@ export const LISTING_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-export const LISTING_USAGE = '[--state S] [--code C] [--unit U] [--person SO] [--from T] [--to T] [--page N] [--page-size N] [--json]';
+export const LISTING_USAGE = '[--state S] [--code C] [--unit U] [--person SO] [--source NAME] [--from T] [--to T] [--page N] [--page-size N] [--json]';
 
 type Values = Partial<Record<Exclude<keyof typeof LISTING_OPTIONS, 'json'>, string>>;
 
@@ -35,6 +36,7 @@ function time(value: string | undefined, name: string): Date | undefined {
 
 export function listingFilter(values: Values, states: readonly string[]): RecordFilter & PacketFilter {
   if (values.state !== undefined && !states.includes(values.state)) throw new UsageError(`--state must be one of ${states.join(', ')}`);
+  if (values.source !== undefined && !/^[a-z0-9-]{1,32}$/.test(values.source)) throw new UsageError('--source takes a source name ([a-z0-9-]{1,32}) from the sources file (tên nguồn)');
   if (values.person !== undefined && !isSoDinhDanh(values.person)) throw new UsageError('--person takes a số định danh (12 digits)');
   const from = time(values.from, 'from');
   const to = time(values.to, 'to');
@@ -45,6 +47,7 @@ export function listingFilter(values: Values, states: readonly string[]): Record
     ...(values.code !== undefined ? { code: values.code } : {}),
     ...(values.unit !== undefined ? { unit: values.unit } : {}),
     ...(values.person !== undefined ? { soDinhDanh: values.person } : {}),
+    ...(values.source !== undefined ? { source: values.source } : {}),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
   };

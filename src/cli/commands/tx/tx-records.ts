@@ -27,7 +27,8 @@ export const txRecords: TxSubcommand = {
       return 0;
     }
     printTable(ctx, ['id', 'số định danh', 'vendor', 'state', 'approved', 'unit', 'errors'], listing.items.map((r) => [
-      r.id, r.soDinhDanh ?? '-', r.vendorId, stateOf(r), when(r.approvedAt), r.approvedByUnit ?? '',
+      // A merged province's versions name their source with the vendor id; a one-database province's read as before.
+      r.id, r.soDinhDanh ?? '-', r.source === 'default' ? r.vendorId : `${r.source}/${r.vendorId}`, stateOf(r), when(r.approvedAt), r.approvedByUnit ?? '',
       r.errors.map((e) => `${e.code}${e.path ? ` ${e.path}` : ''}`).join('; '),
     ]), 3);
     // Who acted on a refused version, in full: a table cell would cut the reason short.

@@ -1,6 +1,8 @@
 import type { CliCommand } from '../../command.js';
 import type { TxSubcommand } from './tx-context.js';
 import { txCancel } from './tx-cancel.js';
+import { txConflicts } from './tx-conflicts.js';
+import { txPrefer } from './tx-prefer.js';
 import { txEnvelope } from './tx-envelope.js';
 import { txPackets } from './tx-packets.js';
 import { txPerson } from './tx-person.js';
@@ -23,6 +25,6 @@ function action(command: CliCommand): TxSubcommand {
 
 /** Every `csdl-gateway tx` subcommand, one file each, in the order `tx --help` lists them: reads, then actions. */
 export const txSubcommands: TxSubcommand[] = [
-  txSummary, txPackets, txRecords, txShow, txEnvelope, txPerson,
-  action(txRetry), action(txResend), action(txSettle), action(txCancel),
+  txSummary, txPackets, txRecords, txShow, txEnvelope, txPerson, txConflicts,
+  action(txRetry), action(txResend), action(txSettle), action(txCancel), action(txPrefer),
 ];

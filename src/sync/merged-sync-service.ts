@@ -1,0 +1,119 @@
+import type { Db } from '../db/db.js';
+import { describeError } from '../errors.js';
+import { createOutboxStore } from '../outbox/outbox-store.js';
+import type { RecordVersion } from '../outbox/outbox-types.js';
+import { collectDue } from './sync-collect.js';
+import { syncContext, type RunOptions, type SyncContext, type SyncDeps } from './sync-deps.js';
+import { packQueued, packVersions } from './sync-pack.js';
+import { inFullPackets } from './sync-queue.js';
+import { landReceipts, receiptsAlong } from './sync-receipts.js';
+import { createSender } from './sync-send.js';
+import { SyncError } from './sync-error.js';
+import { emptySummary, type SyncSummary } from './sync-summary.js';
+import type { RecordCollected, SourceFailure, SyncSource } from './sync-sources.js';
+
+/**
+ * One sync over a merged province's sources (docs/merged-province.md). The sources are read
+ * side by side, each by the one-source steps (due and collect, sync-collect.ts) with its own
+ * mapping, database and person state; what each collects is recorded in the store as it
+ * comes (`record`: queued versions with their record text). Then the queue, every source's
+ * at once, is packed, signed once per packet and sent as one stream (sync-pack.ts,
+ * sync-send.ts), and receipts land as for one source. Exactly-once is the store's as
+ * before: a version is recorded once ((source, vendor, approval, resend) is unique), a packet
+ * is stored with its versions before it is sent and never built again.
+ *
+ * A source that cannot be opened or fails while read does not stop the others: what it had
+ * recorded goes on, its other people wait, the run ends with the failure in its summary
+ * (`sourcesFailed`: exit 75, /readyz names the source), and the next run takes it up.
+ */
+export interface MergedSyncDeps extends Omit<SyncDeps, 'source' | 'mapping'> {
+  sources: readonly SyncSource[];
+  record: RecordCollected;
+  /** The store's database, which the outbox store of every source shares. */
+  storeDb: Db;
+}
+
+export function createMergedSyncService(deps: MergedSyncDeps) {
+  const shared = syncContext({ ...deps, source: undefined as never, mapping: undefined as never });
+
+  async function collectAll(runId: string, summary: SyncSummary, options: RunOptions, sink: (source: string) => (vs: RecordVersion[]) => Promise<void>): Promise<SourceFailure[]> {
+    const results = await Promise.allSettled(deps.sources.map(async (s) => {
+      const db = await s.db();
+      const ctx: SyncContext = { ...shared, source: db, mapping: s.mapping(), store: createOutboxStore(deps.storeDb, s.name) };
+      await collectDue(ctx, runId, summary, options, sink(s.name));
+    }));
+    const failures: SourceFailure[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      const source = deps.sources[i]!.name;
+      const error = describeError(r.reason);
+      failures.push({ source, error });
+      deps.logger.error('source failed this run: its people wait for the next sync', { source, error });
+    });
+    return failures;
+  }
+
+  async function runUnlocked(options: RunOptions): Promise<SyncSummary> {
+    const summary = emptySummary();
+    const runId = await shared.store.startRun(options.dryRun === true);
+    try {
+      const failures = options.dryRun ? await previewRun(runId, summary, options) : await sendingRun(runId, summary, options);
+      summary.sourcesFailed = failures;
+      await shared.store.finishRun(runId, 'finished', summary);
+      shared.logger.child({ syncRunId: runId }).info('sync finished', { ...summary, sourcesFailed: failures.map((f) => f.source) });
+      return summary;
+    } catch (err) {
+      await shared.store.finishRun(runId, 'failed', summary, String(err)).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async function previewRun(runId: string, summary: SyncSummary, options: RunOptions): Promise<SourceFailure[]> {
+    const previews = inFullPackets(shared.settings.maxRecords, async (vs) => {
+      summary.packetsBuilt += await packVersions(shared, vs, (p) =>
+        shared.store.storePreview(runId, { packetId: p.packetId, format: shared.settings.format, envelope: p.envelope, recordCount: p.items.length }));
+    });
+    const failures = await collectAll(runId, summary, options, (source) => async (vs) => {
+      await previews.add(vs.map((v) => ({ ...v, source })));
+    });
+    await previews.flush();
+    return failures;
+  }
+
+  async function sendingRun(runId: string, summary: SyncSummary, options: RunOptions): Promise<SourceFailure[]> {
+    const client = shared.client;
+    if (!client) throw new SyncError('sync.no_national_client', 'no national client configured');
+    const failures = await collectAll(runId, summary, options, (source) => async (vs) => {
+      const counts = await deps.record(source, runId, vs);
+      if (!counts) return;
+      summary.conflicts = (summary.conflicts ?? 0) + counts.conflicts;
+      summary.held = (summary.held ?? 0) + counts.held;
+      summary.moved = (summary.moved ?? 0) + counts.moved;
+    });
+    const receipts = receiptsAlong(shared, client, summary);
+    const sender = createSender(shared, client, summary, receipts.land);
+    // Older work first: packets stored by an earlier run, then the queue, every source's.
+    for (const packet of await shared.store.packetsIn('pending')) sender.enqueue(packet.packetId);
+    try {
+      await packQueued(shared, runId, summary, sender.enqueue);
+    } catch (err) {
+      await sender.drain().catch(() => undefined);
+      await receipts.drain().catch(() => undefined);
+      throw err;
+    }
+    options.onProgress?.(`packets built ${summary.packetsBuilt}; sending`);
+    await sender.drain();
+    await receipts.drain();
+    await landReceipts(shared, client, summary, receipts.tried);
+    return failures;
+  }
+
+  return {
+    async run(options: RunOptions = {}): Promise<SyncSummary> {
+      const result = await deps.lock.runExclusive(() => runUnlocked(options));
+      return result ?? { ...emptySummary(), skipped: true };
+    },
+  };
+}
+
+export type MergedSyncService = ReturnType<typeof createMergedSyncService>;
