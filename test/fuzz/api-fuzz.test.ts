@@ -15,7 +15,7 @@ import { fuzzOperations, fuzzRequests, type Caller, type FuzzRequest } from './f
 /**
  * Every route of the served OpenAPI document, fuzzed against the app `start` serves (every
  * start step, the real audit log, tokens and sharing client, on the test run's PostgreSQL:
- * fuzz-gateway-app.ts), over HTTP with fast-check: random methods, path case,
+ * fuzz-gateway-app.ts; FUZZ_EMBEDDED=1 for the whole embedded default), over HTTP with fast-check: random methods, path case,
  * parameters, encodings, query values, callers, media types, charsets, sizes and bytes. What
  * must hold for every request: no 5xx; a refusal is JSON with a `component.reason` code; a 2xx
  * answer matches its documented schema; an answer to a client never holds a field outside its
@@ -67,7 +67,7 @@ describe('fuzz: every route of the OpenAPI document, random requests', function 
   before(async function () {
     running = await startFuzzGateway();
     base = running.url;
-    const db = running.store.db;
+    const db = running.db;
     tokens.operator = readFileSync(join(running.dataDir, 'operator-token'), 'utf8').trim();
     tokens.auditor = (await createTokenService(createTokenStore(db)).create({ name: 'fuzz-auditor', role: 'auditor' })).token;
     const admin = createClientAdmin(db);
@@ -168,7 +168,7 @@ describe('fuzz: every route of the OpenAPI document, random requests', function 
     console.log(`      4xx statuses not listed for their operation: ${undocumented.size}`);
     expect([...undocumented].slice(0, 20), 'every 4xx answered is listed for its operation in the document').to.deep.equal([]);
     const refused = sent.filter((s) => s.authenticated && s.status >= 400);
-    const res = await running.store.db.query<{ request_id: string; actor_name: string; outcome: string }>(
+    const res = await running.db.query<{ request_id: string; actor_name: string; outcome: string }>(
       'SELECT request_id, actor_name, outcome FROM csdl_gateway.audit_log WHERE request_id = ANY($1::text[])',
       [refused.map((s) => s.id)],
     );

@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gatewayHttpApp, type StartContext } from '../../src/app/gateway.js';
+import { gatewayHttpApp, startGateway, type StartContext } from '../../src/app/gateway.js';
 import { bindHttp, type HttpListener } from '../../src/app/http-listener.js';
 import { startSteps } from '../../src/app/start-steps.js';
 import { loadConfig } from '../../src/config/config.js';
+import type { Db } from '../../src/db/db.js';
 import { migrate } from '../../src/db/migrate.js';
 import { DEMO_VENDORS } from '../../src/demo/demo-vendors.js';
 import { storeReadiness } from '../../src/http/store-readiness.js';
@@ -29,11 +30,35 @@ import { freshDatabase, type TestDatabase } from '../setup/databases.js';
 export interface FuzzGateway {
   url: URL;
   dataDir: string;
-  store: TestDatabase;
+  /** The gateway's store, where the suite reads the audit entries. */
+  db: Db;
   stop(): Promise<void>;
 }
 
+/**
+ * FUZZ_EMBEDDED=1: the whole embedded default instead, as `csdl-gateway start` runs it with no
+ * configuration (PGlite store, simulator with its embedded ledger, generated demo people);
+ * slower (about a minute more), for a run over the embedded back end.
+ */
+async function startEmbeddedGateway(): Promise<FuzzGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'csdl-fuzz-'));
+  try {
+    const running = await startGateway(loadConfig({ DATA_DIR: dataDir, PORT: '0', SYNC_CRON: '0 0 1 1 *' }), silentLogger(), startSteps());
+    return {
+      url: new URL(running.url), dataDir, db: running.store.db,
+      async stop() {
+        await running.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
 export async function startFuzzGateway(): Promise<FuzzGateway> {
+  if (process.env.FUZZ_EMBEDDED === '1') return startEmbeddedGateway();
   const dataDir = mkdtempSync(join(tmpdir(), 'csdl-fuzz-'));
   const store = await freshDatabase('postgres');
   const source = await freshDatabase('postgres');
@@ -72,7 +97,7 @@ export async function startFuzzGateway(): Promise<FuzzGateway> {
     for (const step of startSteps()) await step(ctx);
     http = await bindHttp(config);
     http.serve(gatewayHttpApp(ctx));
-    return { url: new URL(http.url), dataDir, store, stop };
+    return { url: new URL(http.url), dataDir, db: store.db, stop };
   } catch (err) {
     await stop();
     throw err;
