@@ -65,6 +65,20 @@ export interface StartContext {
   stopping?: AbortSignal;
 }
 
+/**
+ * The HTTP app `start` serves, once the steps have filled `ctx`: their routers (behind the
+ * client-certificate gate with TLS client authentication), their fragments, their readiness
+ * checks, the store's tokens and the audit log. Tests that need the served app without a
+ * listener or a process build it here, so they hold what `start` serves.
+ */
+export function gatewayHttpApp(ctx: Pick<StartContext, 'config' | 'logger' | 'store' | 'readiness' | 'routers' | 'openApi' | 'services'>): Express {
+  const tokens = createTokenService(createTokenStore(ctx.store.db));
+  const routers = ctx.config.tls?.clientCaFile ? [clientCertificateGate(), ...ctx.routers] : ctx.routers;
+  return createHttpApp({
+    logger: ctx.logger, readiness: ctx.readiness, routers, openApi: ctx.openApi, tokens, ...(ctx.services.audit ? { audit: ctx.services.audit } : {}),
+  });
+}
+
 export async function startGateway(config: Config, logger: Logger, steps: StartStep[] = []): Promise<RunningGateway> {
   // Bound first: a taken port is said before the databases open or a sync runs.
   const http: HttpListener = await bindHttp(config);
@@ -99,9 +113,7 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
     };
     for (const step of steps) await step(ctx);
 
-    const tokens = createTokenService(createTokenStore(store.db));
-    const routers = config.tls?.clientCaFile ? [clientCertificateGate(), ...ctx.routers] : ctx.routers;
-    const app = createHttpApp({ logger, readiness: ctx.readiness, routers, openApi: ctx.openApi, tokens, ...(ctx.services.audit ? { audit: ctx.services.audit } : {}) });
+    const app = gatewayHttpApp(ctx);
     http.serve(app);
     const listening = config.host === '127.0.0.1' || config.host === '::1' || config.host === 'localhost' ? 'loopback only; HOST to change' : `listening on ${config.host}`;
     summary.unshift(`http:        ${http.url} (/healthz, /readyz; ${listening})`);

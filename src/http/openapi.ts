@@ -57,13 +57,20 @@ const REFUSAL = {
  * input-problems, request-validator), listed where a fragment does not list its own: 400 for a
  * query or path that is not percent-encoded UTF-8 (`http.bad_encoding`), holds a NUL
  * (`http.bad_text`) or does not match the document (`http.bad_request`); and, where the
- * operation takes a body, 415 for a media type or charset it does not take.
+ * operation takes a body, 413 for one over the size the gate reads (`http.too_large`) and 415
+ * for a media type or charset it does not take.
  */
 function withGateRefusals(op: Operation): Operation {
   const responses = { ...(op.responses ?? {}) };
   if (!('400' in responses)) {
     responses['400'] = {
       description: 'the request cannot be read (http.bad_encoding, http.bad_text) or does not match this document (http.bad_request)',
+      content: { 'application/json': { schema: REFUSAL } },
+    };
+  }
+  if (op.requestBody !== undefined && !('413' in responses)) {
+    responses['413'] = {
+      description: 'the body is larger than the gate reads (http.too_large)',
       content: { 'application/json': { schema: REFUSAL } },
     };
   }

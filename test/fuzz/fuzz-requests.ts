@@ -25,6 +25,8 @@ export interface FuzzRequest {
   path: string;
   /** Whether the path is the documented one, exactly (case, no trailing slash, parameters aside). */
   exactPath: boolean;
+  /** Whether a path parameter is empty: `/share/v1/units//officials` is a path the document does not describe. */
+  emptyParam: boolean;
   caller: Caller;
   contentType: string | undefined;
   body: Buffer | undefined;
@@ -103,7 +105,7 @@ export function fuzzRequests(ops: FuzzOperation[]): fc.Arbitrary<FuzzRequest> {
       if (r.upper) path = path.replace(/^\/(api|share)\//, (m) => m.toUpperCase());
       if (r.slash) path += '/';
       return {
-        op, method: r.method, path: path + r.query, exactPath: !r.upper && !r.slash, caller: r.caller,
+        op, method: r.method, path: path + r.query, exactPath: !r.upper && !r.slash, emptyParam: r.values.some((v) => v === ''), caller: r.caller,
         contentType: r.contentType, body: r.method === 'GET' || r.method === 'HEAD' ? undefined : r.body, purpose: r.purpose,
       };
     });
