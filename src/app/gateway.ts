@@ -40,6 +40,13 @@ export interface Services {
   audit?: ActionAuditLog;
   /** The national side (NDXP or the built-in simulator), opened by the sync step; transfers pull through it. */
   national?: import('../compose/national-side.js').NationalSide;
+  /**
+   * The rehearsal's other demo databases (DEMO_SOURCES=2) by source name, opened and seeded by
+   * the demo step and read by the sync: an embedded database starts once, before the sync runs.
+   */
+  demoSources?: Map<string, OpenedDatabase>;
+  /** The shared records' first refresh, started by the sharing step (settles, never rejects). */
+  firstShareRefresh?: Promise<unknown>;
 }
 
 export type StartStep = (ctx: StartContext) => Promise<void>;
@@ -63,6 +70,8 @@ export interface StartContext {
   onStop(fn: () => Promise<void>): void;
   /** Aborted when the gateway begins to stop: long work (a sync) ends at its next commit boundary. */
   stopping?: AbortSignal;
+  /** Run (not awaited) once every step has run, before the HTTP server serves. */
+  afterSteps?(fn: () => void): void;
 }
 
 /**
@@ -102,6 +111,7 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
         (applied.length ? ` (migrations applied: ${applied.join(', ')})` : ''),
       `provincial:  ${source.embedded ? `embedded demo database in ${config.dataDir}/provincial` : source.db.description}`,
     ];
+    const afterSteps: (() => void)[] = [];
     const ctx: StartContext = {
       config, logger, store, source, summary,
       readiness: [storeReadiness(store.db)],
@@ -109,9 +119,11 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
       routers: [],
       openApi: [],
       onStop: (fn) => stoppers.push(fn),
+      afterSteps: (fn) => afterSteps.push(fn),
       stopping: stopping.signal,
     };
     for (const step of steps) await step(ctx);
+    for (const fn of afterSteps) fn();
 
     const app = gatewayHttpApp(ctx);
     http.serve(app);

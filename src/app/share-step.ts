@@ -24,7 +24,7 @@ export const shareStep: StartStep = async (ctx) => {
   const { units, source } = loadEffectiveMapping(ctx.config, contract);
   const schedule = scheduleRefresh({ db: ctx.store.db, codec, source: ctx.source.db, units, persons: source.persons, logger: ctx.logger }, SHARE_REFRESH_MS);
   ctx.onStop(() => schedule.stop());
-  void schedule.runNow();
+  ctx.services.firstShareRefresh = schedule.runNow();
 
   const { audit, signer } = ctx.services;
   if (!audit || !signer) {

@@ -1,5 +1,7 @@
 import { openNationalSide } from '../compose/national-side.js';
 import { composeOpsActions, composeSync } from '../compose/sync-compose.js';
+import { sourceHandles } from '../compose/source-handles.js';
+import { DEFAULT_SOURCE } from '../sources/sources-file.js';
 import { opsActionsOpenApi } from '../ops/ops-actions-openapi.js';
 import { opsActionsRouter } from '../ops/ops-actions-router.js';
 import { scheduleSync } from '../sync/sync-scheduler.js';
@@ -19,8 +21,12 @@ export const syncStep: StartStep = async (ctx) => {
   const national = await openNationalSide(ctx.config);
   ctx.onStop(() => national.close());
   ctx.services.national = national;
+  // The rehearsal's demo databases are open already (demo step); a sources file's open when read.
+  const demo = ctx.services.demoSources;
+  const handles = demo ? sourceHandles(ctx.config, ctx.logger, new Map([[DEFAULT_SOURCE, ctx.source], ...demo])) : undefined;
   const service = composeSync(ctx.config, {
-    store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger, ...(ctx.services.audit ? { audit: ctx.services.audit } : {}),
+    store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger,
+    ...(ctx.services.audit ? { audit: ctx.services.audit } : {}), ...(handles ? { handles } : {}),
   });
   if (ctx.services.audit) {
     ctx.routers.push(opsActionsRouter(composeOpsActions(service, ctx.store, ctx.services.audit, ctx.config.sources)));
@@ -33,6 +39,17 @@ export const syncStep: StartStep = async (ctx) => {
   ctx.summary.push(`national:    ${national.description}`);
   ctx.summary.push(`sync:        on '${ctx.config.syncCron}', and once now`);
   // Not awaited: start-up completes while the first sync runs; stop waits for the lock holder.
-  const first = schedule.runNow();
-  ctx.onStop(() => first);
+  if (demo && ctx.afterSteps) {
+    // The rehearsal's embedded databases each serve one transaction at a time: the first sync
+    // (holding a source's, writing the store) waits until the later steps and the first refresh
+    // of the shared records (holding the store's, reading a source) are done, not across them.
+    let first: Promise<void> = Promise.resolve();
+    ctx.afterSteps(() => {
+      first = Promise.resolve(ctx.services.firstShareRefresh).then(() => schedule.runNow());
+    });
+    ctx.onStop(() => first);
+  } else {
+    const first = schedule.runNow();
+    ctx.onStop(() => first);
+  }
 };

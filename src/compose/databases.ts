@@ -5,6 +5,7 @@ import { DbError } from '../db/db-error.js';
 import type { EmbeddedPostgres } from '../db/embedded-postgres.js';
 import { bindInstance } from '../db/instance-store.js';
 import { migrate } from '../db/migrate.js';
+import { DEFAULT_SOURCE } from '../sources/sources-file.js';
 
 /**
  * Opens the two databases the gateway works with. Each is either a PostgreSQL server named
@@ -117,10 +118,12 @@ export function openSourceDatabase(config: Config, options: OpenOptions = {}): P
 /**
  * One source of a merged province (SOURCES_FILE), named in errors by its name, never by its
  * URL's password. Without a URL (the rehearsal's demo sources): an embedded PGlite under
- * DATA_DIR/provincial-NAME.
+ * DATA_DIR/provincial-NAME (`default`: DATA_DIR/provincial).
  */
 export function openNamedSource(config: Config, name: string, url: string | undefined, options: OpenOptions = {}): Promise<OpenedDatabase> {
-  return open(url, `source ${name}`, join(config.dataDir, `provincial-${name}`), `csdl-gateway-source-${name}`, options);
+  // The rehearsal's `default` source is the embedded demo database a one-source gateway reads.
+  const dir = name === DEFAULT_SOURCE ? 'provincial' : `provincial-${name}`;
+  return open(url, `source ${name}`, join(config.dataDir, dir), `csdl-gateway-source-${name}`, options);
 }
 
 /**

@@ -141,7 +141,7 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
   const base = syncDepsFrom(config, edges, first.mapping(), lock);
   const ownership = createOwnershipStore(edges.store.db, { policy: config.sources.conflictPolicy, ...(edges.audit ? { audit: edges.audit } : {}) });
   const service = createMergedSyncService({
-    ...base, storeDb: edges.store.db, sources: handles,
+    ...base, storeDb: edges.store.db, sources: handles, oneAtATime: edges.store.embedded,
     record: ownership.record,
   });
   return {

@@ -2,11 +2,12 @@ import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 import { openMigratedStore, openSourceDatabase, type OpenedDatabase } from './databases.js';
-import { ensureDemoProvince } from './demo-province.js';
+import { ensureDemoProvince, ensureRehearsalSource } from './demo-province.js';
 import { openNationalSide, type NationalSide } from './national-side.js';
 import { openSigner } from './signer.js';
 import { sourceHandles, type SourceHandle } from './source-handles.js';
 import { SyncError } from '../sync/sync-error.js';
+import { DEFAULT_SOURCE } from '../sources/sources-file.js';
 import { describeError } from '../errors.js';
 
 /**
@@ -71,7 +72,17 @@ export async function openSyncEdges(config: Config, logger: Logger, options: { n
     const store = (opened as PromiseFulfilledResult<{ store: OpenedDatabase }>).value.store;
     const { handles, first: source } = (sourceOpened as PromiseFulfilledResult<{ handles?: SourceHandle[]; first: OpenedDatabase }>).value;
     const { signer } = (signerOpened as PromiseFulfilledResult<{ signer: CmsSigner }>).value;
-    await ensureDemoProvince(source, config, logger);
+    if (handles && config.demoSources === 2) {
+      // The rehearsal (DEMO_SOURCES=2): each demo database seeded as its source's vendor.
+      for (const h of handles) {
+        const opened = h.opened();
+        if (!opened) continue;
+        if (h.name === DEFAULT_SOURCE) await ensureDemoProvince(opened, config, logger);
+        else await ensureRehearsalSource(opened, h.name, config, logger);
+      }
+    } else {
+      await ensureDemoProvince(source, config, logger);
+    }
     const national = options.national ? await openNationalSide(config) : undefined;
     if (national) closers.push(() => national.close());
     return { store, source, signer, national, ...(handles ? { handles } : {}), close };

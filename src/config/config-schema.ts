@@ -48,6 +48,7 @@ export const configSchema = {
     SIMULATOR_PORT: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port of the built-in national simulator when NDXP_URL is unset (0: any free port).' },
     DEMO_PEOPLE: { type: 'integer', minimum: 0, maximum: 1000000, description: 'People generated into the embedded demo provincial database on its first start.' },
     DEMO_VENDOR: { enum: ['qlcb', 'nhansu'], description: "Whose schema the embedded demo provincial database holds: qlcb, or nhansu (mappings/nhansu/schema.sql). With MAPPING_FILE left at its default, the vendor's own mapping folder (mappings/nhansu) is used." },
+    DEMO_SOURCES: { type: 'integer', minimum: 1, maximum: 2, description: "The rehearsal of a merged province on the embedded default: 2 adds a second embedded demo database (DATA_DIR/provincial-NAME, of the other vendor than DEMO_VENDOR, named after it) holding some of the first one's people and people of its own, read by one sync as two sources (docs/merged-province.md). 1 (default): one demo database. Refused with SOURCES_FILE or SOURCE_DATABASE_URL." },
     SHARE_STATISTICS_MIN_CELL: { type: 'integer', minimum: 1, maximum: 1000, description: 'The smallest count /share/v1/statistics shows; a smaller cell is suppressed (with one more cell when one alone would be deducible from the total).' },
   },
   dependentRequired: {

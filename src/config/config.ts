@@ -55,6 +55,8 @@ export interface Config {
   demoPeople: number;
   /** Whose schema the embedded demo provincial database holds. */
   demoVendor: 'qlcb' | 'nhansu';
+  /** 2: the rehearsal of a merged province, a second embedded demo database as a second source. */
+  demoSources: 1 | 2;
   approver: { name: string | undefined; title: string | undefined };
   ndxpTimeoutMs: number;
   receiptWaitMs: number;
@@ -174,10 +176,33 @@ function demoMapping(raw: RawConfig): string {
 function sourcesFrom(raw: RawConfig): SourcesSetup {
   const dataDir = absolute(String(defaulted(raw, 'DATA_DIR')));
   const file = str(raw.SOURCES_FILE);
+  if (raw.DEMO_SOURCES !== undefined && Number(raw.DEMO_SOURCES) === 2) return rehearsal(raw, dataDir);
   if (file === undefined) {
     return defaultSource(str(raw.SOURCE_DATABASE_URL), demoMapping(raw), absolute(str(raw.MAPPING_OVERLAY_FILE) ?? join(dataDir, 'mapping-overlay.json')));
   }
   return readSourcesFile(absolute(file), dataDir);
+}
+
+/**
+ * DEMO_SOURCES=2: what a sources file naming two embedded demo databases would give. The first,
+ * `default`, is the embedded demo database as without the rehearsal (DATA_DIR/provincial, its
+ * mapping and overlay unchanged); the second, named after the other vendor, lives in
+ * DATA_DIR/provincial-NAME with that vendor's mapping. Only on the embedded default: a
+ * province's own databases are never written by the demo.
+ */
+function rehearsal(raw: RawConfig, dataDir: string): SourcesSetup {
+  for (const key of ['SOURCES_FILE', 'SOURCE_DATABASE_URL'] as const) {
+    if (str(raw[key]) !== undefined) {
+      throw new ConfigError(`config: DEMO_SOURCES=2 rehearses a merged province on the embedded demo databases; unset ${key} (DEMO_SOURCES=2 chỉ dùng với cơ sở dữ liệu demo nhúng)`, 'DEMO_SOURCES');
+    }
+  }
+  const second = str(raw.DEMO_VENDOR) === 'nhansu' ? 'qlcb' : 'nhansu';
+  const first = defaultSource(undefined, demoMapping(raw), absolute(str(raw.MAPPING_OVERLAY_FILE) ?? join(dataDir, 'mapping-overlay.json'))).sources;
+  return {
+    sources: [...first, { name: second, databaseUrl: undefined, mapping: `mappings/${second}`, overlayFile: join(dataDir, `mapping-overlay-${second}.json`) }],
+    fromFile: true,
+    conflictPolicy: 'manual',
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -230,6 +255,7 @@ export function configFrom(raw: RawConfig): Config {
     },
     demoPeople: Number(defaulted(raw, 'DEMO_PEOPLE')),
     demoVendor: (str(raw.DEMO_VENDOR) ?? 'qlcb') as Config['demoVendor'],
+    demoSources: raw.DEMO_SOURCES === undefined ? 1 : (Number(raw.DEMO_SOURCES) as Config['demoSources']),
     approver: { name: str(raw.APPROVER_NAME), title: str(raw.APPROVER_TITLE) },
     ndxpTimeoutMs: Number(defaulted(raw, 'NDXP_TIMEOUT_MS')),
     receiptWaitMs: Number(defaulted(raw, 'RECEIPT_WAIT_MS')),

@@ -36,6 +36,12 @@ export const DEMO_REFERENCE_DATE = '2026-11-01';
 export interface GeneratePeopleOptions {
   people: number;
   seed?: number;
+  /**
+   * The index of the first person made (default 0): people `first` .. `first + people - 1`,
+   * with the ids they have when made from 0. The same seed, index and `people` give the same
+   * person in either vendor's database, so two databases may hold overlapping ranges.
+   */
+  first?: number;
   onProgress?: (done: number) => void;
   /** People per statement; default 2,000. */
   chunkSize?: number;
@@ -61,6 +67,8 @@ export interface GenerationSummary {
 export async function generatePeople(db: Db, options: GeneratePeopleOptions): Promise<GenerationSummary> {
   const people = options.people;
   if (!Number.isInteger(people) || people < 0) throw new DemoError('demo.options_invalid', `people must be a whole number >= 0, got ${people}`);
+  const first = options.first ?? 0;
+  if (!Number.isInteger(first) || first < 0) throw new DemoError('demo.options_invalid', `first must be a whole number >= 0, got ${first}`);
   const chunkSize = options.chunkSize ?? 2000;
   const concurrency = Math.max(1, options.concurrency ?? 2);
   if ((await countProvincialTables(db)) < PROVINCIAL_TABLES.length) {
@@ -76,7 +84,7 @@ export async function generatePeople(db: Db, options: GeneratePeopleOptions): Pr
     const ids = await reserveIds(db, 'qlcb.can_bo', size);
     const persons: GeneratedPerson[] = [];
     for (let i = 0; i < size; i++) {
-      persons.push(generatePerson(ctx, start + i, ids[i] as number));
+      persons.push(generatePerson(ctx, first + start + i, ids[i] as number));
       // Let the writes of earlier chunks progress while this one is made.
       if (i % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -88,7 +96,8 @@ export async function generatePeople(db: Db, options: GeneratePeopleOptions): Pr
 
 async function prepareContext(db: Db, options: GeneratePeopleOptions, summary: GenerationSummary): Promise<GenerationContext> {
   return db.transaction(async (tx) => {
-    for (const table of ['qlcb.dm_don_vi', 'qlcb.dm_ngach', 'qlcb.can_bo']) await raiseSequence(tx, table, 100);
+    for (const table of ['qlcb.dm_don_vi', 'qlcb.dm_ngach']) await raiseSequence(tx, table, 100);
+    await raiseSequence(tx, 'qlcb.can_bo', 100 + (options.first ?? 0));
     const ranks = new RankCatalogue(options.contract ?? nationalContract());
     const rankIds = await ensureRanks(tx, ranks);
     const ethnicities = await ensureEthnicities(tx);

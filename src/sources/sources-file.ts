@@ -13,7 +13,7 @@ export type ConflictPolicy = 'manual' | 'latest-approval';
 
 export interface SourceEntry {
   name: string;
-  /** Unset only for the default source: the embedded demo provincial database. */
+  /** Unset only on the embedded default: an embedded demo provincial database (DEMO_SOURCES). */
   databaseUrl: string | undefined;
   mapping: string;
   overlayFile: string | undefined;
@@ -21,7 +21,10 @@ export interface SourceEntry {
 
 export interface SourcesSetup {
   sources: readonly SourceEntry[];
-  /** Whether the sources came from a sources file (false: the one default source). */
+  /**
+   * Whether the province is merged: the sources came from a sources file, or are the rehearsal's
+   * two demo databases (DEMO_SOURCES=2); false: the one default source.
+   */
   fromFile: boolean;
   /** How two sources approving one person are settled: by an operator, or by the later approval. */
   conflictPolicy: ConflictPolicy;

@@ -31,17 +31,29 @@ export interface MergedSyncDeps extends Omit<SyncDeps, 'source' | 'mapping'> {
   record: RecordCollected;
   /** The store's database, which the outbox store of every source shares. */
   storeDb: Db;
+  /**
+   * Read the sources one after another: an embedded store has one connection, which two
+   * sources collected side by side would each wait for while holding it.
+   */
+  oneAtATime?: boolean;
 }
 
 export function createMergedSyncService(deps: MergedSyncDeps) {
   const shared = syncContext({ ...deps, source: undefined as never, mapping: undefined as never });
 
   async function collectAll(runId: string, summary: SyncSummary, options: RunOptions, sink: (source: string) => (vs: RecordVersion[]) => Promise<void>): Promise<SourceFailure[]> {
-    const results = await Promise.allSettled(deps.sources.map(async (s) => {
+    const collect = async (s: SyncSource): Promise<void> => {
       const db = await s.db();
       const ctx: SyncContext = { ...shared, source: db, mapping: s.mapping(), store: createOutboxStore(deps.storeDb, s.name) };
       await collectDue(ctx, runId, summary, options, sink(s.name));
-    }));
+    };
+    let results: PromiseSettledResult<void>[];
+    if (deps.oneAtATime) {
+      results = [];
+      for (const s of deps.sources) results.push((await Promise.allSettled([collect(s)]))[0]!);
+    } else {
+      results = await Promise.allSettled(deps.sources.map(collect));
+    }
     const failures: SourceFailure[] = [];
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') return;

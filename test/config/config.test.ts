@@ -57,6 +57,25 @@ describe('config: loadConfig', function () {
       expect(config.demoVendor).to.equal('qlcb');
     });
 
+    it('DEMO_SOURCES=2 makes the embedded default two sources (default and the other vendor); unset or 1 changes nothing; refused beside SOURCES_FILE or SOURCE_DATABASE_URL', function () {
+      const one = loadConfig({ DATA_DIR: '/tmp/csdl-demo' });
+      expect(one.demoSources).to.equal(1);
+      expect(loadConfig({ DATA_DIR: '/tmp/csdl-demo', DEMO_SOURCES: '1' }).sources).to.deep.equal(one.sources);
+      const two = loadConfig({ DATA_DIR: '/tmp/csdl-demo', DEMO_SOURCES: '2' });
+      expect(two.demoSources).to.equal(2);
+      expect(two.sources.fromFile).to.equal(true);
+      expect(two.sources.conflictPolicy).to.equal('manual');
+      expect(two.sources.sources).to.deep.equal([
+        { name: 'default', databaseUrl: undefined, mapping: 'mappings/qlcb', overlayFile: '/tmp/csdl-demo/mapping-overlay.json' },
+        { name: 'nhansu', databaseUrl: undefined, mapping: 'mappings/nhansu', overlayFile: '/tmp/csdl-demo/mapping-overlay-nhansu.json' },
+      ]);
+      const other = loadConfig({ DATA_DIR: '/tmp/csdl-demo', DEMO_SOURCES: '2', DEMO_VENDOR: 'nhansu' }).sources.sources;
+      expect(other.map((s) => [s.name, s.mapping])).to.deep.equal([['default', 'mappings/nhansu'], ['qlcb', 'mappings/qlcb']]);
+      expect(refusal({ DEMO_SOURCES: '2', SOURCE_DATABASE_URL: 'postgres://gw@db/qlcb' }).message).to.include('unset SOURCE_DATABASE_URL');
+      expect(refusal({ DEMO_SOURCES: '2', SOURCES_FILE: '/nowhere/sources.json' }).message).to.include('unset SOURCES_FILE');
+      expect(refusal({ DEMO_SOURCES: '3' }).message).to.include('DEMO_SOURCES');
+    });
+
     it('DEMO_VENDOR picks the demo schema and, unless MAPPING_FILE is set, its mapping folder; an unknown vendor is refused', function () {
       expect(loadConfig({ DEMO_VENDOR: 'nhansu' })).to.include({ demoVendor: 'nhansu', mappingFile: 'mappings/nhansu' });
       expect(loadConfig({ DEMO_VENDOR: 'nhansu', MAPPING_FILE: 'mappings/custom' })).to.include({ demoVendor: 'nhansu', mappingFile: 'mappings/custom' });

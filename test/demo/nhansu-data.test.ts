@@ -90,6 +90,25 @@ describe('demo data: the nhansu vendor', function () {
     expect(summary.approved).to.equal(theirs.rows.filter((r) => r.status === 'DA_DUYET').length);
   });
 
+  it('a range starting at `first` holds the same people as those indexes of a range from 0 (the rehearsal\'s overlap)', async function () {
+    const half = PEOPLE / 2;
+    const other = await freshDatabase('postgres');
+    try {
+      await installNhansuSchema(other.db);
+      await generateNhansu(other.db, { people: PEOPLE, seed: 5, first: half, chunkSize: 150 });
+      const people = (db: TestDatabase['db']) => db.query<{ emp_id: number; cccd: string; full_name: string }>(
+        `SELECT emp_id, regexp_replace(citizen_id, '[^0-9]', '', 'g') AS cccd, full_name FROM nhansu.employee ORDER BY emp_id`);
+      const theirs = (await people(nhansu.db)).rows.slice(0, PEOPLE);
+      const ours = (await people(other.db)).rows;
+      expect(ours).to.have.length(PEOPLE);
+      expect(ours.slice(0, PEOPLE - half)).to.deep.equal(theirs.slice(half));
+      const shared = new Set(theirs.map((r) => r.cccd));
+      expect(ours.slice(PEOPLE - half).filter((r) => shared.has(r.cccd)), 'the rest are its own people').to.deep.equal([]);
+    } finally {
+      await other.drop();
+    }
+  });
+
   it('adds people on a second run without doubling units or lookups', async function () {
     const units = async (): Promise<number[]> => (await nhansu.db.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM nhansu.org_unit UNION ALL SELECT count(*)::int FROM nhansu.lk_item UNION ALL SELECT count(*)::int FROM nhansu.employee',

@@ -43,6 +43,8 @@ interface NhansuContext {
 export async function generateNhansu(db: Db, options: GeneratePeopleOptions): Promise<NhansuSummary> {
   const people = options.people;
   if (!Number.isInteger(people) || people < 0) throw new DemoError('demo.options_invalid', `people must be a whole number >= 0, got ${people}`);
+  const first = options.first ?? 0;
+  if (!Number.isInteger(first) || first < 0) throw new DemoError('demo.options_invalid', `first must be a whole number >= 0, got ${first}`);
   const chunkSize = options.chunkSize ?? 2000;
   const concurrency = Math.max(1, options.concurrency ?? 2);
   if ((await countNhansuTables(db)) < NHANSU_TABLES.length) {
@@ -59,9 +61,9 @@ export async function generateNhansu(db: Db, options: GeneratePeopleOptions): Pr
     const ids = await reserveIds(db, 'nhansu.employee', size, 'emp_id');
     const persons: { person: NhansuPerson; approved: boolean; quirks: Set<string>; id: number }[] = [];
     for (let i = 0; i < size; i++) {
-      const person = generatePerson(ctx.people, start + i, ids[i] as number);
+      const person = generatePerson(ctx.people, first + start + i, ids[i] as number);
       const approver = ctx.approverOf.get(person.canBo.don_vi_id) ?? person.canBo.don_vi_id;
-      const vendor = toNhansu(person, ctx.codes, ctx.people.seed, start + i, approver);
+      const vendor = toNhansu(person, ctx.codes, ctx.people.seed, first + start + i, approver);
       persons.push({ person: vendor, approved: person.approved, quirks: new Set([...person.quirks, ...vendor.quirks]), id: person.canBo.id });
       if (i % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -87,7 +89,7 @@ export async function generateNhansu(db: Db, options: GeneratePeopleOptions): Pr
 async function prepare(db: Db, options: GeneratePeopleOptions, summary: NhansuSummary): Promise<NhansuContext> {
   return db.transaction(async (tx) => {
     // Past 100 as for qlcb (sample.sql's ids), so the same seed gives the same people with the same ids.
-    await raiseSequence(tx, 'nhansu.employee', 100, 'emp_id');
+    await raiseSequence(tx, 'nhansu.employee', 100 + (options.first ?? 0), 'emp_id');
     const ranks = new RankCatalogue(options.contract ?? nationalContract());
     const items = itemCatalogue();
     await ensureLookups(tx, items, ranks);
