@@ -2,6 +2,7 @@ import type { ActionAuditLog, AuditEntryInput } from '../audit/audit-entry.js';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../log/logger.js';
 import type { StagingSpec } from '../mapping/mapping-types.js';
+import { FIELD_GROUPS } from '../share/field-filter.js';
 import type { PullClaimant } from './pull-claim.js';
 import { stagedRecordHash } from './staged-record-hash.js';
 import { waitingRow } from './staging-writer.js';
@@ -35,7 +36,6 @@ export interface RecoveryOutcome {
 }
 
 export const RECOVERY_ACTOR = { kind: 'system', name: 'transfer-recovery' } as const;
-const ALL_FIELD_GROUPS = ['basic', 'employment', 'salary', 'education', 'history', 'sensitive'];
 
 export async function recoverPulls(deps: PullRecoveryDeps): Promise<RecoveryOutcome> {
   const outcome: RecoveryOutcome = { finished: [], rolledBack: [], left: [] };
@@ -52,7 +52,7 @@ export async function recoverPulls(deps: PullRecoveryDeps): Promise<RecoveryOutc
       if (found && t.pending) {
         const { recordSha256: _hash, signingTime, ...facts } = t.pending;
         await markStaged(tx, t.id, { ...facts, stagingId: found, signingTime: new Date(signingTime) });
-        await deps.audit.appendWithin(tx, { ...entry, fieldGroups: ALL_FIELD_GROUPS, outcome: 'ok' });
+        await deps.audit.appendWithin(tx, { ...entry, fieldGroups: [...FIELD_GROUPS], outcome: 'ok' });
         return 'finished' as const;
       }
       await markFailed(tx, t.id, { code: 'transfer.interrupted', message: 'the pull was interrupted before its record was staged; pull again' });

@@ -10,6 +10,7 @@ import type { CompiledMapping } from '../mapping/mapping-compiler.js';
 import type { MappingProblem } from '../mapping/mapping-types.js';
 import { reverseMap } from '../mapping/person-mapper.js';
 import type { NdxpClient } from '../ndxp/ndxp-client.js';
+import { FIELD_GROUPS } from '../share/field-filter.js';
 import { readReference } from '../source/person-reader.js';
 import { fetchTrustedRecord, type NationalRecordDeps } from './national-record.js';
 import { processClaimant, type PullClaimant } from './pull-claim.js';
@@ -91,14 +92,12 @@ export interface PullOutcome {
   warnings: MappingProblem[];
 }
 
-/** A pull writes the whole record: every field group of the national record. */
-const ALL_FIELD_GROUPS = ['basic', 'employment', 'salary', 'education', 'history', 'sensitive'];
-
 export function createTransferService(deps: TransferServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const today = deps.today ?? (() => vietnamToday(now()));
   const contract = deps.contract ?? nationalContract();
   const claimant = deps.claimant ?? processClaimant();
+  const recovery = { store: deps.store, source: deps.source, staging: deps.mapping.staging, audit: deps.audit, claimant, logger: deps.logger };
   const claimSeconds = deps.claimSeconds ?? DEFAULT_CLAIM_SECONDS;
   const records: NationalRecordDeps = {
     national: deps.national, trustAnchors: deps.trustAnchors, contract, validator: createNationalValidator(contract), now,
@@ -202,7 +201,7 @@ export function createTransferService(deps: TransferServiceDeps) {
       const row = await deps.store.transaction(async (tx) => {
         const done = await markStaged(tx, transfer.id, { ...facts, stagingId: staged.id }, claimant.id);
         if (!done) throw lostClaim();
-        await deps.audit.appendWithin(tx, { ...base, action: 'transfer.pull', fieldGroups: ALL_FIELD_GROUPS, outcome: 'ok' });
+        await deps.audit.appendWithin(tx, { ...base, action: 'transfer.pull', fieldGroups: [...FIELD_GROUPS], outcome: 'ok' });
         return done;
       });
       await deps.afterStep?.('finished');
@@ -249,7 +248,7 @@ export function createTransferService(deps: TransferServiceDeps) {
 
     /** Finishes or rolls back every pull a dead process left, and any whose claim expired; run at start-up. */
     recover(): Promise<RecoveryOutcome> {
-      return recoverPulls({ store: deps.store, source: deps.source, staging: deps.mapping.staging, audit: deps.audit, claimant, logger: deps.logger });
+      return recoverPulls(recovery);
     },
 
     /**
@@ -279,7 +278,7 @@ export function createTransferService(deps: TransferServiceDeps) {
    * (staging.statuses) closes its transfer.
    */
   async function reconcile(): Promise<void> {
-    await recoverPulls({ store: deps.store, source: deps.source, staging: deps.mapping.staging, audit: deps.audit, claimant, logger: deps.logger });
+    await recoverPulls(recovery);
     const staging = deps.mapping.staging;
     if (!staging) return;
     const open = await stagedOpenTransfers(deps.store);
