@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { SeededRandom } from '../../src/demo/seeded-random.js';
-import { startCli, type CliExit } from '../setup/cli-process.js';
+import { packetHashes, syncKilledAfter } from '../sync/sync-kills.js';
 import { startMergedWorld, type MergedWorld } from './merged-world.js';
 
 /**
@@ -14,34 +13,6 @@ import { startMergedWorld, type MergedWorld } from './merged-world.js';
  */
 const KILLS = 5;
 const KILL_MAX_MS = 2500;
-
-async function lastRunId(w: MergedWorld): Promise<string> {
-  const res = await w.store.db.query<{ id: string | null }>('SELECT max(id)::text AS id FROM csdl_gateway.sync_runs');
-  return res.rows[0]?.id ?? '0';
-}
-
-async function run(w: MergedWorld, killAfterMs?: number): Promise<CliExit> {
-  const before = await lastRunId(w);
-  const { child, exit } = startCli(['sync'], w.env);
-  let closed = false;
-  let timer: NodeJS.Timeout | undefined;
-  const watching = killAfterMs === undefined ? Promise.resolve() : (async () => {
-    while (!closed && (await lastRunId(w)) === before) await new Promise((r) => setTimeout(r, 20));
-    if (!closed) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-  })();
-  try {
-    return await exit;
-  } finally {
-    closed = true;
-    clearTimeout(timer);
-    await watching;
-  }
-}
-
-async function packetHashes(w: MergedWorld): Promise<Map<string, string>> {
-  const res = await w.store.db.query<{ packet_id: string; envelope: Buffer }>('SELECT packet_id::text, envelope FROM csdl_gateway.packets');
-  return new Map(res.rows.map((r) => [r.packet_id, createHash('sha256').update(r.envelope).digest('hex')]));
-}
 
 describe('merged province: a two-source sync killed with SIGKILL, then resumed (real PostgreSQL)', function () {
   this.timeout(900_000);
@@ -66,20 +37,20 @@ describe('merged province: a two-source sync killed with SIGKILL, then resumed (
     const seen = new Map<string, string>();
     const kills: string[] = [];
     for (let i = 0; i < KILLS; i++) {
-      const exit = await run(w, random.int(0, KILL_MAX_MS));
+      const exit = await syncKilledAfter(w.env, w.store, random.int(0, KILL_MAX_MS));
       kills.push(exit.signal ?? `exit ${exit.code}`);
       if (exit.signal !== 'SIGKILL') expect([0, 75], exit.stderr).to.include(exit.code);
-      for (const [id, hash] of await packetHashes(w)) {
+      for (const [id, hash] of await packetHashes(w.store)) {
         if (seen.has(id)) expect(hash, `packet ${id} changed after a kill`).to.equal(seen.get(id));
         else seen.set(id, hash);
       }
     }
     for (let i = 0; ; i++) {
-      const exit = await run(w);
+      const exit = await syncKilledAfter(w.env, w.store);
       if (exit.code === 0) break;
       expect(i, exit.stderr).to.be.lessThan(5);
     }
-    for (const [id, hash] of await packetHashes(w)) if (seen.has(id)) expect(hash, `packet ${id}`).to.equal(seen.get(id));
+    for (const [id, hash] of await packetHashes(w.store)) if (seen.has(id)) expect(hash, `packet ${id}`).to.equal(seen.get(id));
     const open = await w.store.db.query<{ status: string }>("SELECT status FROM csdl_gateway.packets WHERE status <> 'done'");
     expect(open.rows).to.deep.equal([]);
 

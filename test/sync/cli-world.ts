@@ -36,15 +36,26 @@ export interface CliWorldOptions {
   env?: Record<string, string>;
 }
 
-export async function startCliWorld(options: CliWorldOptions = {}): Promise<CliWorld> {
+/**
+ * The national side of a CLI world and what every world shares: the development PKI, the
+ * simulator with its ledger on PostgreSQL, a migrated store (the CLI migrates too; done here so
+ * the outbox can be read after a kill during start-up), a DATA_DIR, and the environment that
+ * points the CLI at them. A world adds its provincial database(s) to `env`.
+ */
+export interface NationalWorld {
+  store: TestDatabase;
+  ledger: TestDatabase;
+  sim: RunningSimulator;
+  dataDir: string;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startNationalWorld(options: { processingDelayMs?: number; dataDirPrefix: string }): Promise<NationalWorld> {
   assertCliBuilt();
   const pki = await devPki();
   const files = await ensureDevPki(pki.dir, { senderCode: PROVINCE, passphrase: PASSPHRASE });
-  const source = await freshDatabase('postgres');
-  await installProvincialSchema(source.db, { sample: true });
-  const generated = options.people ? await generatePeople(source.db, { people: options.people, seed: 2026 }) : undefined;
   const store = await freshDatabase('postgres');
-  // The CLI migrates too; done here so the outbox can be read after a kill during start-up.
   await migrate(store.db);
   const ledger = await freshDatabase('postgres');
   const sim = await startSimulator({
@@ -53,10 +64,9 @@ export async function startCliWorld(options: CliWorldOptions = {}): Promise<CliW
     ministrySigner: createCmsSigner(pki.ministry),
     faults: new FaultSwitches(options.processingDelayMs === undefined ? {} : { processingDelayMs: options.processingDelayMs }),
   });
-  const dataDir = mkdtempSync(join(tmpdir(), 'csdl-cli-'));
+  const dataDir = mkdtempSync(join(tmpdir(), options.dataDirPrefix));
   const env = {
     DATABASE_URL: store.url,
-    SOURCE_DATABASE_URL: source.url,
     NDXP_URL: sim.url,
     NDXP_CLIENT_ID: CLIENT.clientId,
     NDXP_CLIENT_SECRET: CLIENT.clientSecret,
@@ -66,14 +76,29 @@ export async function startCliWorld(options: CliWorldOptions = {}): Promise<CliW
     TRUST_ANCHORS_FILE: files.trustAnchors,
     DATA_DIR: dataDir,
     LOG_FORMAT: 'json',
-    ...options.env,
   };
+  return {
+    store, ledger, sim, dataDir, env,
+    async close() {
+      await sim.stop();
+      for (const t of [ledger, store]) await t.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startCliWorld(options: CliWorldOptions = {}): Promise<CliWorld> {
+  const source = await freshDatabase('postgres');
+  await installProvincialSchema(source.db, { sample: true });
+  const generated = options.people ? await generatePeople(source.db, { people: options.people, seed: 2026 }) : undefined;
+  const national = await startNationalWorld({ dataDirPrefix: 'csdl-cli-', ...(options.processingDelayMs === undefined ? {} : { processingDelayMs: options.processingDelayMs }) });
+  const { store, ledger, sim } = national;
+  const env = { ...national.env, SOURCE_DATABASE_URL: source.url, ...options.env };
   return {
     source, store, ledger, sim, generated, env,
     async close() {
-      await sim.stop();
-      for (const t of [ledger, store, source]) await t.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await national.close();
+      await source.drop();
     },
   };
 }

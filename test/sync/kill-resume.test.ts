@@ -3,9 +3,9 @@ import { expect } from 'chai';
 import type { GenerationSummary } from '../../src/demo/generate-people.js';
 import { SeededRandom } from '../../src/demo/seeded-random.js';
 import { ledgerSummary } from '../../src/simulator/ledger-summary.js';
-import { startCli, type CliExit } from '../setup/cli-process.js';
 import type { TestDatabase } from '../setup/databases.js';
 import { startCliWorld, type CliWorld } from './cli-world.js';
+import { packetHashes, syncKilledAfter } from './sync-kills.js';
 
 /**
  * Exactly once under SIGKILL: the built CLI (`node dist/cli/index.js sync`)
@@ -25,34 +25,6 @@ const KILLS = 12;
  */
 const KILL_MAX_MS = 2500;
 
-type Exit = CliExit;
-
-/** The newest sync run's id (0: none yet). */
-async function lastRunId(store: TestDatabase): Promise<number> {
-  const res = await store.db.query<{ id: number }>('SELECT coalesce(max(id), 0)::int AS id FROM csdl_gateway.sync_runs');
-  return res.rows[0]?.id ?? 0;
-}
-
-/** Runs the CLI; with `killAfterMs`, SIGKILLs it that long after its sync run has started. */
-async function runCli(env: Record<string, string>, store: TestDatabase, killAfterMs?: number): Promise<Exit> {
-  const before = await lastRunId(store);
-  const { child, exit } = startCli(['sync'], env);
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-  const watch = async (): Promise<void> => {
-    while (!closed && (await lastRunId(store)) === before) await new Promise((r) => setTimeout(r, 20));
-    if (!closed) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-  };
-  const watching = killAfterMs === undefined ? Promise.resolve() : watch();
-  try {
-    return await exit;
-  } finally {
-    closed = true;
-    clearTimeout(timer);
-    await watching;
-  }
-}
-
 /** Where the outbox stands: packets and record versions by status. */
 async function outboxState(store: TestDatabase): Promise<Record<string, number>> {
   const res = await store.db.query<{ k: string; n: number }>(
@@ -60,11 +32,6 @@ async function outboxState(store: TestDatabase): Promise<Record<string, number>>
      UNION ALL SELECT 'record.' || status, count(*)::int FROM csdl_gateway.record_versions GROUP BY status`,
   );
   return Object.fromEntries(res.rows.map((r) => [r.k, r.n]));
-}
-
-async function packetHashes(store: TestDatabase): Promise<Map<string, string>> {
-  const res = await store.db.query<{ packet_id: string; envelope: Buffer }>('SELECT packet_id::text, envelope FROM csdl_gateway.packets');
-  return new Map(res.rows.map((r) => [r.packet_id, createHash('sha256').update(r.envelope).digest('hex')]));
 }
 
 describe('sync killed with SIGKILL at random moments, then resumed', function () {
@@ -99,7 +66,7 @@ describe('sync killed with SIGKILL at random moments, then resumed', function ()
       // New work while the gateway is down: edits and approvals of some people, so kills keep
       // landing in a sync with work in every phase, and versions pile up behind open packets.
       if (i > 1 && i % 2 === 1) await approveAgain(source, random, i);
-      const exit = await runCli(env, store, random.int(0, KILL_MAX_MS));
+      const exit = await syncKilledAfter(env, store, random.int(0, KILL_MAX_MS));
       if (exit.signal !== 'SIGKILL') expect(exit.code, exit.stderr).to.equal(0);
       for (const [id, hash] of await packetHashes(store)) {
         if (seenHashes.has(id)) expect(hash, `packet ${id} changed after kill ${i}`).to.equal(seenHashes.get(id));
@@ -174,7 +141,7 @@ describe('sync killed with SIGKILL at random moments, then resumed', function ()
 async function runUntilDone(env: Record<string, string>, store: TestDatabase): Promise<void> {
   let finished = false;
   for (let run = 0; run < 5 && !finished; run++) {
-    const exit = await runCli(env, store);
+    const exit = await syncKilledAfter(env, store);
     expect(exit.code, exit.stderr).to.equal(0);
     const state = await outboxState(store);
     finished = !state['packet.pending'] && !state['packet.sent'] && !state['record.queued'] && !state['record.in_packet'];
