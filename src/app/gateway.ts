@@ -45,6 +45,12 @@ export interface Services {
    * the demo step and read by the sync: an embedded database starts once, before the sync runs.
    */
   demoSources?: Map<string, OpenedDatabase>;
+  /**
+   * A merged province's sources (SOURCES_FILE or DEMO_SOURCES=2), opened by the sync step:
+   * the sync reads them, a pull looks for its receiving unit in them, sharing copies their unit
+   * trees. Unset for one database (ctx.source).
+   */
+  sourceHandles?: import('../compose/source-handles.js').SourceHandle[];
   /** The shared records' first refresh, started by the sharing step (settles, never rejects). */
   firstShareRefresh?: Promise<unknown>;
 }
