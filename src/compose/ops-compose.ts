@@ -38,6 +38,8 @@ export interface OpsDeps {
   overdueTransfers?: () => Promise<number>;
   workingDaysBetween: (from: Date, to: Date) => number;
   processMetrics?: boolean;
+  /** A merged province's sources, each probed on each scrape (csdl_gateway_source_database_up{source}). */
+  sourceDatabases?: readonly { name: string; db(): Promise<Queryable> }[];
   /** A merged province's source names (SOURCES_FILE): /readyz names the sources the last sync could not read; /metrics has per-source figures. */
   mergedSources?: readonly string[];
 }
@@ -73,6 +75,27 @@ export function personExplainer(db: Db, audit: AuditLog, source: Queryable, mapp
   return createPersonExplainer({ db, store: createOpsStore(db), audit, source: personSource(source, mapping) });
 }
 
+/**
+ * Whether each source answers, by name: opened when first asked (a source that could not open
+ * is tried again on the next scrape) and probed, each within `timeoutMs`, side by side.
+ */
+export async function sourcesAnswer(sources: readonly { name: string; db(): Promise<Queryable> }[], timeoutMs = 3000): Promise<Record<string, boolean>> {
+  const answers = await Promise.all(sources.map(async (s) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+    });
+    try {
+      const up = await Promise.race([s.db().then((db) => databaseAnswers(db, timeoutMs), () => false), late]);
+      return [s.name, up] as const;
+    } finally {
+      clearTimeout(timer);
+    }
+  }));
+  return Object.fromEntries(answers);
+}
+
 export function composeOps(deps: OpsDeps): OpsCapability {
   const ops = createOpsStore(deps.db);
   const attempts = createAttemptStore(deps.db);
@@ -81,6 +104,7 @@ export function composeOps(deps: OpsDeps): OpsCapability {
   const metrics = createMetrics({
     ops, attempts, store: createMetricsStore(deps.db),
     ...(source ? { sourceUp: () => databaseAnswers(source) } : {}),
+    ...(deps.sourceDatabases ? { sourcesUp: () => sourcesAnswer(deps.sourceDatabases ?? []) } : {}),
     ...(deps.signer ? { signer: deps.signer } : {}), ...(deps.auditStats ? { auditStats: deps.auditStats } : {}),
     ...(deps.overdueTransfers ? { overdueTransfers: deps.overdueTransfers } : {}),
     processMetrics: deps.processMetrics ?? false,
