@@ -70,9 +70,18 @@ export function personSource(source: Queryable, mapping: Mapping): PersonSource 
   };
 }
 
-/** `tx person`'s lookups and explained refusals over a store, the provincial database and the mapping. */
-export function personExplainer(db: Db, audit: AuditLog, source: Queryable, mapping: Mapping): PersonExplainer {
-  return createPersonExplainer({ db, store: createOpsStore(db), audit, source: personSource(source, mapping) });
+/**
+ * `tx person`'s lookups and explained refusals over a store, the provincial database and the
+ * mapping. With `sourceName`, a merged province's one source: only its versions (a vendor id
+ * names a person within one source), and its database; without a database (a source removed
+ * from the file) the stored versions only.
+ */
+export function personExplainer(db: Db, audit: AuditLog, source: { db: Queryable; mapping: Mapping } | undefined, sourceName?: string): PersonExplainer {
+  const reads: PersonSource = source ? personSource(source.db, source.mapping) : {
+    mapping: '(source not configured)', personTable: '', cmndColumn: undefined,
+    vendorIdsByCmnd: async () => [], document: async () => undefined,
+  };
+  return createPersonExplainer({ db, store: createOpsStore(db), audit, source: reads, ...(sourceName !== undefined ? { sourceName } : {}) });
 }
 
 /**
@@ -112,7 +121,7 @@ export function composeOps(deps: OpsDeps): OpsCapability {
   });
   return {
     service,
-    routers: [opsRouter(service, source && deps.mapping ? personExplainer(deps.db, deps.audit, source, deps.mapping) : undefined), metrics.router()],
+    routers: [opsRouter(service, source && deps.mapping ? personExplainer(deps.db, deps.audit, { db: source, mapping: deps.mapping }) : undefined), metrics.router()],
     openApi: { ...opsOpenApi, paths: { ...opsOpenApi.paths, ...metricsOpenApi.paths } },
     metrics,
     readiness: opsReadiness({ ops, attempts, workingDaysBetween: deps.workingDaysBetween }),
