@@ -1,5 +1,6 @@
 import { openNationalSide } from '../compose/national-side.js';
-import { composeOpsActions, composeSync } from '../compose/sync-compose.js';
+import { composeOpsActions } from '../compose/ops-actions-compose.js';
+import { composeSync } from '../compose/sync-compose.js';
 import { sourceHandles } from '../compose/source-handles.js';
 import { DEFAULT_SOURCE } from '../sources/sources-file.js';
 import { opsActionsOpenApi } from '../ops/ops-actions-openapi.js';
