@@ -24,7 +24,12 @@ export const shareStep: StartStep = async (ctx) => {
   // The unit tree grants cover is where the mapping says (its `units`), in the vendor's database;
   // so is the person filter, which sharing honours like every other read of persons.
   const { units, source } = loadEffectiveMapping(ctx.config, contract);
-  const schedule = scheduleRefresh({ db: ctx.store.db, codec, source: ctx.source.db, units, persons: source.persons, logger: ctx.logger }, SHARE_REFRESH_MS);
+  // A merged province's sources each bring their own tree and filter, joined under the province's root.
+  const handles = ctx.services.sourceHandles;
+  const schedule = scheduleRefresh({
+    db: ctx.store.db, codec, source: ctx.source.db, units, persons: source.persons, logger: ctx.logger,
+    ...(handles ? { merged: { sources: handles, provinceRoot: ctx.config.senderCode } } : {}),
+  }, SHARE_REFRESH_MS);
   ctx.onStop(() => schedule.stop());
   ctx.services.firstShareRefresh = schedule.runNow();
 

@@ -14,10 +14,9 @@ import { OID } from '../signing/oids.js';
 import { createSyncLock } from '../sync/sync-lock.js';
 import type { SyncLock } from '../sync/sync-lock.js';
 import { createSyncService, type SyncDeps, type SyncService } from '../sync/sync-service.js';
-import { createOpsActionsService, type OpsActionsService } from '../ops/ops-actions-service.js';
-import { createOutboxActionsStore } from '../outbox/outbox-actions-store.js';
 import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
+import { holdRemovedSources } from '../sources/removed-sources.js';
 import { sourceHandles, type SourceHandle } from './source-handles.js';
 import { createMergedSyncService } from '../sync/merged-sync-service.js';
 import { createOwnershipStore, speakingSource } from '../sources/ownership-store.js';
@@ -144,8 +143,19 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
     ...base, storeDb: edges.store.db, sources: handles, oneAtATime: edges.store.embedded,
     record: ownership.record,
   });
+  const names = handles.map((h) => h.name);
   return {
-    run: (options) => service.run(options),
+    async run(options) {
+      // A source no longer in the file sends nothing more: what it left queued is held, with why.
+      if (!options?.dryRun) {
+        const removed = await holdRemovedSources(edges.store.db, names);
+        for (const [source, n] of Object.entries(removed.held)) {
+          edges.logger.warn('versions of a source removed from the sources file are held, not sent', { source, versions: n });
+        }
+        if (removed.released > 0) edges.logger.info('versions of a source listed again go back to the queue', { versions: removed.released });
+      }
+      return service.run(options);
+    },
     deps: () => ({ ...syncDepsFrom(config, edges, first.mapping(), lock), store: createOutboxStore(edges.store.db, first.name) }),
     async depsFor(soDinhDanh) {
       const name = await speakingSource(edges.store.db, soDinhDanh);
@@ -153,26 +163,5 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
       const db = await handle.db();
       return { ...syncDepsFrom(config, edges, handle.mapping(), lock), source: db, store: createOutboxStore(edges.store.db, handle.name) };
     },
-  };
-}
-
-/**
- * The operators' actions over the same steps, lock and national side as `sync`, each built
- * with the mapping in force when it runs (a re-send maps the person as the next sync would).
- */
-export function composeOpsActions(sync: Pick<ComposedSync, 'deps' | 'depsFor'>, store: OpenedDatabase, audit: ActionAuditLog, sources?: Config['sources']): OpsActionsService {
-  const actions = createOutboxActionsStore(store.db);
-  // A merged province's conflicts are settled by `prefer`; one database has none.
-  const ownership = sources?.fromFile ? createOwnershipStore(store.db, { policy: sources.conflictPolicy, audit }) : undefined;
-  const current = () => createOpsActionsService({ ...sync.deps(), actions, audit, ...(ownership ? { ownership } : {}) });
-  return {
-    retry: (...args) => current().retry(...args),
-    // A merged province's person is re-sent from the source that speaks for them.
-    resend: async (soDinhDanh, ...rest) => (sync.depsFor
-      ? createOpsActionsService({ ...(await sync.depsFor(soDinhDanh)), actions, audit, ...(ownership ? { ownership } : {}) })
-      : current()).resend(soDinhDanh, ...rest),
-    settle: (...args) => current().settle(...args),
-    cancel: (...args) => current().cancel(...args),
-    prefer: (...args) => current().prefer(...args),
   };
 }
