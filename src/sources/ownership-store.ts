@@ -71,6 +71,8 @@ export function createOwnershipStore(db: Db, options: { policy: ConflictPolicy; 
         const open = await openConflicts(tx, ids);
         const latest = await ownersLatest(tx, owners);
         const recorded: RecordVersion[] = [];
+        // Each person's owner as decided by this chunk, written in one statement after it.
+        const decided = new Map<string, Owner>();
         for (const v of versions) {
           if (v.status !== 'queued' || v.soDinhDanh === undefined) {
             recorded.push(v);
@@ -82,7 +84,7 @@ export function createOwnershipStore(db: Db, options: { policy: ConflictPolicy; 
           const d = decideOwnership({ source, vendorId: v.vendorId, operation: v.operation, approvedAt: v.approvedAt }, owner, open.has(sdd), options.policy, ownerLatest?.approved_at.toISOString());
           if (d.kind === 'send') {
             owners.set(sdd, d.owner);
-            await setOwner(tx, sdd, d.owner);
+            decided.set(sdd, d.owner);
             if (d.moved) counts.moved += 1;
             recorded.push(v);
             continue;
@@ -118,7 +120,7 @@ export function createOwnershipStore(db: Db, options: { policy: ConflictPolicy; 
           );
           if (d.winner === 'candidate') {
             owners.set(sdd, d.owner);
-            await setOwner(tx, sdd, d.owner);
+            decided.set(sdd, d.owner);
             counts.moved += 1;
             recorded.push(v);
           } else {
@@ -130,6 +132,7 @@ export function createOwnershipStore(db: Db, options: { policy: ConflictPolicy; 
             purpose: 'conflictPolicy latest-approval: the later approval speaks for the person', outcome: 'ok', source: chosen,
           });
         }
+        await setOwners(tx, decided);
         await recordVersionsWithin(tx, source, runId, recorded);
       });
       return counts;
@@ -182,11 +185,19 @@ async function ownersLatest(tx: Queryable, owners: Map<string, Owner>): Promise<
 }
 
 async function setOwner(tx: Queryable, sdd: string, owner: Owner): Promise<void> {
+  await setOwners(tx, new Map([[sdd, owner]]));
+}
+
+/** Each person's owner, one statement for a chunk's people (a round trip per person was most of a merged sync's recording). */
+async function setOwners(tx: Queryable, owners: Map<string, Owner>): Promise<void> {
+  if (owners.size === 0) return;
+  const list = [...owners];
   await tx.query(
-    `INSERT INTO ${S}.person_owners (so_dinh_danh, source, vendor_id, departed) VALUES ($1, $2, $3, $4)
+    `INSERT INTO ${S}.person_owners (so_dinh_danh, source, vendor_id, departed)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])
      ON CONFLICT (so_dinh_danh) DO UPDATE SET source = EXCLUDED.source, vendor_id = EXCLUDED.vendor_id, departed = EXCLUDED.departed,
        since = CASE WHEN ${S}.person_owners.source = EXCLUDED.source AND ${S}.person_owners.vendor_id = EXCLUDED.vendor_id THEN ${S}.person_owners.since ELSE now() END`,
-    [sdd, owner.source, owner.vendorId, owner.departed],
+    [list.map(([sdd]) => sdd), list.map(([, o]) => o.source), list.map(([, o]) => o.vendorId), list.map(([, o]) => o.departed)],
   );
 }
 

@@ -43,9 +43,11 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
 
   async function collectAll(runId: string, summary: SyncSummary, options: RunOptions, sink: (source: string) => (vs: RecordVersion[]) => Promise<void>): Promise<SourceFailure[]> {
     const collect = async (s: SyncSource): Promise<void> => {
+      const started = performance.now();
       const db = await s.db();
       const ctx: SyncContext = { ...shared, source: db, mapping: s.mapping(), store: createOutboxStore(deps.storeDb, s.name) };
       await collectDue(ctx, runId, summary, options, sink(s.name));
+      shared.logger.debug('source collected', { source: s.name, ms: Math.round(performance.now() - started) });
     };
     let results: PromiseSettledResult<void>[];
     if (deps.oneAtATime) {
@@ -102,6 +104,7 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
       summary.held = (summary.held ?? 0) + counts.held;
       summary.moved = (summary.moved ?? 0) + counts.moved;
     });
+    shared.logger.debug('sources collected', { syncRunId: runId });
     const receipts = receiptsAlong(shared, client, summary);
     const sender = createSender(shared, client, summary, receipts.land);
     // Older work first: packets stored by an earlier run, then the queue, every source's.
@@ -114,7 +117,9 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
       throw err;
     }
     options.onProgress?.(`packets built ${summary.packetsBuilt}; sending`);
+    shared.logger.debug('queue packed', { syncRunId: runId, packets: summary.packetsBuilt });
     await sender.drain();
+    shared.logger.debug('packets sent', { syncRunId: runId, packets: summary.packetsSent });
     await receipts.drain();
     await landReceipts(shared, client, summary, receipts.tried);
     return failures;
