@@ -45,6 +45,11 @@ export interface Services {
    * the demo step and read by the sync: an embedded database starts once, before the sync runs.
    */
   demoSources?: Map<string, OpenedDatabase>;
+  /**
+   * The sync lock's turns (the sync step's): work on the embedded databases that would wait
+   * beside a sync for their one connection takes its turn (the shared records' refresh).
+   */
+  syncTurns?: import('../sync/sync-lock.js').SyncTurns;
   /** The shared records' first refresh, started by the sharing step (settles, never rejects). */
   firstShareRefresh?: Promise<unknown>;
 }

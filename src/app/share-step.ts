@@ -22,7 +22,9 @@ export const shareStep: StartStep = async (ctx) => {
   // The unit tree grants cover is where the mapping says (its `units`), in the vendor's database;
   // so is the person filter, which sharing honours like every other read of persons.
   const { units, source } = loadEffectiveMapping(ctx.config, contract);
-  const schedule = scheduleRefresh({ db: ctx.store.db, codec, source: ctx.source.db, units, persons: source.persons, logger: ctx.logger }, SHARE_REFRESH_MS);
+  // On the embedded databases a refresh and a sync take turns (src/sync/sync-lock.ts).
+  const turns = ctx.services.syncTurns ? { turns: ctx.services.syncTurns } : {};
+  const schedule = scheduleRefresh({ db: ctx.store.db, codec, source: ctx.source.db, units, persons: source.persons, logger: ctx.logger, ...turns }, SHARE_REFRESH_MS);
   ctx.onStop(() => schedule.stop());
   ctx.services.firstShareRefresh = schedule.runNow();
 

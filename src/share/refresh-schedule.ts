@@ -3,11 +3,14 @@ import type { PayloadCodec } from '../encoding/payload-codec.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { SourceSpec, UnitsSpec } from '../mapping/mapping-types.js';
+import type { SyncTurns } from '../sync/sync-lock.js';
 import { refreshSharedRecords, type RefreshSummary } from './shared-records-refresh.js';
 
 /**
  * The refresh of the served records on an interval: a tick is skipped while the previous
  * one still runs (and across processes the refresh's advisory lock lets one run at a time).
+ * With the sync lock's `turns`, a refresh waits for a running sync (on the embedded databases,
+ * whose one connection each the two would otherwise hold against each other).
  */
 export interface RefreshSchedule {
   /** Runs one refresh now (or joins the one running). */
@@ -16,12 +19,13 @@ export interface RefreshSchedule {
 }
 
 export function scheduleRefresh(
-  deps: { db: Db; codec: PayloadCodec; source?: Queryable; units?: UnitsSpec | undefined; persons?: SourceSpec['persons']; logger: Logger },
+  deps: { db: Db; codec: PayloadCodec; source?: Queryable; units?: UnitsSpec | undefined; persons?: SourceSpec['persons']; logger: Logger; turns?: SyncTurns },
   everyMs: number,
 ): RefreshSchedule {
   let running: Promise<RefreshSummary | undefined> | undefined;
   const runNow = () => {
-    running ??= refreshSharedRecords(deps.db, deps.codec, deps.source ? { source: deps.source, units: deps.units, persons: deps.persons } : {})
+    const refresh = () => refreshSharedRecords(deps.db, deps.codec, deps.source ? { source: deps.source, units: deps.units, persons: deps.persons } : {});
+    running ??= (deps.turns ? deps.turns.turn(refresh) : refresh())
       .then((summary) => {
         if (summary.unitsError) deps.logger.warn('unit hierarchy not copied from the provincial database', { error: summary.unitsError });
         if (summary.filterError) deps.logger.warn('person filter not applied to the shared records', { error: summary.filterError });
