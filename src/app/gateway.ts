@@ -50,6 +50,12 @@ export interface Services {
    * beside a sync for their one connection takes its turn (the shared records' refresh).
    */
   syncTurns?: import('../sync/sync-lock.js').SyncTurns;
+  /**
+   * A merged province's sources (SOURCES_FILE or DEMO_SOURCES=2), opened by the sync step:
+   * the sync reads them, a pull looks for its receiving unit in them, sharing copies their unit
+   * trees. Unset for one database (ctx.source).
+   */
+  sourceHandles?: import('../compose/source-handles.js').SourceHandle[];
   /** The shared records' first refresh, started by the sharing step (settles, never rejects). */
   firstShareRefresh?: Promise<unknown>;
 }

@@ -21,9 +21,17 @@ export const syncStep: StartStep = async (ctx) => {
   const national = await openNationalSide(ctx.config);
   ctx.onStop(() => national.close());
   ctx.services.national = national;
-  // The rehearsal's demo databases are open already (demo step); a sources file's open when read.
+  // The rehearsal's demo databases are open already (demo step); a sources file's open when read
+  // (the first one is ctx.source). Later steps use the same handles (transfers, sharing).
   const demo = ctx.services.demoSources;
-  const handles = demo ? sourceHandles(ctx.config, ctx.logger, new Map([[DEFAULT_SOURCE, ctx.source], ...demo])) : undefined;
+  const first = ctx.config.sources.sources[0]!.name;
+  const handles = demo
+    ? sourceHandles(ctx.config, ctx.logger, new Map([[DEFAULT_SOURCE, ctx.source], ...demo]))
+    : ctx.config.sources.fromFile ? sourceHandles(ctx.config, ctx.logger, new Map([[first, ctx.source]])) : undefined;
+  if (handles) {
+    ctx.services.sourceHandles = handles;
+    ctx.onStop(async () => void (await Promise.all(handles.map((h) => h.close()))));
+  }
   const service = composeSync(ctx.config, {
     store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger,
     ...(ctx.services.audit ? { audit: ctx.services.audit } : {}), ...(handles ? { handles } : {}),

@@ -29,6 +29,7 @@ export const transferStep: StartStep = async (ctx) => {
     ? createTransferService({
       store: ctx.store.db, source: ctx.source.db, national: national.client, trustAnchors: configuredTrustAnchors(ctx.config),
       mapping: loadMapping(ctx.config.mappingFile), calendar, audit, logger: ctx.logger,
+      ...(ctx.services.sourceHandles ? { sources: ctx.services.sourceHandles } : {}),
     })
     : undefined;
   if (service) {

@@ -14,6 +14,7 @@ import type { NdxpClient } from '../ndxp/ndxp-client.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 import { DEV_PKI_DIR } from '../signing/dev-pki.js';
 import { parseTrustAnchors } from '../signing/trust-anchors.js';
+import type { PullSource } from '../transfer/pull-sources.js';
 import { createTransferService, PULL_STEPS, type PullStep, type TransferService } from '../transfer/transfer-service.js';
 
 /**
@@ -28,6 +29,8 @@ export interface TransferEdges {
   signer: CmsSigner | undefined;
   national: Pick<NdxpClient, 'pullOfficial'>;
   trustAnchors: X509Certificate[];
+  /** A merged province's sources (SOURCES_FILE): a pull stages in the one holding its receiving unit. */
+  sources?: PullSource[];
   close(): Promise<void>;
 }
 
@@ -55,7 +58,10 @@ export async function openTransferEdges(config: Config, logger: Logger): Promise
         return (await side).client.pullOfficial(soDinhDanh, options);
       },
     };
-    return { store: edges.store.db, source: edges.source.db, signer: edges.signer, national, trustAnchors: configuredTrustAnchors(config), close };
+    return {
+      store: edges.store.db, source: edges.source.db, signer: edges.signer, national, trustAnchors: configuredTrustAnchors(config), close,
+      ...(edges.handles ? { sources: edges.handles } : {}),
+    };
   } catch (err) {
     await close();
     throw err;
@@ -72,6 +78,7 @@ export function composeTransferService(
     national: edges.national,
     trustAnchors: edges.trustAnchors,
     mapping: loadMapping(config.mappingFile),
+    ...(edges.sources ? { sources: edges.sources } : {}),
     calendar: loadWorkingCalendar({ onFallback: (_year, message) => logger.warn(message) }),
     audit,
     logger,

@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/db.js';
 import type { Grant } from './grant-policy.js';
 import type { LeaseAnswer } from './rate-leases.js';
+import type { ServedEntry } from './served-cache.js';
 import { SERVED_RECORD_SQL, servedRecordOf, type ServedRecord } from './shared-record-store.js';
 
 /**
@@ -47,7 +48,7 @@ export interface Authenticated {
   /** Its grants in force (not revoked, not expired). */
   grants: Grant[];
   /** The person asked for alongside (`authenticate`'s `alsoRead`), if served. */
-  read?: { soDinhDanh: string; served: ServedRecord | undefined };
+  read?: { soDinhDanh: string; served: ServedRecord | undefined; entry?: ServedEntry };
 }
 
 interface RawGrant {
@@ -63,7 +64,26 @@ function grantOf(g: RawGrant): GrantRow {
   };
 }
 
-type AuthRow = { agency_code: string; grants: RawGrant[]; served: Parameters<typeof servedRecordOf>[0] };
+type AuthRow = { agency_code: string; grants: string; served: Parameters<typeof servedRecordOf>[0] };
+
+/**
+ * A client's grants in force as read, by their JSON text: every request reads them (a grant
+ * revoked or expired is refused at once), but the same text is the same grants, converted once.
+ * Bounded: a few hundred clients' grant sets at most are held; past that, all are dropped.
+ */
+const MAX_GRANT_SETS = 512;
+function grantsParser(): (text: string) => GrantRow[] {
+  const seen = new Map<string, GrantRow[]>();
+  return (text) => {
+    let grants = seen.get(text);
+    if (!grants) {
+      grants = (JSON.parse(text) as RawGrant[]).map(grantOf);
+      if (seen.size >= MAX_GRANT_SETS) seen.clear();
+      seen.set(text, grants);
+    }
+    return grants;
+  };
+}
 
 /**
  * Runs the per-request statement as a named prepared statement where the pool allows it:
@@ -76,6 +96,7 @@ async function prepared<R extends object>(db: Queryable | Db, name: string, text
 }
 
 export function createClientStore(db: Queryable | Db) {
+  const grantsOf = grantsParser();
   return {
     /** False when the agency code is already a client. */
     async addClient(agencyCode: string, name: string, secretHash: string): Promise<boolean> {
@@ -140,22 +161,23 @@ export function createClientStore(db: Queryable | Db) {
     /**
      * The client behind a token in force and its grants in force, in one read-only statement.
      * With `alsoRead`, that person's served record comes back in the same round trip (a read
-     * whose token is refused returns nothing of it).
+     * whose token is refused returns nothing of it); without the record itself when its version
+     * is `knownVersion` (the caller holds that one).
      */
-    async authenticate(tokenHash: string, alsoRead?: string): Promise<Authenticated | undefined> {
+    async authenticate(tokenHash: string, alsoRead?: string, knownVersion?: string): Promise<Authenticated | undefined> {
       const rows = await prepared<AuthRow>(db, 'share_authenticate',
         `SELECT k.agency_code,
                 COALESCE((SELECT json_agg(g) FROM ${S}.share_grants g
-                           WHERE g.agency_code = k.agency_code AND g.revoked_at IS NULL AND g.expires_at > now()), '[]') AS grants,
-                CASE WHEN $2::text IS NULL THEN NULL ELSE ${SERVED_RECORD_SQL('$2::text')} END AS served
+                           WHERE g.agency_code = k.agency_code AND g.revoked_at IS NULL AND g.expires_at > now()), '[]')::text AS grants,
+                CASE WHEN $2::text IS NULL THEN NULL ELSE ${SERVED_RECORD_SQL('$2::text', '$3::text')} END AS served
            FROM ${S}.share_tokens k JOIN ${S}.share_clients c ON c.agency_code = k.agency_code
           WHERE k.token_hash = $1 AND k.expires_at > now() AND c.revoked_at IS NULL`,
-        [tokenHash, alsoRead ?? null],
+        [tokenHash, alsoRead ?? null, knownVersion ?? null],
       );
       const row = rows[0];
       if (!row) return undefined;
       return {
-        agencyCode: row.agency_code, grants: row.grants.map(grantOf),
+        agencyCode: row.agency_code, grants: grantsOf(row.grants),
         ...(alsoRead === undefined ? {} : { read: { soDinhDanh: alsoRead, served: servedRecordOf(row.served) } }),
       };
     },

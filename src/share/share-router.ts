@@ -71,7 +71,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
       }
       const outcome: Outcome<ShareAnswer> = await access.read(callOf(req, action, read), (caller, purpose, trace) => decide(req, caller, purpose, trace));
       if (!outcome.ok) return sendError(req, res, outcome.refusal);
-      const json = Buffer.from(JSON.stringify(outcome.value.body), 'utf8');
+      const json = outcome.value.json ?? Buffer.from(JSON.stringify(outcome.value.body), 'utf8');
       const envelope = wantsEnvelope(req);
       const bytes = envelope ? envelopeBytes('json', json, options.signer) : json;
       // Written directly: a personal record is never cached (no ETag, no 304), and express's

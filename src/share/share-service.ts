@@ -4,8 +4,9 @@ import { hashSecret, newSecret, secretMatches } from './client-credentials.js';
 import { filterRecord, groupsReturned, type FieldGroup, type FieldPlan } from './field-filter.js';
 import { candidateGrants, grantedUnits, groupsFor, rateLimited, rateLimitOf } from './grant-policy.js';
 import { createRateLeases } from './rate-leases.js';
-import { createSharedRecordStore, type StatisticsDimension } from './shared-record-store.js';
+import { createSharedRecordStore, type ServedRecord, type StatisticsDimension } from './shared-record-store.js';
 import { ShareError } from './share-error.js';
+import { createServedCache, groupsKey, type ServedEntry } from './served-cache.js';
 import { DEFAULT_MIN_CELL, DIMENSION_GROUP, suppressSmallCells } from './statistics.js';
 import type { UnitQuery } from './share-params.js';
 
@@ -17,6 +18,8 @@ import type { UnitQuery } from './share-params.js';
  */
 export interface ShareAnswer {
   body: unknown;
+  /** The body's JSON bytes when already built (`JSON.stringify(body)`, byte for byte). */
+  json?: Buffer;
   people: string[];
   unit?: string;
   fieldGroups: FieldGroup[];
@@ -29,6 +32,8 @@ export interface ShareServiceOptions {
   tokenTtlSeconds?: number;
   /** The smallest count a statistics cell shows (SHARE_STATISTICS_MIN_CELL); default 5. */
   statisticsMinCell?: number;
+  /** People whose served record and built answers this process keeps (served-cache.ts); default 20,000. */
+  servedCacheSize?: number;
 }
 
 export interface TokenAnswer {
@@ -47,6 +52,14 @@ export function createShareService(options: ShareServiceOptions) {
   const records = createSharedRecordStore(options.db);
   const ttl = options.tokenTtlSeconds ?? 3600;
   const minCell = options.statisticsMinCell ?? DEFAULT_MIN_CELL;
+  const served = createServedCache(options.servedCacheSize);
+
+  /** The record of `found`, from what this process holds when the statement left it out; held for the next read. */
+  function entryOf(soDinhDanh: string, found: ServedRecord, held: ServedEntry | undefined): ServedEntry {
+    if (held && held.version === found.version) return held;
+    if (found.record === undefined) throw new ShareError('share.internal', 'a served record was left out for a version this process does not hold', { status: 500 });
+    return served.put(soDinhDanh, found.version, found.record);
+  }
 
   return {
     /** OAuth2 client credentials (RFC 6749 4.4): a fresh token for a client in force. */
@@ -66,8 +79,12 @@ export function createShareService(options: ShareServiceOptions) {
      */
     async authenticate(token: string | undefined, alsoRead?: string): Promise<Authenticated> {
       if (token === undefined) throw new ShareError('share.token_missing', 'a bearer token from POST /share/oauth2/token is required', { status: 401 });
-      const caller = await clients.authenticate(hashSecret(token), alsoRead);
+      // The entry is held from before the statement, so the version it names is one this read can use.
+      const held = alsoRead === undefined ? undefined : served.get(alsoRead);
+      const caller = await clients.authenticate(hashSecret(token), alsoRead, held?.version);
       if (!caller) throw invalidToken();
+      const found = caller.read?.served;
+      if (caller.read && found) caller.read.entry = entryOf(caller.read.soDinhDanh, found, held);
       return caller;
     },
 
@@ -80,17 +97,23 @@ export function createShareService(options: ShareServiceOptions) {
 
     async official(caller: Authenticated, purpose: string, soDinhDanh: string, fields: FieldGroup[] | undefined): Promise<ShareAnswer> {
       const grants = candidateGrants(caller.grants, { route: 'officials', purpose, ...(fields ? { fields } : {}) });
-      const found = caller.read?.soDinhDanh === soDinhDanh ? caller.read.served : await records.official(soDinhDanh);
+      const read = caller.read?.soDinhDanh === soDinhDanh ? caller.read : undefined;
+      const found = read ? read.served : await records.official(soDinhDanh);
       const granted = grantedUnits(grants);
       const matched = found ? found.ancestors.filter((u) => granted.includes(u)) : [];
       if (!found || matched.length === 0) throw notFound();
+      const entry = read?.entry ?? entryOf(soDinhDanh, found, undefined);
       const groups = groupsFor(grants, matched, fields);
-      const record = filterRecord(found.record, groups, options.plan);
-      const fieldGroups = groupsReturned(record, groups, options.plan);
+      const built = served.answer(entry, groupsKey(groups), () => {
+        const record = filterRecord(entry.record, groups, options.plan);
+        const fieldGroups = groupsReturned(record, groups, options.plan);
+        const body = { soDinhDanh, approvedAt: found.approvedAt, fieldGroups, record };
+        return { body, json: Buffer.from(JSON.stringify(body), 'utf8'), fieldGroups };
+      });
       return {
-        body: { soDinhDanh, approvedAt: found.approvedAt, fieldGroups, record },
-        people: [soDinhDanh], fieldGroups,
-        ...(typeof found.record.donViSuDung === 'string' ? { unit: found.record.donViSuDung } : {}),
+        body: built.body, json: built.json,
+        people: [soDinhDanh], fieldGroups: built.fieldGroups,
+        ...(typeof entry.record.donViSuDung === 'string' ? { unit: entry.record.donViSuDung } : {}),
       };
     },
 

@@ -22,23 +22,35 @@ export interface SharedRow {
 }
 
 export interface ServedRecord {
-  record: Record<string, unknown>;
+  /**
+   * The record, or undefined when the reader said it holds this version already
+   * (`SERVED_RECORD_SQL`'s `known`): the caller takes its own copy then.
+   */
+  record: Record<string, unknown> | undefined;
   approvedAt: string;
+  /** The packet the record was taken in from and its approval time, to the microsecond: one version, one content. */
+  version: string;
   /** The person's unit and every unit above it: a grant on any of them covers the person. */
   ancestors: string[];
 }
 
 /**
- * One person's served record with its unit's ancestors, as one JSON value (null when not
- * served): also embedded in the token check's statement, so a read is one round trip.
+ * One person's served record with its unit's ancestors and its version, as one JSON value
+ * (null when not served): also embedded in the token check's statement, so a read is one round
+ * trip. With `known`, the record itself is left out when its version is that one.
  */
-export const SERVED_RECORD_SQL = (so: string) =>
-  `(SELECT json_build_object('record', r.record, 'approvedAt', r.approved_at,
-            'ancestors', ARRAY(SELECT t.ancestor FROM ${S}.share_unit_tree t WHERE t.descendant = r.unit_code UNION SELECT r.unit_code))
-      FROM ${S}.shared_records r WHERE r.so_dinh_danh = ${so})`;
+export const SERVED_RECORD_SQL = (so: string, known = 'NULL::text') =>
+  `(SELECT json_build_object('version', v.version, 'approvedAt', r.approved_at,
+            'ancestors', ARRAY(SELECT t.ancestor FROM ${S}.share_unit_tree t WHERE t.descendant = r.unit_code UNION SELECT r.unit_code),
+            'record', CASE WHEN v.version = ${known} THEN NULL ELSE r.record END)
+      FROM ${S}.shared_records r
+      CROSS JOIN LATERAL (SELECT r.packet_id::text || '@' || (extract(epoch FROM r.approved_at) * 1000000)::bigint::text AS version) v
+     WHERE r.so_dinh_danh = ${so})`;
 
-export function servedRecordOf(v: { record: Record<string, unknown>; approvedAt: string; ancestors: string[] } | null): ServedRecord | undefined {
-  return v ? { record: v.record, approvedAt: new Date(v.approvedAt).toISOString(), ancestors: v.ancestors } : undefined;
+type ServedJson = { record: Record<string, unknown> | null; approvedAt: string; version: string; ancestors: string[] } | null;
+
+export function servedRecordOf(v: ServedJson): ServedRecord | undefined {
+  return v ? { record: v.record ?? undefined, approvedAt: new Date(v.approvedAt).toISOString(), version: v.version, ancestors: v.ancestors } : undefined;
 }
 
 /** The /statistics dimensions: column, and where its name is in the record. */

@@ -1,10 +1,11 @@
 import type { ActionAuditLog, AuditEntryInput } from '../audit/audit-entry.js';
-import type { Db } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import type { Logger } from '../log/logger.js';
 import type { StagingSpec } from '../mapping/mapping-types.js';
 import { FIELD_GROUPS } from '../share/field-filter.js';
 import type { PullClaimant } from './pull-claim.js';
 import { stagedRecordHash } from './staged-record-hash.js';
+import { DEFAULT_SOURCE } from '../sources/sources-file.js';
 import { waitingRow } from './staging-writer.js';
 import { lockUnfinished, markFailed, markStaged, unfinishedIds, type UnfinishedTransfer } from './transfer-store.js';
 
@@ -19,8 +20,12 @@ import { lockUnfinished, markFailed, markStaged, unfinishedIds, type UnfinishedT
  */
 export interface PullRecoveryDeps {
   store: Db;
-  source: Db;
-  staging: StagingSpec | undefined;
+  /**
+   * The database and staging table of the source a transfer stages in (transfers.source):
+   * undefined for a source no longer configured (its transfers are rolled back); throws when
+   * the source is unreachable (its transfers are left for a later recovery).
+   */
+  placeOf(source: string): Promise<{ db: Queryable; staging: StagingSpec | undefined } | undefined>;
   audit: ActionAuditLog;
   claimant: PullClaimant;
   logger?: Logger | undefined;
@@ -44,9 +49,17 @@ export async function recoverPulls(deps: PullRecoveryDeps): Promise<RecoveryOutc
       const t = await lockUnfinished(tx, id);
       if (!t) return undefined;
       if (!t.claimExpired && t.claimedBy !== undefined && deps.claimant.mayBeAlive(t.claimedBy)) return 'left' as const;
-      const found = await stagedByThisPull(deps, t);
+      let found: string | undefined;
+      try {
+        found = await stagedByThisPull(deps, t);
+      } catch (err) {
+        // Its source cannot be read now: whether the record was staged is unknown; a later recovery decides.
+        deps.logger?.warn('an interrupted pull\'s source cannot be read; its recovery waits', { transfer: t.id, source: t.source, error: String(err) });
+        return 'left' as const;
+      }
       const entry: Omit<AuditEntryInput, 'outcome'> = {
         actor: RECOVERY_ACTOR, action: 'transfer.pull', people: [t.soDinhDanh], unit: t.receivingUnit,
+        ...(t.source === DEFAULT_SOURCE ? {} : { source: t.source }),
         purpose: `recovery of an interrupted pull (transfer ${t.id})`,
       };
       if (found && t.pending) {
@@ -69,7 +82,9 @@ export async function recoverPulls(deps: PullRecoveryDeps): Promise<RecoveryOutc
 
 /** The waiting row's id when it holds exactly the record the pull meant to stage. */
 async function stagedByThisPull(deps: PullRecoveryDeps, t: UnfinishedTransfer): Promise<string | undefined> {
-  if (!deps.staging || !t.pending) return undefined;
-  const row = await waitingRow(deps.source, deps.staging, t.soDinhDanh, t.receivingUnitId);
+  if (!t.pending) return undefined;
+  const place = await deps.placeOf(t.source);
+  if (!place?.staging) return undefined;
+  const row = await waitingRow(place.db, place.staging, t.soDinhDanh, t.receivingUnitId);
   return row && stagedRecordHash(row.record) === t.pending.recordSha256 ? row.id : undefined;
 }

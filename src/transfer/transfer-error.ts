@@ -11,6 +11,9 @@ export type TransferErrorCode =
   | 'transfer.bad_unit'
   | 'transfer.unit_unknown'
   | 'transfer.unit_closed'
+  | 'transfer.unit_ambiguous'
+  | 'transfer.source_unknown'
+  | 'transfer.source_unavailable'
   | 'transfer.bad_decision'
   | 'transfer.bad_request'
   | 'transfer.already_active'
@@ -34,6 +37,11 @@ const STATUS: Readonly<Record<TransferErrorCode, number>> = {
   'transfer.bad_unit': 400,
   'transfer.unit_unknown': 400,
   'transfer.unit_closed': 400,
+  // The agency code is a unit of two sources of a merged province: the caller names one.
+  'transfer.unit_ambiguous': 409,
+  'transfer.source_unknown': 400,
+  // A source of a merged province is unreachable: where the unit is, or whether the person works there, cannot be known.
+  'transfer.source_unavailable': 503,
   'transfer.bad_decision': 400,
   'transfer.bad_request': 400,
   'transfer.already_active': 409,
@@ -60,11 +68,11 @@ export class TransferError extends GatewayError {
   declare readonly code: TransferErrorCode;
 
   constructor(code: TransferErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(code, message, { status: STATUS[code], retryable: code === 'transfer.timeout' || code === 'transfer.national_unavailable', ...options });
+    super(code, message, { status: STATUS[code], retryable: code === 'transfer.timeout' || code === 'transfer.national_unavailable' || code === 'transfer.source_unavailable', ...options });
   }
 
-  /** Refused on its input, before anything was fetched: the CLI's exit 2. */
+  /** Refused on its input, before anything was fetched (an ambiguous unit too: the caller names its source): the CLI's exit 2. */
   get isInputRefusal(): boolean {
-    return this.status === 400;
+    return this.status === 400 || this.code === 'transfer.unit_ambiguous';
   }
 }

@@ -2,6 +2,7 @@ import { AGENCY_CODE_PATTERN } from '../contract/national-contract.js';
 import { addWorkingDays, isIsoDate, type WorkingCalendar } from '../calendar/working-calendar.js';
 import { TransferError } from './transfer-error.js';
 import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
+import { SOURCE_NAME } from '../sources/sources-file.js';
 
 /**
  * A pull request as the CLI and the HTTP route receive it, checked before anything is looked
@@ -13,6 +14,11 @@ export interface PullRequest {
   receivingUnit: string;
   /** The transfer decision: its number and the date it takes effect. */
   decision?: { so?: string; ngayHieuLuc?: string };
+  /**
+   * A merged province's source to stage in, when the agency code is a unit of several sources
+   * (transfer.unit_ambiguous); without it the source holding the unit is found.
+   */
+  receivingSource?: string;
   /** Stage the record even though the person is active in this province. */
   force?: boolean;
   /** A format preference sent as Accept; the national side may answer in the other. */
@@ -30,6 +36,9 @@ export function checkPullRequest(request: PullRequest): PullRequest {
     throw new TransferError('transfer.bad_unit', `the receiving unit must be an agency code DDD.DD.DD.Xnn, got '${String(request.receivingUnit)}'`);
   }
   const decision = request.decision as unknown;
+  if (request.receivingSource !== undefined && (typeof request.receivingSource !== 'string' || !SOURCE_NAME.test(request.receivingSource))) {
+    throw new TransferError('transfer.bad_request', `receivingSource must be a source name ([a-z0-9-]{1,32}), got '${String(request.receivingSource)}'`);
+  }
   if (request.force !== undefined && typeof request.force !== 'boolean') {
     throw new TransferError('transfer.bad_request', 'force must be true or false');
   }
@@ -67,10 +76,10 @@ export function purposeOf(decision: PullRequest['decision']): string {
  */
 export function pullRequestFromBody(body: unknown): PullRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new TransferError('transfer.bad_request', 'the body must be a JSON object {soDinhDanh, receivingUnit, decision?, force?}');
+    throw new TransferError('transfer.bad_request', 'the body must be a JSON object {soDinhDanh, receivingUnit, receivingSource?, decision?, force?}');
   }
   const b = body as Record<string, unknown>;
-  const unknown = Object.keys(b).filter((k) => !['soDinhDanh', 'receivingUnit', 'decision', 'force'].includes(k));
+  const unknown = Object.keys(b).filter((k) => !['soDinhDanh', 'receivingUnit', 'receivingSource', 'decision', 'force'].includes(k));
   if (unknown.length > 0) {
     throw new TransferError('transfer.bad_request', `unknown field(s): ${unknown.join(', ')}`, { details: unknown.map((k) => ({ path: `/${k}`, message: 'is not allowed' })) });
   }
@@ -78,6 +87,7 @@ export function pullRequestFromBody(body: unknown): PullRequest {
     soDinhDanh: b.soDinhDanh as string,
     receivingUnit: b.receivingUnit as string,
     ...(b.decision === undefined ? {} : { decision: b.decision as PullRequest['decision'] }),
+    ...(b.receivingSource === undefined ? {} : { receivingSource: b.receivingSource as string }),
     ...(b.force === undefined ? {} : { force: b.force as boolean }),
   };
 }

@@ -16,7 +16,9 @@ import { fetchTrustedRecord, type NationalRecordDeps } from './national-record.j
 import { processClaimant, type PullClaimant } from './pull-claim.js';
 import { recoverPulls, type RecoveryOutcome } from './pull-recovery.js';
 import { stagedRecordHash } from './staged-record-hash.js';
-import { findUnit, isActiveHere, stageRecord, stagingOf, stagingStates } from './staging-writer.js';
+import { activeIn, locateReceivingUnit, type PullSource, type ReceivingPlace } from './pull-sources.js';
+import { stageRecord, stagingStates } from './staging-writer.js';
+import { DEFAULT_SOURCE } from '../sources/sources-file.js';
 import { TransferError } from './transfer-error.js';
 import { checkPullRequest, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
 import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
@@ -46,10 +48,17 @@ export const DEFAULT_CLAIM_SECONDS = 15 * 60;
  */
 export interface TransferServiceDeps {
   store: Db;
+  /** The one provincial database and its mapping (source `default`), when `sources` is not given. */
   source: Db;
   national: Pick<NdxpClient, 'pullOfficial'>;
   trustAnchors: X509Certificate[];
   mapping: CompiledMapping;
+  /**
+   * A merged province's sources (SOURCES_FILE): the receiving unit is looked up in each one's
+   * unit tree and the record staged in the source holding it (pull-sources.ts); a transfer
+   * then shows its source. Without it, the one source `default` over `source` and `mapping`.
+   */
+  sources?: readonly PullSource[];
   calendar: WorkingCalendar;
   /** Entries of a pull commit with the transfer's change (`appendWithin`). */
   audit: ActionAuditLog;
@@ -78,7 +87,9 @@ export interface CallContext {
   requestId?: string;
 }
 
-export interface TransferView extends TransferRow {
+export interface TransferView extends Omit<TransferRow, 'source'> {
+  /** The source the record is staged in: a merged province's only (a one-database province's transfers look as before). */
+  source?: string;
   overdue: boolean;
   /** Working days from today to the deadline (negative once past) for an open transfer with a deadline. */
   workingDaysLeft: number | undefined;
@@ -97,13 +108,25 @@ export function createTransferService(deps: TransferServiceDeps) {
   const today = deps.today ?? (() => vietnamToday(now()));
   const contract = deps.contract ?? nationalContract();
   const claimant = deps.claimant ?? processClaimant();
-  const recovery = { store: deps.store, source: deps.source, staging: deps.mapping.staging, audit: deps.audit, claimant, logger: deps.logger };
+  const merged = deps.sources !== undefined;
+  const sources: readonly PullSource[] = deps.sources ?? [{ name: DEFAULT_SOURCE, mapping: () => deps.mapping, db: () => Promise.resolve(deps.source) }];
+  const sourceNamed = (name: string): PullSource | undefined => sources.find((s) => s.name === name);
+  const recovery = {
+    store: deps.store, audit: deps.audit, claimant, logger: deps.logger,
+    async placeOf(name: string) {
+      const source = sourceNamed(name);
+      return source ? { db: await source.db(), staging: source.mapping().staging } : undefined;
+    },
+  };
   const claimSeconds = deps.claimSeconds ?? DEFAULT_CLAIM_SECONDS;
   const records: NationalRecordDeps = {
     national: deps.national, trustAnchors: deps.trustAnchors, contract, validator: createNationalValidator(contract), now,
   };
 
-  function view(row: TransferRow, today: string): TransferView {
+  /** A one-database province's transfers show no source, as before there were several. */
+  function view(full: TransferRow, today: string): TransferView {
+    const { source: _source, ...rest } = full;
+    const row: Omit<TransferRow, 'source'> & { source?: string } = merged ? full : rest;
     const open = row.status === 'requested' || row.status === 'staged' || row.status === 'failed';
     const left = open && row.deadline !== undefined ? workingDaysBetween(today, row.deadline, deps.calendar) : undefined;
     return { ...row, overdue: open && row.deadline !== undefined && row.deadline < today, workingDaysLeft: left };
@@ -140,30 +163,38 @@ export function createTransferService(deps: TransferServiceDeps) {
   /** A pull's steps, for its progress: the unit, the already-active check, the national record fetched and verified, mapped, staged. */
   const PULL_PROGRESS_STEPS = 5;
 
-  async function pullChecked(request: PullRequest, ctx: CallContext, progress?: OnProgress): Promise<PullOutcome> {
+  async function pullChecked(request: PullRequest, ctx: CallContext, located: { source?: string }, progress?: OnProgress): Promise<PullOutcome> {
     let steps = 0;
     const step = (): void => progress?.({ done: (steps += 1), total: PULL_PROGRESS_STEPS });
-    const { soDinhDanh, receivingUnit, decision } = checkPullRequest(request);
-    const { staging, units } = stagingOf(deps.mapping);
-    const unit = await findUnit(deps.source, units, receivingUnit);
-    if (!unit) throw new TransferError('transfer.unit_unknown', `no unit of this province has the agency code ${receivingUnit}`);
+    const { soDinhDanh, receivingUnit, decision, receivingSource } = checkPullRequest(request);
+    const place: ReceivingPlace = await locateReceivingUnit(sources, receivingUnit, receivingSource);
+    if (merged) located.source = place.source;
+    const { unit, staging, mapping, db: source } = place;
     if (!unit.active) {
       const successor = unit.successor ? `; its successor is ${unit.successor}` : '';
       throw new TransferError('transfer.unit_closed', `unit ${receivingUnit} is closed (reorganisation)${successor}`);
     }
     step();
-    if (!request.force && (await isActiveHere(deps.source, deps.mapping, staging, soDinhDanh))) {
-      throw new TransferError('transfer.already_active', `the person is already active in this province (${deps.mapping.source.persons.table}, staging.active); force the pull to stage the record anyway`);
+    // Active in any source of the province is active here: a merged province is one employer.
+    const active = request.force ? [] : await activeIn(sources, soDinhDanh);
+    if (active.length > 0) {
+      const where = merged ? `in source ${active.join(', ')}` : `(${mapping.source.persons.table}, staging.active)`;
+      throw new TransferError('transfer.already_active', `the person is already active in this province ${where}; force the pull to stage the record anyway`);
     }
     step();
     const { actor } = ctx;
-    const base = { actor, people: [soDinhDanh], unit: receivingUnit, purpose: purposeOf(request.decision), ...(ctx.requestId ? { requestId: ctx.requestId } : {}) };
+    const base = {
+      actor, people: [soDinhDanh], unit: receivingUnit, purpose: purposeOf(request.decision),
+      // A one-database province's entries are as before (its source is `default` by the column's default).
+      ...(merged ? { source: place.source } : {}),
+      ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+    };
     // The intent first: the transfer (claimed by this process) and its entry commit together,
     // before the national side is called.
     const transfer = await deps.store.transaction(async (tx) => {
       const row = await openTransfer(tx, {
         claim: { by: claimant.id, seconds: claimSeconds },
-        soDinhDanh, receivingUnit, receivingUnitId: unit.id,
+        soDinhDanh, receivingUnit, receivingUnitId: unit.id, source: place.source,
         decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, deadline: transferDeadline(decision, deps.calendar),
         actor,
       });
@@ -175,8 +206,8 @@ export function createTransferService(deps: TransferServiceDeps) {
     try {
       const trusted = await fetchTrustedRecord(records, soDinhDanh, receivingUnit, request.accept);
       step();
-      const reference = await readReference(deps.source, deps.mapping);
-      const reversed = reverseMap(deps.mapping, trusted.record, reference);
+      const reference = await readReference(source, mapping);
+      const reversed = reverseMap(mapping, trusted.record, reference);
       // The person joins the receiving unit: that is their unit once taken in (staging.recordUnit).
       // The record's donViSuDung names the unit they leave, usually of another province, with no vendor id.
       const hoSo = staging.recordUnit ? { ...reversed.hoSo, [staging.recordUnit]: unit.key } : reversed.hoSo;
@@ -191,7 +222,7 @@ export function createTransferService(deps: TransferServiceDeps) {
       });
       if (!kept) throw lostClaim();
       await deps.afterStep?.('verified');
-      const staged = await stageRecord(deps.source, staging, {
+      const staged = await stageRecord(source, staging, {
         soDinhDanh, unitId: unit.id, hoSo, request: { decisionNo: decision?.so, decisionEffective: decision?.ngayHieuLuc, receivingUnit },
       });
       step();
@@ -231,8 +262,9 @@ export function createTransferService(deps: TransferServiceDeps) {
   return {
     /** Pulls, verifies, maps and stages one transferee's record; audited as `transfer.pull`. */
     async pull(request: PullRequest, ctx: CallContext, progress?: OnProgress): Promise<PullOutcome> {
+      const located: { source?: string } = {};
       try {
-        return await pullChecked(request, ctx, progress);
+        return await pullChecked(request, ctx, located, progress);
       } catch (err) {
         if (err instanceof PullFailure) throw err.cause;
         // Refused before the transfer was opened: nothing was written, the refusal gets its entry.
@@ -241,6 +273,7 @@ export function createTransferService(deps: TransferServiceDeps) {
           people: isSoDinhDanh(request.soDinhDanh) ? [request.soDinhDanh] : [],
           ...(typeof request.receivingUnit === 'string' ? { unit: request.receivingUnit } : {}),
           purpose: purposeOf(request.decision),
+          ...(located.source !== undefined ? { source: located.source } : {}),
         }, err);
         throw err;
       }
@@ -279,14 +312,24 @@ export function createTransferService(deps: TransferServiceDeps) {
    */
   async function reconcile(): Promise<void> {
     await recoverPulls(recovery);
-    const staging = deps.mapping.staging;
-    if (!staging) return;
     const open = await stagedOpenTransfers(deps.store);
-    const states = await stagingStates(deps.source, staging, open.map((o) => o.stagingId));
-    for (const o of open) {
-      const state = states.get(o.stagingId);
-      if (state === staging.statuses.takenIn) await markClosed(deps.store, o.id, 'taken_in');
-      else if (state === staging.statuses.declined) await markClosed(deps.store, o.id, 'declined');
+    for (const source of sources) {
+      const staging = source.mapping().staging;
+      const mine = open.filter((o) => o.source === source.name);
+      if (!staging || mine.length === 0) continue;
+      let states: Map<string, string>;
+      try {
+        states = await stagingStates(await source.db(), staging, mine.map((o) => o.stagingId));
+      } catch (err) {
+        // One unreachable source does not hide the others' answers; its transfers stay open until it is back.
+        deps.logger?.warn('the staged rows of a source cannot be read; its transfers stay open', { source: source.name, error: String(err) });
+        continue;
+      }
+      for (const o of mine) {
+        const state = states.get(o.stagingId);
+        if (state === staging.statuses.takenIn) await markClosed(deps.store, o.id, 'taken_in');
+        else if (state === staging.statuses.declined) await markClosed(deps.store, o.id, 'declined');
+      }
     }
   }
 }

@@ -15,6 +15,8 @@ export interface TransferRow {
   soDinhDanh: string;
   receivingUnit: string;
   receivingUnitId: string;
+  /** The source whose database holds the receiving unit and the staged row ('default' for one database). */
+  source: string;
   decision: { so?: string; ngayHieuLuc?: string };
   deadline: string | undefined;
   status: TransferStatus;
@@ -36,6 +38,8 @@ export interface OpenTransfer {
   soDinhDanh: string;
   receivingUnit: string;
   receivingUnitId: string;
+  /** The source the record is staged in. */
+  source: string;
   decisionNo: string | undefined;
   decisionEffective: string | undefined;
   deadline: string | undefined;
@@ -64,6 +68,7 @@ export interface UnfinishedTransfer {
   soDinhDanh: string;
   receivingUnit: string;
   receivingUnitId: string;
+  source: string;
   claimedBy: string | undefined;
   claimExpired: boolean;
   pulls: number;
@@ -72,7 +77,7 @@ export interface UnfinishedTransfer {
   requestedBy: AuditActor;
 }
 
-const COLUMNS = `id, so_dinh_danh, receiving_unit, receiving_unit_id, decision_no,
+const COLUMNS = `id, so_dinh_danh, receiving_unit, receiving_unit_id, source, decision_no,
   to_char(decision_effective, 'YYYY-MM-DD') AS decision_effective, to_char(deadline, 'YYYY-MM-DD') AS deadline,
   status, requested_by_kind, requested_by, requested_at, updated_at, pulls, staging_id, staged_at, closed_at,
   payload_format, warnings, error_code, error_message`;
@@ -90,6 +95,7 @@ function toTransfer(r: Row): TransferRow {
     soDinhDanh: String(r.so_dinh_danh),
     receivingUnit: String(r.receiving_unit),
     receivingUnitId: String(r.receiving_unit_id),
+    source: String(r.source),
     decision: { ...(decisionNo ? { so: decisionNo } : {}), ...(effective ? { ngayHieuLuc: effective } : {}) },
     deadline: opt(r.deadline),
     status: r.status as TransferStatus,
@@ -113,9 +119,9 @@ function toTransfer(r: Row): TransferRow {
 export async function openTransfer(q: Queryable, t: OpenTransfer): Promise<TransferRow | undefined> {
   const res = await q.query(
     `INSERT INTO csdl_gateway.transfers AS t (so_dinh_danh, receiving_unit, receiving_unit_id, decision_no,
-       decision_effective, deadline, status, requested_by_kind, requested_by, claimed_by, claim_expires)
-     VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $8, $9, now() + make_interval(secs => $10::double precision))
-     ON CONFLICT (so_dinh_danh, receiving_unit) WHERE status IN ('requested', 'staged', 'failed') DO UPDATE SET
+       decision_effective, deadline, status, requested_by_kind, requested_by, claimed_by, claim_expires, source)
+     VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $8, $9, now() + make_interval(secs => $10::double precision), $11)
+     ON CONFLICT (so_dinh_danh, receiving_unit, source) WHERE status IN ('requested', 'staged', 'failed') DO UPDATE SET
        receiving_unit_id = EXCLUDED.receiving_unit_id,
        decision_no = coalesce(EXCLUDED.decision_no, t.decision_no),
        decision_effective = coalesce(EXCLUDED.decision_effective, t.decision_effective),
@@ -126,7 +132,7 @@ export async function openTransfer(q: Queryable, t: OpenTransfer): Promise<Trans
      WHERE t.status <> 'requested' OR t.claim_expires IS NULL OR t.claim_expires < now()
      RETURNING ${COLUMNS}`,
     [t.soDinhDanh, t.receivingUnit, t.receivingUnitId, t.decisionNo ?? null, t.decisionEffective ?? null, t.deadline ?? null,
-      t.actor.kind, t.actor.name, t.claim.by, t.claim.seconds],
+      t.actor.kind, t.actor.name, t.claim.by, t.claim.seconds, t.source],
   );
   // No row: another pull of the same person and unit holds a live claim.
   const row = res.rows[0] as Row | undefined;
@@ -173,7 +179,7 @@ export async function markFailed(q: Queryable, id: string, error: { code: string
 /** A transfer left `requested`, locked for the caller's transaction; undefined when it is not, or another recovery holds it. */
 export async function lockUnfinished(q: Queryable, id: string): Promise<UnfinishedTransfer | undefined> {
   const res = await q.query(
-    `SELECT id, so_dinh_danh, receiving_unit, receiving_unit_id, claimed_by, pulls, staging_id, pending,
+    `SELECT id, so_dinh_danh, receiving_unit, receiving_unit_id, source, claimed_by, pulls, staging_id, pending,
             requested_by_kind, requested_by, (claim_expires IS NULL OR claim_expires < now()) AS expired
        FROM csdl_gateway.transfers WHERE id = $1 AND status = 'requested' FOR UPDATE SKIP LOCKED`,
     [id],
@@ -182,7 +188,7 @@ export async function lockUnfinished(q: Queryable, id: string): Promise<Unfinish
   if (!r) return undefined;
   return {
     id: String(r.id), soDinhDanh: String(r.so_dinh_danh), receivingUnit: String(r.receiving_unit),
-    receivingUnitId: String(r.receiving_unit_id), claimedBy: opt(r.claimed_by), claimExpired: r.expired === true,
+    receivingUnitId: String(r.receiving_unit_id), source: String(r.source), claimedBy: opt(r.claimed_by), claimExpired: r.expired === true,
     pulls: Number(r.pulls), stagingId: opt(r.staging_id), pending: (r.pending as PendingFacts | null) ?? undefined,
     requestedBy: { kind: r.requested_by_kind as AuditActor['kind'], name: String(r.requested_by) },
   };
@@ -213,11 +219,11 @@ export async function listTransfers(q: Queryable, filter: { overdueOn?: string; 
 }
 
 /** Open transfers with a staged row, to look up what the vendor did with it. */
-export async function stagedOpenTransfers(q: Queryable): Promise<{ id: string; stagingId: string }[]> {
+export async function stagedOpenTransfers(q: Queryable): Promise<{ id: string; stagingId: string; source: string }[]> {
   const res = await q.query(
-    `SELECT id, staging_id FROM csdl_gateway.transfers WHERE status IN ('requested', 'staged', 'failed') AND staging_id IS NOT NULL`,
+    `SELECT id, staging_id, source FROM csdl_gateway.transfers WHERE status IN ('requested', 'staged', 'failed') AND staging_id IS NOT NULL`,
   );
-  return res.rows.map((r: Row) => ({ id: String(r.id), stagingId: String(r.staging_id) }));
+  return res.rows.map((r: Row) => ({ id: String(r.id), stagingId: String(r.staging_id), source: String(r.source) }));
 }
 
 export async function countOverdue(q: Queryable, today: string): Promise<number> {

@@ -227,6 +227,39 @@ for (const backend of BACKENDS) {
         for (const so of [REJECTED_PERSON, ...NEVER_ACCEPTED]) refused(await call(`/share/v1/officials/${so}`, { token }), 404, 'share.official_not_found');
       });
 
+      it('a person read again answers the same bytes; a newer record is served on the next read, one no longer served is 404', async function () {
+        const db = w.sync.store.db;
+        const { token } = await clientToken({ fieldGroups: ['basic', 'salary'] });
+        const path = `/share/v1/officials/${inHomeAffairs}`;
+        const first = await call(path, { token });
+        expect(first.status, first.text).to.equal(200);
+        expect((await call(path, { token })).text).to.equal(first.text);
+        const basic = await call(`${path}?fields=basic`, { token });
+        expect(basic.body.record).to.not.have.property('luong');
+        expect(basic.entry.fieldGroups).to.deep.equal(['basic']);
+        expect((await call(path, { token })).text, 'each field set answers its own bytes').to.equal(first.text);
+        const { rows: [before] } = await db.query<{ record: string; approved_at: Date }>(
+          'SELECT record::text AS record, approved_at FROM csdl_gateway.shared_records WHERE so_dinh_danh = $1', [inHomeAffairs]);
+        try {
+          // A newer approval, one microsecond later: what a refresh takes in.
+          await db.query(`UPDATE csdl_gateway.shared_records SET record = (record::jsonb || '{"hoTen": "Tên Mới"}')::json,
+            approved_at = approved_at + interval '1 microsecond' WHERE so_dinh_danh = $1`, [inHomeAffairs]);
+          const newer = await call(path, { token });
+          expect(newer.body.record.hoTen).to.equal('Tên Mới');
+          expect(newer.body.record.luong).to.deep.equal(first.body.record.luong);
+          const withheld = await db.query('DELETE FROM csdl_gateway.shared_records WHERE so_dinh_danh = $1 RETURNING *', [inHomeAffairs]);
+          refused(await call(path, { token }), 404, 'share.official_not_found');
+          const row = withheld.rows[0] as Record<string, unknown>;
+          const cols = Object.keys(row);
+          await db.query(`INSERT INTO csdl_gateway.shared_records (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+            cols.map((c) => (c === 'record' ? JSON.stringify(row[c]) : row[c])));
+        } finally {
+          await db.query('UPDATE csdl_gateway.shared_records SET record = $2::json, approved_at = $3 WHERE so_dinh_danh = $1',
+            [inHomeAffairs, before!.record, before!.approved_at]);
+        }
+        expect((await call(path, { token })).text, 'the older record again, as first read').to.equal(first.text);
+      });
+
       it('a unit listing, with and without its subunits, paged and filtered by status', async function () {
         const { token } = await clientToken();
         const direct = await call(`/share/v1/units/${EDUCATION}/officials`, { token });

@@ -30,7 +30,7 @@ export const quietLogger = (config: Config) =>
 function printOutcome(out: PullOutcome, io: CliIo): void {
   const t = out.transfer;
   io.out(`staged: ${out.staged.table} id ${out.staged.id} (${out.staged.refreshed ? 'waiting row refreshed' : 'new row'}, ${out.staged.status}) ` +
-    `for unit ${t.receivingUnit}, record received as ${out.staged.format}`);
+    `for unit ${t.receivingUnit}${t.source !== undefined ? ` in source ${t.source}` : ''}, record received as ${out.staged.format}`);
   const decision = [t.decision.so, t.decision.ngayHieuLuc && `effective ${t.decision.ngayHieuLuc}`].filter(Boolean).join(', ');
   const left = t.workingDaysLeft ?? 0;
   const due = left >= 0 ? `${left} working days left` : `${-left} working days overdue`;
@@ -45,7 +45,7 @@ export function createPullCommand(deps: TransferCommandDeps = defaultTransferCom
     name: 'pull',
     summary: "Pull a transferee's national record and stage it for the receiving unit",
     usage: `Usage: csdl-gateway pull SO_DINH_DANH --unit AGENCY_CODE [--decision-no TEXT]
-       [--decision-date YYYY-MM-DD] [--force] [--json]
+       [--decision-date YYYY-MM-DD] [--source NAME] [--force] [--json]
 
 Fetches the official's record from the national database through NDXP (or the built-in
 simulator when NDXP_URL is unset), checks the Ministry's signature, maps it into the provincial
@@ -57,11 +57,15 @@ Options:
   --unit CODE           agency code of the receiving unit (DDD.DD.DD.Xnn)
   --decision-no TEXT    number of the transfer decision
   --decision-date DATE  the date the decision takes effect (YYYY-MM-DD): starts the deadline
+  --source NAME         a merged province (SOURCES_FILE): the source to stage in (nguồn nhận
+                        hồ sơ), needed only when the agency code is a unit of several sources;
+                        without it the source whose unit tree holds the unit is found
   --force               stage even though the person is active in this province
   --json                print the outcome as JSON
 
 Exit: 0 staged; 2 bad input (transfer.bad_identity, transfer.bad_unit, transfer.unit_unknown,
-transfer.unit_closed, transfer.bad_decision), nothing fetched; 1 any other refusal or failure
+transfer.unit_closed, transfer.unit_ambiguous, transfer.source_unknown, transfer.bad_decision),
+nothing fetched; 1 any other refusal or failure
 (transfer.already_active, transfer.not_found, transfer.untrusted_ca, transfer.wrong_signer,
 transfer.tampered, transfer.timeout...), nothing staged.`,
     async run(argv, io) {
@@ -71,7 +75,7 @@ transfer.tampered, transfer.timeout...), nothing staged.`,
         strict: true,
         options: {
           unit: { type: 'string' }, 'decision-no': { type: 'string' }, 'decision-date': { type: 'string' },
-          force: { type: 'boolean' }, json: { type: 'boolean' },
+          source: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' },
         },
       });
       if (positionals.length !== 1) throw new UsageError('give exactly one SO_DINH_DANH');
@@ -84,6 +88,7 @@ transfer.tampered, transfer.timeout...), nothing staged.`,
         soDinhDanh: positionals[0] as string,
         receivingUnit: values.unit,
         ...(Object.keys(decision).length > 0 ? { decision } : {}),
+        ...(values.source !== undefined ? { receivingSource: values.source } : {}),
         ...(values.force ? { force: true } : {}),
       };
       try {
