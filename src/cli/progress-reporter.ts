@@ -1,11 +1,13 @@
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { OnProgress, ProgressEvent } from '../progress/progress.js';
 
 /**
  * Progress of long work on stderr, so a pipe of stdout carries the command's answer alone: a
  * bar drawn by cli-progress on a terminal (done / total, rate, ETA), and off a terminal one
  * plain line each time another tenth is done or ten seconds have passed, and a last line when
- * the work ends. Lines carry counts and the unit, never personal data.
+ * the work ends. Lines carry counts and the unit, never personal data. cli-progress is loaded
+ * when a bar is first drawn: a run off a terminal, or with nothing to count, never loads it.
  */
 export interface ProgressOutput {
   write(text: string): unknown;
@@ -33,6 +35,8 @@ export interface ProgressReporter {
   /** The work ended: the bar is closed, or the last line written. */
   stop(): void;
 }
+
+const requireHere = createRequire(import.meta.url);
 
 const rate = (done: number, ms: number): number => (ms > 0 ? Math.round((done * 1000) / ms) : 0);
 
@@ -72,11 +76,12 @@ export function progressReporter(options: ProgressReporterOptions): ProgressRepo
     if (e.total === undefined) return; // a bar needs its total; it starts once the work knows it
     const perSecond = rate(e.done, clock() - started);
     if (!bar) {
-      bar = new cliProgress.SingleBar({
+      const bars = requireHere('cli-progress') as typeof cliProgress;
+      bar = new bars.SingleBar({
         stream: stream as NodeJS.WritableStream,
         format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | {rate}/s | ETA {eta_formatted}`,
         hideCursor: true, etaBuffer: 50, fps: 5, barsize: 30,
-      }, cliProgress.Presets.shades_classic);
+      }, bars.Presets.shades_classic);
       bar.start(e.total, e.done, { rate: perSecond });
       return;
     }

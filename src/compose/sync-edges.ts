@@ -4,7 +4,7 @@ import type { CmsSigner } from '../signing/cms-signer.js';
 import { openMigratedStore, openSourceDatabase, type OpenedDatabase } from './databases.js';
 import { ensureDemoProvince, ensureRehearsalSource } from './demo-province.js';
 import { openNationalSide, type NationalSide } from './national-side.js';
-import { openSigner } from './signer.js';
+import { deferredSigner } from './deferred-signer.js';
 import { sourceHandles, type SourceHandle } from './source-handles.js';
 import { SyncError } from '../sync/sync-error.js';
 import { DEFAULT_SOURCE } from '../sources/sources-file.js';
@@ -30,10 +30,10 @@ async function openSources(config: Config, logger: Logger): Promise<{ handles: S
  * Everything a sync outside `start` needs, closed in reverse on the way out: the store
  * (migrated, bound to SENDER_CODE), the provincial database (the embedded demo seeded on
  * first use), the signer, and, unless only previewing, the national side. The signer is loaded
- * while the databases connect, and two database servers are connected side by side: each waits
- * on its own (a server's round trips; the key file's parsing and MAC check are CPU), and a sync
- * with nothing to do is mostly this waiting. A failure is reported as the first failing of the
- * three in that order, after what did open is closed again.
+ * while the databases connect (or on first need: `deferSigner`), and two database servers are
+ * connected side by side: each waits on its own (a server's round trips; the key file's parsing
+ * and MAC check are CPU). A failure is reported as the first failing of the three in that
+ * order, after what did open is closed again.
  */
 export interface SyncEdges {
   store: OpenedDatabase;
@@ -45,7 +45,17 @@ export interface SyncEdges {
   close(): Promise<void>;
 }
 
-export async function openSyncEdges(config: Config, logger: Logger, options: { national: boolean }): Promise<SyncEdges> {
+export interface SyncEdgesOptions {
+  /** Open the national side (not for a dry run). */
+  national: boolean;
+  /**
+   * Read the key when something is to be signed, not now (`sync`: a run with nothing due reads
+   * none; compose/deferred-signer.ts). Otherwise it is read while the databases connect.
+   */
+  deferSigner?: boolean;
+}
+
+export async function openSyncEdges(config: Config, logger: Logger, options: SyncEdgesOptions): Promise<SyncEdges> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const fn of closers.reverse()) await fn().catch(() => undefined);
@@ -61,7 +71,7 @@ export async function openSyncEdges(config: Config, logger: Logger, options: { n
     const [opened, sourceOpened, signerOpened] = await Promise.allSettled([
       storeOpening,
       servers ? openSource() : storeOpening.then(openSource),
-      openSigner(config, logger),
+      options.deferSigner ? { signer: deferredSigner(config, logger) } : import('./signer.js').then(({ openSigner }) => openSigner(config, logger)),
     ]);
     if (opened.status === 'fulfilled') closers.push(() => opened.value.store.close());
     if (sourceOpened.status === 'fulfilled') {

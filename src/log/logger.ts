@@ -1,12 +1,27 @@
-import winston from 'winston';
-import { maskPersonalData, maskText } from './mask.js';
+import { createRequire } from 'node:module';
+import type winston from 'winston';
+import { createWinstonLogger, type Winston } from './winston-pipeline.js';
 
 /**
- * winston, JSON lines in production and readable lines on a terminal. Work carries its ids
- * (`syncId`, `packetId`, `requestId`, `attempt`) through child loggers: `logger.child({...})`.
- * ERROR means a person must act. Every line passes through the personal-number mask.
+ * winston child loggers that carry the ids of the work (`syncId`, `packetId`, `requestId`,
+ * `attempt`): `logger.child({...})`. ERROR means a person must act. Every line passes through
+ * the personal-number mask (winston-pipeline.ts).
+ *
+ * winston and its formats are loaded when the first line at an enabled level is written, not
+ * when a logger is made: a command logging at `warn` that has nothing to warn about (a sync
+ * with nothing due) never loads them (about 100 ms of a process's start,
+ * docs/decisions/sync-throughput.md). The level is checked here first, as winston would, so
+ * a line below the level is neither masked nor serialised.
  */
-export type Logger = winston.Logger;
+export interface Logger {
+  error(message: string | Error, meta?: object): Logger;
+  warn(message: string, meta?: object): Logger;
+  info(message: string, meta?: object): Logger;
+  debug(message: string, meta?: object): Logger;
+  /** A logger whose lines carry `meta` too (the call's own meta wins on a clash). */
+  child(meta: Record<string, unknown>): Logger;
+  isLevelEnabled(level: string): boolean;
+}
 
 export interface LoggerOptions {
   level?: string;
@@ -15,52 +30,50 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream;
 }
 
-const SPLAT = Symbol.for('splat');
+/** npm's levels, as winston ranks them: a line is written when its rank is at most the logger's. */
+const RANK: Readonly<Record<string, number>> = { error: 0, warn: 1, info: 2, http: 3, verbose: 4, debug: 5, silly: 6 };
 
-const maskFormat = winston.format((info) => {
-  const masked = maskPersonalData({ ...info }) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(masked)) (info as Record<string, unknown>)[k] = v;
-  // The copy above masked `message` when it is an enumerable field. `logger.error(err)` makes
-  // the Error itself the info, whose own `message` is not enumerable: the spread missed it.
-  if (!Object.prototype.propertyIsEnumerable.call(info, 'message') && typeof info.message === 'string') {
-    info.message = maskText(info.message);
-  }
-  delete (info as Record<symbol, unknown>)[SPLAT];
-  return info;
-});
+type Level = 'error' | 'warn' | 'info' | 'debug';
 
-const pretty = winston.format.printf((info) => {
-  const { level, message, timestamp, ...meta } = info as Record<string, unknown>;
-  // Object.entries lists string keys only: winston's symbol keys (level, splat) never show.
-  const ids = Object.entries(meta)
-    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' ');
-  return `${String(timestamp).slice(11, 19)} ${String(level).padEnd(5)} ${String(message)}${ids ? `  ${ids}` : ''}`;
-});
+const requireHere = createRequire(import.meta.url);
 
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? 'info';
   const format = options.format ?? (process.stdout.isTTY ? 'pretty' : 'json');
-  const transport = options.stream
-    ? new winston.transports.Stream({ stream: options.stream })
-    : new winston.transports.Console({ stderrLevels: [] });
-  // winston formats every line before its transport drops those below the level: a request
-  // line at `info` on a gateway logging at `warn` would still be masked and serialised. The
-  // gate drops it first.
-  const gate = winston.format((info) => (logger.isLevelEnabled(info.level) ? info : false));
-  const logger: Logger = winston.createLogger({
-    level: options.level ?? 'info',
-    format: winston.format.combine(
-      gate(),
-      winston.format.timestamp(),
-      maskFormat(),
-      format === 'json' ? winston.format.json() : pretty,
-    ),
-    transports: [transport],
-  });
-  return logger;
+  const threshold = RANK[level] ?? RANK.info!;
+  let root: winston.Logger | undefined;
+  const lines = (): winston.Logger =>
+    (root ??= createWinstonLogger(requireHere('winston') as Winston, { level, format, ...(options.stream ? { stream: options.stream } : {}) }));
+  const enabled = (l: string): boolean => (RANK[l] ?? Infinity) <= threshold;
+
+  const make = (meta: Record<string, unknown> | undefined): Logger => {
+    let mine: winston.Logger | undefined;
+    const target = (): winston.Logger => (mine ??= meta ? lines().child(meta) : lines());
+    const at = (l: Level) => (message: string | Error, extra?: object): Logger => {
+      if (!enabled(l)) return self;
+      const t = target();
+      if (extra === undefined) t[l](message as string);
+      else t[l](message as string, extra);
+      return self;
+    };
+    const self: Logger = {
+      error: at('error'),
+      warn: at('warn'),
+      info: at('info'),
+      debug: at('debug'),
+      child: (more) => make(meta ? { ...meta, ...more } : { ...more }),
+      isLevelEnabled: enabled,
+    };
+    return self;
+  };
+  return make(undefined);
 }
 
 /** A logger that drops everything, for tests and library defaults. */
 export function silentLogger(): Logger {
-  return winston.createLogger({ silent: true, transports: [new winston.transports.Console({ silent: true })] });
+  const self: Logger = {
+    error: () => self, warn: () => self, info: () => self, debug: () => self,
+    child: () => self, isLevelEnabled: () => false,
+  };
+  return self;
 }

@@ -4,7 +4,7 @@ import { describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { SourceSpec, UnitsSpec } from '../mapping/mapping-types.js';
 import type { SyncTurns } from '../sync/sync-lock.js';
-import { refreshSharedRecords, type RefreshSummary } from './shared-records-refresh.js';
+import { refreshSharedRecords, type RefreshOptions, type RefreshSource, type RefreshSummary } from './shared-records-refresh.js';
 
 /**
  * The refresh of the served records on an interval: a tick is skipped while the previous
@@ -19,12 +19,22 @@ export interface RefreshSchedule {
 }
 
 export function scheduleRefresh(
-  deps: { db: Db; codec: PayloadCodec; source?: Queryable; units?: UnitsSpec | undefined; persons?: SourceSpec['persons']; logger: Logger; turns?: SyncTurns },
+  deps: {
+    db: Db; codec: PayloadCodec; source?: Queryable; units?: UnitsSpec | undefined; persons?: SourceSpec['persons'];
+    /** A merged province's sources and root, in place of `source` (shared-records-refresh.ts). */
+    merged?: { sources: readonly RefreshSource[]; provinceRoot: string };
+    logger: Logger;
+    /** The sync lock's turns: a refresh waits for a running sync on the embedded databases. */
+    turns?: SyncTurns;
+  },
   everyMs: number,
 ): RefreshSchedule {
   let running: Promise<RefreshSummary | undefined> | undefined;
+  const options: RefreshOptions = deps.merged
+    ? { sources: deps.merged.sources, provinceRoot: deps.merged.provinceRoot }
+    : deps.source ? { source: deps.source, units: deps.units, persons: deps.persons } : {};
   const runNow = () => {
-    const refresh = () => refreshSharedRecords(deps.db, deps.codec, deps.source ? { source: deps.source, units: deps.units, persons: deps.persons } : {});
+    const refresh = () => refreshSharedRecords(deps.db, deps.codec, options);
     running ??= (deps.turns ? deps.turns.turn(refresh) : refresh())
       .then((summary) => {
         if (summary.unitsError) deps.logger.warn('unit hierarchy not copied from the provincial database', { error: summary.unitsError });

@@ -28,6 +28,12 @@ export interface CmsSigner {
   sign(payload: Buffer, signingTime?: Date): Buffer;
   /** The identity that signs at `at` (for logs and audit). */
   identity(at?: Date): SigningIdentity;
+  /**
+   * Present on a signer whose key is read on first need (compose/deferred-signer.ts): resolves
+   * once `sign` and `identity` can be called, and rejects with the key's own refusal. A caller
+   * that may be the first to sign awaits it (sync-pack.ts).
+   */
+  ready?(): Promise<void>;
 }
 
 interface Prepared {

@@ -33,7 +33,9 @@ export type SigningErrorCode =
   | 'signing.cert_not_found'
   | 'signing.cert_key_mismatch'
   | 'signing.token_removed'
-  | 'signing.token_error';
+  | 'signing.token_error'
+  /** A signer whose key is read on first need was used before it was ready (a caller's mistake). */
+  | 'signing.not_ready';
 
 export class SigningError extends GatewayError {
   declare readonly code: SigningErrorCode;

@@ -73,10 +73,13 @@ export async function collectDue(
   let mapper: PersonMapper | undefined;
   try {
     await ctx.source.transaction(async (tx) => {
-      const reference = await readReference(tx, ctx.mapping);
+      // The reference data (units, code tables) is read with the first chunk to map: a run
+      // with nobody due reads only the heads.
+      let reference: ReturnType<typeof readReference> | undefined;
       const mapChunk = async ({ raws, states }: { raws: RawPerson[]; states: Map<string, PersonState> }) => {
+        reference ??= readReference(tx, ctx.mapping);
         mapper ??= createPersonMapper(ctx.mapping, { threads, hash: true });
-        return { mapped: await mapper.map(raws, reference), states };
+        return { mapped: await mapper.map(raws, await reference), states };
       };
       // The mapper is created on the first chunk; its depth rule is known before.
       for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options, found), mapChunk, inFlightFor(threads))) {

@@ -25,6 +25,8 @@ export type OnStored = (packetId: string, envelope: Buffer) => void;
 /** Groups, encodes and signs `versions`; `keep` stores each packet (outbox) or its preview (dry run). */
 export async function packVersions(ctx: PackContext, versions: QueuedVersion[], keep: (p: BuiltPacket) => Promise<void>): Promise<number> {
   const { settings } = ctx;
+  // A key read on first need is read now (compose/deferred-signer.ts); a bad key stops the run here.
+  await ctx.signer.ready?.();
   const at = ctx.now();
   const approval = settings.approval(ctx.signer, at);
   // JSON: each record is encoded to UTF-8 once; its length sizes the packets (plus a comma)
@@ -53,6 +55,7 @@ export async function packVersions(ctx: PackContext, versions: QueuedVersion[], 
  */
 export async function packAndStore(ctx: PackContext, runId: string | undefined, versions: QueuedVersion[], summary: SyncSummary, onStored: OnStored): Promise<void> {
   if (versions.length === 0) return;
+  await ctx.signer.ready?.();
   const signer = ctx.signer.identity(ctx.now()).summary.subject;
   summary.packetsBuilt += await packVersions(ctx, versions, async (p) => {
     await ctx.store.storePacket(runId, {

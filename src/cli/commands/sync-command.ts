@@ -45,7 +45,8 @@ Exit status:
     });
     let edges: Awaited<ReturnType<typeof openSyncEdges>>;
     try {
-      edges = await openSyncEdges(config, logger, { national: values['dry-run'] !== true });
+      // The key is read once something is to be signed: a run with nothing due reads none.
+      edges = await openSyncEdges(config, logger, { national: values['dry-run'] !== true, deferSigner: true });
     } catch (err) {
       // No source of a merged province opened: nothing was read, the next run tries again.
       if (isGatewayError(err) && err.code === 'sync.no_source_reachable') {
@@ -56,7 +57,15 @@ Exit status:
     }
     const progress = progressReporter({ label: 'sync', unit: 'people' });
     // A merged province's sync may settle conflicts by the file's policy: each settlement is audited.
-    const audit = config.sources.fromFile ? await openAuditLog(edges.store.db, edges.signer, logger) : undefined;
+    // The audit log signs its checkpoints as it writes: its key is read now.
+    const openAudit = async () => {
+      await edges.signer.ready?.();
+      return openAuditLog(edges.store.db, edges.signer, logger);
+    };
+    const audit = config.sources.fromFile ? await openAudit().catch(async (err: unknown) => {
+      await edges.close();
+      throw err;
+    }) : undefined;
     try {
       const service = composeSync(config, { ...edges, logger, ...(audit ? { audit } : {}) });
       const summary = await service.run({
