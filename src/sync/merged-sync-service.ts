@@ -52,7 +52,11 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
       const behind = writeBehind(2);
       const record = sink(s.name);
       try {
-        await collectDue(ctx, runId, summary, options, (vs) => behind.push(() => record(vs)));
+        await collectDue(ctx, runId, summary, options, (vs) => {
+          // Something to send: the key is read while the rest is collected.
+          if (vs.some((v) => v.status === 'queued')) shared.signer.ready?.().catch(() => undefined);
+          return behind.push(() => record(vs));
+        });
       } catch (err) {
         await behind.drain().catch(() => undefined); // what was collected is recorded
         throw err;
@@ -156,6 +160,7 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
         const queued = await next;
         if (queued.length === 0) break;
         next = read(queued[queued.length - 1]!.id);
+        await shared.signer.ready?.(); // a key read on first need (a run with nothing to send reads none)
         const signer = shared.signer.identity(shared.now()).summary.subject;
         summary.packetsBuilt += await packVersions(shared, queued, (p) => behind.push(async () => {
           await shared.store.storePacket(runId, {
