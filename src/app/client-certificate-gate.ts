@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { Router } from 'express';
 import { ShareError } from '../share/share-error.js';
@@ -8,24 +9,21 @@ import { ShareError } from '../share/share-error.js';
  * code (src/share/client-certificate.ts). Other paths (probes, the operators' bearer-token API)
  * do not need one. Mounted before the capabilities' routers.
  */
+/** Why a socket may not reach /share: no TLS, no certificate, or one no trusted CA issued; undefined when it may. */
+export function clientCertificateRefusal(socket: Socket): ShareError | undefined {
+  if (!(socket instanceof TLSSocket)) return new ShareError('share.certificate_required', 'a TLS client certificate is required', { status: 401 });
+  const cert = socket.getPeerCertificate();
+  if (!cert || Object.keys(cert).length === 0) {
+    return new ShareError('share.certificate_required', 'a TLS client certificate is required: present the certificate your agency was issued', { status: 401 });
+  }
+  if (!socket.authorized) return new ShareError('share.certificate_untrusted', 'the TLS client certificate does not chain to a trusted CA', { status: 401 });
+  return undefined;
+}
+
 export function clientCertificateGate(): Router {
   const router = Router();
   router.use('/share', (req, _res, next) => {
-    const socket = req.socket;
-    if (!(socket instanceof TLSSocket)) {
-      next(new ShareError('share.certificate_required', 'a TLS client certificate is required', { status: 401 }));
-      return;
-    }
-    const cert = socket.getPeerCertificate();
-    if (!cert || Object.keys(cert).length === 0) {
-      next(new ShareError('share.certificate_required', 'a TLS client certificate is required: present the certificate your agency was issued', { status: 401 }));
-      return;
-    }
-    if (!socket.authorized) {
-      next(new ShareError('share.certificate_untrusted', 'the TLS client certificate does not chain to a trusted CA', { status: 401 }));
-      return;
-    }
-    next();
+    next(clientCertificateRefusal(req.socket));
   });
   return router;
 }

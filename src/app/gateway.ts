@@ -9,7 +9,8 @@ import type { Logger } from '../log/logger.js';
 import type { OpenApiFragment } from '../http/openapi.js';
 import { createTokenService } from '../tokens/token-service.js';
 import { createTokenStore } from '../tokens/token-store.js';
-import { clientCertificateGate } from './client-certificate-gate.js';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { clientCertificateGate, clientCertificateRefusal } from './client-certificate-gate.js';
 import { bindHttp, type HttpListener } from './http-listener.js';
 
 /**
@@ -55,6 +56,8 @@ export interface Services {
   firstShareRefresh?: Promise<unknown>;
 }
 
+export type FastRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 export type StartStep = (ctx: StartContext) => Promise<void>;
 
 export interface StartContext {
@@ -72,6 +75,11 @@ export interface StartContext {
   routers: Router[];
   /** The OpenAPI fragments describing those routes (src/http/openapi.ts). */
   openApi: OpenApiFragment[];
+  /**
+   * Routes answered before express when their request is plain (the sharing read,
+   * src/share/share-fast-path.ts); each takes a request (true) or leaves it to the app.
+   */
+  fastRoutes?: FastRoute[];
   /** Run at stop, last registered first. */
   onStop(fn: () => Promise<void>): void;
   /** Aborted when the gateway begins to stop: long work (a sync) ends at its next commit boundary. */
@@ -92,6 +100,23 @@ export function gatewayHttpApp(ctx: Pick<StartContext, 'config' | 'logger' | 'st
   return createHttpApp({
     logger: ctx.logger, readiness: ctx.readiness, routers, openApi: ctx.openApi, tokens, ...(ctx.services.audit ? { audit: ctx.services.audit } : {}),
   });
+}
+
+/**
+ * What the listener serves: the fast routes first, then the express app. With TLS client
+ * authentication a fast route sees only requests whose certificate the gate admits; the rest
+ * reach the gate in the app, which refuses them as before.
+ */
+export function gatewayRequestListener(ctx: Pick<StartContext, 'config' | 'fastRoutes'>, app: RequestListener): RequestListener {
+  const fast = ctx.fastRoutes ?? [];
+  if (fast.length === 0) return app;
+  const gated = Boolean(ctx.config.tls?.clientCaFile);
+  return (req, res) => {
+    if (!gated || clientCertificateRefusal(req.socket) === undefined) {
+      for (const route of fast) if (route(req, res)) return;
+    }
+    app(req, res);
+  };
 }
 
 export async function startGateway(config: Config, logger: Logger, steps: StartStep[] = []): Promise<RunningGateway> {
@@ -124,6 +149,7 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
       services: {},
       routers: [],
       openApi: [],
+      fastRoutes: [],
       onStop: (fn) => stoppers.push(fn),
       afterSteps: (fn) => afterSteps.push(fn),
       stopping: stopping.signal,
@@ -132,7 +158,7 @@ export async function startGateway(config: Config, logger: Logger, steps: StartS
     for (const fn of afterSteps) fn();
 
     const app = gatewayHttpApp(ctx);
-    http.serve(app);
+    http.serve(gatewayRequestListener(ctx, app));
     const listening = config.host === '127.0.0.1' || config.host === '::1' || config.host === 'localhost' ? 'loopback only; HOST to change' : `listening on ${config.host}`;
     summary.unshift(`http:        ${http.url} (/healthz, /readyz; ${listening})`);
     return { port: http.port, url: http.url, app, store, source, summary, stop: stopAll };

@@ -5,6 +5,8 @@ import { fieldPlan } from '../share/field-filter.js';
 import { scheduleRefresh } from '../share/refresh-schedule.js';
 import { shareOpenApi } from '../share/share-openapi.js';
 import { shareRouter } from '../share/share-router.js';
+import { createShareAccess } from '../share/share-access.js';
+import { shareFastPath } from '../share/share-fast-path.js';
 import { createShareService } from '../share/share-service.js';
 import type { StartStep } from './gateway.js';
 
@@ -22,7 +24,12 @@ export const shareStep: StartStep = async (ctx) => {
   // The unit tree grants cover is where the mapping says (its `units`), in the vendor's database;
   // so is the person filter, which sharing honours like every other read of persons.
   const { units, source } = loadEffectiveMapping(ctx.config, contract);
-  const schedule = scheduleRefresh({ db: ctx.store.db, codec, source: ctx.source.db, units, persons: source.persons, logger: ctx.logger }, SHARE_REFRESH_MS);
+  // A merged province's sources each bring their own tree and filter, joined under the province's root.
+  const handles = ctx.services.sourceHandles;
+  const schedule = scheduleRefresh({
+    db: ctx.store.db, codec, source: ctx.source.db, units, persons: source.persons, logger: ctx.logger,
+    ...(handles ? { merged: { sources: handles, provinceRoot: ctx.config.senderCode } } : {}),
+  }, SHARE_REFRESH_MS);
   ctx.onStop(() => schedule.stop());
   ctx.services.firstShareRefresh = schedule.runNow();
 
@@ -34,7 +41,10 @@ export const shareStep: StartStep = async (ctx) => {
   }
   const plan = fieldPlan(contract.schemas.official);
   const service = createShareService({ db: ctx.store.db, plan, statisticsMinCell: ctx.config.shareStatisticsMinCell });
-  ctx.routers.push(shareRouter({ service, audit, signer, logger: ctx.logger }));
+  const access = createShareAccess({ service, audit, logger: ctx.logger });
+  ctx.routers.push(shareRouter({ service, audit, signer, logger: ctx.logger, access }));
+  // The sharing read, when plain, is answered before express: the same access, decision and answer.
+  ctx.fastRoutes?.push(shareFastPath({ access, service, signer, logger: ctx.logger }));
   ctx.openApi.push(shareOpenApi);
   ctx.summary.push('sharing:     /share/oauth2/token, /share/v1 (shared records refreshed every 30 s)');
 };

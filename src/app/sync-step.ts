@@ -1,7 +1,9 @@
 import { openNationalSide } from '../compose/national-side.js';
 import { composeOpsActions } from '../compose/ops-actions-compose.js';
 import { composeSync } from '../compose/sync-compose.js';
-import { sourceHandles } from '../compose/source-handles.js';
+import { sourceHandles, type SourceHandle } from '../compose/source-handles.js';
+import { describeError } from '../errors.js';
+import { countPeople } from '../source/person-counts.js';
 import { DEFAULT_SOURCE } from '../sources/sources-file.js';
 import { opsActionsOpenApi } from '../ops/ops-actions-openapi.js';
 import { opsActionsRouter } from '../ops/ops-actions-router.js';
@@ -16,6 +18,34 @@ import { AppError } from './app-error.js';
  * resend, settle, cancel) share the sync's steps, national client and lock, and are mounted
  * only with an audit log to record them (the audit step runs before this one).
  */
+/**
+ * One start-up line per source of a merged province: its people and approved people, read
+ * through its own mapping, or why it did not answer (within 5 s; the sync takes it up when it
+ * does). Counts only: no personal data.
+ */
+export async function sourceCounts(handles: readonly SourceHandle[], timeoutMs = 5000): Promise<string[]> {
+  return Promise.all(handles.map(async (h) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`no answer within ${timeoutMs / 1000} s (không trả lời)`), timeoutMs);
+      timer.unref();
+    });
+    const counted = (async () => {
+      try {
+        const c = await countPeople(await h.db(), h.mapping().source);
+        return `${c.people} people, ${c.approved} approved`;
+      } catch (err) {
+        return `not reachable (không kết nối được): ${describeError(err)}`;
+      }
+    })();
+    try {
+      return `source:      ${h.name} (${h.mapping().name}): ${await Promise.race([counted, late])}`;
+    } finally {
+      clearTimeout(timer);
+    }
+  }));
+}
+
 export const syncStep: StartStep = async (ctx) => {
   const signer = ctx.services.signer;
   if (!signer) throw new AppError('app.step_order', 'the signing step must run before the sync step');
@@ -32,6 +62,8 @@ export const syncStep: StartStep = async (ctx) => {
   if (handles) {
     ctx.services.sourceHandles = handles;
     ctx.onStop(async () => void (await Promise.all(handles.map((h) => h.close()))));
+    // The rehearsal's demo step has counted its two databases already.
+    if (!demo) ctx.summary.push(...(await sourceCounts(handles)));
   }
   const service = composeSync(ctx.config, {
     store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger,

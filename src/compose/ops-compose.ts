@@ -38,6 +38,8 @@ export interface OpsDeps {
   overdueTransfers?: () => Promise<number>;
   workingDaysBetween: (from: Date, to: Date) => number;
   processMetrics?: boolean;
+  /** A merged province's sources, each probed on each scrape (csdl_gateway_source_database_up{source}). */
+  sourceDatabases?: readonly { name: string; db(): Promise<Queryable> }[];
   /** A merged province's source names (SOURCES_FILE): /readyz names the sources the last sync could not read; /metrics has per-source figures. */
   mergedSources?: readonly string[];
 }
@@ -68,9 +70,39 @@ export function personSource(source: Queryable, mapping: Mapping): PersonSource 
   };
 }
 
-/** `tx person`'s lookups and explained refusals over a store, the provincial database and the mapping. */
-export function personExplainer(db: Db, audit: AuditLog, source: Queryable, mapping: Mapping): PersonExplainer {
-  return createPersonExplainer({ db, store: createOpsStore(db), audit, source: personSource(source, mapping) });
+/**
+ * `tx person`'s lookups and explained refusals over a store, the provincial database and the
+ * mapping. With `sourceName`, a merged province's one source: only its versions (a vendor id
+ * names a person within one source), and its database; without a database (a source removed
+ * from the file) the stored versions only.
+ */
+export function personExplainer(db: Db, audit: AuditLog, source: { db: Queryable; mapping: Mapping } | undefined, sourceName?: string): PersonExplainer {
+  const reads: PersonSource = source ? personSource(source.db, source.mapping) : {
+    mapping: '(source not configured)', personTable: '', cmndColumn: undefined,
+    vendorIdsByCmnd: async () => [], document: async () => undefined,
+  };
+  return createPersonExplainer({ db, store: createOpsStore(db), audit, source: reads, ...(sourceName !== undefined ? { sourceName } : {}) });
+}
+
+/**
+ * Whether each source answers, by name: opened when first asked (a source that could not open
+ * is tried again on the next scrape) and probed, each within `timeoutMs`, side by side.
+ */
+export async function sourcesAnswer(sources: readonly { name: string; db(): Promise<Queryable> }[], timeoutMs = 3000): Promise<Record<string, boolean>> {
+  const answers = await Promise.all(sources.map(async (s) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+    });
+    try {
+      const up = await Promise.race([s.db().then((db) => databaseAnswers(db, timeoutMs), () => false), late]);
+      return [s.name, up] as const;
+    } finally {
+      clearTimeout(timer);
+    }
+  }));
+  return Object.fromEntries(answers);
 }
 
 export function composeOps(deps: OpsDeps): OpsCapability {
@@ -81,6 +113,7 @@ export function composeOps(deps: OpsDeps): OpsCapability {
   const metrics = createMetrics({
     ops, attempts, store: createMetricsStore(deps.db),
     ...(source ? { sourceUp: () => databaseAnswers(source) } : {}),
+    ...(deps.sourceDatabases ? { sourcesUp: () => sourcesAnswer(deps.sourceDatabases ?? []) } : {}),
     ...(deps.signer ? { signer: deps.signer } : {}), ...(deps.auditStats ? { auditStats: deps.auditStats } : {}),
     ...(deps.overdueTransfers ? { overdueTransfers: deps.overdueTransfers } : {}),
     processMetrics: deps.processMetrics ?? false,
@@ -88,7 +121,7 @@ export function composeOps(deps: OpsDeps): OpsCapability {
   });
   return {
     service,
-    routers: [opsRouter(service, source && deps.mapping ? personExplainer(deps.db, deps.audit, source, deps.mapping) : undefined), metrics.router()],
+    routers: [opsRouter(service, source && deps.mapping ? personExplainer(deps.db, deps.audit, { db: source, mapping: deps.mapping }) : undefined), metrics.router()],
     openApi: { ...opsOpenApi, paths: { ...opsOpenApi.paths, ...metricsOpenApi.paths } },
     metrics,
     readiness: opsReadiness({ ops, attempts, workingDaysBetween: deps.workingDaysBetween }),

@@ -16,6 +16,7 @@ import type { SyncLock } from '../sync/sync-lock.js';
 import { createSyncService, type SyncDeps, type SyncService } from '../sync/sync-service.js';
 import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
+import { holdRemovedSources } from '../sources/removed-sources.js';
 import { sourceHandles, type SourceHandle } from './source-handles.js';
 import { createMergedSyncService } from '../sync/merged-sync-service.js';
 import { createOwnershipStore, speakingSource } from '../sources/ownership-store.js';
@@ -142,8 +143,19 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
     ...base, storeDb: edges.store.db, sources: handles, oneAtATime: edges.store.embedded,
     record: ownership.record,
   });
+  const names = handles.map((h) => h.name);
   return {
-    run: (options) => service.run(options),
+    async run(options) {
+      // A source no longer in the file sends nothing more: what it left queued is held, with why.
+      if (!options?.dryRun) {
+        const removed = await holdRemovedSources(edges.store.db, names);
+        for (const [source, n] of Object.entries(removed.held)) {
+          edges.logger.warn('versions of a source removed from the sources file are held, not sent', { source, versions: n });
+        }
+        if (removed.released > 0) edges.logger.info('versions of a source listed again go back to the queue', { versions: removed.released });
+      }
+      return service.run(options);
+    },
     deps: () => ({ ...syncDepsFrom(config, edges, first.mapping(), lock), store: createOutboxStore(edges.store.db, first.name) }),
     async depsFor(soDinhDanh) {
       const name = await speakingSource(edges.store.db, soDinhDanh);

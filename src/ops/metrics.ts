@@ -30,6 +30,11 @@ export interface MetricsDeps {
   store: MetricsStore;
   /** Whether the provincial (source) database answers; absent when the gateway reads none. */
   sourceUp?: () => Promise<boolean>;
+  /**
+   * A merged province (SOURCES_FILE): whether each source's database answers, by source name;
+   * in place of `sourceUp`, the same gauge labelled `source`.
+   */
+  sourcesUp?: () => Promise<Record<string, boolean>>;
   /** The signer, when the gateway has one (the certificate's expiry). */
   signer?: () => Pick<CmsSigner, 'identity'> | undefined;
   /** The audit log's size and last checkpoint (src/audit); undefined while there is none. */
@@ -102,8 +107,11 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
   const failingByCode = new Gauge(m({ name: 'csdl_gateway_failing_records_by_code', help: 'Failing record versions by national or mapping error code (a version with two codes counts under each)', labelNames: ['code'] }));
   const lastSync = moment('csdl_gateway_sync_last_success_timestamp_seconds', 'When the newest sync run finished (absent before the first)');
   const awaitingReceipt = new Gauge(m({ name: 'csdl_gateway_oldest_awaiting_receipt_age_seconds', help: 'Time since the oldest packet still waiting for its receipt was sent (0: none waiting)' }));
-  const sourceUp = deps.sourceUp
+  const sourceUp = deps.sourceUp && !deps.sourcesUp
     ? new Gauge(m({ name: 'csdl_gateway_source_database_up', help: 'Whether the provincial database answered a probe on this scrape (1) or not (0)' }))
+    : undefined;
+  const sourcesUp = deps.sourcesUp
+    ? new Gauge(m({ name: 'csdl_gateway_source_database_up', help: 'Whether each source\'s provincial database answered a probe on this scrape (1) or not (0)', labelNames: ['source'] }))
     : undefined;
   const shareRequests = new Counter(m({ name: 'csdl_gateway_share_requests_total', help: 'Sharing requests by agency, action, purpose (served requests only) and outcome', labelNames: ['agency', 'action', 'purpose', 'outcome'] }));
   const oldest = new Gauge(m({ name: 'csdl_gateway_oldest_unaccepted_approval_age_seconds', help: 'Age of the oldest approval the gateway is still carrying to the national side, queued or in an open packet (0: none); refused ones are csdl_gateway_failing_records' }));
@@ -176,8 +184,11 @@ export function createMetrics(deps: MetricsDeps): GatewayMetrics {
     const now = clock();
     const [p, r, o, f, synced, awaiting, up] = await Promise.all([
       deps.ops.packetStates(), deps.ops.recordStates(), deps.ops.oldestOutstanding(), deps.ops.failingByCode(),
-      deps.store.lastSyncFinishedAt(), deps.store.oldestAwaitingReceiptSentAt(), deps.sourceUp?.(),
+      deps.store.lastSyncFinishedAt(), deps.store.oldestAwaitingReceiptSentAt(), sourceUp ? deps.sourceUp?.() : undefined,
     ]);
+    if (sourcesUp && deps.sourcesUp) {
+      for (const [source, answers] of Object.entries(await deps.sourcesUp())) sourcesUp.set({ source }, answers ? 1 : 0);
+    }
     packets.reset();
     for (const [state, n] of Object.entries(p)) packets.set({ state }, n);
     records.reset();

@@ -144,7 +144,8 @@ export interface OpsStore {
   /** A merged province's conflicts (migration 016), oldest first. */
   conflicts(f: ConflictFilter): Promise<ConflictItem[]>;
   /** A person's versions, named by số định danh or by the vendor's person id(s). */
-  personVersions(key: string | { vendorIds: string[] }): Promise<{ versions: (RecordItem & { packetState: string | null; packetNationalCode: string | null; packetError: string | null })[]; acceptedAt: Date | undefined }>;
+  /** With `source`, only the versions read from that source (a vendor id names a person within one source). */
+  personVersions(key: string | { vendorIds: string[]; source?: string }): Promise<{ versions: (RecordItem & { packetState: string | null; packetNationalCode: string | null; packetError: string | null })[]; acceptedAt: Date | undefined }>;
 }
 
 export function createOpsStore(db: Queryable): OpsStore {
@@ -264,14 +265,16 @@ export function createOpsStore(db: Queryable): OpsStore {
     },
     async personVersions(key) {
       const [column, value] = typeof key === 'string' ? ['so_dinh_danh', [key]] : ['vendor_id', key.vendorIds];
+      const source = typeof key === 'string' ? null : key.source ?? null;
       const res = await db.query<RecordRow & { packet_status: string | null; packet_code: string | null; packet_error: string | null }>(
         `SELECT ${RECORD_COLUMNS}, p.status AS packet_status, p.national_code AS packet_code, p.last_error AS packet_error
            FROM ${RECORD_FROM} LEFT JOIN ${S}.packets p ON p.packet_id = v.packet_id
-          WHERE v.${column} = ANY($1::text[]) ORDER BY v.approval_id, v.id`,
-        [value],
+          WHERE v.${column} = ANY($1::text[]) AND ($2::text IS NULL OR v.source = $2) ORDER BY v.approval_id, v.id`,
+        [value, source],
       );
       const state = await db.query<{ accepted_at: Date | null }>(
-        `SELECT accepted_at FROM ${S}.person_state WHERE ${column} = ANY($1::text[]) ORDER BY accepted_at DESC NULLS LAST LIMIT 1`, [value]);
+        `SELECT accepted_at FROM ${S}.person_state WHERE ${column} = ANY($1::text[]) AND ($2::text IS NULL OR source = $2)
+          ORDER BY accepted_at DESC NULLS LAST LIMIT 1`, [value, source]);
       return {
         versions: res.rows.map((r) => ({ ...recordItem(r), packetState: r.packet_status, packetNationalCode: r.packet_code, packetError: r.packet_error })),
         acceptedAt: state.rows[0]?.accepted_at ?? undefined,

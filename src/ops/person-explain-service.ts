@@ -72,12 +72,14 @@ export interface PersonExplainerDeps {
   store: OpsStore;
   audit: AuditLog;
   source: PersonSource;
+  /** A merged province's one source (`tx person --source`): only the versions read from it. */
+  sourceName?: string;
 }
 
 const ACTION = 'ops.person.explain';
 
 export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplainer {
-  const { db, store, audit, source } = deps;
+  const { db, store, audit, source, sourceName } = deps;
 
   const entry = (ctx: ReadContext, rest: Partial<AuditEntryInput>): AuditEntryInput => ({
     actor: ctx.actor, action: ACTION, outcome: 'ok', ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...rest,
@@ -90,7 +92,7 @@ export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplaine
   }
 
   async function vendorIds(ctx: ReadContext, lookup: PersonLookup): Promise<string[]> {
-    if (lookup.by === 'soDinhDanh') return vendorIdsOf(db, lookup.value);
+    if (lookup.by === 'soDinhDanh') return vendorIdsOf(db, lookup.value, sourceName);
     if (lookup.by === 'vendorId') return [lookup.value];
     if (source.cmndColumn === undefined) {
       return refused(ctx, lookup, new OpsActionError('ops.cmnd_not_declared',
@@ -102,7 +104,7 @@ export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplaine
   }
 
   async function explainOne(vendorId: string, failing: Awaited<ReturnType<typeof failingVersionsOf>>): Promise<ExplainedPerson> {
-    const { versions, acceptedAt } = await store.personVersions({ vendorIds: [vendorId] });
+    const { versions, acceptedAt } = await store.personVersions({ vendorIds: [vendorId], ...(sourceName !== undefined ? { source: sourceName } : {}) });
     const doc = await source.document(vendorId);
     const refusals = failing.filter((f) => f.vendorId === vendorId).flatMap((f) => f.problems.map((p) => refusal(f.id, f.state, p, doc)));
     const latest = versions[versions.length - 1];
@@ -128,7 +130,7 @@ export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplaine
     async explain(ctx, lookup) {
       const ids = await vendorIds(ctx, lookup);
       // Only people the gateway took in: the lookup explains what the gateway did with them.
-      const taken = ids.length === 0 ? [] : (await store.personVersions({ vendorIds: ids })).versions;
+      const taken = ids.length === 0 ? [] : (await store.personVersions({ vendorIds: ids, ...(sourceName !== undefined ? { source: sourceName } : {}) })).versions;
       const known = [...new Set(taken.map((v) => v.vendorId))];
       if (known.length === 0) {
         const what = lookup.by === 'cmnd' && ids.length > 0
@@ -136,7 +138,7 @@ export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplaine
           : 'no version of this person was taken in / gateway chưa nhận phiên bản nào của người này';
         return refused(ctx, lookup, new OpsActionError('ops.person_not_found', what));
       }
-      const failing = await failingVersionsOf(db, known);
+      const failing = await failingVersionsOf(db, known, sourceName);
       const people: ExplainedPerson[] = [];
       for (const vendorId of known) people.push(await explainOne(vendorId, failing));
       const named = people.map((p) => p.soDinhDanh).filter((s): s is string => s !== null);

@@ -23,18 +23,19 @@ export interface FailingVersion {
   problems: StoredProblem[];
 }
 
-export async function failingVersionsOf(db: Queryable, vendorIds: string[]): Promise<FailingVersion[]> {
+export async function failingVersionsOf(db: Queryable, vendorIds: string[], source?: string): Promise<FailingVersion[]> {
   const res = await db.query<{ id: string; vendor_id: string; so_dinh_danh: string | null; status: string; errors: StoredProblem[] | null }>(
     `SELECT f.id::text AS id, f.vendor_id, f.so_dinh_danh, f.status, f.errors
-       FROM ${S}.failing_versions f WHERE f.vendor_id = ANY($1::text[]) ORDER BY f.vendor_id, f.id`,
-    [vendorIds],
+       FROM ${S}.failing_versions f WHERE f.vendor_id = ANY($1::text[]) AND ($2::text IS NULL OR f.source = $2) ORDER BY f.vendor_id, f.id`,
+    [vendorIds, source ?? null],
   );
   return res.rows.map((r) => ({ id: r.id, vendorId: r.vendor_id, soDinhDanh: r.so_dinh_danh, state: r.status, problems: r.errors ?? [] }));
 }
 
 /** The vendor ids the gateway took in under a số định danh (usually one). */
-export async function vendorIdsOf(db: Queryable, soDinhDanh: string): Promise<string[]> {
+export async function vendorIdsOf(db: Queryable, soDinhDanh: string, source?: string): Promise<string[]> {
   const res = await db.query<{ vendor_id: string }>(
-    `SELECT DISTINCT vendor_id FROM ${S}.record_versions WHERE so_dinh_danh = $1 ORDER BY vendor_id`, [soDinhDanh]);
+    `SELECT DISTINCT vendor_id FROM ${S}.record_versions WHERE so_dinh_danh = $1 AND ($2::text IS NULL OR source = $2) ORDER BY vendor_id`,
+    [soDinhDanh, source ?? null]);
   return res.rows.map((r) => r.vendor_id);
 }

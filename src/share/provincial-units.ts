@@ -82,3 +82,28 @@ export function unitTree(units: ProvincialUnit[]): UnitTree {
   const hash = createHash('sha256').update(JSON.stringify([unitList, list])).digest('hex');
   return { units: unitList, edges: list, hash };
 }
+
+/**
+ * Pure: a merged province's tree (docs/decisions/sharing.md, "A merged province"). Each
+ * source's tree is walked by its own vendor ids (which collide across sources and never leave
+ * it); what is stored is the agency codes, issued nationally, so the trees' pairs are joined
+ * as they are: a code two sources hold is one unit, whose subtree is both. Every unit of every
+ * source lies under the province's root (its agency code, SENDER_CODE): a grant on the root
+ * covers the whole merged province, a grant on a unit its subtree in whichever source holds it.
+ */
+export function joinedUnitTree(perSource: ProvincialUnit[][], root: string): UnitTree {
+  const edges = new Map<string, [string, string]>([[`${root}>${root}`, [root, root]]]);
+  const named = new Map<string, string>();
+  for (const units of perSource) {
+    const tree = unitTree(units);
+    for (const u of tree.units) if (!named.has(u.code)) named.set(u.code, u.name);
+    for (const [a, d] of tree.edges) {
+      edges.set(`${a}>${d}`, [a, d]);
+      edges.set(`${root}>${d}`, [root, d]);
+    }
+  }
+  const list = [...edges.values()].sort((a, b) => (a[0] + a[1]).localeCompare(b[0] + b[1]));
+  const unitList = [...named].map(([code, name]) => ({ code, name })).sort((a, b) => a.code.localeCompare(b.code));
+  const hash = createHash('sha256').update(JSON.stringify([unitList, list])).digest('hex');
+  return { units: unitList, edges: list, hash };
+}

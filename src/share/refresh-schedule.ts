@@ -3,7 +3,7 @@ import type { PayloadCodec } from '../encoding/payload-codec.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { SourceSpec, UnitsSpec } from '../mapping/mapping-types.js';
-import { refreshSharedRecords, type RefreshSummary } from './shared-records-refresh.js';
+import { refreshSharedRecords, type RefreshOptions, type RefreshSource, type RefreshSummary } from './shared-records-refresh.js';
 
 /**
  * The refresh of the served records on an interval: a tick is skipped while the previous
@@ -16,12 +16,20 @@ export interface RefreshSchedule {
 }
 
 export function scheduleRefresh(
-  deps: { db: Db; codec: PayloadCodec; source?: Queryable; units?: UnitsSpec | undefined; persons?: SourceSpec['persons']; logger: Logger },
+  deps: {
+    db: Db; codec: PayloadCodec; source?: Queryable; units?: UnitsSpec | undefined; persons?: SourceSpec['persons'];
+    /** A merged province's sources and root, in place of `source` (shared-records-refresh.ts). */
+    merged?: { sources: readonly RefreshSource[]; provinceRoot: string };
+    logger: Logger;
+  },
   everyMs: number,
 ): RefreshSchedule {
   let running: Promise<RefreshSummary | undefined> | undefined;
+  const options: RefreshOptions = deps.merged
+    ? { sources: deps.merged.sources, provinceRoot: deps.merged.provinceRoot }
+    : deps.source ? { source: deps.source, units: deps.units, persons: deps.persons } : {};
   const runNow = () => {
-    running ??= refreshSharedRecords(deps.db, deps.codec, deps.source ? { source: deps.source, units: deps.units, persons: deps.persons } : {})
+    running ??= refreshSharedRecords(deps.db, deps.codec, options)
       .then((summary) => {
         if (summary.unitsError) deps.logger.warn('unit hierarchy not copied from the provincial database', { error: summary.unitsError });
         if (summary.filterError) deps.logger.warn('person filter not applied to the shared records', { error: summary.filterError });

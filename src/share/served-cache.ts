@@ -35,7 +35,7 @@ export function groupsKey(groups: ReadonlySet<FieldGroup>): string {
 /** Answers per person kept at most: a record seldom has more than a few granted field sets. */
 const MAX_ANSWERS_PER_PERSON = 8;
 
-export function createServedCache(maxPeople = 20_000) {
+export function createServedCache(maxPeople = 5_000) {
   const people = new Map<string, ServedEntry>();
 
   return {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import express, { Router, type Request, type Response } from 'express';
 import type { AuditLog } from '../audit/audit-entry.js';
 import { sendError } from '../http/error-handler.js';
@@ -5,7 +6,8 @@ import { inputProblem } from '../http/input-problems.js';
 import type { Logger } from '../log/logger.js';
 import { envelopeBytes, type CmsSigner } from '../signing/cms-signer.js';
 import { basicCredentials } from '../tokens/authorization-header.js';
-import { createShareAccess, type Outcome, type ReadCall, type Trace } from './share-access.js';
+import { createShareAccess, type Outcome, type ReadCall, type ShareAccess, type Trace } from './share-access.js';
+import type { FieldGroup } from './field-filter.js';
 import type { Authenticated } from './client-store.js';
 import { parseAgencyCode, parseFields, parseGroupBy, parseSoDinhDanh, parseUnitQuery } from './share-params.js';
 import type { ShareAnswer, ShareService } from './share-service.js';
@@ -29,6 +31,8 @@ export interface ShareRouterOptions {
   signer: Pick<CmsSigner, 'sign'>;
   logger?: Logger;
   throttle?: TokenThrottle;
+  /** The share access to decide with, when one is shared with the fast path (share-fast-path.ts); else its own. */
+  access?: ShareAccess;
 }
 
 type Decide = (req: Request, caller: Authenticated, purpose: string, trace: Trace) => Promise<ShareAnswer>;
@@ -42,12 +46,34 @@ function unreadable(err: unknown): ShareError {
     : new ShareError('share.parameter_invalid', 'the token request\'s body could not be read', { status });
 }
 
-function wantsEnvelope(req: Request): boolean {
-  return (req.header('accept') ?? '').toLowerCase().includes(ENVELOPE_MEDIA_TYPE);
+/**
+ * A read's answer: JSON, or on `Accept: application/vnd.csdl.envelope+json` the contract's signed
+ * envelope. Written directly: a personal record is never cached (no ETag, no 304), and express's
+ * send() would hash every answer for one.
+ */
+export function writeAnswer(res: ServerResponse, answer: ShareAnswer, accept: string | undefined, signer: Pick<CmsSigner, 'sign'>): void {
+  const json = answer.json ?? Buffer.from(JSON.stringify(answer.body), 'utf8');
+  const envelope = (accept ?? '').toLowerCase().includes(ENVELOPE_MEDIA_TYPE);
+  const bytes = envelope ? envelopeBytes('json', json, signer) : json;
+  res.statusCode = 200;
+  res.setHeader('Content-Type', `${envelope ? ENVELOPE_MEDIA_TYPE : 'application/json'}; charset=utf-8`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Length', bytes.length);
+  res.end(bytes);
+}
+
+/** GET /share/v1/officials/{soDinhDanh}'s decision, given how to read its parameters (express's or the fast path's). */
+export function officialDecision(service: ShareService) {
+  return (so: () => string, fields: () => FieldGroup[] | undefined) => async (caller: Authenticated, purpose: string, trace: Trace): Promise<ShareAnswer> => {
+    const soDinhDanh = so();
+    // A refused read of a person is still a trace in that person's access report.
+    trace.people = [soDinhDanh];
+    return service.official(caller, purpose, soDinhDanh, fields());
+  };
 }
 
 export function shareRouter(options: ShareRouterOptions): Router {
-  const access = createShareAccess({
+  const access = options.access ?? createShareAccess({
     service: options.service, audit: options.audit,
     ...(options.logger ? { logger: options.logger } : {}), ...(options.throttle ? { throttle: options.throttle } : {}),
   });
@@ -71,16 +97,7 @@ export function shareRouter(options: ShareRouterOptions): Router {
       }
       const outcome: Outcome<ShareAnswer> = await access.read(callOf(req, action, read), (caller, purpose, trace) => decide(req, caller, purpose, trace));
       if (!outcome.ok) return sendError(req, res, outcome.refusal);
-      const json = outcome.value.json ?? Buffer.from(JSON.stringify(outcome.value.body), 'utf8');
-      const envelope = wantsEnvelope(req);
-      const bytes = envelope ? envelopeBytes('json', json, options.signer) : json;
-      // Written directly: a personal record is never cached (no ETag, no 304), and express's
-      // send() would hash every answer for one.
-      res.status(200);
-      res.setHeader('Content-Type', `${envelope ? ENVELOPE_MEDIA_TYPE : 'application/json'}; charset=utf-8`);
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Content-Length', bytes.length);
-      res.end(bytes);
+      writeAnswer(res, outcome.value, req.header('accept'), options.signer);
     };
   }
 
@@ -98,12 +115,10 @@ export function shareRouter(options: ShareRouterOptions): Router {
     res.json(outcome.value);
   });
 
-  router.get('/share/v1/officials/:soDinhDanh', answer('share.official.read', async (req, caller, purpose, trace) => {
-    const so = parseSoDinhDanh(String(req.params.soDinhDanh));
-    // A refused read of a person is still a trace in that person's access report.
-    trace.people = [so];
-    return options.service.official(caller, purpose, so, parseFields(req.query.fields));
-  }, (req) => (isSoDinhDanh(req.params.soDinhDanh) ? req.params.soDinhDanh : undefined)));
+  const official = officialDecision(options.service);
+  router.get('/share/v1/officials/:soDinhDanh', answer('share.official.read', (req, caller, purpose, trace) => official(
+    () => parseSoDinhDanh(String(req.params.soDinhDanh)), () => parseFields(req.query.fields),
+  )(caller, purpose, trace), (req) => (isSoDinhDanh(req.params.soDinhDanh) ? req.params.soDinhDanh : undefined)));
 
   router.get('/share/v1/units/:agencyCode/officials', answer('share.unit.list', async (req, caller, purpose, trace) => {
     const unit = parseAgencyCode(String(req.params.agencyCode));

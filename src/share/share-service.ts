@@ -32,7 +32,7 @@ export interface ShareServiceOptions {
   tokenTtlSeconds?: number;
   /** The smallest count a statistics cell shows (SHARE_STATISTICS_MIN_CELL); default 5. */
   statisticsMinCell?: number;
-  /** People whose served record and built answers this process keeps (served-cache.ts); default 20,000. */
+  /** People whose served record and built answers this process keeps (served-cache.ts); default 5,000. */
   servedCacheSize?: number;
 }
 

@@ -200,37 +200,38 @@ export function createSharedRecordStore(db: Queryable) {
     /**
      * Withholds the served records of the persons `vendorIds` names (the ones the mapping's
      * person filter leaves out): each moves, whole, to shared_records_withheld. A served record
-     * is a person's when the version it was taken in from is theirs. Returns how many moved.
+     * is a person's when the version it was taken in from is theirs, in `source` (a vendor id
+     * names a person within one source only). Returns how many moved.
      */
-    async withhold(vendorIds: string[]): Promise<number> {
+    async withhold(vendorIds: string[], source = 'default'): Promise<number> {
       if (vendorIds.length === 0) return 0;
       const res = await db.query(
         `WITH moved AS (
            DELETE FROM ${S}.shared_records s USING ${S}.record_versions v
-            WHERE v.vendor_id = ANY($1::text[]) AND v.packet_id = s.packet_id AND v.so_dinh_danh = s.so_dinh_danh
-           RETURNING ${SERVED_COLUMNS.map((c) => `s.${c}`).join(', ')}, v.vendor_id)
-         INSERT INTO ${S}.shared_records_withheld AS w (${COLUMNS}, vendor_id)
-         SELECT ${COLUMNS}, vendor_id FROM moved
+            WHERE v.source = $2 AND v.vendor_id = ANY($1::text[]) AND v.packet_id = s.packet_id AND v.so_dinh_danh = s.so_dinh_danh
+           RETURNING ${SERVED_COLUMNS.map((c) => `s.${c}`).join(', ')}, v.vendor_id, v.source)
+         INSERT INTO ${S}.shared_records_withheld AS w (${COLUMNS}, vendor_id, source)
+         SELECT ${COLUMNS}, vendor_id, source FROM moved
          ${NEWER_WINS('w')}`,
-        [vendorIds],
+        [vendorIds, source],
       );
       return res.rowCount ?? 0;
     },
 
     /**
-     * Serves again the withheld records of every person not in `stillOut` (the filter keeps
-     * them now): each moves back, a newer record already served winning. Returns how many moved.
+     * Serves again the records `source` withheld of every person not in `stillOut` (its filter
+     * keeps them now): each moves back, a newer record already served winning. Returns how many moved.
      */
-    async restore(stillOut: string[]): Promise<number> {
+    async restore(stillOut: string[], source = 'default'): Promise<number> {
       const res = await db.query<{ unit_code: string }>(
         `WITH back AS (
-           DELETE FROM ${S}.shared_records_withheld w WHERE NOT (w.vendor_id = ANY($1::text[]))
+           DELETE FROM ${S}.shared_records_withheld w WHERE w.source = $2 AND NOT (w.vendor_id = ANY($1::text[]))
            RETURNING ${COLUMNS})
          INSERT INTO ${S}.shared_records AS s (${COLUMNS})
          SELECT ${COLUMNS} FROM back
          ${NEWER_WINS('s')}
          RETURNING s.unit_code`,
-        [stillOut],
+        [stillOut, source],
       );
       // A unit stands for its own subtree even when only a restored person names it.
       await db.query(

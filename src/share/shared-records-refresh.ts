@@ -5,7 +5,7 @@ import { recordsOfEnvelope } from '../packet/envelope-records.js';
 import type { SourceSpec, UnitsSpec } from '../mapping/mapping-types.js';
 import { personsFilteredOut } from '../source/filtered-out.js';
 import { SourceError } from '../source/source-error.js';
-import { readProvincialUnits, unitTree } from './provincial-units.js';
+import { joinedUnitTree, readProvincialUnits, unitTree, type ProvincialUnit } from './provincial-units.js';
 import { createSharedRecordStore, type SharedRow } from './shared-record-store.js';
 
 /**
@@ -30,8 +30,23 @@ export interface RefreshOptions {
    * leaves out. Without it (or without `source`) the served records are not filtered.
    */
   persons?: SourceSpec['persons'];
+  /**
+   * A merged province's sources (SOURCES_FILE), in place of `source`, `units` and `persons`:
+   * their unit trees are joined under `provinceRoot` and each one's person filter withholds its
+   * own people (by their vendor ids in that source).
+   */
+  sources?: readonly RefreshSource[];
+  /** The province's agency code (SENDER_CODE): the root the sources' trees join under. */
+  provinceRoot?: string;
   /** Packets decoded per transaction (5 full packets: about 12 MB of records in one statement). */
   batch?: number;
+}
+
+/** A source of a merged province as the refresh reads it: its database and its mapping's `units` and `source.persons`. */
+export interface RefreshSource {
+  name: string;
+  db(): Promise<Queryable>;
+  mapping(): { units?: UnitsSpec | undefined; source: Pick<SourceSpec, 'persons'> };
 }
 
 export interface RefreshSummary {
@@ -118,12 +133,95 @@ async function applyPersonFilter(tx: Queryable, source: Queryable, persons: Sour
   return { withheld: await store.withhold(out), restored: await store.restore(out) };
 }
 
+/**
+ * Every source's unit table read, or the first failure naming its source: with a source
+ * missing, the joined tree would drop its units and the grants on them, so the stored tree
+ * is kept as it is until all are read.
+ */
+async function readAllUnits(sources: readonly RefreshSource[]): Promise<ProvincialUnit[][]> {
+  return Promise.all(sources.map(async (s) => {
+    const units = s.mapping().units;
+    if (!units) throw new SourceError('source.units_unmapped', `the mapping of source ${s.name} declares no \`units\`: the province's unit tree cannot be joined`);
+    try {
+      return await readProvincialUnits(await s.db(), units);
+    } catch (err) {
+      throw new SourceError('source.units_unreadable', `source ${s.name}: ${describeError(err)}`, { cause: err });
+    }
+  }));
+}
+
+async function copyJoinedUnits(tx: Queryable, perSource: ProvincialUnit[][], root: string): Promise<boolean> {
+  const store = createSharedRecordStore(tx);
+  const tree = joinedUnitTree(perSource, root);
+  if ((await store.refreshState('units_hash')) === tree.hash) return false;
+  await store.replaceUnits(tree.units, tree.edges, tree.hash);
+  return true;
+}
+
+/**
+ * Each source's filter over its own people, in one transaction. A source that cannot be read
+ * leaves its withheld records as they are (named in the error); the others' are applied.
+ */
+async function applySourceFilters(tx: Queryable, sources: readonly RefreshSource[]): Promise<{ withheld: number; restored: number; errors: string[] }> {
+  const store = createSharedRecordStore(tx);
+  const out = { withheld: 0, restored: 0, errors: [] as string[] };
+  const read = await Promise.all(sources.map(async (s) => {
+    const persons = s.mapping().source.persons;
+    try {
+      return { name: s.name, out: await personsFilteredOut(await s.db(), persons) };
+    } catch (err) {
+      out.errors.push(`source ${s.name}: ${describeError(err)}`);
+      return undefined;
+    }
+  }));
+  for (const r of read) {
+    if (!r) continue;
+    out.withheld += await store.withhold(r.out, r.name);
+    out.restored += await store.restore(r.out, r.name);
+  }
+  return out;
+}
+
+async function refreshMerged(db: Db, codec: PayloadCodec, sources: readonly RefreshSource[], root: string, batch: number): Promise<RefreshSummary> {
+  const summary: RefreshSummary = { skipped: false, packets: 0, records: 0, unitsCopied: false, withheld: 0, restored: 0 };
+  try {
+    const perSource = await readAllUnits(sources);
+    const copied = await db.transaction(async (tx) => ((await holdLock(tx)) ? copyJoinedUnits(tx, perSource, root) : undefined));
+    if (copied === undefined) return { ...summary, skipped: true };
+    summary.unitsCopied = copied;
+  } catch (err) {
+    summary.unitsError = describeError(err);
+  }
+  for (;;) {
+    const step = await db.transaction(async (tx) => ((await holdLock(tx)) ? takeInPackets(tx, codec, batch) : undefined));
+    if (step === undefined) return { ...summary, skipped: summary.packets === 0 };
+    summary.packets += step.packets;
+    summary.records += step.records;
+    if (step.packets === 0) break;
+  }
+  try {
+    const moved = await db.transaction(async (tx) => ((await holdLock(tx)) ? applySourceFilters(tx, sources) : undefined));
+    if (moved) {
+      summary.withheld = moved.withheld;
+      summary.restored = moved.restored;
+      if (moved.errors.length > 0) summary.filterError = moved.errors.join('; ');
+    }
+  } catch (err) {
+    summary.filterError = describeError(err);
+  }
+  return summary;
+}
+
 async function holdLock(tx: Queryable): Promise<boolean> {
   const res = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [REFRESH_LOCK]);
   return res.rows[0]?.ok === true;
 }
 
 export async function refreshSharedRecords(db: Db, codec: PayloadCodec, options: RefreshOptions = {}): Promise<RefreshSummary> {
+  if (options.sources) {
+    if (!options.provinceRoot) throw new SourceError('source.units_unmapped', 'a merged province\'s unit trees join under its root: provinceRoot (SENDER_CODE) is required');
+    return refreshMerged(db, codec, options.sources, options.provinceRoot, options.batch ?? 5);
+  }
   const summary: RefreshSummary = { skipped: false, packets: 0, records: 0, unitsCopied: false, withheld: 0, restored: 0 };
   if (options.source) {
     const source = options.source;

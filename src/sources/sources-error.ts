@@ -13,6 +13,8 @@ import { GatewayError } from '../errors.js';
  * - sources.name_duplicate: two sources with one name;
  * - sources.mapping_missing: an entry without a mapping, or whose mapping does not exist;
  * - sources.url_duplicate: two sources reading the same database (URLs compared normalised).
+ * Not a refusal but a stored problem: `sources.source_removed` marks the versions a source left
+ * queued when it was removed from the file, held instead of sent (removed-sources.ts).
  */
 export type SourcesProblemCode =
   | 'sources.unreadable'

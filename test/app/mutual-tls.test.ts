@@ -67,14 +67,14 @@ describe('app: mutual TLS (TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE)', fu
   let secret: string;
   let client: { right: Pem; wrongOu: Pem; foreign: Pem };
 
-  function call(path: string, tls: Partial<Pem>, body?: string): Promise<Answer> {
+  function call(path: string, tls: Partial<Pem>, body?: string, headers: Record<string, string> = {}): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
           host: 'localhost', port: gateway.port, path, method: body ? 'POST' : 'GET', ca: pki.caCertPem, ...tls,
           headers: body
             ? { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${AGENCY}:${secret}`).toString('base64')}` }
-            : {},
+            : headers,
         },
         (res) => {
           let text = '';
@@ -135,6 +135,18 @@ describe('app: mutual TLS (TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE)', fu
     const answer = await token(client.wrongOu);
     expect(answer.status).to.equal(401);
     expect(answer.body.code).to.equal('share.certificate_mismatch');
+  });
+
+  it('holds a plain sharing read (answered before express) to the same gate and the same OU check', async function () {
+    const bearer = (await token(client.right)).body.access_token as string;
+    const read = (tls: Partial<Pem>) => call('/share/v1/officials/026185001234', tls, undefined, { authorization: `Bearer ${bearer}`, 'x-purpose': 'kiem-tra' });
+    expect((await read({})).body.code).to.equal('share.certificate_required');
+    expect((await read(client.foreign)).body.code).to.equal('share.certificate_untrusted');
+    expect((await read(client.wrongOu)).body.code).to.equal('share.certificate_mismatch');
+    // Past the certificate: the client holds no grant yet.
+    const past = await read(client.right);
+    expect(past.status).to.equal(403);
+    expect(past.body.code).to.equal('share.route_not_granted');
   });
 
   it('refuses a certificate that does not chain to TLS_CLIENT_CA_FILE', async function () {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gatewayHttpApp, startGateway, type StartContext } from '../../src/app/gateway.js';
+import { gatewayHttpApp, gatewayRequestListener, startGateway, type StartContext } from '../../src/app/gateway.js';
 import { bindHttp, type HttpListener } from '../../src/app/http-listener.js';
 import { startSteps } from '../../src/app/start-steps.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -91,12 +91,12 @@ export async function startFuzzGateway(): Promise<FuzzGateway> {
     const opened = (d: TestDatabase) => ({ db: d.db, url: d.url, embedded: false, close: async () => undefined });
     const ctx: StartContext = {
       config, logger: silentLogger(), store: opened(store), source: opened(source), summary: [],
-      readiness: [storeReadiness(store.db)], services: {}, routers: [], openApi: [],
+      readiness: [storeReadiness(store.db)], services: {}, routers: [], openApi: [], fastRoutes: [],
       onStop: (fn) => stoppers.push(fn), stopping: stopping.signal,
     };
     for (const step of startSteps()) await step(ctx);
     http = await bindHttp(config);
-    http.serve(gatewayHttpApp(ctx));
+    http.serve(gatewayRequestListener(ctx, gatewayHttpApp(ctx)));
     return { url: new URL(http.url), dataDir, db: store.db, stop };
   } catch (err) {
     await stop();

@@ -45,7 +45,7 @@ export async function startApiApp(db: Db, extra: { routers?: Router[]; openApi?:
   await service.revoke(`gone-${suffix}`);
   const audit = memoryAuditLog();
   const ops = createOpsService({ store: createOpsStore(db), audit, codec: createPayloadCodec(nationalContract()) });
-  const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: [opsRouter(ops, extra.explain ? personExplainer(db, audit, extra.explain.source, extra.explain.mapping) : undefined), ...(extra.routers ?? [])], openApi: [opsOpenApi, ...(extra.openApi ?? [])], tokens: service });
+  const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: [opsRouter(ops, extra.explain ? personExplainer(db, audit, { db: extra.explain.source, mapping: extra.explain.mapping }) : undefined), ...(extra.routers ?? [])], openApi: [opsOpenApi, ...(extra.openApi ?? [])], tokens: service });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1');
     s.once('listening', () => resolve(s));

@@ -32,11 +32,14 @@ describe('share: TLS client certificate', function () {
     await w.refresh();
     ({ secret } = await w.client(CODE));
     person = (await w.sync.store.db.query<{ so_dinh_danh: string }>('SELECT so_dinh_danh FROM csdl_gateway.shared_records LIMIT 1')).rows[0]!.so_dinh_danh;
-    const app = shareHttpApp(w.sync.store.db, w.sync.sim.signer, audit);
+    // As start serves it: the fast path for a plain read, express for the rest.
+    const { app, fast } = shareHttpApp(w.sync.store.db, w.sync.sim.signer, audit);
     server = createServer({
       key: serverCert.privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: serverCert.certificate.toString(),
       ca: [ca.certificate.toString()], requestCert: true, rejectUnauthorized: false,
-    }, app);
+    }, (req, res) => {
+      if (!fast(req, res)) app(req, res);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { nationalContract } from '../../src/contract/national-contract.js';
 import type { Db } from '../../src/db/db.js';
 import { createPayloadCodec } from '../../src/encoding/payload-codec.js';
@@ -9,6 +9,8 @@ import type { NewGrant } from '../../src/share/client-store.js';
 import { fieldPlan } from '../../src/share/field-filter.js';
 import { refreshSharedRecords, type RefreshSummary } from '../../src/share/shared-records-refresh.js';
 import { shareRouter } from '../../src/share/share-router.js';
+import { createShareAccess } from '../../src/share/share-access.js';
+import { shareFastPath, type FastRoute } from '../../src/share/share-fast-path.js';
 import { createShareService } from '../../src/share/share-service.js';
 import { identityOf, makeLeaf } from '../signing/pki-fixture.js';
 import { OTHER_CLIENT, OTHER_PROVINCE, packet, pushAndSettle, readyClient, record } from '../simulator/simulator-harness.js';
@@ -46,7 +48,9 @@ export interface Reply {
 export interface ShareApp {
   url: string;
   audit: MemoryAuditLog;
-  get(path: string, o?: { token?: string; purpose?: string | null; accept?: string }): Promise<Reply>;
+  /** Requests the fast path answered (share-fast-path.ts); 0 with `expressOnly`. */
+  readonly fastTaken: number;
+  get(path: string, o?: { token?: string; purpose?: string | null; accept?: string; headers?: Record<string, string> }): Promise<Reply>;
   token(agencyCode: string, secret: string): Promise<Reply>;
   close(): Promise<void>;
 }
@@ -56,7 +60,7 @@ export interface ShareWorld {
   /** The CA's PEM, for openssl cms -verify of signed answers. */
   caCertPem: string;
   refresh(): Promise<RefreshSummary>;
-  startApp(db?: Db): Promise<ShareApp>;
+  startApp(db?: Db, o?: { expressOnly?: boolean }): Promise<ShareApp>;
   /** A client with one grant (defaults: every route, the province root, basic, purpose `kiem-tra`, 1000/s); returns a token. */
   client(agencyCode: string, grant?: Partial<NewGrant>, db?: Db): Promise<{ secret: string; grantId: string }>;
   close(): Promise<void>;
@@ -73,9 +77,10 @@ async function reply(res: Response): Promise<Reply> {
   return { status: res.status, headers: res.headers, text, body };
 }
 
-function listen(app: ReturnType<typeof createHttpApp>): Promise<Server> {
+function listen(handler: RequestListener): Promise<Server> {
   return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+    const server = createServer(handler);
+    server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
 
@@ -86,22 +91,36 @@ export function defaultGrant(over: Partial<NewGrant> = {}): NewGrant {
   };
 }
 
-/** The gateway's HTTP app with the sharing routes only, over `db`. */
-export function shareHttpApp(db: Db, signer: ReturnType<typeof createCmsSigner>, audit: MemoryAuditLog): ReturnType<typeof createHttpApp> {
+/**
+ * The gateway's HTTP app with the sharing routes only, over `db`, and the fast path `start`
+ * puts before it (share-fast-path.ts), deciding with the same share access.
+ */
+export function shareHttpApp(db: Db, signer: ReturnType<typeof createCmsSigner>, audit: MemoryAuditLog): { app: ReturnType<typeof createHttpApp>; fast: FastRoute } {
   const service = createShareService({ db, plan: fieldPlan(nationalContract().schemas.official) });
-  return createHttpApp({ logger: quietLogger(), readiness: [], routers: [shareRouter({ service, audit, signer })] });
+  const access = createShareAccess({ service, audit });
+  const app = createHttpApp({ logger: quietLogger(), readiness: [], routers: [shareRouter({ service, audit, signer, access })] });
+  return { app, fast: shareFastPath({ access, service, signer }) };
 }
 
-export async function startShareApp(db: Db, signer: ReturnType<typeof createCmsSigner>): Promise<ShareApp> {
+/** Served as `start` serves it (the fast path, then express), or with `expressOnly` through express alone. */
+export async function startShareApp(db: Db, signer: ReturnType<typeof createCmsSigner>, o: { expressOnly?: boolean } = {}): Promise<ShareApp> {
   const audit = new MemoryAuditLog();
-  const app = shareHttpApp(db, signer, audit);
-  const server = await listen(app);
+  const { app, fast } = shareHttpApp(db, signer, audit);
+  let fastTaken = 0;
+  const handler: RequestListener = o.expressOnly ? app : (req, res) => {
+    if (fast(req, res)) fastTaken += 1;
+    else app(req, res);
+  };
+  const server = await listen(handler);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     url, audit,
+    get fastTaken() {
+      return fastTaken;
+    },
     async get(path, o = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...(o.headers ?? {}) };
       if (o.token) headers.authorization = `Bearer ${o.token}`;
       if (o.purpose !== null) headers['x-purpose'] = o.purpose ?? 'kiem-tra';
       if (o.accept) headers.accept = o.accept;
@@ -142,8 +161,8 @@ export async function startShareWorld(backend: Backend, people = 20): Promise<Sh
     sync,
     caCertPem: sync.sim.pki.caCertPem,
     refresh: () => refreshSharedRecords(sync.store.db, codec, { source: sync.source.db, units: qlcbUnits }),
-    async startApp(db = sync.store.db) {
-      const app = await startShareApp(db, sync.sim.signer);
+    async startApp(db = sync.store.db, o = {}) {
+      const app = await startShareApp(db, sync.sim.signer, o);
       apps.push(app);
       return app;
     },

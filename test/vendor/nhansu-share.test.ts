@@ -106,6 +106,6 @@ describe('nhansu: sharing with a unit subtree grant', function () {
       `SELECT column_name FROM information_schema.columns WHERE table_schema = 'csdl_gateway' AND table_name = $1 ORDER BY ordinal_position`, [table],
     )).rows.map((r) => r.column_name);
     expect(await columns('shared_records')).to.deep.equal([...SERVED_COLUMNS]);
-    expect(await columns('shared_records_withheld')).to.deep.equal([...SERVED_COLUMNS, 'vendor_id', 'withheld_at']);
+    expect(await columns('shared_records_withheld')).to.deep.equal([...SERVED_COLUMNS, 'vendor_id', 'withheld_at', 'source']);
   });
 });

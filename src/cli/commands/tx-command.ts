@@ -1,13 +1,13 @@
 import { userInfo } from 'node:os';
 import type { AuditLog } from '../../audit/audit-entry.js';
 import { openAuditLog } from '../../compose/audit-log.js';
-import { openMigratedStore, openSourceDatabase } from '../../compose/databases.js';
+import { openMigratedStore, openNamedSource, openSourceDatabase } from '../../compose/databases.js';
 import { loadConfig } from '../../config/config.js';
 import type { Db } from '../../db/db.js';
 import { createLogger } from '../../log/logger.js';
 import { opsService, personExplainer } from '../../compose/ops-compose.js';
 import type { Queryable } from '../../db/db.js';
-import { loadMapping } from '../../mapping/mapping-loader.js';
+import { loadEffectiveMapping, loadMapping } from '../../mapping/mapping-loader.js';
 import type { Mapping } from '../../mapping/mapping-types.js';
 import type { TxContext, TxSession } from './tx/tx-context.js';
 import { txSubcommands } from './tx/tx-subcommands.js';
@@ -23,9 +23,13 @@ export interface TxCommandDeps {
   openStore(): Promise<{ db: Db; close(): Promise<void> }>;
   openAudit(db: Db): Promise<AuditLog & { close(): Promise<void> }>;
   user(): string;
-  /** The provincial database and the mapping, for `tx person`'s lookups by CMND and its stored values; default the configured ones. */
-  openSource?(): Promise<{ db: Queryable; close(): Promise<void> }>;
-  mapping?(): Mapping;
+  /**
+   * The provincial database and the mapping, for `tx person`'s lookups by CMND and its stored
+   * values; default the configured ones. With a name (`--source`), that source of a merged
+   * province; undefined for a source the sources file no longer lists (its history only).
+   */
+  openSource?(name?: string): Promise<{ db: Queryable; close(): Promise<void> } | undefined>;
+  mapping?(name?: string): Mapping | undefined;
 }
 
 const defaults: TxCommandDeps = {
@@ -39,12 +43,24 @@ const defaults: TxCommandDeps = {
     return openAuditLog(db, undefined, createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat }));
   },
   user: () => userInfo().username,
-  async openSource() {
+  async openSource(name) {
+    const config = loadConfig();
+    if (name !== undefined) {
+      const entry = config.sources.sources.find((s) => s.name === name);
+      if (!entry) return undefined;
+      const named = await openNamedSource(config, name, entry.databaseUrl, { borrowRunning: true });
+      return { db: named.db, close: () => named.close() };
+    }
     // Read-only: beside a running embedded gateway, through its own server (as the store).
-    const source = await openSourceDatabase(loadConfig(), { borrowRunning: true });
+    const source = await openSourceDatabase(config, { borrowRunning: true });
     return { db: source.db, close: () => source.close() };
   },
-  mapping: () => loadMapping(loadConfig().mappingFile),
+  mapping(name) {
+    const config = loadConfig();
+    if (name === undefined) return loadMapping(config.mappingFile);
+    const entry = config.sources.sources.find((s) => s.name === name);
+    return entry ? loadEffectiveMapping({ mappingFile: entry.mapping, mappingOverlayFile: entry.overlayFile ?? `${config.dataDir}/mapping-overlay-${name}.json` }) : undefined;
+  },
 };
 
 function usage(): string {
@@ -85,10 +101,11 @@ export function createTxCommand(deps: TxCommandDeps): CliCommand {
             const mapping = deps.mapping ?? defaults.mapping!;
             return {
               db: store.db, audit, ops: opsService(store.db, audit),
-              async explainer() {
-                const source = await openSource();
-                closers.push(() => source.close());
-                return personExplainer(store.db, audit, source.db, mapping());
+              async explainer(name) {
+                const source = await openSource(name);
+                if (source) closers.push(() => source.close());
+                const used = mapping(name);
+                return personExplainer(store.db, audit, source && used ? { db: source.db, mapping: used } : undefined, name);
               },
             };
           })();

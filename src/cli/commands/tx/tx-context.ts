@@ -16,8 +16,8 @@ export interface TxSession {
   db: Db;
   audit: AuditLog;
   ops: OpsService;
-  /** `tx person`'s lookups: opens the provincial database on first use. */
-  explainer(): Promise<PersonExplainer>;
+  /** `tx person`'s lookups: opens the provincial database on first use; with a name, that source's versions and database only. */
+  explainer(source?: string): Promise<PersonExplainer>;
 }
 
 export interface TxContext {

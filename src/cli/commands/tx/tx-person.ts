@@ -44,7 +44,10 @@ function printRefusal(ctx: TxContext, r: Refusal): void {
 }
 
 function printPerson(ctx: TxContext, p: ExplainedPerson): void {
-  ctx.io.out(`${p.soDinhDanh ?? '(no số định danh)'} · vendor id ${p.vendorId}: last accepted ${when(p.acceptedAt)}`);
+  // A merged province's versions name their source with the vendor id, as `tx records` shows them.
+  const source = p.versions[0]?.source;
+  const vendor = source === undefined || source === 'default' ? p.vendorId : `${source}/${p.vendorId}`;
+  ctx.io.out(`${p.soDinhDanh ?? '(no số định danh)'} · vendor id ${vendor}: last accepted ${when(p.acceptedAt)}`);
   if (!p.inSource) ctx.io.out('  the vendor database no longer holds this person / CSDL của tỉnh không còn người này');
   printTable(ctx, ['id', 'approved', 'state', 'packet', 'outcome'], p.versions.map((v) => [
     v.id, when(v.approvedAt), v.state, v.packetId ?? '-', v.outcome,
@@ -57,14 +60,15 @@ function printPerson(ctx: TxContext, p: ExplainedPerson): void {
 
 export const txPerson: TxSubcommand = {
   name: 'person',
-  usage: 'tx person SO|CMND [--vendor-id ID] [--json]\n      a person by số định danh, CMND or vendor id: every version taken in, and each refusal with the vendor value, the rule and what to change',
+  usage: 'tx person SO|CMND [--vendor-id ID] [--source NAME] [--json]\n      a person by số định danh, CMND or vendor id: every version taken in, and each refusal with the vendor value, the rule and what to change;\n      --source: a merged province\'s one source (its versions, its database; a removed source: its stored versions)',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
-      args: argv, options: { json: { type: 'boolean' }, 'vendor-id': { type: 'string' } }, allowPositionals: true, strict: true,
+      args: argv, options: { json: { type: 'boolean' }, 'vendor-id': { type: 'string' }, source: { type: 'string' } }, allowPositionals: true, strict: true,
     });
     const lookup = personLookup(positionals, values['vendor-id']);
+    if (values.source !== undefined && !/^[a-z0-9-]{1,32}$/.test(values.source)) throw new UsageError('--source takes a source name ([a-z0-9-]{1,32}) from the sources file (tên nguồn)');
     const session = await ctx.session();
-    const explained = await (await session.explainer()).explain({ actor: ctx.actor }, lookup);
+    const explained = await (await session.explainer(values.source)).explain({ actor: ctx.actor }, lookup);
     if (values.json) {
       printJson(ctx, explained);
       return 0;
