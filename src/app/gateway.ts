@@ -9,7 +9,8 @@ import type { Logger } from '../log/logger.js';
 import type { OpenApiFragment } from '../http/openapi.js';
 import { createTokenService } from '../tokens/token-service.js';
 import { createTokenStore } from '../tokens/token-store.js';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
+import type { FastRoute } from '../share/share-fast-path.js';
 import { clientCertificateGate, clientCertificateRefusal } from './client-certificate-gate.js';
 import { bindHttp, type HttpListener } from './http-listener.js';
 
@@ -60,8 +61,6 @@ export interface Services {
   /** The shared records' first refresh, started by the sharing step (settles, never rejects). */
   firstShareRefresh?: Promise<unknown>;
 }
-
-export type FastRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 export type StartStep = (ctx: StartContext) => Promise<void>;
 

@@ -1,5 +1,6 @@
 import { openNationalSide } from '../compose/national-side.js';
-import { composeOpsActions, composeSync } from '../compose/sync-compose.js';
+import { composeOpsActions } from '../compose/ops-actions-compose.js';
+import { composeSync } from '../compose/sync-compose.js';
 import { sourceHandles, type SourceHandle } from '../compose/source-handles.js';
 import { describeError } from '../errors.js';
 import { countPeople } from '../source/person-counts.js';

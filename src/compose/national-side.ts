@@ -1,7 +1,6 @@
 import type { Config } from '../config/config.js';
 import { MINISTRY_AGENCY_CODE } from '../contract/national-contract.js';
 import { createNdxpClient, type AttemptObserver, type NdxpClient } from '../ndxp/ndxp-client.js';
-import { DEV_PKI_DIR, DEV_PKI_PASSPHRASE } from '../signing/dev-pki.js';
 
 /**
  * The national side the gateway talks to: NDXP when NDXP_URL is set, otherwise the built-in
@@ -26,9 +25,11 @@ export async function openNationalSide(config: Config, observe?: AttemptObserver
   let stopSimulator: () => Promise<void> = async () => undefined;
   let description = `NDXP at ${baseUrl ?? ''}`;
   if (!baseUrl) {
-    // Imported only when used: the simulator brings express and its own ledger, ~0.5 s of
-    // start-up that a gateway pointed at NDXP should not pay on every `sync`.
+    // Imported only when used: the simulator brings express and its own ledger, and the
+    // development PKI its certificate builder, ~0.5 s of start-up that a gateway pointed at
+    // NDXP should not pay on every `sync`.
     const { startDevSimulator } = await import('../simulator/dev-simulator.js');
+    const { DEV_PKI_DIR, DEV_PKI_PASSPHRASE } = await import('../signing/dev-pki.js');
     const sim = await startDevSimulator({
       pkiDir: DEV_PKI_DIR, passphrase: DEV_PKI_PASSPHRASE, senderCode: config.senderCode,
       port: config.simulatorPort, dataDir: config.dataDir,

@@ -14,8 +14,6 @@ import { OID } from '../signing/oids.js';
 import { createSyncLock } from '../sync/sync-lock.js';
 import type { SyncLock, SyncTurns } from '../sync/sync-lock.js';
 import { createSyncService, type SyncDeps, type SyncService } from '../sync/sync-service.js';
-import { createOpsActionsService, type OpsActionsService } from '../ops/ops-actions-service.js';
-import { createOutboxActionsStore } from '../outbox/outbox-actions-store.js';
 import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
 import { holdRemovedSources } from '../sources/removed-sources.js';
@@ -169,26 +167,5 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
       const db = await handle.db();
       return { ...syncDepsFrom(config, edges, handle.mapping(), lock), source: db, store: createOutboxStore(edges.store.db, handle.name) };
     },
-  };
-}
-
-/**
- * The operators' actions over the same steps, lock and national side as `sync`, each built
- * with the mapping in force when it runs (a re-send maps the person as the next sync would).
- */
-export function composeOpsActions(sync: Pick<ComposedSync, 'deps' | 'depsFor'>, store: OpenedDatabase, audit: ActionAuditLog, sources?: Config['sources']): OpsActionsService {
-  const actions = createOutboxActionsStore(store.db);
-  // A merged province's conflicts are settled by `prefer`; one database has none.
-  const ownership = sources?.fromFile ? createOwnershipStore(store.db, { policy: sources.conflictPolicy, audit }) : undefined;
-  const current = () => createOpsActionsService({ ...sync.deps(), actions, audit, ...(ownership ? { ownership } : {}) });
-  return {
-    retry: (...args) => current().retry(...args),
-    // A merged province's person is re-sent from the source that speaks for them.
-    resend: async (soDinhDanh, ...rest) => (sync.depsFor
-      ? createOpsActionsService({ ...(await sync.depsFor(soDinhDanh)), actions, audit, ...(ownership ? { ownership } : {}) })
-      : current()).resend(soDinhDanh, ...rest),
-    settle: (...args) => current().settle(...args),
-    cancel: (...args) => current().cancel(...args),
-    prefer: (...args) => current().prefer(...args),
   };
 }

@@ -5,7 +5,6 @@ import { loadConfig } from '../../config/config.js';
 import { createLogger } from '../../log/logger.js';
 import { formatSummary, SYNC_EXIT, syncExitCode } from '../../sync/sync-summary.js';
 import { describeError, isGatewayError } from '../../errors.js';
-import { openAuditLog } from '../../compose/audit-log.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../run-cli.js';
 import { progressReporter } from '../progress-reporter.js';
@@ -60,6 +59,7 @@ Exit status:
     // The audit log signs its checkpoints as it writes: its key is read now.
     const openAudit = async () => {
       await edges.signer.ready?.();
+      const { openAuditLog } = await import('../../compose/audit-log.js');
       return openAuditLog(edges.store.db, edges.signer, logger);
     };
     // Only that policy audits during a sync: a manual one's no-change run reads no key.
