@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { projectRoot } from '../src/paths.js';
 import { BENCH_PASSPHRASE, BENCH_SENDER, startBenchWorld, type BenchWorld } from './support/bench-world.js';
 import { startSink, type Sink } from './support/floor-children.js';
 import { gatewayEnv, runGatewayChild, type ChildRun } from './support/gateway-child.js';
+import { summariseProfile, topLines, type CpuProfile } from './support/cpu-profile.js';
 import { machineCheckLine } from './support/machine-check.js';
 import { postgresCpuMs } from './support/postgres-cpu.js';
 
@@ -30,7 +31,8 @@ import { postgresCpuMs } from './support/postgres-cpu.js';
  *
  * Usage: npm run bench:merged -- [--people N] [--runs R] [--second nhansu|qlcb] [--durable] [--stages]
  * (--stages: the first syncs log at debug level, and their log lines are printed as a timeline,
- * ms from the process's start.)
+ * ms from the process's start; --cpu-prof: each first sync is profiled, and where each of its
+ * threads spent its time is printed.)
  * Needs `npm run build`.
  */
 const { values: opts } = parseArgs({
@@ -42,6 +44,7 @@ const { values: opts } = parseArgs({
     cli: { type: 'string', default: 'dist/cli/index.js' },
     durable: { type: 'boolean', default: false },
     stages: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 const people = Number(opts.people);
@@ -155,6 +158,19 @@ function timeline(stderr: string, spawned: number): string {
   return lines.join('\n');
 }
 
+/** Per profiled thread: its busiest project files and where its samples really were. */
+function profileLines(dir: string): string {
+  const lines: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const summary = summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+    const busy = summary.totalMs - (summary.bySelf.get('(idle)') ?? 0);
+    lines.push(`    ${file}: ${sec(summary.totalMs)}, busy ${sec(busy)}`);
+    for (const line of topLines(summary.byProjectFile, summary.totalMs, 8)) lines.push(`      ${line}`);
+    for (const line of topLines(summary.topFunctions, summary.totalMs, 8)) lines.push(`      fn ${line}`);
+  }
+  return lines.join('\n');
+}
+
 interface Measured { firstMs: number; noChangeMs: number; firstCpuMs: number; noChangeCpuMs: number; once: boolean; detail: string }
 
 /** `run` under CPU accounting: the gateway process's own (threads included) and PostgreSQL's over the same time. */
@@ -173,7 +189,10 @@ async function measure(world: BenchWorld, sink: Sink, setup: Setup, name: string
   if (opts.stages) env.LOG_LEVEL = 'debug';
   const before = await sink.stats();
   const spawned = Date.now();
-  const firstCpu = await cpuOf(world, () => runGatewayChild([cli, 'sync', '--json'], env));
+  const profDir = join(world.tempDir, `prof-${name}`);
+  const nodeArgs = opts['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+  const firstCpu = await cpuOf(world, () => runGatewayChild([cli, 'sync', '--json'], env, nodeArgs));
+  if (opts['cpu-prof']) log(profileLines(profDir));
   const first = firstCpu.run;
   if (opts.stages) log(timeline(first.stderr, spawned));
   env.LOG_LEVEL = 'warn';

@@ -48,6 +48,11 @@ export interface Services {
    */
   demoSources?: Map<string, OpenedDatabase>;
   /**
+   * The sync lock's turns (the sync step's): work on the embedded databases that would wait
+   * beside a sync for their one connection takes its turn (the shared records' refresh).
+   */
+  syncTurns?: import('../sync/sync-lock.js').SyncTurns;
+  /**
    * A merged province's sources (SOURCES_FILE or DEMO_SOURCES=2), opened by the sync step:
    * the sync reads them, a pull looks for its receiving unit in them, sharing copies their unit
    * trees. Unset for one database (ctx.source).

@@ -26,9 +26,12 @@ export const shareStep: StartStep = async (ctx) => {
   const { units, source } = loadEffectiveMapping(ctx.config, contract);
   // A merged province's sources each bring their own tree and filter, joined under the province's root.
   const handles = ctx.services.sourceHandles;
+  // On the embedded databases a refresh and a sync take turns (src/sync/sync-lock.ts).
+  const turns = ctx.services.syncTurns;
   const schedule = scheduleRefresh({
     db: ctx.store.db, codec, source: ctx.source.db, units, persons: source.persons, logger: ctx.logger,
     ...(handles ? { merged: { sources: handles, provinceRoot: ctx.config.senderCode } } : {}),
+    ...(turns ? { turns } : {}),
   }, SHARE_REFRESH_MS);
   ctx.onStop(() => schedule.stop());
   ctx.services.firstShareRefresh = schedule.runNow();

@@ -69,6 +69,7 @@ export const syncStep: StartStep = async (ctx) => {
     store: ctx.store, source: ctx.source, signer, national, logger: ctx.logger,
     ...(ctx.services.audit ? { audit: ctx.services.audit } : {}), ...(handles ? { handles } : {}),
   });
+  ctx.services.syncTurns = service.turns;
   if (ctx.services.audit) {
     ctx.routers.push(opsActionsRouter(composeOpsActions(service, ctx.store, ctx.services.audit, ctx.config.sources)));
     ctx.openApi.push(opsActionsOpenApi);

@@ -12,7 +12,7 @@ import { subjectAttributes } from '../signing/certificate-info.js';
 import type { CmsSigner } from '../signing/cms-signer.js';
 import { OID } from '../signing/oids.js';
 import { createSyncLock } from '../sync/sync-lock.js';
-import type { SyncLock } from '../sync/sync-lock.js';
+import type { SyncLock, SyncTurns } from '../sync/sync-lock.js';
 import { createSyncService, type SyncDeps, type SyncService } from '../sync/sync-service.js';
 import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
@@ -82,6 +82,8 @@ export function syncDepsFrom(config: Config, edges: SyncEdgesIn, mapping: Compil
 /** The sync of `start` and `sync`, and the deps of the mapping in force for the operators' actions. */
 export interface ComposedSync extends SyncService {
   deps(): SyncDeps;
+  /** The sync lock's turns, which other work on the embedded databases takes (the shared records' refresh). */
+  turns: SyncTurns;
   /** A merged province: the deps of the source that speaks for this person (for a re-send). */
   depsFor?(soDinhDanh: string): Promise<SyncDeps>;
 }
@@ -117,6 +119,7 @@ export function composeSync(config: Config, edges: SyncEdgesIn): ComposedSync {
     }
   };
   return {
+    turns: lock,
     run(options) {
       follow();
       return service.run(options);
@@ -145,6 +148,7 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
   });
   const names = handles.map((h) => h.name);
   return {
+    turns: lock,
     async run(options) {
       // A source no longer in the file sends nothing more: what it left queued is held, with why.
       if (!options?.dryRun) {

@@ -119,14 +119,15 @@ export function createOutboxStore(db: Db, source: string = DEFAULT_SOURCE) {
       await db.transaction((tx) => recordVersionsWithin(tx, source, runId, versions));
     },
 
-    async queued(limit: number): Promise<QueuedVersion[]> {
+    /** The oldest `limit` versions left queued; with `after`, those recorded after that version id (a read ahead of packing). */
+    async queued(limit: number, after?: string): Promise<QueuedVersion[]> {
       const res = await db.query<{
         id: string; source: string; vendor_id: string; approval_id: string; so_dinh_danh: string; operation: 'upsert' | 'archive';
         approved_at: Date; approved_by_unit: string | null; record_hash: string; record_json: string;
       }>(
         `SELECT id::text, source, vendor_id, approval_id::text, so_dinh_danh, operation, approved_at, approved_by_unit, record_hash, record::text AS record_json
-           FROM ${S}.record_versions v WHERE status = 'queued' ORDER BY v.id LIMIT $1`,
-        [limit],
+           FROM ${S}.record_versions v WHERE status = 'queued' AND v.id > $2::bigint ORDER BY v.id LIMIT $1`,
+        [limit, after ?? '0'],
       );
       return res.rows.map((r) => ({
         id: r.id, source: r.source, vendorId: r.vendor_id, approvalId: r.approval_id, soDinhDanh: r.so_dinh_danh, operation: r.operation,

@@ -3,11 +3,14 @@ import type { PayloadCodec } from '../encoding/payload-codec.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { SourceSpec, UnitsSpec } from '../mapping/mapping-types.js';
+import type { SyncTurns } from '../sync/sync-lock.js';
 import { refreshSharedRecords, type RefreshOptions, type RefreshSource, type RefreshSummary } from './shared-records-refresh.js';
 
 /**
  * The refresh of the served records on an interval: a tick is skipped while the previous
  * one still runs (and across processes the refresh's advisory lock lets one run at a time).
+ * With the sync lock's `turns`, a refresh waits for a running sync (on the embedded databases,
+ * whose one connection each the two would otherwise hold against each other).
  */
 export interface RefreshSchedule {
   /** Runs one refresh now (or joins the one running). */
@@ -21,6 +24,8 @@ export function scheduleRefresh(
     /** A merged province's sources and root, in place of `source` (shared-records-refresh.ts). */
     merged?: { sources: readonly RefreshSource[]; provinceRoot: string };
     logger: Logger;
+    /** The sync lock's turns: a refresh waits for a running sync on the embedded databases. */
+    turns?: SyncTurns;
   },
   everyMs: number,
 ): RefreshSchedule {
@@ -29,7 +34,8 @@ export function scheduleRefresh(
     ? { sources: deps.merged.sources, provinceRoot: deps.merged.provinceRoot }
     : deps.source ? { source: deps.source, units: deps.units, persons: deps.persons } : {};
   const runNow = () => {
-    running ??= refreshSharedRecords(deps.db, deps.codec, options)
+    const refresh = () => refreshSharedRecords(deps.db, deps.codec, options);
+    running ??= (deps.turns ? deps.turns.turn(refresh) : refresh())
       .then((summary) => {
         if (summary.unitsError) deps.logger.warn('unit hierarchy not copied from the provincial database', { error: summary.unitsError });
         if (summary.filterError) deps.logger.warn('person filter not applied to the shared records', { error: summary.filterError });

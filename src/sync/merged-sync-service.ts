@@ -1,16 +1,17 @@
 import type { Db } from '../db/db.js';
 import { describeError } from '../errors.js';
 import { createOutboxStore } from '../outbox/outbox-store.js';
-import type { RecordVersion } from '../outbox/outbox-types.js';
+import type { QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
 import { collectDue } from './sync-collect.js';
 import { syncContext, type RunOptions, type SyncContext, type SyncDeps } from './sync-deps.js';
-import { packQueued, packVersions } from './sync-pack.js';
+import { packVersions, type OnStored } from './sync-pack.js';
 import { inFullPackets } from './sync-queue.js';
 import { landReceipts, receiptsAlong } from './sync-receipts.js';
 import { createSender } from './sync-send.js';
 import { SyncError } from './sync-error.js';
 import { emptySummary, type SyncSummary } from './sync-summary.js';
 import type { RecordCollected, SourceFailure, SyncSource } from './sync-sources.js';
+import { writeBehind } from './write-behind.js';
 
 /**
  * One sync over a merged province's sources (docs/merged-province.md). The sources are read
@@ -46,7 +47,21 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
       const started = performance.now();
       const db = await s.db();
       const ctx: SyncContext = { ...shared, source: db, mapping: s.mapping(), store: createOutboxStore(deps.storeDb, s.name) };
-      await collectDue(ctx, runId, summary, options, sink(s.name));
+      // Each chunk is recorded behind the source's collection (write-behind.ts), in order,
+      // while its next chunks are read and mapped; a failed write is this source's failure.
+      const behind = writeBehind(2);
+      const record = sink(s.name);
+      try {
+        await collectDue(ctx, runId, summary, options, (vs) => {
+          // Something to send: the key is read while the rest is collected.
+          if (vs.some((v) => v.status === 'queued')) shared.signer.ready?.().catch(() => undefined);
+          return behind.push(() => record(vs));
+        });
+      } catch (err) {
+        await behind.drain().catch(() => undefined); // what was collected is recorded
+        throw err;
+      }
+      await behind.drain();
       shared.logger.debug('source collected', { source: s.name, ms: Math.round(performance.now() - started) });
     };
     let results: PromiseSettledResult<void>[];
@@ -110,7 +125,7 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
     // Older work first: packets stored by an earlier run, then the queue, every source's.
     for (const packet of await shared.store.packetsIn('pending')) sender.enqueue(packet.packetId);
     try {
-      await packQueued(shared, runId, summary, sender.enqueue);
+      await packQueuedAhead(runId, summary, sender.enqueue);
     } catch (err) {
       await sender.drain().catch(() => undefined);
       await receipts.drain().catch(() => undefined);
@@ -123,6 +138,43 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
     await receipts.drain();
     await landReceipts(shared, client, summary, receipts.tried);
     return failures;
+  }
+
+  /**
+   * The queue, every source's, packed as packQueued (sync-pack.ts) packs it, in the order
+   * recorded, with the steps overlapped: the next versions are read from the store while these
+   * are packed and signed, and each packet is stored (then handed to the sender) behind the
+   * signing of the next, in order. A packet reaches the sender only once stored.
+   */
+  async function packQueuedAhead(runId: string, summary: SyncSummary, onStored: OnStored): Promise<void> {
+    const limit = shared.settings.maxRecords * 20;
+    const read = (after: string | undefined): Promise<QueuedVersion[]> => {
+      const next = shared.store.queued(limit, after);
+      next.catch(() => undefined); // awaited below; a read left when packing fails is not an unhandled rejection
+      return next;
+    };
+    const behind = writeBehind(2);
+    let next: Promise<QueuedVersion[]> = read(undefined);
+    try {
+      for (;;) {
+        const queued = await next;
+        if (queued.length === 0) break;
+        next = read(queued[queued.length - 1]!.id);
+        await shared.signer.ready?.(); // a key read on first need (a run with nothing to send reads none)
+        const signer = shared.signer.identity(shared.now()).summary.subject;
+        summary.packetsBuilt += await packVersions(shared, queued, (p) => behind.push(async () => {
+          await shared.store.storePacket(runId, {
+            packetId: p.packetId, format: shared.settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer,
+            recordIds: p.items.flatMap((v) => (v.id === undefined ? [] : [v.id])),
+          });
+          onStored(p.packetId, p.envelope);
+        }));
+      }
+    } catch (err) {
+      await behind.drain().catch(() => undefined); // what was signed before the failure is stored, and sent
+      throw err;
+    }
+    await behind.drain();
   }
 
   return {

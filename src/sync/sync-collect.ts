@@ -19,6 +19,8 @@ const HEAD_PAGE = 20_000;
 interface DueFound {
   due: number;
   complete: boolean;
+  /** Told once a page holds due people, before they are read (the sync begins reading its key). */
+  onDue?: (() => void) | undefined;
 }
 
 /**
@@ -50,6 +52,7 @@ async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOption
     if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - taken));
     taken += due.length;
     found.due = taken;
+    if (due.length > 0) found.onDue?.();
     found.complete = next === undefined;
     // One call per page: the reader cuts the page's ids into chunkSize queries itself.
     const ids = due.map((h) => h.vendorId);
@@ -67,9 +70,10 @@ async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOption
  */
 export async function collectDue(
   ctx: CollectContext, runId: string, summary: SyncSummary, options: RunOptions, sink: (v: RecordVersion[]) => Promise<void>,
+  onDue?: () => void,
 ): Promise<void> {
   const threads = ctx.settings.mappingThreads ?? 0;
-  const found: DueFound = { due: 0, complete: false };
+  const found: DueFound = { due: 0, complete: false, onDue };
   let mapper: PersonMapper | undefined;
   try {
     await ctx.source.transaction(async (tx) => {

@@ -68,16 +68,15 @@ async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary,
   // mapped meanwhile (write-behind.ts); two chunks may wait, then collection waits for them.
   const behind = writeBehind(2);
   try {
-    await collectDue(ctx, runId, summary, options, (vs) => {
-      // A key read on first need begins loading with the first versions collected, while the
-      // next chunks are read and mapped; packing waits for it (and reports a bad key).
-      if (vs.length > 0) ctx.signer.ready?.().catch(() => undefined);
-      return behind.push(async () => {
-        // Invalid and unchanged versions are recorded now; a queued one is recorded with
-        // the packet that carries it (a crash before that leaves its person due again).
-        await ctx.store.recordVersions(runId, vs.filter((v) => v.status !== 'queued'));
-        await packets.add(vs);
-      });
+    await collectDue(ctx, runId, summary, options, (vs) => behind.push(async () => {
+      // Invalid and unchanged versions are recorded now; a queued one is recorded with
+      // the packet that carries it (a crash before that leaves its person due again).
+      await ctx.store.recordVersions(runId, vs.filter((v) => v.status !== 'queued'));
+      await packets.add(vs);
+    }), () => {
+      // A key read on first need begins loading once people are found due, while they are
+      // read and mapped; packing waits for it (and reports a bad key).
+      ctx.signer.ready?.().catch(() => undefined);
     });
     await behind.push(() => packets.flush());
     // The last chunks' packing (and signing) fails here, if at all: still inside, so what

@@ -62,7 +62,8 @@ Exit status:
       const { openAuditLog } = await import('../../compose/audit-log.js');
       return openAuditLog(edges.store.db, edges.signer, logger);
     };
-    const audit = config.sources.fromFile ? await openAudit().catch(async (err: unknown) => {
+    // Only that policy audits during a sync: a manual one's no-change run reads no key.
+    const audit = config.sources.fromFile && config.sources.conflictPolicy === 'latest-approval' ? await openAudit().catch(async (err: unknown) => {
       await edges.close();
       throw err;
     }) : undefined;
