@@ -61,7 +61,7 @@ export const opsStep: StartStep = async (ctx) => {
     workingDaysBetween: (from, to) => workingDaysBetweenInstants(from, to, calendar),
     processMetrics: true,
     ...(ctx.config.sources.fromFile ? { mergedSources: ctx.config.sources.sources.map((s) => s.name) } : {}),
-    ...(ctx.services.sourceHandles ? { sourceDatabases: ctx.services.sourceHandles } : {}),
+    ...(ctx.services.sourceHandles ? { sourceDatabases: ctx.services.sourceHandles, sourceExplainers: ctx.services.sourceHandles } : {}),
   });
   ctx.routers.push(...ops.routers);
   ctx.openApi.push(ops.openApi);

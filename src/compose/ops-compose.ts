@@ -17,7 +17,9 @@ import { sourceFigures } from '../sources/source-figures.js';
 import { opsRouter } from '../ops/ops-router.js';
 import { createOpsService, type OpsService } from '../ops/ops-service.js';
 import { createOpsStore } from '../ops/ops-store.js';
-import { createPersonExplainer, type PersonExplainer, type PersonSource } from '../ops/person-explain-service.js';
+import { createPersonExplainer, sourceExplainer, type PersonExplainer, type PersonSource, type SourceExplainer } from '../ops/person-explain-service.js';
+import { removedSourceGuard } from '../sources/removed-source-guard.js';
+import { DEFAULT_SOURCE } from '../sources/sources-file.js';
 import type { Mapping } from '../mapping/mapping-types.js';
 import { readPersonDocument, vendorIdsByCmnd } from '../source/person-finder.js';
 
@@ -40,6 +42,8 @@ export interface OpsDeps {
   processMetrics?: boolean;
   /** A merged province's sources, each probed on each scrape (csdl_gateway_source_database_up{source}). */
   sourceDatabases?: readonly { name: string; db(): Promise<Queryable> }[];
+  /** A merged province's sources with their mappings: `/api/ops/people/{key}/explain?source=NAME`. */
+  sourceExplainers?: readonly { name: string; db(): Promise<Queryable>; mapping(): Mapping }[];
   /** A merged province's source names (SOURCES_FILE): /readyz names the sources the last sync could not read; /metrics has per-source figures. */
   mergedSources?: readonly string[];
 }
@@ -85,6 +89,21 @@ export function personExplainer(db: Db, audit: AuditLog, source: { db: Queryable
 }
 
 /**
+ * A merged province's explanation from one source, by name, as `tx person --source`: a listed
+ * source through its database and mapping; a source removed from the file (the store knows it)
+ * from its stored versions only; any other name refused with `sources.unknown_source`.
+ */
+export function personExplainerBySource(db: Db, audit: AuditLog, sources: readonly { name: string; db(): Promise<Queryable>; mapping(): Mapping }[]): SourceExplainer {
+  const names = sources.map((s) => s.name);
+  const removed = removedSourceGuard(db, names);
+  return sourceExplainer(audit, async (name) => {
+    const listed = sources.find((s) => s.name === name);
+    if (listed) return personExplainer(db, audit, { db: await listed.db(), mapping: listed.mapping() }, name);
+    return (await removed.isRemoved(name)) ? personExplainer(db, audit, undefined, name) : undefined;
+  }, names);
+}
+
+/**
  * Whether each source answers, by name: opened when first asked (a source that could not open
  * is tried again on the next scrape) and probed, each within `timeoutMs`, side by side.
  */
@@ -110,6 +129,10 @@ export function composeOps(deps: OpsDeps): OpsCapability {
   const attempts = createAttemptStore(deps.db);
   const service = opsService(deps.db, deps.audit);
   const source = deps.source;
+  const explainer = source && deps.mapping ? personExplainer(deps.db, deps.audit, { db: source, mapping: deps.mapping }) : undefined;
+  // `?source=NAME`: a merged province's one source; one database answers to its one name only.
+  const bySource = deps.sourceExplainers ? personExplainerBySource(deps.db, deps.audit, deps.sourceExplainers)
+    : explainer ? sourceExplainer(deps.audit, async (name) => (name === DEFAULT_SOURCE ? explainer : undefined), [DEFAULT_SOURCE]) : undefined;
   const metrics = createMetrics({
     ops, attempts, store: createMetricsStore(deps.db),
     ...(source ? { sourceUp: () => databaseAnswers(source) } : {}),
@@ -121,7 +144,7 @@ export function composeOps(deps: OpsDeps): OpsCapability {
   });
   return {
     service,
-    routers: [opsRouter(service, source && deps.mapping ? personExplainer(deps.db, deps.audit, { db: source, mapping: deps.mapping }) : undefined), metrics.router()],
+    routers: [opsRouter(service, explainer, bySource), metrics.router()],
     openApi: { ...opsOpenApi, paths: { ...opsOpenApi.paths, ...metricsOpenApi.paths } },
     metrics,
     readiness: opsReadiness({ ops, attempts, workingDaysBetween: deps.workingDaysBetween }),

@@ -163,6 +163,7 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
     deps: () => ({ ...syncDepsFrom(config, edges, first.mapping(), lock), store: createOutboxStore(edges.store.db, first.name) }),
     async depsFor(soDinhDanh) {
       const name = await speakingSource(edges.store.db, soDinhDanh);
+      // A source no longer listed: the first's deps; the re-send refuses before reading (removed-source-guard.ts).
       const handle = handles.find((h) => h.name === name) ?? first;
       const db = await handle.db();
       return { ...syncDepsFrom(config, edges, handle.mapping(), lock), source: db, store: createOutboxStore(edges.store.db, handle.name) };

@@ -26,7 +26,7 @@ function action(operationId: string, summary: string, description: string, param
         401: refusal('no or a wrong bearer token'),
         403: refusal('the token is not an operator\'s'),
         404: refusal(notFound),
-        409: refusal('not in a state the action applies to (outbox.state_conflict, ops.not_retryable...), or a sync is running (ops.sync_running)'),
+        409: refusal('not in a state the action applies to (outbox.state_conflict, ops.not_retryable...), a sync is running (ops.sync_running), or a merged province\'s re-send or prefer would act for a source removed from the sources file (sources.source_removed)'),
         503: refusal('ops.national_unavailable: no national side to send with'),
       },
     },

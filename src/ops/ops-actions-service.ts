@@ -10,6 +10,8 @@ import { emptySummary, type SyncSummary } from '../sync/sync-summary.js';
 import { OpsActionError } from './ops-actions-error.js';
 import { mapForResend } from './resend-version.js';
 import type { OwnershipStore } from '../sources/ownership-store.js';
+import type { RemovedSourceGuard } from '../sources/removed-source-guard.js';
+import { sourceRemoved } from '../sources/sources-error.js';
 
 /**
  * Operators' actions on the outbox (docs/decisions/outbox.md, "Operators' actions"): retry a
@@ -25,7 +27,11 @@ import type { OwnershipStore } from '../sources/ownership-store.js';
  * only once it is in. What follows the commit (packing, sending) is the sync's own work, as
  * after any approval. A refusal changes nothing and gets its own entry.
  */
-export type OpsActionsDeps = SyncDeps & { actions: OutboxActionsStore; audit: ActionAuditLog; ownership?: Pick<OwnershipStore, 'prefer'> };
+export type OpsActionsDeps = SyncDeps & {
+  actions: OutboxActionsStore; audit: ActionAuditLog; ownership?: Pick<OwnershipStore, 'prefer'>;
+  /** A merged province: refuses a re-send or a `prefer` for a source removed from the sources file. */
+  removed?: RemovedSourceGuard;
+};
 
 export type OpsAction = 'retry' | 'resend' | 'settle' | 'cancel' | 'prefer';
 
@@ -153,7 +159,14 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
 
     /** The person's current approved data as a new version, packed and sent now. */
     resend(soDinhDanh: string, by: ActionBy, reason: string): Promise<ActionResult> {
-      return act('resend', by, reason, { people: [soDinhDanh] }, async (note, _people, commit) => {
+      const subject: { people: string[]; source?: string } = { people: [soDinhDanh] };
+      return act('resend', by, reason, subject, async (note, _people, commit) => {
+        // A removed source's person is not re-sent from another source: the entry names it.
+        const removed = await deps.removed?.removedSpeaker(soDinhDanh);
+        if (removed !== undefined) {
+          subject.source = removed;
+          throw sourceRemoved(removed, 'a re-send of a person it speaks for');
+        }
         const version = await mapForResend(ctx, actions, soDinhDanh);
         await actions.queueResend(version, note, commit);
         const summary = emptySummary();
@@ -169,6 +182,7 @@ export function createOpsActionsService(deps: OpsActionsDeps) {
     prefer(soDinhDanh: string, source: string, by: ActionBy, reason: string): Promise<ActionResult> {
       return act('prefer', by, reason, { people: [soDinhDanh], source }, async (note, _people, commit) => {
         if (!deps.ownership) throw new OpsActionError('ops.sources_not_configured', 'the gateway reads one provincial database (no SOURCES_FILE): there is nothing to prefer');
+        if (await deps.removed?.isRemoved(source)) throw sourceRemoved(source, 'preferring it');
         const outcome = await deps.ownership.prefer(soDinhDanh, source, note, (tx, people) => commit(tx, people));
         if (outcome === 'no_conflict') throw new OpsActionError('ops.conflict_not_found', 'no open conflict between sources for this số định danh (không có xung đột đang mở)');
         if (outcome === 'not_a_side') throw new OpsActionError('ops.source_not_in_conflict', `source '${source}' is not a side of this person's conflict (nguồn không thuộc xung đột)`);

@@ -76,8 +76,9 @@ export const opsOpenApi: OpenApiFragment = {
     '/api/ops/people/{key}/explain': read('opsPersonExplain', 'A person by số định danh, CMND or vendor id: every version taken in, and each standing refusal with the vendor value (read live), the rule in words and what to change (vi, en)', [
       { name: 'key', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9A-Za-z_.:-]{1,64}$' }, description: 'The số định danh (12 digits), CMND (9 digits) or vendor person id, as `by` says' },
       query('by', { type: 'string', enum: ['soDinhDanh', 'cmnd', 'vendorId'], default: 'soDinhDanh' }, 'What `key` is'),
+      query('source', { type: 'string', pattern: '^[a-z0-9-]{1,32}$' }, "A merged province's one source, as `tx person --source`: only its versions, read live from its database (a source removed from the sources file: its stored versions only)"),
     ], json(ref('PersonExplanation'), 'The people found, each with versions and refusals'), {
-      ...notFound, 422: json(ref('Error'), 'A CMND lookup, and the mapping declares no CMND column (`ops.cmnd_not_declared`)'),
+      ...notFound, 400: json(ref('Error'), 'A source neither in the sources file nor known to the store (`sources.unknown_source`), or a malformed parameter'), 422: json(ref('Error'), 'A CMND lookup, and the mapping declares no CMND column (`ops.cmnd_not_declared`)'),
       503: json(ref('Error'), 'No provincial database to read (`ops.source_unavailable`)'),
     }),
   },

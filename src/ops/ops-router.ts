@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { actorOf, requireRole } from '../http/api-actor.js';
 import type { ReadContext, OpsService } from './ops-service.js';
 import type { PacketFilter, RecordFilter } from './ops-types.js';
-import type { PersonExplainer, PersonLookup } from './person-explain-service.js';
+import type { PersonExplainer, PersonLookup, SourceExplainer } from './person-explain-service.js';
 import { OpsActionError } from './ops-actions-error.js';
 
 /**
@@ -38,7 +38,8 @@ export function filterOf(query: Record<string, unknown>): RecordFilter & PacketF
 
 const LOOKUPS: ReadonlySet<string> = new Set(['soDinhDanh', 'cmnd', 'vendorId']);
 
-export function opsRouter(service: OpsService, explainer?: PersonExplainer): Router {
+/** `bySource`: a merged province's explanation from one source (`?source=NAME`). */
+export function opsRouter(service: OpsService, explainer?: PersonExplainer, bySource?: SourceExplainer): Router {
   const router = Router();
   const read = requireRole('auditor');
   router.get('/api/ops/summary', read, async (req, res) => {
@@ -68,9 +69,11 @@ export function opsRouter(service: OpsService, explainer?: PersonExplainer): Rou
   });
   // The person as an operator knows them (`by`: số định danh, CMND or vendor id), each refusal explained (person-explain-service.ts).
   router.get('/api/ops/people/:key/explain', read, async (req, res) => {
-    if (!explainer) throw new OpsActionError('ops.source_unavailable', 'this gateway reads no provincial database, so it cannot explain a refusal');
     const by = text(req.query.by) ?? 'soDinhDanh';
     const lookup = { by: LOOKUPS.has(by) ? by : 'soDinhDanh', value: req.params.key as string } as PersonLookup;
+    const source = text(req.query.source);
+    if (source !== undefined && bySource) return void res.json(await bySource(context(req, res), lookup, source));
+    if (!explainer) throw new OpsActionError('ops.source_unavailable', 'this gateway reads no provincial database, so it cannot explain a refusal');
     res.json(await explainer.explain(context(req, res), lookup));
   });
   return router;

@@ -1,4 +1,5 @@
 import { failedOutcome, type AuditEntryInput, type AuditLog } from '../audit/audit-entry.js';
+import { unknownSource } from '../sources/sources-error.js';
 import { GatewayError } from '../errors.js';
 import { OpsActionError } from './ops-actions-error.js';
 import type { ReadContext } from './ops-service.js';
@@ -78,11 +79,33 @@ export interface PersonExplainerDeps {
 
 const ACTION = 'ops.person.explain';
 
+/** One source's explainer by name (`?source=NAME`); refuses, audited, a name it does not know. */
+export type SourceExplainer = (ctx: ReadContext, lookup: PersonLookup, source: string) => Promise<PersonExplanation>;
+
+/**
+ * `explainer(name)` gives a merged province's one source's explainer, or undefined for a name
+ * neither listed nor known to the store: that lookup is refused with `sources.unknown_source`
+ * (400) and audited as the explanation's own refusals are, naming the number asked about.
+ */
+export function sourceExplainer(audit: AuditLog, explainer: (name: string) => Promise<PersonExplainer | undefined>, known: readonly string[]): SourceExplainer {
+  return async (ctx, lookup, name) => {
+    const one = await explainer(name);
+    if (one) return one.explain(ctx, lookup);
+    const err = unknownSource(name, known);
+    await audit.append({
+      actor: ctx.actor, action: ACTION, people: lookup.by === 'vendorId' ? [] : [lookup.value], source: name,
+      ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...failedOutcome(err),
+    });
+    throw err;
+  };
+}
+
 export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplainer {
   const { db, store, audit, source, sourceName } = deps;
 
   const entry = (ctx: ReadContext, rest: Partial<AuditEntryInput>): AuditEntryInput => ({
-    actor: ctx.actor, action: ACTION, outcome: 'ok', ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...rest,
+    actor: ctx.actor, action: ACTION, outcome: 'ok', ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
+    ...(sourceName !== undefined ? { source: sourceName } : {}), ...rest,
   });
 
   async function refused(ctx: ReadContext, lookup: PersonLookup, err: GatewayError): Promise<never> {

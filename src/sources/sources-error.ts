@@ -13,8 +13,10 @@ import { GatewayError } from '../errors.js';
  * - sources.name_duplicate: two sources with one name;
  * - sources.mapping_missing: an entry without a mapping, or whose mapping does not exist;
  * - sources.url_duplicate: two sources reading the same database (URLs compared normalised).
- * Not a refusal but a stored problem: `sources.source_removed` marks the versions a source left
- * queued when it was removed from the file, held instead of sent (removed-sources.ts).
+ * A stored problem and a refusal: `sources.source_removed` marks the versions a source left
+ * queued when it was removed from the file, held instead of sent (removed-sources.ts), and
+ * refuses (409) an operator's action that would act for a removed source (a re-send of a
+ * person it speaks for, a `prefer` naming it): nothing more is sent for it.
  */
 export type SourcesProblemCode =
   | 'sources.unreadable'
@@ -26,7 +28,7 @@ export type SourcesProblemCode =
   | 'sources.mapping_missing'
   | 'sources.url_duplicate';
 
-export type SourcesErrorCode = 'sources.invalid_file' | 'sources.unknown_source';
+export type SourcesErrorCode = 'sources.invalid_file' | 'sources.unknown_source' | 'sources.source_removed';
 
 export interface SourcesProblem {
   code: SourcesProblemCode;
@@ -54,4 +56,11 @@ export function invalidSourcesFile(file: string, problems: readonly SourcesProbl
 /** A source named on the command line or in a query that the sources file does not list. */
 export function unknownSource(name: string, known: readonly string[]): SourcesError {
   return new SourcesError('sources.unknown_source', `no source named '${name}' (không có nguồn '${name}'); known: ${known.join(', ')}`, { status: 400 });
+}
+
+/** An operator's action for a source no longer in the sources file: refused, nothing sent for it. */
+export function sourceRemoved(name: string, action: string): SourcesError {
+  return new SourcesError('sources.source_removed',
+    `source '${name}' was removed from the sources file: ${action} is refused, nothing more is sent for it (nguồn '${name}' đã bị gỡ khỏi tệp nguồn: thao tác bị từ chối)`,
+    { status: 409 });
 }

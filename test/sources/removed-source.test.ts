@@ -4,6 +4,15 @@ import { nationalContract } from '../../src/contract/national-contract.js';
 import { createPayloadCodec } from '../../src/encoding/payload-codec.js';
 import { createOutboxStore, recordVersionsWithin } from '../../src/outbox/outbox-store.js';
 import { recordsOfEnvelope } from '../../src/packet/envelope-records.js';
+import { openAuditLog } from '../../src/compose/audit-log.js';
+import { composeOpsActions } from '../../src/compose/ops-actions-compose.js';
+import { composeSync } from '../../src/compose/sync-compose.js';
+import { openSyncEdges } from '../../src/compose/sync-edges.js';
+import { loadConfig } from '../../src/config/config.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { opsActionsOpenApi } from '../../src/ops/ops-actions-openapi.js';
+import { opsActionsRouter } from '../../src/ops/ops-actions-router.js';
+import { startApiApp } from '../ops/api-app.js';
 import { startMergedWorld, type MergedWorld } from './merged-world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- CLI JSON is a known shape */
@@ -76,6 +85,55 @@ describe('merged province: a source removed from the sources file', function () 
     expect(items.map((i) => [i.id, i.source, i.state, i.errors.map((e: any) => e.code)])).to.deep.equal([[versionId, 'tinh-b', 'held', ['sources.source_removed']]]);
     const table = await w.cli(['tx', 'records', '--source', 'tinh-b', '--state', 'held']);
     expect(table.stdout).to.contain('sources.source_removed');
+  });
+
+  it('refuses an operator\'s re-send or prefer for it, from the CLI and over HTTP, each refusal audited', async function () {
+    const refusals = async (action: string) => (await w.store.db.query<{ outcome: string; code: string | null; source: string | null; people: string[] }>(
+      'SELECT outcome, code, source, people FROM csdl_gateway.audit_log WHERE action = $1 ORDER BY seq', [action])).rows;
+    const versions = async () => (await w.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM csdl_gateway.record_versions WHERE so_dinh_danh = $1', [person])).rows[0]!.n;
+    const before = await versions();
+
+    // The CLI: exit 1 as the other refusals, the code and the bilingual message on stderr.
+    const resend = await w.cli(['tx', 'resend', person, '--reason', 'Bộ báo mất hồ sơ']);
+    expect(resend.code, resend.stderr).to.equal(1);
+    expect(resend.stderr).to.contain('sources.source_removed').and.to.contain("source 'tinh-b' was removed").and.to.contain('đã bị gỡ');
+    const prefer = await w.cli(['tx', 'prefer', person, '--source', 'tinh-b', '--reason', 'hồ sơ ở tỉnh B']);
+    expect(prefer.code, prefer.stderr).to.equal(1);
+    expect(prefer.stderr).to.contain('sources.source_removed');
+    // A name the store never knew is not "removed": the conflict's own refusal, as before.
+    const unknown = await w.cli(['tx', 'prefer', person, '--source', 'tinh-z', '--reason', 'không có']);
+    expect(unknown.stderr).to.contain('ops.conflict_not_found');
+
+    // Over HTTP, composed as the running gateway composes it: 409 with the code.
+    const config = loadConfig(w.env);
+    const edges = await openSyncEdges(config, silentLogger(), { national: false });
+    const audit = await openAuditLog(edges.store.db, edges.signer, silentLogger());
+    const api = await startApiApp(w.store.db, { routers: [opsActionsRouter(composeOpsActions(composeSync(config, { ...edges, logger: silentLogger() }), edges.store, audit, config.sources))], openApi: [opsActionsOpenApi] });
+    try {
+      const post = (path: string, body: unknown) => fetch(`${api.base}${path}`, {
+        method: 'POST', headers: { authorization: `Bearer ${api.tokens.operator}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      const r1 = await post(`/api/ops/people/${person}/resend`, { reason: 'Bộ báo mất hồ sơ' });
+      expect(r1.status).to.equal(409);
+      expect(((await r1.json()) as { code: string }).code).to.equal('sources.source_removed');
+      const r2 = await post(`/api/ops/people/${person}/prefer`, { reason: 'hồ sơ ở tỉnh B', source: 'tinh-b' });
+      expect(r2.status).to.equal(409);
+      expect(((await r2.json()) as { code: string }).code).to.equal('sources.source_removed');
+    } finally {
+      await api.close();
+      await audit.close();
+      await edges.close();
+    }
+
+    // Nothing queued or sent for the person; each refusal has its entry naming the removed source.
+    expect(await versions()).to.equal(before);
+    expect(await acceptances(person)).to.equal(1);
+    const removedEntry = { outcome: 'refused', code: 'sources.source_removed', source: 'tinh-b', people: [person] };
+    expect(await refusals('ops.person.resend')).to.deep.equal([removedEntry, removedEntry]);
+    expect((await refusals('ops.person.prefer')).map((r) => [r.code, r.source])).to.deep.equal([
+      ['sources.source_removed', 'tinh-b'], ['ops.conflict_not_found', 'tinh-z'], ['sources.source_removed', 'tinh-b']]);
+    const verify = await w.cli(['audit', 'verify']);
+    expect(verify.code, verify.stdout + verify.stderr).to.equal(0);
   });
 
   it('listed again, the held version goes back to the queue and is sent', async function () {

@@ -1,4 +1,13 @@
 import { expect } from 'chai';
+import type { Server } from 'node:http';
+import { openAuditLog } from '../../src/compose/audit-log.js';
+import { composeOps } from '../../src/compose/ops-compose.js';
+import { sourceHandles } from '../../src/compose/source-handles.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createHttpApp } from '../../src/http/http-app.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { createTokenService } from '../../src/tokens/token-service.js';
+import { createTokenStore } from '../../src/tokens/token-store.js';
 import { startMergedWorld, type MergedWorld } from './merged-world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- CLI JSON is a known shape */
@@ -74,5 +83,74 @@ describe('merged province: mapping gaps and tx person by source', function () {
     const found = await w.cli(['tx', 'person', bOnly, '--source', 'tinh-b', '--json']);
     expect(found.code, found.stderr).to.equal(0);
     expect(JSON.parse(found.stdout).people[0].soDinhDanh).to.equal(bOnly);
+  });
+
+  it('GET /api/ops/people/{key}/explain?source=NAME answers as tx person --source, audited as the token; an unknown source is 400 with its code', async function () {
+    const config = loadConfig(w.env);
+    const handles = sourceHandles(config, silentLogger());
+    const audit = await openAuditLog(w.store.db, undefined, silentLogger());
+    const tokens = createTokenService(createTokenStore(w.store.db));
+    const auditor = (await tokens.create({ name: 'explain-auditor', role: 'auditor' })).token;
+    // As start composes it (ops-step.ts); `listed` plays the sources file (tinh-b left out: removed).
+    const serve = async (listed: typeof handles) => {
+      const ops = composeOps({ db: w.store.db, audit, workingDaysBetween: () => 0, sourceExplainers: listed });
+      const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: ops.routers, openApi: [ops.openApi], tokens });
+      const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+      const port = (server.address() as { port: number }).port;
+      return {
+        get: async (path: string) => {
+          const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${auditor}` } });
+          return { status: res.status, body: (await res.json()) as any };
+        },
+        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      };
+    };
+    const entries = async () => (await w.store.db.query<{ actor_name: string; outcome: string; code: string | null; source: string; people: string[] }>(
+      "SELECT actor_name, outcome, code, source, people FROM csdl_gateway.audit_log WHERE action = 'ops.person.explain' AND actor_name = 'explain-auditor' ORDER BY seq")).rows;
+    const shared = await w.store.db.query<{ vendor_id: string }>(
+      'SELECT vendor_id FROM csdl_gateway.record_versions GROUP BY vendor_id HAVING count(DISTINCT source) = 2 ORDER BY vendor_id LIMIT 1');
+    const vendorId = shared.rows[0]!.vendor_id;
+    const bOnly = (await w.store.db.query<{ sdd: string }>("SELECT so_dinh_danh AS sdd FROM csdl_gateway.record_versions WHERE source = 'tinh-b' AND so_dinh_danh IS NOT NULL LIMIT 1")).rows[0]!.sdd;
+    const api = await serve(handles);
+    try {
+      for (const source of ['tinh-a', 'tinh-b']) {
+        const res = await api.get(`/api/ops/people/${vendorId}/explain?by=vendorId&source=${source}`);
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        expect(res.body.people).to.have.length(1);
+        expect(res.body.people[0].versions.length).to.be.greaterThan(0);
+        expect(res.body.people[0].versions.every((v: any) => v.source === source)).to.equal(true);
+        expect(res.body.people[0].inSource).to.equal(true);
+      }
+      // The same answer as the CLI's, for a person of tinh-b only.
+      const byHttp = await api.get(`/api/ops/people/${bOnly}/explain?source=tinh-b`);
+      const byCli = await w.cli(['tx', 'person', bOnly, '--source', 'tinh-b', '--json']);
+      expect(byHttp.body).to.deep.equal(JSON.parse(byCli.stdout));
+      expect((await api.get(`/api/ops/people/${bOnly}/explain?source=tinh-a`)).body.code).to.equal('ops.person_not_found');
+
+      const unknown = await api.get(`/api/ops/people/${bOnly}/explain?source=tinh-z`);
+      expect([unknown.status, unknown.body.code]).to.deep.equal([400, 'sources.unknown_source']);
+      expect(unknown.body.message).to.contain("no source named 'tinh-z'").and.contain('không có nguồn');
+      const malformed = await api.get(`/api/ops/people/${bOnly}/explain?source=Bad_Name`);
+      expect([malformed.status, malformed.body.code]).to.deep.equal([400, 'http.bad_request']);
+    } finally {
+      await api.close();
+    }
+    // A source the file no longer lists: its stored versions, its database not read.
+    const removed = await serve(handles.filter((h) => h.name === 'tinh-a'));
+    try {
+      const res = await removed.get(`/api/ops/people/${bOnly}/explain?source=tinh-b`);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.people[0].versions.every((v: any) => v.source === 'tinh-b')).to.equal(true);
+      expect(res.body.people[0].inSource).to.equal(false);
+    } finally {
+      await removed.close();
+      await audit.close();
+      for (const h of handles) await h.close();
+    }
+    expect((await entries()).map((e) => [e.outcome, e.code, e.source])).to.deep.equal([
+      ['ok', null, 'tinh-a'], ['ok', null, 'tinh-b'], ['ok', null, 'tinh-b'], ['refused', 'ops.person_not_found', 'tinh-a'],
+      ['refused', 'sources.unknown_source', 'tinh-z'], ['ok', null, 'tinh-b'],
+    ]);
+    expect((await entries())[4]!.people).to.deep.equal([bOnly]);
   });
 });
