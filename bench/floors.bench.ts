@@ -2,11 +2,10 @@ import { loadavg } from 'node:os';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDb } from '../src/db/db.js';
 import { projectRoot } from '../src/paths.js';
 import { BENCH_PASSPHRASE, BENCH_SENDER, generateProvince, startBenchWorld, type BenchWorld } from './support/bench-world.js';
 import { provinceKeyPem, runFloor, runNoChangeFloor, startSink, type Sink } from './support/floor-children.js';
-import { gatewayEnv, runGatewayChild, type ChildRun } from './support/gateway-child.js';
+import { gatewayEnv, runGatewayChild, storeAccepted, summaryOf, type ChildRun, type SyncSummary } from './support/gateway-child.js';
 import { machineCheckLine } from './support/machine-check.js';
 import { postgresCpuMs } from './support/postgres-cpu.js';
 import { processCpuMs, sampleWaits } from './support/server-probes.js';
@@ -68,24 +67,6 @@ const ratioRow = (what: string, run: number, floor: number, gateway: number, uni
   const ok = higherIsBetter ? ratio >= target : ratio <= target;
   rows.push({ what, run: String(run), floor: unit(floor), gateway: unit(gateway), ratio: `${ratio.toFixed(2)}x`, target: `${higherIsBetter ? '>=' : '<='} ${target}x ${ok ? 'meets' : 'MISSES'}` });
 };
-
-interface SyncSummary { due: number; queued: number; invalid: number; accepted: number }
-function summaryOf(run: ChildRun): SyncSummary {
-  if (run.exitCode !== 0) throw new Error(`gateway sync exited ${run.exitCode}: ${run.stderr.trim().split('\n').slice(-10).join('\n')}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop()!) as SyncSummary;
-}
-
-async function storeAccepted(url: string): Promise<{ versions: number; persons: number }> {
-  const db = createDb(url, { max: 1 });
-  try {
-    const res = await db.query<{ versions: number; persons: number }>(
-      `SELECT count(*)::int AS versions, count(DISTINCT vendor_id)::int AS persons FROM csdl_gateway.record_versions WHERE status = 'accepted'`,
-    );
-    return res.rows[0]!;
-  } finally {
-    await db.close();
-  }
-}
 
 function envFor(world: BenchWorld, sink: Sink, storeUrl: string, sourceUrl: string, dataDir: string): NodeJS.ProcessEnv {
   return gatewayEnv({

@@ -7,7 +7,7 @@ import { DEMO_VENDORS, isDemoVendor, type DemoVendorName } from '../src/demo/dem
 import { projectRoot } from '../src/paths.js';
 import { BENCH_PASSPHRASE, BENCH_SENDER, startBenchWorld, type BenchWorld } from './support/bench-world.js';
 import { startSink, type Sink } from './support/floor-children.js';
-import { gatewayEnv, runGatewayChild, type ChildRun } from './support/gateway-child.js';
+import { gatewayEnv, runGatewayChild, storeAccepted, summaryOf, type ChildRun } from './support/gateway-child.js';
 import { summariseProfile, topLines, type CpuProfile } from './support/cpu-profile.js';
 import { machineCheckLine } from './support/machine-check.js';
 import { postgresCpuMs } from './support/postgres-cpu.js';
@@ -59,26 +59,6 @@ const TARGET = { first: 1.15, noChange: 1.15 };
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const load1 = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const log = (line: string) => console.log(line);
-
-interface SyncSummary { due: number; queued: number; invalid: number; unchanged: number; accepted: number; conflicts?: number; held?: number; sourcesFailed?: unknown[] }
-
-function summaryOf(run: ChildRun): SyncSummary {
-  if (run.exitCode !== 0) throw new Error(`gateway sync exited ${run.exitCode}: ${run.stderr.trim().split('\n').slice(-10).join('\n')}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop()!) as SyncSummary;
-}
-
-/** Accepted versions in the store, and how many distinct people (source, vendor id) they are. */
-async function storeAccepted(url: string): Promise<{ versions: number; persons: number }> {
-  const db = createDb(url, { max: 1 });
-  try {
-    const res = await db.query<{ versions: number; persons: number }>(
-      `SELECT count(*)::int AS versions, count(DISTINCT (source, vendor_id))::int AS persons FROM csdl_gateway.record_versions WHERE status = 'accepted'`,
-    );
-    return res.rows[0]!;
-  } finally {
-    await db.close();
-  }
-}
 
 /** A province's databases as the gateway is told of them: one SOURCE_DATABASE_URL, or a sources file. */
 interface Setup {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_KEYS } from '../../src/config/config-schema.js';
+import { createDb } from '../../src/db/db.js';
 
 /**
  * Runs the gateway in a child process, as operators run it, so that its peak memory is its
@@ -89,4 +90,26 @@ export function runGatewayChild(args: string[], env: NodeJS.ProcessEnv, nodeArgs
       resolve({ exitCode, wallMs, stdout, stderr, usage, parentCpuMs: (cpu.user + cpu.system) / 1000 });
     });
   });
+}
+
+/** What `sync --json` prints last; the merged fields only under a sources file. */
+export interface SyncSummary { due: number; queued: number; invalid: number; unchanged?: number; accepted: number; conflicts?: number; held?: number; sourcesFailed?: unknown[] }
+
+/** The summary of a sync child that exited 0, or the tail of its stderr as the error. */
+export function summaryOf(run: ChildRun): SyncSummary {
+  if (run.exitCode !== 0) throw new Error(`gateway sync exited ${run.exitCode}: ${run.stderr.trim().split('\n').slice(-10).join('\n')}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as SyncSummary;
+}
+
+/** Accepted versions in the store, and how many distinct people (source, vendor id) they are. */
+export async function storeAccepted(url: string): Promise<{ versions: number; persons: number }> {
+  const db = createDb(url, { max: 1 });
+  try {
+    const res = await db.query<{ versions: number; persons: number }>(
+      `SELECT count(*)::int AS versions, count(DISTINCT (source, vendor_id))::int AS persons FROM csdl_gateway.record_versions WHERE status = 'accepted'`,
+    );
+    return res.rows[0]!;
+  } finally {
+    await db.close();
+  }
 }
