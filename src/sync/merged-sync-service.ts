@@ -2,7 +2,6 @@ import type { Db } from '../db/db.js';
 import { describeError } from '../errors.js';
 import { createOutboxStore } from '../outbox/outbox-store.js';
 import type { QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
-import { keptRecords, type KeptRecords } from './merged-queue.js';
 import { collectDue } from './sync-collect.js';
 import { syncContext, type RunOptions, type SyncContext, type SyncDeps } from './sync-deps.js';
 import { packVersions, type OnStored } from './sync-pack.js';
@@ -38,15 +37,7 @@ export interface MergedSyncDeps extends Omit<SyncDeps, 'source' | 'mapping'> {
    * sources collected side by side would each wait for while holding it.
    */
   oneAtATime?: boolean;
-  /**
-   * How much record text (characters) a run keeps in memory from recording to packing, so it
-   * is not read back from the store (merged-queue.ts); past it, the rest is read back.
-   */
-  keepRecordChars?: number;
 }
-
-/** About 100-200 MB of record text: some 20,000-40,000 records of 5,000 characters. */
-const KEEP_RECORD_CHARS = 100_000_000;
 
 export function createMergedSyncService(deps: MergedSyncDeps) {
   const shared = syncContext({ ...deps, source: undefined as never, mapping: undefined as never });
@@ -121,10 +112,8 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
   async function sendingRun(runId: string, summary: SyncSummary, options: RunOptions): Promise<SourceFailure[]> {
     const client = shared.client;
     if (!client) throw new SyncError('sync.no_national_client', 'no national client configured');
-    const kept = keptRecords(deps.storeDb, runId, deps.keepRecordChars ?? KEEP_RECORD_CHARS);
     const failures = await collectAll(runId, summary, options, (source) => async (vs) => {
       const counts = await deps.record(source, runId, vs);
-      kept.keep(source, vs); // once recorded: a failed write keeps nothing
       if (!counts) return;
       summary.conflicts = (summary.conflicts ?? 0) + counts.conflicts;
       summary.held = (summary.held ?? 0) + counts.held;
@@ -136,14 +125,14 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
     // Older work first: packets stored by an earlier run, then the queue, every source's.
     for (const packet of await shared.store.packetsIn('pending')) sender.enqueue(packet.packetId);
     try {
-      await packQueuedAhead(runId, summary, kept, sender.enqueue);
+      await packQueuedAhead(runId, summary, sender.enqueue);
     } catch (err) {
       await sender.drain().catch(() => undefined);
       await receipts.drain().catch(() => undefined);
       throw err;
     }
     options.onProgress?.(`packets built ${summary.packetsBuilt}; sending`);
-    shared.logger.debug('queue packed', { syncRunId: runId, packets: summary.packetsBuilt, ...kept.counts });
+    shared.logger.debug('queue packed', { syncRunId: runId, packets: summary.packetsBuilt });
     await sender.drain();
     shared.logger.debug('packets sent', { syncRunId: runId, packets: summary.packetsSent });
     await receipts.drain();
@@ -155,13 +144,12 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
    * The queue, every source's, packed as packQueued (sync-pack.ts) packs it, in the order
    * recorded, with the steps overlapped: the next versions are read from the store while these
    * are packed and signed, and each packet is stored (then handed to the sender) behind the
-   * signing of the next, in order. A packet reaches the sender only once stored. The record
-   * text this run recorded comes from memory where it was kept (merged-queue.ts).
+   * signing of the next, in order. A packet reaches the sender only once stored.
    */
-  async function packQueuedAhead(runId: string, summary: SyncSummary, kept: KeptRecords, onStored: OnStored): Promise<void> {
+  async function packQueuedAhead(runId: string, summary: SyncSummary, onStored: OnStored): Promise<void> {
     const limit = shared.settings.maxRecords * 20;
     const read = (after: string | undefined): Promise<QueuedVersion[]> => {
-      const next = kept.queued(limit, after);
+      const next = shared.store.queued(limit, after);
       next.catch(() => undefined); // awaited below; a read left when packing fails is not an unhandled rejection
       return next;
     };
