@@ -51,8 +51,6 @@ type SyncEdgesIn = {
   handles?: SourceHandle[];
   /** Records conflicts settled by the sources file's conflictPolicy. */
   audit?: ActionAuditLog;
-  /** Runs once the mapping threads have started (SyncSettings.afterThreadsStart). */
-  afterThreadsStart?: () => void;
 };
 
 /** What the sync's steps are built from, for one compiled mapping and one lock. */
@@ -76,7 +74,6 @@ export function syncDepsFrom(config: Config, edges: SyncEdgesIn, mapping: Compil
       approval: approvalFrom(config),
       chunkSize: 500,
       mappingThreads: config.mappingThreads,
-      ...(edges.afterThreadsStart ? { afterThreadsStart: edges.afterThreadsStart } : {}),
       receiptWaitMs: config.receiptWaitMs,
     },
   };

@@ -36,8 +36,6 @@ export interface PersonMapperOptions extends TransportFlags {
    * cores made one thread plus the caller faster than two threads.
    */
   callerShares?: boolean;
-  /** Runs once every thread is online (a thread starting resets V8's flags for the process). */
-  afterThreadsStart?: () => void;
 }
 
 /**
@@ -115,14 +113,9 @@ function createPool(mapping: CompiledMapping, options: PersonMapperOptions): Per
   let nextJob = 0;
   let broken: Error | undefined;
   let closing = false;
-  let online = 0;
 
   const threads: Thread[] = Array.from({ length: options.threads }, () => {
     const thread: Thread = { worker: spawnWorker(init), jobs: new Map() };
-    thread.worker.once('online', () => {
-      online += 1;
-      if (online === options.threads) options.afterThreadsStart?.();
-    });
     // A thread with nothing to do never keeps the process alive.
     thread.worker.unref();
     thread.worker.on('message', (answer: FromWorker) => {

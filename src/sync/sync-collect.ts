@@ -82,7 +82,7 @@ export async function collectDue(
       let reference: ReturnType<typeof readReference> | undefined;
       const mapChunk = async ({ raws, states }: { raws: RawPerson[]; states: Map<string, PersonState> }) => {
         reference ??= readReference(tx, ctx.mapping);
-        mapper ??= createPersonMapper(ctx.mapping, { threads, hash: true, ...(ctx.settings.afterThreadsStart ? { afterThreadsStart: ctx.settings.afterThreadsStart } : {}) });
+        mapper ??= createPersonMapper(ctx.mapping, { threads, hash: true });
         return { mapped: await mapper.map(raws, await reference), states };
       };
       // The mapper is created on the first chunk; its depth rule is known before.

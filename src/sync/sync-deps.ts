@@ -37,12 +37,6 @@ export interface SyncSettings {
   chunkSize: number;
   /** Worker threads mapping people (mapping-pool.ts); 0 or unset maps on this thread. */
   mappingThreads?: number;
-  /**
-   * Runs once every mapping thread has started: a thread starting resets V8's flags for the
-   * whole process, so a flag the caller set for the run is set again here (the sync command's
-   * young generation, src/cli/young-generation.ts).
-   */
-  afterThreadsStart?: () => void;
   receiptWaitMs: number;
 }
 

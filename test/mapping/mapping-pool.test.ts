@@ -196,26 +196,6 @@ describe('mapping threads on the sample people (pglite)', function () {
     }
   });
 
-  it('runs afterThreadsStart once, after every thread is online (a thread starting resets V8 flags)', async function () {
-    let calls = 0;
-    const started = createPersonMapper(mapping, {
-      threads: 2,
-      afterThreadsStart: () => {
-        calls += 1;
-      },
-    });
-    try {
-      expect(calls, 'not before the threads started').to.equal(0);
-      const mapped = await Promise.all([started.map(chunks[0] as RawPerson[], reference), started.map(chunks[1] as RawPerson[], reference)]);
-      expect(mapped.flat().length).to.equal((chunks[0]?.length ?? 0) + (chunks[1]?.length ?? 0));
-      expect(calls, 'once every thread answered').to.equal(1);
-      await started.map(all, reference);
-      expect(calls, 'once per pool').to.equal(1);
-    } finally {
-      await started.close();
-    }
-  });
-
   it('rejects a chunk whose raw JSON cannot be parsed, and keeps serving', async function () {
     const bad: RawPerson[] = [all[0] as RawPerson, { vendorId: '999', json: '{"doc": {"ho_ten": ' }];
     const err = await failureOf(() => threaded().map(bad, reference));

@@ -8,7 +8,6 @@ import { describeError, isGatewayError } from '../../errors.js';
 import type { CliCommand } from '../command.js';
 import { UsageError } from '../run-cli.js';
 import { progressReporter } from '../progress-reporter.js';
-import { keepYoungGenerationSmall } from '../young-generation.js';
 
 export const syncCommand: CliCommand = {
   name: 'sync',
@@ -38,7 +37,6 @@ Exit status:
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError(`--limit must be a whole number >= 1, got '${values.limit}'`);
     const config = loadConfig();
-    keepYoungGenerationSmall();
     // With --json, stdout holds the summary alone: log lines go to stderr.
     const logger = createLogger({
       level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat,
@@ -70,7 +68,7 @@ Exit status:
       throw err;
     }) : undefined;
     try {
-      const service = composeSync(config, { ...edges, logger, afterThreadsStart: keepYoungGenerationSmall, ...(audit ? { audit } : {}) });
+      const service = composeSync(config, { ...edges, logger, ...(audit ? { audit } : {}) });
       const summary = await service.run({
         dryRun: values['dry-run'] === true,
         ...(limit !== undefined ? { limit } : {}),
