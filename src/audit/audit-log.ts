@@ -5,7 +5,7 @@ import { chainEntries, GENESIS_HASH } from './audit-chain.js';
 import { signCheckpoint, type SignedCheckpoint } from './audit-checkpoint.js';
 import type { ActionAuditLog, AuditEntryInput } from './audit-entry.js';
 import { AuditError } from './audit-errors.js';
-import { insertCheckpoint, insertEntries, lockChainHead } from './audit-store.js';
+import { beginLockedBatch, insertCheckpoint, insertEntries, insertEntriesLiteral, lockChainHead } from './audit-store.js';
 import { storableText } from './storable-text.js';
 
 /**
@@ -145,12 +145,37 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
     const entries = chainEntries(batch, head.seq, head.hash ?? GENESIS_HASH);
     await insertEntries(tx, entries);
     const last = entries[entries.length - 1];
-    if (signer && last && Math.floor(head.seq / every) < Math.floor(last.seq / every)) {
+    if (last && crossesCheckpoint(head.seq, last.seq)) {
       await writeCheckpoint(tx, last.seq, last.hash);
     }
   };
 
-  const writeBatch = (batch: Pending[]): Promise<void> => db.transaction((tx) => writeIn(tx, batch));
+  const crossesCheckpoint = (from: number, to: number): boolean =>
+    signer !== undefined && Math.floor(from / every) < Math.floor(to / every);
+
+  /**
+   * The group writer's transaction in two round trips, not four: BEGIN, the chain's lock and the
+   * head as one simple query, then the batch's INSERT and COMMIT as another. A batch that crosses
+   * a checkpoint signs it between the INSERT and a separate COMMIT. Any failure rolls back (a
+   * ROLLBACK after a failed COMMIT only warns), so a batch is written whole or not at all.
+   */
+  const writeBatch = (batch: Pending[]): Promise<void> => db.withClient(async (client) => {
+    try {
+      const head = await beginLockedBatch(client);
+      const entries = chainEntries(batch, head.seq, head.hash ?? GENESIS_HASH);
+      const last = entries[entries.length - 1];
+      if (last && crossesCheckpoint(head.seq, last.seq)) {
+        await insertEntriesLiteral(client, entries, false);
+        await writeCheckpoint(client, last.seq, last.hash);
+        await client.query('COMMIT');
+      } else {
+        await insertEntriesLiteral(client, entries, true);
+      }
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
 
   const failedError = (count: number, err: unknown): AuditError => {
     // The database's message may quote a row (personal numbers): it goes to the log, which
