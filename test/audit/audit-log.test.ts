@@ -14,12 +14,13 @@ import { auditPki, codeOf, migratedStore, person, settleAfterError, shareRead } 
  * and each batch costs two round trips (BEGIN+lock+head, INSERT+COMMIT), four when it signs
  * a checkpoint.
  */
-function countingDb(db: Db): Db & { transactions: number; roundTrips: number } {
+function countingDb(db: Db): Db & { transactions: number; roundTrips: number; checkouts: number } {
   const counted = {
     ...db,
     transactions: 0,
     roundTrips: 0,
-    withClient: <T>(fn: (client: Queryable) => Promise<T>) => db.withClient((client) => fn({
+    checkouts: 0,
+    withClient: <T>(fn: (client: Queryable) => Promise<T>) => db.withClient((client) => (counted.checkouts += 1, fn)({
       query: (text: string, values?: unknown[]) => {
         if (text.startsWith('BEGIN')) counted.transactions += 1;
         counted.roundTrips += 1;
@@ -27,7 +28,7 @@ function countingDb(db: Db): Db & { transactions: number; roundTrips: number } {
       },
     } as Queryable)),
   };
-  return counted as unknown as Db & { transactions: number; roundTrips: number };
+  return counted as unknown as Db & { transactions: number; roundTrips: number; checkouts: number };
 }
 
 for (const backend of BACKENDS) {
@@ -128,6 +129,16 @@ for (const backend of BACKENDS) {
       expect(await codeOf(log.checkpoint())).to.equal('audit.no_signer');
       await log.close();
       expect(await codeOf(log.append(shareRead(1)))).to.equal('audit.closed');
+    });
+
+    it('keeps one connection for batches that follow one another, and the chain verifies', async function () {
+      const db = countingDb(t.db);
+      const log = createAuditLog(db, { maxBatch: 5 });
+      await Promise.all(Array.from({ length: 30 }, (_, i) => log.append(shareRead(600 + i))));
+      expect(db.transactions).to.equal(6);
+      expect(db.checkouts).to.equal(1);
+      expect(await verifyAuditLog(t.db, { trust: pki.trust })).to.include({ ok: true, entries: 152 });
+      await log.close();
     });
   });
 }
