@@ -5,7 +5,7 @@ import { chainEntries, GENESIS_HASH } from './audit-chain.js';
 import { signCheckpoint, type SignedCheckpoint } from './audit-checkpoint.js';
 import type { ActionAuditLog, AuditEntryInput } from './audit-entry.js';
 import { AuditError } from './audit-errors.js';
-import { beginLockedBatch, insertCheckpoint, insertEntries, insertEntriesLiteral, lockChainHead } from './audit-store.js';
+import { insertCheckpoint, insertEntries, lockChainHead } from './audit-store.js';
 import { storableText } from './storable-text.js';
 
 /**
@@ -145,37 +145,12 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
     const entries = chainEntries(batch, head.seq, head.hash ?? GENESIS_HASH);
     await insertEntries(tx, entries);
     const last = entries[entries.length - 1];
-    if (last && crossesCheckpoint(head.seq, last.seq)) {
+    if (signer && last && Math.floor(head.seq / every) < Math.floor(last.seq / every)) {
       await writeCheckpoint(tx, last.seq, last.hash);
     }
   };
 
-  const crossesCheckpoint = (from: number, to: number): boolean =>
-    signer !== undefined && Math.floor(from / every) < Math.floor(to / every);
-
-  /**
-   * The group writer's transaction in two round trips, not four: BEGIN, the chain's lock and the
-   * head as one simple query, then the batch's INSERT and COMMIT as another. A batch that crosses
-   * a checkpoint signs it between the INSERT and a separate COMMIT. Any failure rolls back (a
-   * ROLLBACK after a failed COMMIT only warns), so a batch is written whole or not at all.
-   */
-  const writeBatch = async (client: Queryable, batch: Pending[]): Promise<void> => {
-    try {
-      const head = await beginLockedBatch(client);
-      const entries = chainEntries(batch, head.seq, head.hash ?? GENESIS_HASH);
-      const last = entries[entries.length - 1];
-      if (last && crossesCheckpoint(head.seq, last.seq)) {
-        await insertEntriesLiteral(client, entries, false);
-        await writeCheckpoint(client, last.seq, last.hash);
-        await client.query('COMMIT');
-      } else {
-        await insertEntriesLiteral(client, entries, true);
-      }
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  };
+  const writeBatch = (batch: Pending[]): Promise<void> => db.transaction((tx) => writeIn(tx, batch));
 
   const failedError = (count: number, err: unknown): AuditError => {
     // The database's message may quote a row (personal numbers): it goes to the log, which
@@ -192,56 +167,34 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
   /**
    * Writes a batch; when the store refuses its content, halves it and writes each half, so
    * the entry it refuses fails alone and every other entry is written. A store that is down
-   * fails the batch whole (each half would fail the same way). Says whether the connection
-   * is still worth using (false after any other failure: it may be broken).
+   * fails the batch whole (each half would fail the same way).
    */
-  const settleBatch = async (client: Queryable, batch: Pending[]): Promise<boolean> => {
+  const settleBatch = async (batch: Pending[]): Promise<void> => {
     try {
-      await writeBatch(client, batch);
+      await writeBatch(batch);
       for (const p of batch) {
         remember(p.input);
         p.resolve();
       }
-      return true;
     } catch (err) {
       if (batch.length > 1 && refusesContent(err)) {
         const half = Math.ceil(batch.length / 2);
-        return (await settleBatch(client, batch.slice(0, half))) && settleBatch(client, batch.slice(half));
+        await settleBatch(batch.slice(0, half));
+        await settleBatch(batch.slice(half));
+        return;
       }
       const failed = failedError(batch.length, err);
       for (const p of batch) p.reject(failed);
-      return refusesContent(err);
     }
   };
 
-  const takeBatch = (): Pending[] => {
-    const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
-    queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
-    return batch;
-  };
-
-  /**
-   * The writer keeps one connection while entries keep coming: under load a batch is waiting
-   * by the time the previous one commits, and a writer that went back to the pool for each
-   * would queue behind every request's statement there, and every request of its batch with
-   * it. The connection goes back once the queue is empty, or after a failure of the store.
-   */
   const drain = async (): Promise<void> => {
     // Appends made in the same tick as the first join its batch.
     await new Promise((resolve) => setImmediate(resolve));
     while (queue.length > 0) {
-      try {
-        await db.withClient(async (client) => {
-          while (queue.length > 0) {
-            if (!(await settleBatch(client, takeBatch()))) return;
-          }
-        });
-      } catch (err) {
-        // No connection to write with: the batch that would have gone fails, the next tries anew.
-        const batch = takeBatch();
-        const failed = failedError(batch.length, err);
-        for (const p of batch) p.reject(failed);
-      }
+      const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
+      queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
+      await settleBatch(batch);
     }
     writing = undefined;
   };

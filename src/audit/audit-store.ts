@@ -1,4 +1,3 @@
-import pg from 'pg';
 import type { Queryable } from '../db/db.js';
 import type { ChainedEntry } from './audit-chain.js';
 import type { AuditActorKind, AuditOutcome } from './audit-entry.js';
@@ -57,13 +56,6 @@ function toEntry(r: EntryRow): ChainedEntry {
   };
 }
 
-const HEAD_SQL = `SELECT seq, hash FROM ${S}.audit_log ORDER BY seq DESC LIMIT 1`;
-
-type HeadResults = { rows: { seq: string; hash: string }[] }[];
-
-const headOf = (row: { seq: string; hash: string } | undefined): ChainHead =>
-  row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: undefined };
-
 /**
  * Takes the chain's lock, then reads the head, in one round trip: two statements in one simple
  * query (no parameters). Under READ COMMITTED the second statement takes its snapshot after the
@@ -71,34 +63,11 @@ const headOf = (row: { seq: string; hash: string } | undefined): ChainHead =>
  * per batch is a fifth of a small batch's time.
  */
 export async function lockChainHead(tx: Queryable): Promise<ChainHead> {
-  const results = (await tx.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY}); ${HEAD_SQL}`)) as unknown as HeadResults;
-  return headOf(results[1]?.rows[0]);
-}
-
-/**
- * Opens the group writer's transaction, takes the chain's lock and reads the head, all in one
- * round trip (BEGIN; lock; head as one simple query). The statements run in order on the
- * server, so the head is read after the lock is held, as in `lockChainHead`. On a throw the
- * caller rolls back: a failed statement leaves the transaction open and aborted.
- */
-export async function beginLockedBatch(client: Queryable): Promise<ChainHead> {
-  const results = (await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY}); ${HEAD_SQL}`)) as unknown as HeadResults;
-  return headOf(results[2]?.rows[0]);
-}
-
-const RECORDSET = `json_to_recordset(%ROWS%::json) AS r(
-       seq bigint, at timestamptz, actor_kind text, actor_name text, action text, people text[], packet_id text,
-       unit text, field_groups text[], purpose text, outcome text, code text, request_id text, prev_hash text, hash text, source text)`;
-
-const INSERT_SQL = (rows: string): string =>
-  `INSERT INTO ${S}.audit_log (${ENTRY_COLUMNS}) SELECT ${ENTRY_COLUMNS} FROM ${RECORDSET.replace('%ROWS%', () => rows)}`;
-
-function entriesJson(entries: readonly ChainedEntry[]): string {
-  return JSON.stringify(entries.map((e) => ({
-    seq: e.seq, at: e.at.toISOString(), actor_kind: e.actorKind, actor_name: e.actorName, action: e.action,
-    people: e.people, packet_id: e.packetId, unit: e.unit, field_groups: e.fieldGroups, purpose: e.purpose,
-    outcome: e.outcome, code: e.code, request_id: e.requestId, prev_hash: e.prevHash, hash: e.hash, source: e.source ?? 'default',
-  })));
+  const results = (await tx.query(
+    `SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY}); SELECT seq, hash FROM ${S}.audit_log ORDER BY seq DESC LIMIT 1`,
+  )) as unknown as { rows: { seq: string; hash: string }[] }[];
+  const row = results[1]?.rows[0];
+  return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: undefined };
 }
 
 /**
@@ -106,20 +75,18 @@ function entriesJson(entries: readonly ChainedEntry[]): string {
  * entry, whatever its size (json_to_recordset turns JSON arrays into text[]).
  */
 export async function insertEntries(tx: Queryable, entries: readonly ChainedEntry[]): Promise<void> {
-  await tx.query(INSERT_SQL('$1'), [entriesJson(entries)]);
-}
-
-/**
- * The batch's INSERT and, when `commit`, the COMMIT, in one round trip: a simple query cannot
- * carry parameters, so the batch's JSON goes as a literal, quoted by pg's `escapeLiteral`
- * (quotes doubled; with a backslash, an E'' literal with backslashes doubled), which reads back
- * the same text whatever `standard_conforming_strings` says. JSON.stringify writes no NUL.
- * When the INSERT fails, the server skips the COMMIT and the transaction stays aborted for the
- * caller's ROLLBACK, so a refused batch writes nothing, as before.
- */
-export async function insertEntriesLiteral(tx: Queryable, entries: readonly ChainedEntry[], commit: boolean): Promise<void> {
-  const sql = INSERT_SQL(pg.escapeLiteral(entriesJson(entries)));
-  await tx.query(commit ? `${sql}; COMMIT` : sql);
+  const rows = JSON.stringify(entries.map((e) => ({
+    seq: e.seq, at: e.at.toISOString(), actor_kind: e.actorKind, actor_name: e.actorName, action: e.action,
+    people: e.people, packet_id: e.packetId, unit: e.unit, field_groups: e.fieldGroups, purpose: e.purpose,
+    outcome: e.outcome, code: e.code, request_id: e.requestId, prev_hash: e.prevHash, hash: e.hash, source: e.source ?? 'default',
+  })));
+  await tx.query(
+    `INSERT INTO ${S}.audit_log (${ENTRY_COLUMNS})
+     SELECT ${ENTRY_COLUMNS} FROM json_to_recordset($1::json) AS r(
+       seq bigint, at timestamptz, actor_kind text, actor_name text, action text, people text[], packet_id text,
+       unit text, field_groups text[], purpose text, outcome text, code text, request_id text, prev_hash text, hash text, source text)`,
+    [rows],
+  );
 }
 
 /** How many entries the chain holds, for the verifier's progress (one index-only count). */

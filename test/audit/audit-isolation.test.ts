@@ -15,14 +15,13 @@ function poisonedDb(db: Db, poison: string): Db & { refused: number } {
   const wrapped = {
     ...db,
     refused: 0,
-    withClient: <T>(fn: (client: Queryable) => Promise<T>) => db.withClient((client) => fn({
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn({
       query: (text: string, values?: unknown[]) => {
-        // The group writer sends its batch as a literal in the statement's text.
-        if (text.includes('INSERT INTO') && text.includes(poison)) {
+        if (text.includes('INSERT INTO') && typeof values?.[0] === 'string' && values[0].includes(poison)) {
           wrapped.refused += 1;
           return Promise.reject(Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' }));
         }
-        return client.query(text, values);
+        return tx.query(text, values);
       },
     } as Queryable)),
   };
