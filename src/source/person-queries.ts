@@ -93,6 +93,16 @@ export function personQuery(source: SourceSpec, selection: Selection, approvedOn
   return { text, values };
 }
 
+/**
+ * The person rows alone of the given vendor ids, each as JSON text (`doc`), for reading ahead a
+ * value the mapping makes from the person row (src/mapping/person-identity.ts): no history
+ * table, no approval, no documentSql.
+ */
+export function personRowsQuery(source: SourceSpec, ids: string[]): SqlStatement {
+  const id = `p.${source.persons.id}`;
+  return { text: `SELECT ${id}::text AS person_key, row_to_json(p)::text AS doc FROM ${personsFrom(source)} WHERE ${id} = ANY($1)`, values: [ids] };
+}
+
 /** The reference tables of a mapping: one statement each, read once per run. */
 export function referenceQueries(source: SourceSpec): { name: string; key: string; text: string }[] {
   return Object.entries(source.reference).map(([name, r]) => ({ name, key: r.key, text: r.sql }));

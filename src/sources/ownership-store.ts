@@ -15,6 +15,8 @@ import type { ConflictPolicy } from './sources-file.js';
 const S = 'csdl_gateway';
 /** pg_advisory_xact_lock key of ownership decisions ("OWNR"). */
 const OWNERSHIP_LOCK = 0x4f574e52;
+/** Số định danh looked up per query when a merged sync asks which people it may stream. */
+const STREAM_PAGE = 20_000;
 
 export interface OwnershipCounts {
   conflicts: number;
@@ -58,6 +60,73 @@ export function createOwnershipStore(db: Db, options: { policy: ConflictPolicy; 
         await within(tx, [sdd]);
         return version ? 1 : 0;
       });
+    },
+
+    /**
+     * Of each source's due people (vendor id -> số định danh, read ahead of their documents),
+     * those whose version can only be sent as their source's: no other due person of any
+     * source has the số định danh, no other source or vendor id owns it, no conflict is open
+     * for it and no version of it waits in the store (queued or held). A merged sync streams
+     * these as one source does; everyone else is recorded first (`record`).
+     */
+    async streamable(due: ReadonlyMap<string, ReadonlyMap<string, string>>): Promise<Map<string, Map<string, string>>> {
+      const seen = new Map<string, number>();
+      for (const people of due.values()) for (const sdd of people.values()) seen.set(sdd, (seen.get(sdd) ?? 0) + 1);
+      const once = [...seen].flatMap(([sdd, n]) => (n === 1 ? [sdd] : []));
+      const owners = new Map<string, Owner>();
+      const waiting = new Set<string>();
+      for (let i = 0; i < once.length; i += STREAM_PAGE) {
+        const page = once.slice(i, i + STREAM_PAGE);
+        for (const [sdd, owner] of await ownersOf(db, page)) owners.set(sdd, owner);
+        const res = await db.query<{ so_dinh_danh: string }>(
+          `SELECT so_dinh_danh FROM ${S}.record_versions WHERE so_dinh_danh = ANY($1::text[]) AND status IN ('queued', 'held')
+           UNION SELECT so_dinh_danh FROM ${S}.source_conflicts WHERE settled_at IS NULL AND so_dinh_danh = ANY($1::text[])`, [page]);
+        for (const r of res.rows) waiting.add(r.so_dinh_danh);
+      }
+      const streamed = new Map<string, Map<string, string>>();
+      for (const [source, people] of due) {
+        const mine = new Map<string, string>();
+        for (const [vendorId, sdd] of people) {
+          const owner = owners.get(sdd);
+          const free = owner === undefined || (owner.source === source && owner.vendorId === vendorId);
+          if (seen.get(sdd) === 1 && free && !waiting.has(sdd)) mine.set(vendorId, sdd);
+        }
+        streamed.set(source, mine);
+      }
+      return streamed;
+    },
+
+    /**
+     * Takes ownership for `source` of the people of streamed versions (`streamable`), under
+     * the lock `record` takes, just before they are packed: a version whose person another
+     * source took meanwhile, or whose conflict opened, is handed back (`contested`) to be
+     * recorded instead.
+     */
+    async claim(source: string, versions: RecordVersion[]): Promise<{ claimed: RecordVersion[]; contested: RecordVersion[] }> {
+      const claimed: RecordVersion[] = [];
+      const contested: RecordVersion[] = [];
+      if (versions.length === 0) return { claimed, contested };
+      await db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [OWNERSHIP_LOCK]);
+        const ids = [...new Set(versions.flatMap((v) => (v.soDinhDanh === undefined ? [] : [v.soDinhDanh])))];
+        const owners = await ownersOf(tx, ids);
+        const open = await openConflicts(tx, ids);
+        const decided = new Map<string, Owner>();
+        for (const v of versions) {
+          const sdd = v.soDinhDanh;
+          const d = sdd === undefined || decided.has(sdd)
+            ? undefined
+            : decideOwnership({ source, vendorId: v.vendorId, operation: v.operation, approvedAt: v.approvedAt }, owners.get(sdd), open.has(sdd), options.policy);
+          if (sdd !== undefined && d?.kind === 'send' && !d.moved) {
+            decided.set(sdd, d.owner);
+            claimed.push(v);
+          } else {
+            contested.push(v);
+          }
+        }
+        await setOwners(tx, decided);
+      });
+      return { claimed, contested };
     },
 
     async record(source: string, runId: string, versions: RecordVersion[]): Promise<OwnershipCounts> {

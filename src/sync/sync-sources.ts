@@ -26,3 +26,14 @@ export interface SourceFailure {
  * sources approve.
  */
 export type RecordCollected = (source: string, runId: string, versions: RecordVersion[]) => Promise<{ conflicts: number; held: number; moved: number } | void>;
+
+/**
+ * Who speaks for each person across sources (src/sources/ownership-store.ts), as the merged
+ * sync asks it: `record` a source's versions through ownership; which due people may be
+ * `streamable` as one source streams them; `claim` those just before they are packed.
+ */
+export interface OwnershipDecisions {
+  record: RecordCollected;
+  streamable(due: ReadonlyMap<string, ReadonlyMap<string, string>>): Promise<Map<string, Map<string, string>>>;
+  claim(source: string, versions: RecordVersion[]): Promise<{ claimed: RecordVersion[]; contested: RecordVersion[] }>;
+}
