@@ -18,3 +18,21 @@ export function identityOf(mapping: Pick<CompiledMapping, 'identity'>, doc: unkn
   }
   return run.errors.length === 0 && typeof out.soDinhDanh === 'string' ? out.soDinhDanh : undefined;
 }
+
+/**
+ * The person-table columns the `soDinhDanh` rule reads, when it reads only plain columns of the
+ * person table (as the shipped mappings do); undefined otherwise (the whole row is read).
+ */
+export function identityColumns(mapping: Pick<CompiledMapping, 'identity' | 'source'>): string[] | undefined {
+  if (!mapping.identity) return undefined;
+  const columns: string[] = [];
+  for (const place of mapping.identity.sources.values()) {
+    for (const one of place.split(', ')) {
+      const prefix = `${mapping.source.persons.table}.`;
+      const column = one.startsWith(prefix) ? one.slice(prefix.length) : undefined;
+      if (column === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/u.test(column)) return undefined;
+      columns.push(column);
+    }
+  }
+  return columns.length > 0 ? [...new Set(columns)] : undefined;
+}

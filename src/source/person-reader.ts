@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '../db/db.js';
 import type { Mapping, ReferenceData, SourcePerson } from '../mapping/mapping-types.js';
 import { parseSourcePerson, type RawPerson } from '../mapping/raw-person.js';
-import { identityOf } from '../mapping/person-identity.js';
+import { identityColumns, identityOf } from '../mapping/person-identity.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
 import { personQuery, personRowsQuery, referenceQueries, type Selection } from './person-queries.js';
 import { SourceError } from './source-error.js';
@@ -88,8 +88,9 @@ export async function* readRawPersonChunks(
 export async function readIdentities(q: Queryable, mapping: CompiledMapping, vendorIds: string[], chunkSize = 10_000): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (!mapping.identity) return found;
+  const columns = identityColumns(mapping);
   for (let i = 0; i < vendorIds.length; i += chunkSize) {
-    const { text: sql, values } = personRowsQuery(mapping.source, vendorIds.slice(i, i + chunkSize));
+    const { text: sql, values } = personRowsQuery(mapping.source, vendorIds.slice(i, i + chunkSize), columns);
     const res = await q.query<{ person_key: string; doc: string }>(sql, values);
     for (const row of res.rows) {
       const sdd = identityOf(mapping, JSON.parse(row.doc));
