@@ -149,11 +149,13 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
         const packets = inFullPackets(shared.settings.maxRecords, (vs) => packAndStore(ctx, runId, vs, summary, sender.enqueue));
         return {
           async take(vs) {
-            const streamed = gate?.streamed(source);
-            const stream = streamed === undefined ? [] : vs.filter((v) => v.status === 'queued' && v.soDinhDanh !== undefined && streamed.get(v.vendorId) === v.soDinhDanh);
-            const streaming = new Set(stream);
-            const { claimed, contested } = await deps.ownership.claim(source, stream);
-            count(await deps.ownership.record(source, runId, [...vs.filter((v) => !streaming.has(v)), ...contested]));
+            if (!gate) {
+              count(await deps.ownership.record(source, runId, vs));
+              return;
+            }
+            const { claimed, recorded, ownerRows } = gate.claim(source, vs);
+            count(await deps.ownership.record(source, runId, recorded, gate.takenElsewhere(source, recorded)));
+            if (ownerRows.length > 0) await deps.ownership.keepOwners(source, ownerRows);
             await packets.add(claimed);
           },
           finish: () => packets.flush(),

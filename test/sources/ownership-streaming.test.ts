@@ -49,31 +49,27 @@ describe('merged province: which people stream, and claiming them (real PostgreS
       // SDD(5) is due in both sources; SDD(7) only in tinh-b and nobody owns it.
       ['tinh-b', new Map([['b2', SDD(2)], ['b5', SDD(5)], ['b7', SDD(7)]])],
     ]);
-    const streamed = await ownership.streamable(due);
+    const { streamed, owned } = await ownership.streamable(due);
     expect([...streamed.get('tinh-a')!.keys()].sort()).to.deep.equal(['a1', 'a6']);
     expect([...streamed.get('tinh-b')!.keys()]).to.deep.equal(['b7']);
+    // SDD(1) has an owner row (recorded through ownership): it follows what is sent.
+    expect([...owned]).to.deep.equal([SDD(1)]);
     // Another vendor id of the same source owning the số định danh is not free either.
     const other = await ownership.streamable(new Map([['tinh-a', new Map([['a9', SDD(1)]])]]));
-    expect(other.get('tinh-a')!.size).to.equal(0);
+    expect(other.streamed.get('tinh-a')!.size).to.equal(0);
   });
 
-  it('claims a streamed person for its source under the ownership lock, and hands back one another source took meanwhile', async function () {
-    // tinh-b recorded SDD(8) first (it owns the person now); tinh-a then claims SDD(8) and SDD(9).
-    await ownership.record('tinh-b', runId, [version('tinh-b', 'b8', SDD(8))]);
-    const { claimed, contested } = await ownership.claim('tinh-a', [version('tinh-a', 'a8', SDD(8)), version('tinh-a', 'a9', SDD(9), { operation: 'archive' })]);
-    expect(claimed.map((v) => v.vendorId)).to.deep.equal(['a9']);
-    expect(contested.map((v) => v.vendorId)).to.deep.equal(['a8']);
-    const owners = await t.db.query<{ so_dinh_danh: string; source: string; vendor_id: string; departed: boolean }>(
-      'SELECT so_dinh_danh, source, vendor_id, departed FROM csdl_gateway.person_owners ORDER BY so_dinh_danh');
-    expect(owners.rows).to.deep.equal([
-      { so_dinh_danh: SDD(8), source: 'tinh-b', vendor_id: 'b8', departed: false },
-      { so_dinh_danh: SDD(9), source: 'tinh-a', vendor_id: 'a9', departed: true },
-    ]);
-    // Recorded by ownership, the contested version opens the conflict and waits, with tinh-b's.
-    const counts = await ownership.record('tinh-a', runId, contested);
+  it('keeps an owner row in step with what its source streams, and counts a person streamed elsewhere this run as owned', async function () {
+    await ownership.record('tinh-a', runId, [version('tinh-a', 'a1', SDD(1))]);
+    await ownership.keepOwners('tinh-a', [version('tinh-a', 'a1', SDD(1), { operation: 'archive' })]);
+    const row = await t.db.query<{ source: string; departed: boolean }>('SELECT source, departed FROM csdl_gateway.person_owners WHERE so_dinh_danh = $1', [SDD(1)]);
+    expect(row.rows).to.deep.equal([{ source: 'tinh-a', departed: true }]);
+    // tinh-a streamed SDD(8) this run (no owner row, its packet maybe not stored yet); tinh-b records the same person.
+    const counts = await ownership.record('tinh-b', runId, [version('tinh-b', 'b8', SDD(8))], new Map([[SDD(8), { source: 'tinh-a', vendorId: 'a8', departed: false }]]));
     expect(counts.conflicts).to.equal(1);
-    const held = await t.db.query<{ source: string; status: string }>(
-      'SELECT source, status FROM csdl_gateway.record_versions WHERE so_dinh_danh = $1 ORDER BY source', [SDD(8)]);
-    expect(held.rows).to.deep.equal([{ source: 'tinh-a', status: 'held' }, { source: 'tinh-b', status: 'held' }]);
+    const held = await t.db.query<{ source: string; status: string }>('SELECT source, status FROM csdl_gateway.record_versions WHERE so_dinh_danh = $1', [SDD(8)]);
+    expect(held.rows).to.deep.equal([{ source: 'tinh-b', status: 'held' }]);
+    const conflict = await t.db.query<{ sides: { source: string }[] }>('SELECT sides FROM csdl_gateway.source_conflicts WHERE so_dinh_danh = $1', [SDD(8)]);
+    expect(conflict.rows[0]!.sides.map((x) => x.source)).to.deep.equal(['tinh-a', 'tinh-b']);
   });
 });
