@@ -113,9 +113,14 @@ export function buildEnvelope(format: EnvelopeFormat, payload: Buffer, signer: P
  */
 export function envelopeBytes(format: EnvelopeFormat, payload: Buffer, signer: Pick<CmsSigner, 'sign'>): Buffer {
   const signature = signer.sign(payload).toString('base64');
-  return Buffer.concat([
-    Buffer.from(`{"format":${JSON.stringify(format)},"payload":"`, 'latin1'),
-    Buffer.from(payload.toString('base64'), 'latin1'),
-    Buffer.from(`","signature":"${signature}"}`, 'latin1'),
-  ]);
+  const head = `{"format":${JSON.stringify(format)},"payload":"`;
+  const tail = `","signature":"${signature}"}`;
+  // Written in place into one buffer: a packet's payload is megabytes, and joining parts
+  // copied the base64 text once more (a few percent of a first sync's main thread).
+  const encoded = Math.ceil(payload.length / 3) * 4;
+  const envelope = Buffer.allocUnsafe(head.length + encoded + tail.length);
+  let at = envelope.write(head, 0, 'latin1');
+  at += envelope.write(payload.toString('base64'), at, 'latin1');
+  envelope.write(tail, at, 'latin1');
+  return envelope;
 }
