@@ -18,7 +18,7 @@ import { opsRouter } from '../ops/ops-router.js';
 import { createOpsService, type OpsService } from '../ops/ops-service.js';
 import { createOpsStore } from '../ops/ops-store.js';
 import { createPersonExplainer, sourceExplainer, type PersonExplainer, type PersonSource, type SourceExplainer } from '../ops/person-explain-service.js';
-import { removedSourceGuard } from '../sources/removed-source-guard.js';
+import { removedSourceGuard } from '../sources/removed-source.js';
 import { DEFAULT_SOURCE } from '../sources/sources-file.js';
 import type { Mapping } from '../mapping/mapping-types.js';
 import { readPersonDocument, vendorIdsByCmnd } from '../source/person-finder.js';

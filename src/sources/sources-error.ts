@@ -14,7 +14,7 @@ import { GatewayError } from '../errors.js';
  * - sources.mapping_missing: an entry without a mapping, or whose mapping does not exist;
  * - sources.url_duplicate: two sources reading the same database (URLs compared normalised).
  * A stored problem and a refusal: `sources.source_removed` marks the versions a source left
- * queued when it was removed from the file, held instead of sent (removed-sources.ts), and
+ * queued when it was removed from the file, held instead of sent (removed-source.ts), and
  * refuses (409) an operator's action that would act for a removed source (a re-send of a
  * person it speaks for, a `prefer` naming it): nothing more is sent for it.
  */
@@ -29,6 +29,9 @@ export type SourcesProblemCode =
   | 'sources.url_duplicate';
 
 export type SourcesErrorCode = 'sources.invalid_file' | 'sources.unknown_source' | 'sources.source_removed';
+
+/** The code of a removed source's held versions and refused actions, as stored and as answered. */
+export const SOURCE_REMOVED = 'sources.source_removed' satisfies SourcesErrorCode;
 
 export interface SourcesProblem {
   code: SourcesProblemCode;
@@ -60,7 +63,7 @@ export function unknownSource(name: string, known: readonly string[]): SourcesEr
 
 /** An operator's action for a source no longer in the sources file: refused, nothing sent for it. */
 export function sourceRemoved(name: string, action: string): SourcesError {
-  return new SourcesError('sources.source_removed',
+  return new SourcesError(SOURCE_REMOVED,
     `source '${name}' was removed from the sources file: ${action} is refused, nothing more is sent for it (nguồn '${name}' đã bị gỡ khỏi tệp nguồn: thao tác bị từ chối)`,
     { status: 409 });
 }
