@@ -20,6 +20,7 @@ import { createOpsStore } from '../ops/ops-store.js';
 import { createPersonExplainer, sourceExplainer, type PersonExplainer, type PersonSource, type SourceExplainer } from '../ops/person-explain-service.js';
 import { removedSourceGuard } from '../sources/removed-source.js';
 import { DEFAULT_SOURCE } from '../sources/sources-file.js';
+import { sourceUnavailable } from '../sources/sources-error.js';
 import type { Mapping } from '../mapping/mapping-types.js';
 import { readPersonDocument, vendorIdsByCmnd } from '../source/person-finder.js';
 
@@ -88,6 +89,15 @@ export function personExplainer(db: Db, audit: AuditLog, source: { db: Queryable
   return createPersonExplainer({ db, store: createOpsStore(db), audit, source: reads, ...(sourceName !== undefined ? { sourceName } : {}) });
 }
 
+/** A listed source's database, or `sources.source_unavailable` when it does not open (its own error kept as the cause). */
+export async function openedSource<D>(source: { name: string; db(): Promise<D> }): Promise<D> {
+  try {
+    return await source.db();
+  } catch (err) {
+    throw sourceUnavailable(source.name, err);
+  }
+}
+
 /**
  * A merged province's explanation from one source, by name, as `tx person --source`: a listed
  * source through its database and mapping; a source removed from the file (the store knows it)
@@ -98,7 +108,7 @@ export function personExplainerBySource(db: Db, audit: AuditLog, sources: readon
   const removed = removedSourceGuard(db, names);
   return sourceExplainer(audit, async (name) => {
     const listed = sources.find((s) => s.name === name);
-    if (listed) return personExplainer(db, audit, { db: await listed.db(), mapping: listed.mapping() }, name);
+    if (listed) return personExplainer(db, audit, { db: await openedSource(listed), mapping: listed.mapping() }, name);
     return (await removed.isRemoved(name)) ? personExplainer(db, audit, undefined, name) : undefined;
   }, names);
 }

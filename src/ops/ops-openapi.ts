@@ -79,7 +79,7 @@ export const opsOpenApi: OpenApiFragment = {
       query('source', { type: 'string', pattern: '^[a-z0-9-]{1,32}$' }, "A merged province's one source, as `tx person --source`: only its versions, read live from its database (a source removed from the sources file: its stored versions only)"),
     ], json(ref('PersonExplanation'), 'The people found, each with versions and refusals'), {
       ...notFound, 400: json(ref('Error'), 'A source neither in the sources file nor known to the store (`sources.unknown_source`), or a malformed parameter'), 422: json(ref('Error'), 'A CMND lookup, and the mapping declares no CMND column (`ops.cmnd_not_declared`)'),
-      503: json(ref('Error'), 'No provincial database to read (`ops.source_unavailable`)'),
+      503: json(ref('Error'), 'No provincial database to read (`ops.source_unavailable`), or the source to read cannot be reached right now (`sources.source_unavailable`, try again)'),
     }),
   },
   schemas: {

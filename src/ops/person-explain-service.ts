@@ -1,6 +1,8 @@
 import { failedOutcome, type AuditEntryInput, type AuditLog } from '../audit/audit-entry.js';
-import { unknownSource } from '../sources/sources-error.js';
-import { GatewayError } from '../errors.js';
+import { sourceUnavailable, unknownSource } from '../sources/sources-error.js';
+import { DEFAULT_SOURCE } from '../sources/sources-file.js';
+import { GatewayError, isGatewayError } from '../errors.js';
+import { isDbUnavailable } from '../db/db.js';
 import { OpsActionError } from './ops-actions-error.js';
 import type { ReadContext } from './ops-service.js';
 import type { OpsStore } from './ops-store.js';
@@ -89,15 +91,29 @@ export type SourceExplainer = (ctx: ReadContext, lookup: PersonLookup, source: s
  */
 export function sourceExplainer(audit: AuditLog, explainer: (name: string) => Promise<PersonExplainer | undefined>, known: readonly string[]): SourceExplainer {
   return async (ctx, lookup, name) => {
-    const one = await explainer(name);
+    const refuse = async (err: GatewayError): Promise<never> => {
+      await audit.append({
+        actor: ctx.actor, action: ACTION, people: lookup.by === 'vendorId' ? [] : [lookup.value], source: name,
+        ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...failedOutcome(err),
+      });
+      throw err;
+    };
+    let one: PersonExplainer | undefined;
+    try {
+      one = await explainer(name);
+    } catch (err) {
+      // A listed source whose database does not open: its own code, audited as any refusal.
+      if (isGatewayError(err) && err.code === 'sources.source_unavailable') return refuse(err);
+      throw err;
+    }
     if (one) return one.explain(ctx, lookup);
-    const err = unknownSource(name, known);
-    await audit.append({
-      actor: ctx.actor, action: ACTION, people: lookup.by === 'vendorId' ? [] : [lookup.value], source: name,
-      ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...failedOutcome(err),
-    });
-    throw err;
+    return refuse(unknownSource(name, known));
   };
+}
+
+/** A failure reading the provincial database because it cannot be reached (not a wrong statement). */
+export function isSourceDown(err: unknown): boolean {
+  return isDbUnavailable(err) || (isGatewayError(err) && err.code === 'db.unreachable');
 }
 
 export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplainer {
@@ -114,6 +130,16 @@ export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplaine
     throw err;
   }
 
+  /** A read of the provincial database; one that cannot reach it is refused (503, audited) with the source's code. */
+  async function fromSource<T>(ctx: ReadContext, lookup: PersonLookup, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      if (!isSourceDown(err)) throw err;
+      return refused(ctx, lookup, sourceUnavailable(sourceName ?? DEFAULT_SOURCE, err));
+    }
+  }
+
   async function vendorIds(ctx: ReadContext, lookup: PersonLookup): Promise<string[]> {
     if (lookup.by === 'soDinhDanh') return vendorIdsOf(db, lookup.value, sourceName);
     if (lookup.by === 'vendorId') return [lookup.value];
@@ -123,12 +149,12 @@ export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplaine
         `ánh xạ '${source.mapping}' không khai báo cột CMND (source.persons.cmnd) nên không tra cứu được theo CMND; ` +
         'look them up by số định danh or vendor id / hãy tra theo số định danh hoặc mã nhân sự'));
     }
-    return source.vendorIdsByCmnd(lookup.value);
+    return fromSource(ctx, lookup, () => source.vendorIdsByCmnd(lookup.value));
   }
 
-  async function explainOne(vendorId: string, failing: Awaited<ReturnType<typeof failingVersionsOf>>): Promise<ExplainedPerson> {
+  async function explainOne(ctx: ReadContext, lookup: PersonLookup, vendorId: string, failing: Awaited<ReturnType<typeof failingVersionsOf>>): Promise<ExplainedPerson> {
     const { versions, acceptedAt } = await store.personVersions({ vendorIds: [vendorId], ...(sourceName !== undefined ? { source: sourceName } : {}) });
-    const doc = await source.document(vendorId);
+    const doc = await fromSource(ctx, lookup, () => source.document(vendorId));
     const refusals = failing.filter((f) => f.vendorId === vendorId).flatMap((f) => f.problems.map((p) => refusal(f.id, f.state, p, doc)));
     const latest = versions[versions.length - 1];
     return {
@@ -163,7 +189,7 @@ export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplaine
       }
       const failing = await failingVersionsOf(db, known, sourceName);
       const people: ExplainedPerson[] = [];
-      for (const vendorId of known) people.push(await explainOne(vendorId, failing));
+      for (const vendorId of known) people.push(await explainOne(ctx, lookup, vendorId, failing));
       const named = people.map((p) => p.soDinhDanh).filter((s): s is string => s !== null);
       await audit.append(entry(ctx, { people: [...new Set(lookup.by === 'cmnd' ? [...named, lookup.value] : named)] }));
       return { lookup, people };

@@ -3,6 +3,9 @@ import type { Server } from 'node:http';
 import { openAuditLog } from '../../src/compose/audit-log.js';
 import { composeOps } from '../../src/compose/ops-compose.js';
 import { sourceHandles } from '../../src/compose/source-handles.js';
+import { openNamedSource } from '../../src/compose/databases.js';
+import { createDb } from '../../src/db/db.js';
+import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config/config.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -152,5 +155,63 @@ describe('merged province: mapping gaps and tx person by source', function () {
       ['refused', 'sources.unknown_source', 'tinh-z'], ['ok', null, 'tinh-b'],
     ]);
     expect((await entries())[4]!.people).to.deep.equal([bOnly]);
+  });
+  it('a listed source whose database is down: 503 sources.source_unavailable over HTTP and from tx person --source, never the driver\'s error, each audited', async function () {
+    const config = loadConfig(w.env);
+    const [tinhA] = sourceHandles(config, silentLogger());
+    const audit = await openAuditLog(w.store.db, undefined, silentLogger());
+    const tokens = createTokenService(createTokenStore(w.store.db));
+    const auditor = (await tokens.create({ name: 'down-auditor', role: 'auditor' })).token;
+    // tinh-b's database does not open (nothing listens on port 1); tinh-a's pool is open but has lost its server.
+    const gone = createDb('postgres://gw@127.0.0.1:1/qlcb', { max: 1 });
+    const listed = [
+      { name: 'tinh-a', mapping: tinhA!.mapping, db: async () => gone },
+      { name: 'tinh-b', mapping: tinhA!.mapping, db: () => openNamedSource(config, 'tinh-b', 'postgres://gw@127.0.0.1:1/nhansu').then((d) => d.db) },
+    ];
+    const ops = composeOps({ db: w.store.db, audit, workingDaysBetween: () => 0, sourceExplainers: listed });
+    const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: ops.routers, openApi: [ops.openApi], tokens });
+    const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+    const port = (server.address() as { port: number }).port;
+    const aOnly = (await w.store.db.query<{ sdd: string; vendor_id: string }>(
+      "SELECT so_dinh_danh AS sdd, vendor_id FROM csdl_gateway.record_versions WHERE source = 'tinh-a' AND so_dinh_danh IS NOT NULL LIMIT 1")).rows[0]!;
+    try {
+      const get = async (path: string) => {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${auditor}` } });
+        return { status: res.status, text: await res.text() };
+      };
+      for (const [source, by, key] of [['tinh-b', 'soDinhDanh', aOnly.sdd], ['tinh-a', 'vendorId', aOnly.vendor_id]] as const) {
+        const res = await get(`/api/ops/people/${key}/explain?by=${by}&source=${source}`);
+        expect(res.status, res.text).to.equal(503);
+        const body = JSON.parse(res.text) as { code: string; message: string };
+        expect(body.code).to.equal('sources.source_unavailable');
+        expect(body.message).to.contain(`source '${source}' cannot be reached`).and.contain('không kết nối được');
+        expect(res.text).not.to.match(/ECONNREFUSED|127\.0\.0\.1|connect/);
+      }
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await audit.close();
+      await tinhA!.close();
+      await gone.close();
+    }
+    const entries = (await w.store.db.query<{ outcome: string; code: string | null; source: string; people: string[] }>(
+      "SELECT outcome, code, source, people FROM csdl_gateway.audit_log WHERE action = 'ops.person.explain' AND actor_name = 'down-auditor' ORDER BY seq")).rows;
+    expect(entries.map((e) => [e.outcome, e.code, e.source])).to.deep.equal([
+      ['error', 'sources.source_unavailable', 'tinh-b'], ['error', 'sources.source_unavailable', 'tinh-a']]);
+    expect(entries[0]!.people).to.deep.equal([aOnly.sdd]);
+
+    // The CLI: the same code, one line, exit 1 as the pull's unavailable source; the read audited as the OS user.
+    writeFileSync(w.sourcesFile, JSON.stringify([
+      { name: 'tinh-a', databaseUrl: w.qlcb.url, mapping: 'mappings/qlcb' },
+      { name: 'tinh-b', databaseUrl: 'postgres://gw@127.0.0.1:1/nhansu', mapping: 'mappings/nhansu' }]));
+    try {
+      const cli = await w.cli(['tx', 'person', aOnly.sdd, '--source', 'tinh-b']);
+      expect(cli.code, cli.stderr).to.equal(1);
+      expect(cli.stderr).to.contain('sources.source_unavailable').and.contain("source 'tinh-b' cannot be reached").and.not.contain('ECONNREFUSED');
+    } finally {
+      w.writeSources();
+    }
+    const cliEntry = (await w.store.db.query<{ actor_kind: string; outcome: string; code: string | null; source: string }>(
+      "SELECT actor_kind, outcome, code, source FROM csdl_gateway.audit_log WHERE action = 'ops.person.explain' ORDER BY seq DESC LIMIT 1")).rows[0];
+    expect(cliEntry).to.deep.equal({ actor_kind: 'cli', outcome: 'error', code: 'sources.source_unavailable', source: 'tinh-b' });
   });
 });

@@ -5,7 +5,8 @@ import { openMigratedStore, openNamedSource, openSourceDatabase } from '../../co
 import { loadConfig } from '../../config/config.js';
 import type { Db } from '../../db/db.js';
 import { createLogger } from '../../log/logger.js';
-import { opsService, personExplainer } from '../../compose/ops-compose.js';
+import { openedSource, opsService, personExplainer } from '../../compose/ops-compose.js';
+import { sourceExplainer } from '../../ops/person-explain-service.js';
 import type { Queryable } from '../../db/db.js';
 import { loadEffectiveMapping, loadMapping } from '../../mapping/mapping-loader.js';
 import type { Mapping } from '../../mapping/mapping-types.js';
@@ -102,10 +103,16 @@ export function createTxCommand(deps: TxCommandDeps): CliCommand {
             return {
               db: store.db, audit, ops: opsService(store.db, audit),
               async explainer(name) {
-                const source = await openSource(name);
-                if (source) closers.push(() => source.close());
-                const used = mapping(name);
-                return personExplainer(store.db, audit, source && used ? { db: source.db, mapping: used } : undefined, name);
+                const explainerOf = async (n?: string) => {
+                  // A listed source that does not open is refused with its own code (sources.source_unavailable), audited.
+                  const source = n === undefined ? await openSource(n) : await openedSource({ name: n, db: () => openSource(n) });
+                  if (source) closers.push(() => source.close());
+                  const used = mapping(n);
+                  return personExplainer(store.db, audit, source && used ? { db: source.db, mapping: used } : undefined, n);
+                };
+                if (name === undefined) return explainerOf();
+                const one = sourceExplainer(audit, explainerOf, []);
+                return { explain: (ctx, lookup) => one(ctx, lookup, name) };
               },
             };
           })();
