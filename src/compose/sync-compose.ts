@@ -145,7 +145,7 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
   const ownership = createOwnershipStore(edges.store.db, { policy: config.sources.conflictPolicy, ...(edges.audit ? { audit: edges.audit } : {}) });
   const service = createMergedSyncService({
     ...base, storeDb: edges.store.db, sources: handles, oneAtATime: edges.store.embedded,
-    record: ownership.record,
+    ownership,
   });
   const names = handles.map((h) => h.name);
   return {

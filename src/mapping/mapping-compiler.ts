@@ -9,7 +9,7 @@ import { validateMappingFile } from './mapping-file-validators.generated.js';
 import { mappingFileSchema } from './mapping-file-schema.js';
 import { mappingFingerprint } from './mapping-fingerprint.js';
 import { applyOverlay } from './mapping-overlay.js';
-import type { CodeMatcher, Mapping, StagingSpec, UnitsSpec } from './mapping-types.js';
+import type { CodeMatcher, CompiledRules, Mapping, StagingSpec, UnitsSpec } from './mapping-types.js';
 import { compileSource, type MappingSourceJson } from './source-compiler.js';
 import type { CompileEnv, Rule } from './compile-env.js';
 import type { MappingDocument } from './mapping-document.js';
@@ -29,6 +29,12 @@ export interface CompiledMapping extends Mapping {
   matcher(list: string): CodeMatcher | undefined;
   /** Hash of the effective mapping and the national code lists (mapping-fingerprint.ts). */
   fingerprint: string;
+  /**
+   * The `soDinhDanh` rule alone (person-identity.ts): a merged sync reads each due person's
+   * số định danh from the person row before reading whole documents. Undefined when the
+   * mapping has no such rule.
+   */
+  identity?: CompiledRules;
 }
 
 
@@ -93,6 +99,8 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
   const forward = compileFields(doc.fields, env('forward'), '/fields', source.table);
   const reverse = compileFields(doc.reverse.fields, env('reverse'), '/reverse/fields', '');
   if (problems.length > 0) throw mappingError(problems);
+  const identity = doc.fields.soDinhDanh === undefined ? undefined : compileFields({ soDinhDanh: doc.fields.soDinhDanh }, env('forward'), '/fields', source.table);
+  if (problems.length > 0) throw mappingError(problems);
 
   const validator = createNationalValidator(contract);
   return {
@@ -107,6 +115,7 @@ export function compileMapping(documents: MappingDocument[], contract: NationalC
     validate: (record) => validator.validateRecord(record),
     matcher: (list) => codes.get(list),
     fingerprint: mappingFingerprint(documents, contract),
+    ...(identity ? { identity } : {}),
   };
 }
 

@@ -93,6 +93,23 @@ export function personQuery(source: SourceSpec, selection: Selection, approvedOn
   return { text, values };
 }
 
+/**
+ * The person rows alone of the given vendor ids, each as JSON text (`doc`), for reading ahead a
+ * value the mapping makes from the person row (src/mapping/person-identity.ts): no history
+ * table, no approval, no documentSql. With `columns`, only those keys of the row (a key the row
+ * lacks is left out, never an error): a few bytes a person to send and parse, not the row.
+ */
+export function personRowsQuery(source: SourceSpec, ids: string[], columns?: readonly string[]): SqlStatement {
+  const id = `p.${source.persons.id}`;
+  const doc = columns === undefined
+    ? 'row_to_json(p)::text'
+    : "coalesce((SELECT jsonb_object_agg(k.key, k.value) FROM jsonb_each(to_jsonb(p)) k WHERE k.key = ANY($2::text[])), '{}'::jsonb)::text";
+  return {
+    text: `SELECT ${id}::text AS person_key, ${doc} AS doc FROM ${personsFrom(source)} WHERE ${id} = ANY($1)`,
+    values: columns === undefined ? [ids] : [ids, columns],
+  };
+}
+
 /** The reference tables of a mapping: one statement each, read once per run. */
 export function referenceQueries(source: SourceSpec): { name: string; key: string; text: string }[] {
   return Object.entries(source.reference).map(([name, r]) => ({ name, key: r.key, text: r.sql }));

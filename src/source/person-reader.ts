@@ -1,7 +1,9 @@
 import type { Db, Queryable } from '../db/db.js';
 import type { Mapping, ReferenceData, SourcePerson } from '../mapping/mapping-types.js';
 import { parseSourcePerson, type RawPerson } from '../mapping/raw-person.js';
-import { personQuery, referenceQueries, type Selection } from './person-queries.js';
+import { identityColumns, identityOf } from '../mapping/person-identity.js';
+import type { CompiledMapping } from '../mapping/mapping-compiler.js';
+import { personQuery, personRowsQuery, referenceQueries, type Selection } from './person-queries.js';
 import { SourceError } from './source-error.js';
 
 export type { RawPerson } from '../mapping/raw-person.js';
@@ -76,6 +78,26 @@ export async function* readRawPersonChunks(
     if (chosen < chunkSize) return;
     after = last;
   }
+}
+
+/**
+ * Each given person's số định danh as the mapping's rule makes it from the person row alone
+ * (person-identity.ts), keyed by vendor id; a person whose row makes none is left out. Read
+ * on the caller's connection (in its snapshot), `chunkSize` ids a query.
+ */
+export async function readIdentities(q: Queryable, mapping: CompiledMapping, vendorIds: string[], chunkSize = 10_000): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (!mapping.identity) return found;
+  const columns = identityColumns(mapping);
+  for (let i = 0; i < vendorIds.length; i += chunkSize) {
+    const { text: sql, values } = personRowsQuery(mapping.source, vendorIds.slice(i, i + chunkSize), columns);
+    const res = await q.query<{ person_key: string; doc: string }>(sql, values);
+    for (const row of res.rows) {
+      const sdd = identityOf(mapping, JSON.parse(row.doc));
+      if (sdd !== undefined) found.set(row.person_key, sdd);
+    }
+  }
+  return found;
 }
 
 /** Reference tables (units, ranks, ethnicities...) keyed as the mapping says. */

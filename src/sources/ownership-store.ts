@@ -15,6 +15,14 @@ import type { ConflictPolicy } from './sources-file.js';
 const S = 'csdl_gateway';
 /** pg_advisory_xact_lock key of ownership decisions ("OWNR"). */
 const OWNERSHIP_LOCK = 0x4f574e52;
+/** Số định danh looked up per query when a merged sync asks which people it may stream. */
+const STREAM_PAGE = 20_000;
+
+/** Who a merged sync may stream, per source (vendor id -> số định danh), and which of them have an owner row. */
+export interface Streamable {
+  streamed: Map<string, Map<string, string>>;
+  owned: Set<string>;
+}
 
 export interface OwnershipCounts {
   conflicts: number;
@@ -60,7 +68,63 @@ export function createOwnershipStore(db: Db, options: { policy: ConflictPolicy; 
       });
     },
 
-    async record(source: string, runId: string, versions: RecordVersion[]): Promise<OwnershipCounts> {
+    /**
+     * Of each source's due people (vendor id -> số định danh, read ahead of their documents),
+     * those whose version can only be sent as their source's (`streamed`): no other due person
+     * of any source has the số định danh, no other source or vendor id owns it, no conflict is
+     * open for it and no version of it waits in the store (queued or held). A merged sync
+     * streams these as one source does; everyone else is recorded first (`record`). `owned`:
+     * the streamed people with an owner row, whose row follows what is sent (`keepOwners`);
+     * for the others the person state says who took them in (`ownersOf`).
+     */
+    async streamable(due: ReadonlyMap<string, ReadonlyMap<string, string>>): Promise<Streamable> {
+      const seen = new Map<string, number>();
+      for (const people of due.values()) for (const sdd of people.values()) seen.set(sdd, (seen.get(sdd) ?? 0) + 1);
+      const once = [...seen].flatMap(([sdd, n]) => (n === 1 ? [sdd] : []));
+      const owners = new Map<string, Owner>();
+      const waiting = new Set<string>();
+      const rows = new Set<string>();
+      for (let i = 0; i < once.length; i += STREAM_PAGE) {
+        const page = once.slice(i, i + STREAM_PAGE);
+        for (const [sdd, owner] of await ownersOf(db, page)) owners.set(sdd, owner);
+        const res = await db.query<{ so_dinh_danh: string; why: 'waiting' | 'owned' }>(
+          `SELECT so_dinh_danh, 'waiting' AS why FROM ${S}.record_versions WHERE so_dinh_danh = ANY($1::text[]) AND status IN ('queued', 'held')
+           UNION SELECT so_dinh_danh, 'waiting' FROM ${S}.source_conflicts WHERE settled_at IS NULL AND so_dinh_danh = ANY($1::text[])
+           UNION SELECT so_dinh_danh, 'owned' FROM ${S}.person_owners WHERE so_dinh_danh = ANY($1::text[])`, [page]);
+        for (const r of res.rows) (r.why === 'waiting' ? waiting : rows).add(r.so_dinh_danh);
+      }
+      const streamed = new Map<string, Map<string, string>>();
+      const owned = new Set<string>();
+      for (const [source, people] of due) {
+        const mine = new Map<string, string>();
+        for (const [vendorId, sdd] of people) {
+          const owner = owners.get(sdd);
+          const free = owner === undefined || (owner.source === source && owner.vendorId === vendorId);
+          if (seen.get(sdd) !== 1 || !free || waiting.has(sdd)) continue;
+          mine.set(vendorId, sdd);
+          if (rows.has(sdd)) owned.add(sdd);
+        }
+        streamed.set(source, mine);
+      }
+      return { streamed, owned };
+    },
+
+    /** The owner rows of streamed people who have one (`streamable`'s `owned`), as their source now sends them. */
+    async keepOwners(source: string, versions: RecordVersion[]): Promise<void> {
+      const decided = new Map<string, Owner>();
+      for (const v of versions) if (v.soDinhDanh !== undefined) decided.set(v.soDinhDanh, { source, vendorId: v.vendorId, departed: v.operation === 'archive' });
+      if (decided.size === 0) return;
+      await db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [OWNERSHIP_LOCK]);
+        await setOwners(tx, decided);
+      });
+    },
+
+    /**
+     * `claimed`: people another source streamed this run, whose packet the store may not hold
+     * yet (a số định danh read ahead differently from its document): they count as owned by it.
+     */
+    async record(source: string, runId: string, versions: RecordVersion[], claimed?: ReadonlyMap<string, Owner>): Promise<OwnershipCounts> {
       const counts: OwnershipCounts = { conflicts: 0, held: 0, moved: 0 };
       if (versions.length === 0) return counts;
       await db.transaction(async (tx) => {
@@ -68,6 +132,7 @@ export function createOwnershipStore(db: Db, options: { policy: ConflictPolicy; 
         const sending = versions.filter((v) => v.status === 'queued' && v.soDinhDanh !== undefined);
         const ids = [...new Set(sending.map((v) => v.soDinhDanh!))];
         const owners = await ownersOf(tx, ids);
+        for (const [sdd, owner] of claimed ?? []) if (!owners.has(sdd)) owners.set(sdd, owner);
         const open = await openConflicts(tx, ids);
         const latest = await ownersLatest(tx, owners);
         const recorded: RecordVersion[] = [];

@@ -4,22 +4,26 @@ import { createOutboxStore } from '../outbox/outbox-store.js';
 import type { QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
 import { collectDue } from './sync-collect.js';
 import { syncContext, type RunOptions, type SyncContext, type SyncDeps } from './sync-deps.js';
-import { packVersions, type OnStored } from './sync-pack.js';
+import { packAndStore, packVersions, type OnStored } from './sync-pack.js';
 import { inFullPackets } from './sync-queue.js';
 import { landReceipts, receiptsAlong } from './sync-receipts.js';
 import { createSender } from './sync-send.js';
 import { SyncError } from './sync-error.js';
 import { emptySummary, type SyncSummary } from './sync-summary.js';
-import type { RecordCollected, SourceFailure, SyncSource } from './sync-sources.js';
+import type { OwnershipDecisions, SourceFailure, SyncSource } from './sync-sources.js';
+import { createStreamGate, type StreamGate } from './stream-gate.js';
 import { writeBehind } from './write-behind.js';
 
 /**
  * One sync over a merged province's sources (docs/merged-province.md). The sources are read
  * side by side, each by the one-source steps (due and collect, sync-collect.ts) with its own
- * mapping, database and person state; what each collects is recorded in the store as it
- * comes (`record`: queued versions with their record text). Then the queue, every source's
- * at once, is packed, signed once per packet and sent as one stream (sync-pack.ts,
- * sync-send.ts), and receipts land as for one source. Exactly-once is the store's as
+ * mapping, database and person state. Before reading documents they meet (stream-gate.ts):
+ * the people only one source approves, whom no other source owns, are streamed as one
+ * source streams them (packed, signed, stored and sent as they are mapped); everyone else is
+ * recorded in the store as collected (`record`: queued versions with their record text, or
+ * held in a conflict). Then that queue, every source's at once, is packed, signed once per
+ * packet and sent in the same stream (sync-pack.ts, sync-send.ts), and receipts land as for
+ * one source. Exactly-once is the store's as
  * before: a version is recorded once ((source, vendor, approval, resend) is unique), a packet
  * is stored with its versions before it is sent and never built again.
  *
@@ -29,39 +33,53 @@ import { writeBehind } from './write-behind.js';
  */
 export interface MergedSyncDeps extends Omit<SyncDeps, 'source' | 'mapping'> {
   sources: readonly SyncSource[];
-  record: RecordCollected;
+  ownership: OwnershipDecisions;
   /** The store's database, which the outbox store of every source shares. */
   storeDb: Db;
   /**
    * Read the sources one after another: an embedded store has one connection, which two
-   * sources collected side by side would each wait for while holding it.
+   * sources collected side by side would each wait for while holding it. Nothing is
+   * streamed then (the sources cannot meet before reading documents): all is recorded first.
    */
   oneAtATime?: boolean;
+}
+
+/** What one source's collected chunks go to, in order, behind its collection; `finish` after the last. */
+interface SourceSink {
+  take(versions: RecordVersion[]): Promise<void>;
+  finish(): Promise<void>;
 }
 
 export function createMergedSyncService(deps: MergedSyncDeps) {
   const shared = syncContext({ ...deps, source: undefined as never, mapping: undefined as never });
 
-  async function collectAll(runId: string, summary: SyncSummary, options: RunOptions, sink: (source: string) => (vs: RecordVersion[]) => Promise<void>): Promise<SourceFailure[]> {
+  async function collectAll(
+    runId: string, summary: SyncSummary, options: RunOptions, sinkFor: (source: string, ctx: SyncContext) => SourceSink, gate?: StreamGate,
+  ): Promise<SourceFailure[]> {
     const collect = async (s: SyncSource): Promise<void> => {
       const started = performance.now();
-      const db = await s.db();
-      const ctx: SyncContext = { ...shared, source: db, mapping: s.mapping(), store: createOutboxStore(deps.storeDb, s.name) };
-      // Each chunk is recorded behind the source's collection (write-behind.ts), in order,
-      // while its next chunks are read and mapped; a failed write is this source's failure.
-      const behind = writeBehind(2);
-      const record = sink(s.name);
       try {
-        await collectDue(ctx, runId, summary, options, (vs) => {
-          // Something to send: the key is read while the rest is collected.
-          if (vs.some((v) => v.status === 'queued')) shared.signer.ready?.().catch(() => undefined);
-          return behind.push(() => record(vs));
-        });
-      } catch (err) {
-        await behind.drain().catch(() => undefined); // what was collected is recorded
-        throw err;
+        const db = await s.db();
+        const ctx: SyncContext = { ...shared, source: db, mapping: s.mapping(), store: createOutboxStore(deps.storeDb, s.name) };
+        // Each chunk is taken behind the source's collection (write-behind.ts), in order,
+        // while its next chunks are read and mapped; a failed write is this source's failure.
+        const behind = writeBehind(2);
+        const sink = sinkFor(s.name, ctx);
+        try {
+          await collectDue(ctx, runId, summary, options, (vs) => {
+            // Something to send: the key is read while the rest is collected.
+            if (vs.some((v) => v.status === 'queued')) shared.signer.ready?.().catch(() => undefined);
+            return behind.push(() => sink.take(vs));
+          }, gate ? { readAhead: (tx, ids) => gate.arrive(s.name, tx, ctx.mapping, ids) } : {});
+          await behind.push(() => sink.finish());
+        } catch (err) {
+          await behind.drain().catch(() => undefined); // what was collected is recorded
+          throw err;
+        }
+        await behind.drain();
+      } finally {
+        gate?.leave(s.name); // a source that failed before its read ahead does not hold the others
       }
-      await behind.drain();
       shared.logger.debug('source collected', { source: s.name, ms: Math.round(performance.now() - started) });
     };
     let results: PromiseSettledResult<void>[];
@@ -102,9 +120,10 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
       summary.packetsBuilt += await packVersions(shared, vs, (p) =>
         shared.store.storePreview(runId, { packetId: p.packetId, format: shared.settings.format, envelope: p.envelope, recordCount: p.items.length }));
     });
-    const failures = await collectAll(runId, summary, options, (source) => async (vs) => {
-      await previews.add(vs.map((v) => ({ ...v, source })));
-    });
+    const failures = await collectAll(runId, summary, options, (source) => ({
+      take: (vs) => previews.add(vs.map((v) => ({ ...v, source }))),
+      finish: async () => undefined,
+    }));
     await previews.flush();
     return failures;
   }
@@ -112,19 +131,37 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
   async function sendingRun(runId: string, summary: SyncSummary, options: RunOptions): Promise<SourceFailure[]> {
     const client = shared.client;
     if (!client) throw new SyncError('sync.no_national_client', 'no national client configured');
-    const failures = await collectAll(runId, summary, options, (source) => async (vs) => {
-      const counts = await deps.record(source, runId, vs);
+    const receipts = receiptsAlong(shared, client, summary);
+    const sender = createSender(shared, client, summary, receipts.land);
+    // Older work first: packets stored by an earlier run; then what is streamed as collected;
+    // then the queue, every source's (a person with a version waiting there is never streamed).
+    for (const packet of await shared.store.packetsIn('pending')) sender.enqueue(packet.packetId);
+    const gate = deps.oneAtATime ? undefined : createStreamGate(deps.sources.map((s) => s.name), deps.ownership.streamable, (m, meta) => deps.logger.warn(m, meta));
+    const count = (counts: Awaited<ReturnType<OwnershipDecisions['record']>>): void => {
       if (!counts) return;
       summary.conflicts = (summary.conflicts ?? 0) + counts.conflicts;
       summary.held = (summary.held ?? 0) + counts.held;
       summary.moved = (summary.moved ?? 0) + counts.moved;
-    });
-    shared.logger.debug('sources collected', { syncRunId: runId });
-    const receipts = receiptsAlong(shared, client, summary);
-    const sender = createSender(shared, client, summary, receipts.land);
-    // Older work first: packets stored by an earlier run, then the queue, every source's.
-    for (const packet of await shared.store.packetsIn('pending')) sender.enqueue(packet.packetId);
+    };
+    let failures: SourceFailure[];
     try {
+      failures = await collectAll(runId, summary, options, (source, ctx) => {
+        const packets = inFullPackets(shared.settings.maxRecords, (vs) => packAndStore(ctx, runId, vs, summary, sender.enqueue));
+        return {
+          async take(vs) {
+            if (!gate) {
+              count(await deps.ownership.record(source, runId, vs));
+              return;
+            }
+            const { claimed, recorded, ownerRows } = gate.claim(source, vs);
+            count(await deps.ownership.record(source, runId, recorded, gate.takenElsewhere(source, recorded)));
+            if (ownerRows.length > 0) await deps.ownership.keepOwners(source, ownerRows);
+            await packets.add(claimed);
+          },
+          finish: () => packets.flush(),
+        };
+      }, gate);
+      shared.logger.debug('sources collected', { syncRunId: runId, packets: summary.packetsBuilt });
       await packQueuedAhead(runId, summary, sender.enqueue);
     } catch (err) {
       await sender.drain().catch(() => undefined);

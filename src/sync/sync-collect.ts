@@ -23,14 +23,32 @@ interface DueFound {
   onDue?: (() => void) | undefined;
 }
 
+/** What a caller of collectDue may hook in between finding who is due and reading them. */
+export interface CollectHooks {
+  /** Told once a page holds due people, before they are read (the sync begins reading its key). */
+  onDue?: () => void;
+  /**
+   * With it, every page of due people is found first, then this is called with all their
+   * vendor ids, on the snapshot's own connection, and only then are their documents read
+   * (a merged sync reads their số định danh here: merged-sync-service.ts).
+   */
+  readAhead?: (tx: Queryable, dueIds: string[]) => Promise<void>;
+}
+
+/** One page of due people: their vendor ids, in order, and their person states. */
+interface DuePage {
+  ids: string[];
+  states: Map<string, PersonState>;
+}
+
 /**
- * The due people of one snapshot, unparsed, in chunks: pages of approval heads, each narrowed
+ * The due people of one snapshot, a page at a time: pages of approval heads, each narrowed
  * in the store's SQL to the people who may be due (dueAmong) and then filtered by the rule
  * (due-rule.ts): their latest approval is newer than what was last sent, or their version was
  * refused by the gateway under another mapping; with their person states (for the unchanged
  * check). The next page of heads is read while the store answers for this one.
  */
-async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOptions, found: DueFound): AsyncGenerator<{ raws: RawPerson[]; states: Map<string, PersonState> }> {
+async function* duePages(ctx: CollectContext, tx: Queryable, options: RunOptions, found: DueFound): AsyncGenerator<DuePage> {
   const page = (after: string | undefined): Promise<ApprovedHeadsPage> => {
     const read = approvedHeads(tx, ctx.mapping.source, after, HEAD_PAGE);
     read.catch(() => undefined); // awaited below; a page left unread when the run stops early is not an unhandled rejection
@@ -54,12 +72,27 @@ async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOption
     found.due = taken;
     if (due.length > 0) found.onDue?.();
     found.complete = next === undefined;
+    yield { ids: due.map((h) => h.vendorId), states };
+    if (options.limit !== undefined && taken >= options.limit) return;
+  }
+}
+
+/** The due people's documents, unparsed, in chunks, with their person states; with `readAhead`, called before the first is read. */
+async function* dueChunks(
+  ctx: CollectContext, tx: Queryable, options: RunOptions, found: DueFound, readAhead: CollectHooks['readAhead'],
+): AsyncGenerator<{ raws: RawPerson[]; states: Map<string, PersonState> }> {
+  let pages: AsyncIterable<DuePage> | DuePage[] = duePages(ctx, tx, options, found);
+  if (readAhead) {
+    const all: DuePage[] = [];
+    for await (const p of pages) all.push(p);
+    await readAhead(tx, all.flatMap((p) => p.ids));
+    pages = all;
+  }
+  for await (const { ids, states } of pages) {
     // One call per page: the reader cuts the page's ids into chunkSize queries itself.
-    const ids = due.map((h) => h.vendorId);
     for await (const raws of readRawPersonChunks(tx, ctx.mapping, { vendorIds: ids, approvedOnly: true }, ctx.settings.chunkSize)) {
       yield { raws, states };
     }
-    if (options.limit !== undefined && taken >= options.limit) return;
   }
 }
 
@@ -70,10 +103,10 @@ async function* dueChunks(ctx: CollectContext, tx: Queryable, options: RunOption
  */
 export async function collectDue(
   ctx: CollectContext, runId: string, summary: SyncSummary, options: RunOptions, sink: (v: RecordVersion[]) => Promise<void>,
-  onDue?: () => void,
+  hooks: CollectHooks = {},
 ): Promise<void> {
   const threads = ctx.settings.mappingThreads ?? 0;
-  const found: DueFound = { due: 0, complete: false, onDue };
+  const found: DueFound = { due: 0, complete: false, onDue: hooks.onDue };
   let mapper: PersonMapper | undefined;
   try {
     await ctx.source.transaction(async (tx) => {
@@ -86,7 +119,7 @@ export async function collectDue(
         return { mapped: await mapper.map(raws, await reference), states };
       };
       // The mapper is created on the first chunk; its depth rule is known before.
-      for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options, found), mapChunk, inFlightFor(threads))) {
+      for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options, found, hooks.readAhead), mapChunk, inFlightFor(threads))) {
         const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId), ctx.mapping.fingerprint));
         for (const v of versions) summary[v.status === 'queued' || v.status === 'held' ? 'queued' : v.status] += 1;
         summary.due += versions.length;

@@ -73,10 +73,10 @@ async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary,
       // the packet that carries it (a crash before that leaves its person due again).
       await ctx.store.recordVersions(runId, vs.filter((v) => v.status !== 'queued'));
       await packets.add(vs);
-    }), () => {
+    }), {
       // A key read on first need begins loading once people are found due, while they are
       // read and mapped; packing waits for it (and reports a bad key).
-      ctx.signer.ready?.().catch(() => undefined);
+      onDue: () => void ctx.signer.ready?.().catch(() => undefined),
     });
     await behind.push(() => packets.flush());
     // The last chunks' packing (and signing) fails here, if at all: still inside, so what

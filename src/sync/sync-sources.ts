@@ -25,4 +25,25 @@ export interface SourceFailure {
  * ownership of each số định danh across sources (ownership.ts), which holds a person two
  * sources approve.
  */
-export type RecordCollected = (source: string, runId: string, versions: RecordVersion[]) => Promise<{ conflicts: number; held: number; moved: number } | void>;
+export type RecordCollected = (
+  source: string, runId: string, versions: RecordVersion[], claimed?: ReadonlyMap<string, PersonOwner>,
+) => Promise<{ conflicts: number; held: number; moved: number } | void>;
+
+/** The source (and its vendor id) that speaks for a person nationally; `departed` when its last word was that they left. */
+export interface PersonOwner {
+  source: string;
+  vendorId: string;
+  departed: boolean;
+}
+
+/**
+ * Who speaks for each person across sources (src/sources/ownership-store.ts), as the merged
+ * sync asks it: `record` a source's versions through ownership; which due people may be
+ * `streamable` as one source streams them; `keepOwners` of the streamed people who have an
+ * owner row.
+ */
+export interface OwnershipDecisions {
+  record: RecordCollected;
+  streamable(due: ReadonlyMap<string, ReadonlyMap<string, string>>): Promise<{ streamed: Map<string, Map<string, string>>; owned: Set<string> }>;
+  keepOwners(source: string, versions: RecordVersion[]): Promise<void>;
+}

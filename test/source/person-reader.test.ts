@@ -3,7 +3,8 @@ import { nationalContract } from '../../src/contract/national-contract.js';
 import { compileMapping } from '../../src/mapping/mapping-compiler.js';
 import { loadMapping, readMappingDocuments } from '../../src/mapping/mapping-loader.js';
 import { isGatewayError } from '../../src/errors.js';
-import { readPersons } from '../../src/source/person-reader.js';
+import { mapPerson } from '../../src/mapping/person-mapper.js';
+import { readIdentities, readPersons } from '../../src/source/person-reader.js';
 import { BACKENDS, type TestDatabase } from '../setup/databases.js';
 import { readAll, sampleDatabase } from '../mapping/sample-database.js';
 
@@ -129,6 +130,22 @@ for (const backend of BACKENDS) {
       }
       const again = await readAll(t, mapping, { vendorIds: ['3'] });
       expect(again.persons).to.have.length(1);
+    });
+
+    it('reads ahead each person\'s số định danh from the person row alone, as the whole mapping makes it', async function () {
+      const { reference, persons } = await readAll(t, mapping, { all: true }, 50);
+      const ids = persons.map((p) => p.vendorId);
+      const ahead = await t.db.transaction((tx) => readIdentities(tx, mapping, [...ids, '999999'], 5));
+      const mapped = new Map(persons.map((p) => [p.vendorId, mapPerson(mapping, p, reference!).record.soDinhDanh]));
+      expect(ahead.size).to.equal(ids.length);
+      for (const [vendorId, sdd] of ahead) expect(sdd, vendorId).to.equal(mapped.get(vendorId));
+      // A person filter keeps its people out of the read ahead too.
+      const filtered = qlcbWith((source) => {
+        (source.persons as Record<string, unknown>).where = 'id <> 3';
+      });
+      const kept = await t.db.transaction((tx) => readIdentities(tx, filtered, ids));
+      expect(kept.has('3')).to.equal(false);
+      expect(kept.size).to.equal(ids.length - 1);
     });
   });
 }

@@ -58,6 +58,13 @@ describe('merged province: one sync over two provincial databases (qlcb and nhan
     for (const x of both) expect(accepted.has(x), `a person in both sources (${x.slice(0, 3)}…) is not sent`).to.equal(false);
     const onlyOne = [...ids.a, ...ids.b].filter((x) => !both.includes(x));
     for (const x of onlyOne) expect(accepted.get(x), 'each person of one source accepted once').to.equal(1);
+    // A person one source approves is streamed: recorded with its packet, the record text only
+    // in the signed envelope. A person both approve was recorded first, and keeps its text, held.
+    const kept = await w.store.db.query<{ so_dinh_danh: string; status: string; text: boolean }>(
+      "SELECT so_dinh_danh, status, record IS NOT NULL AS text FROM csdl_gateway.record_versions WHERE status <> 'invalid'");
+    const streamed = kept.rows.filter((r) => !r.text).map((r) => r.so_dinh_danh);
+    expect(streamed.sort()).to.deep.equal([...onlyOne].sort());
+    expect(kept.rows.filter((r) => r.text).map((r) => `${r.status} ${r.so_dinh_danh}`).sort()).to.deep.equal([...both, ...both].map((x) => `held ${x}`).sort());
     const conflicts = await w.store.db.query<{ so_dinh_danh: string; sides: { source: string; approvedAt: string }[]; fields: string[] | null }>(
       'SELECT so_dinh_danh, sides, fields FROM csdl_gateway.source_conflicts WHERE settled_at IS NULL ORDER BY so_dinh_danh');
     expect(conflicts.rows.map((r) => r.so_dinh_danh)).to.deep.equal([...both].sort());
