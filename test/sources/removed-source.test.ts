@@ -146,6 +146,10 @@ describe('merged province: a source removed from the sources file', function () 
       const resend = await w.cli(['tx', 'resend', person, '--reason', 'Bộ báo mất hồ sơ']);
       expect(resend.code, resend.stderr).to.equal(1);
       expect(resend.stderr).to.contain('sources.source_removed').and.not.contain('db.unreachable').and.not.contain('no_source_reachable');
+      // prefer reads no source either: its own refusal, not the unreachable source's.
+      const prefer = await w.cli(['tx', 'prefer', person, '--source', 'tinh-b', '--reason', 'hồ sơ ở tỉnh B']);
+      expect(prefer.code, prefer.stderr).to.equal(1);
+      expect(prefer.stderr).to.contain('sources.source_removed').and.not.contain('no_source_reachable');
 
       // Over HTTP, the re-send's deps do not open the speaking (or first) source either.
       const config = loadConfig(w.env);
