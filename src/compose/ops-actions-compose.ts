@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import { createOpsActionsService, type OpsActionsService } from '../ops/ops-actions-service.js';
 import { createOutboxActionsStore } from '../outbox/outbox-actions-store.js';
 import { createOwnershipStore } from '../sources/ownership-store.js';
-import { removedSourceGuard } from '../sources/removed-source-guard.js';
+import { removedSourceGuard } from '../sources/removed-source.js';
 import type { OpenedDatabase } from './databases.js';
 import type { ComposedSync } from './sync-compose.js';
 

@@ -17,9 +17,11 @@ import { sourceFigures } from '../sources/source-figures.js';
 import { opsRouter } from '../ops/ops-router.js';
 import { createOpsService, type OpsService } from '../ops/ops-service.js';
 import { createOpsStore } from '../ops/ops-store.js';
-import { createPersonExplainer, sourceExplainer, type PersonExplainer, type PersonSource, type SourceExplainer } from '../ops/person-explain-service.js';
-import { removedSourceGuard } from '../sources/removed-source-guard.js';
+import { acrossSourcesExplainer, createPersonExplainer, sourceExplainer, type PersonExplainer, type PersonFinder, type PersonSource, type SourceExplainer } from '../ops/person-explain-service.js';
+import { sourcesOf } from '../ops/refusal-store.js';
+import { removedSourceGuard } from '../sources/removed-source.js';
 import { DEFAULT_SOURCE } from '../sources/sources-file.js';
+import { sourceUnavailable } from '../sources/sources-error.js';
 import type { Mapping } from '../mapping/mapping-types.js';
 import { readPersonDocument, vendorIdsByCmnd } from '../source/person-finder.js';
 
@@ -80,12 +82,37 @@ export function personSource(source: Queryable, mapping: Mapping): PersonSource 
  * names a person within one source), and its database; without a database (a source removed
  * from the file) the stored versions only.
  */
-export function personExplainer(db: Db, audit: AuditLog, source: { db: Queryable; mapping: Mapping } | undefined, sourceName?: string): PersonExplainer {
+export function personExplainer(db: Db, audit: AuditLog, source: { db: Queryable; mapping: Mapping } | undefined, sourceName?: string): PersonExplainer & PersonFinder {
   const reads: PersonSource = source ? personSource(source.db, source.mapping) : {
     mapping: '(source not configured)', personTable: '', cmndColumn: undefined,
     vendorIdsByCmnd: async () => [], document: async () => undefined,
   };
   return createPersonExplainer({ db, store: createOpsStore(db), audit, source: reads, ...(sourceName !== undefined ? { sourceName } : {}) });
+}
+
+/**
+ * A merged province's person looked up in every source (`tx person` without `--source`,
+ * `explain` without `?source=`): each listed source through its own database and mapping, and
+ * the removed sources holding the person's versions from those versions only.
+ */
+export function personExplainerAcrossSources(db: Db, audit: AuditLog, sources: readonly { name: string; db(): Promise<Queryable>; mapping(): Mapping }[]): PersonExplainer {
+  return acrossSourcesExplainer(audit, sources.map((s) => ({
+    name: s.name,
+    finder: async () => personExplainer(db, audit, { db: await openedSource(s), mapping: s.mapping() }, s.name),
+  })), async (lookup, listed) => {
+    if (lookup.by === 'cmnd') return [];
+    const holding = await sourcesOf(db, lookup.by, lookup.value);
+    return holding.filter((name) => !listed.includes(name)).map((name) => ({ name, finder: async () => personExplainer(db, audit, undefined, name) }));
+  });
+}
+
+/** A listed source's database, or `sources.source_unavailable` when it does not open (its own error kept as the cause). */
+export async function openedSource<D>(source: { name: string; db(): Promise<D> }): Promise<D> {
+  try {
+    return await source.db();
+  } catch (err) {
+    throw sourceUnavailable(source.name, err);
+  }
 }
 
 /**
@@ -98,7 +125,7 @@ export function personExplainerBySource(db: Db, audit: AuditLog, sources: readon
   const removed = removedSourceGuard(db, names);
   return sourceExplainer(audit, async (name) => {
     const listed = sources.find((s) => s.name === name);
-    if (listed) return personExplainer(db, audit, { db: await listed.db(), mapping: listed.mapping() }, name);
+    if (listed) return personExplainer(db, audit, { db: await openedSource(listed), mapping: listed.mapping() }, name);
     return (await removed.isRemoved(name)) ? personExplainer(db, audit, undefined, name) : undefined;
   }, names);
 }
@@ -129,7 +156,9 @@ export function composeOps(deps: OpsDeps): OpsCapability {
   const attempts = createAttemptStore(deps.db);
   const service = opsService(deps.db, deps.audit);
   const source = deps.source;
-  const explainer = source && deps.mapping ? personExplainer(deps.db, deps.audit, { db: source, mapping: deps.mapping }) : undefined;
+  // A merged province's person is looked up in every source; one database's in it.
+  const explainer = deps.sourceExplainers ? personExplainerAcrossSources(deps.db, deps.audit, deps.sourceExplainers)
+    : source && deps.mapping ? personExplainer(deps.db, deps.audit, { db: source, mapping: deps.mapping }) : undefined;
   // `?source=NAME`: a merged province's one source; one database answers to its one name only.
   const bySource = deps.sourceExplainers ? personExplainerBySource(deps.db, deps.audit, deps.sourceExplainers)
     : explainer ? sourceExplainer(deps.audit, async (name) => (name === DEFAULT_SOURCE ? explainer : undefined), [DEFAULT_SOURCE]) : undefined;

@@ -16,8 +16,9 @@ import type { SyncLock, SyncTurns } from '../sync/sync-lock.js';
 import { createSyncService, type SyncDeps, type SyncService } from '../sync/sync-service.js';
 import type { ActionAuditLog } from '../audit/audit-entry.js';
 import type { NationalSide } from './national-side.js';
-import { holdRemovedSources } from '../sources/removed-sources.js';
+import { holdRemovedSources } from '../sources/removed-source.js';
 import { sourceHandles, type SourceHandle } from './source-handles.js';
+import { dbWhenNeeded } from './db-when-needed.js';
 import { createMergedSyncService } from '../sync/merged-sync-service.js';
 import { createOwnershipStore, speakingSource } from '../sources/ownership-store.js';
 
@@ -163,10 +164,11 @@ function composeMergedSync(config: Config, edges: SyncEdgesIn): ComposedSync {
     deps: () => ({ ...syncDepsFrom(config, edges, first.mapping(), lock), store: createOutboxStore(edges.store.db, first.name) }),
     async depsFor(soDinhDanh) {
       const name = await speakingSource(edges.store.db, soDinhDanh);
-      // A source no longer listed: the first's deps; the re-send refuses before reading (removed-source-guard.ts).
+      // A source no longer listed: the first's deps; the re-send refuses before reading
+      // (removed-source.ts), so its database is opened only when the re-send reads it.
       const handle = handles.find((h) => h.name === name) ?? first;
-      const db = await handle.db();
-      return { ...syncDepsFrom(config, edges, handle.mapping(), lock), source: db, store: createOutboxStore(edges.store.db, handle.name) };
+      const source = dbWhenNeeded(() => handle.db(), `source ${handle.name}`);
+      return { ...syncDepsFrom(config, edges, handle.mapping(), lock), source, store: createOutboxStore(edges.store.db, handle.name) };
     },
   };
 }

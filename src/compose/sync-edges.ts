@@ -6,6 +6,7 @@ import { ensureDemoProvince, ensureRehearsalSource } from './demo-province.js';
 import { openNationalSide, type NationalSide } from './national-side.js';
 import { deferredSigner } from './deferred-signer.js';
 import { sourceHandles, type SourceHandle } from './source-handles.js';
+import { dbWhenNeeded } from './db-when-needed.js';
 import { SyncError } from '../sync/sync-error.js';
 import { DEFAULT_SOURCE } from '../sources/sources-file.js';
 import { describeError } from '../errors.js';
@@ -15,8 +16,13 @@ import { describeError } from '../errors.js';
  * the run (its people wait, exit 75). With none open there is nothing to read: refused with
  * `sync.no_source_reachable` (exit 75 too: the next run tries again).
  */
-async function openSources(config: Config, logger: Logger): Promise<{ handles: SourceHandle[]; first: OpenedDatabase }> {
+async function openSources(config: Config, logger: Logger, whenNeeded: boolean): Promise<{ handles: SourceHandle[]; first: OpenedDatabase }> {
   const handles = sourceHandles(config, logger);
+  if (whenNeeded) {
+    const first = handles[0]!;
+    const db = dbWhenNeeded(() => first.db(), `source ${first.name}, opened when first read`);
+    return { handles, first: { db, url: config.sources.sources[0]!.databaseUrl ?? '', embedded: false, close: async () => undefined } };
+  }
   const opened = await Promise.allSettled(handles.map((h) => h.db()));
   const firstOpen = handles.find((h) => h.opened() !== undefined)?.opened();
   if (!firstOpen) {
@@ -53,6 +59,11 @@ export interface SyncEdgesOptions {
    * none; compose/deferred-signer.ts). Otherwise it is read while the databases connect.
    */
   deferSigner?: boolean;
+  /**
+   * A merged province's sources (SOURCES_FILE, not the rehearsal) opened when first read, not
+   * now: the operators' actions, most of which read no source, work while the sources are down.
+   */
+  sourcesWhenNeeded?: boolean;
 }
 
 export async function openSyncEdges(config: Config, logger: Logger, options: SyncEdgesOptions): Promise<SyncEdges> {
@@ -66,7 +77,7 @@ export async function openSyncEdges(config: Config, logger: Logger, options: Syn
     const fromFile = config.sources.fromFile;
     const servers = !fromFile && config.databaseUrl !== undefined && config.sourceDatabaseUrl !== undefined;
     const openSource = async (): Promise<{ handles?: SourceHandle[]; first: OpenedDatabase }> =>
-      fromFile ? openSources(config, logger) : { first: await openSourceDatabase(config) };
+      fromFile ? openSources(config, logger, options.sourcesWhenNeeded === true && config.demoSources !== 2) : { first: await openSourceDatabase(config) };
     const storeOpening = openMigratedStore(config);
     const [opened, sourceOpened, signerOpened] = await Promise.allSettled([
       storeOpening,

@@ -10,7 +10,7 @@ import { emptySummary, type SyncSummary } from '../sync/sync-summary.js';
 import { OpsActionError } from './ops-actions-error.js';
 import { mapForResend } from './resend-version.js';
 import type { OwnershipStore } from '../sources/ownership-store.js';
-import type { RemovedSourceGuard } from '../sources/removed-source-guard.js';
+import type { RemovedSourceGuard } from '../sources/removed-source.js';
 import { sourceRemoved } from '../sources/sources-error.js';
 
 /**

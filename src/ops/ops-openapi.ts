@@ -76,10 +76,10 @@ export const opsOpenApi: OpenApiFragment = {
     '/api/ops/people/{key}/explain': read('opsPersonExplain', 'A person by số định danh, CMND or vendor id: every version taken in, and each standing refusal with the vendor value (read live), the rule in words and what to change (vi, en)', [
       { name: 'key', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9A-Za-z_.:-]{1,64}$' }, description: 'The số định danh (12 digits), CMND (9 digits) or vendor person id, as `by` says' },
       query('by', { type: 'string', enum: ['soDinhDanh', 'cmnd', 'vendorId'], default: 'soDinhDanh' }, 'What `key` is'),
-      query('source', { type: 'string', pattern: '^[a-z0-9-]{1,32}$' }, "A merged province's one source, as `tx person --source`: only its versions, read live from its database (a source removed from the sources file: its stored versions only)"),
+      query('source', { type: 'string', pattern: '^[a-z0-9-]{1,32}$' }, "A merged province's one source, as `tx person --source`: only its versions, read live from its database (a source removed from the sources file: its stored versions only). Without it, a merged province's person is looked up in every source, each person naming their source"),
     ], json(ref('PersonExplanation'), 'The people found, each with versions and refusals'), {
       ...notFound, 400: json(ref('Error'), 'A source neither in the sources file nor known to the store (`sources.unknown_source`), or a malformed parameter'), 422: json(ref('Error'), 'A CMND lookup, and the mapping declares no CMND column (`ops.cmnd_not_declared`)'),
-      503: json(ref('Error'), 'No provincial database to read (`ops.source_unavailable`)'),
+      503: json(ref('Error'), 'No provincial database to read (`ops.source_unavailable`), or the source to read cannot be reached right now (`sources.source_unavailable`, try again)'),
     }),
   },
   schemas: {
@@ -119,6 +119,7 @@ export const opsOpenApi: OpenApiFragment = {
         lookup: { type: 'object', properties: { by: { type: 'string' }, value: { type: 'string' } } },
         people: { type: 'array', items: { type: 'object', required: ['vendorId', 'versions', 'refusals'], properties: {
           vendorId: { type: 'string' }, soDinhDanh: nullable('string'), acceptedAt: nullable('string'), inSource: { type: 'boolean' },
+          source: { type: 'string', description: "A merged province's look-up without `source`: the source this person (vendor id, versions) is of" },
           versions: { type: 'array', items: { type: 'object' } },
           refusals: { type: 'array', items: { type: 'object', required: ['path', 'code', 'stored', 'rule', 'fix'], properties: {
             versionId: { type: 'string' }, state: { type: 'string' }, code: { type: 'string' }, path: { type: 'string' }, message: { type: 'string' },
@@ -128,6 +129,10 @@ export const opsOpenApi: OpenApiFragment = {
             fix: { type: 'object', properties: { vi: { type: 'string' }, en: { type: 'string' } } },
           } } },
         } } },
+        unavailable: {
+          description: "A merged province's look-up without `source`: the sources that could not be read (`sources.source_unavailable`); the others answered",
+          type: 'array', items: { type: 'object', required: ['source', 'code', 'message'], properties: { source: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } },
+        },
       },
     },
     OpsSummary: {

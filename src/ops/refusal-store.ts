@@ -33,6 +33,13 @@ export async function failingVersionsOf(db: Queryable, vendorIds: string[], sour
 }
 
 /** The vendor ids the gateway took in under a số định danh (usually one). */
+/** The sources holding versions of the person a số định danh or a vendor id names. */
+export async function sourcesOf(db: Queryable, by: 'soDinhDanh' | 'vendorId', value: string): Promise<string[]> {
+  const column = by === 'soDinhDanh' ? 'so_dinh_danh' : 'vendor_id';
+  const res = await db.query<{ source: string }>(`SELECT DISTINCT source FROM ${S}.record_versions WHERE ${column} = $1 ORDER BY source`, [value]);
+  return res.rows.map((r) => r.source);
+}
+
 export async function vendorIdsOf(db: Queryable, soDinhDanh: string, source?: string): Promise<string[]> {
   const res = await db.query<{ vendor_id: string }>(
     `SELECT DISTINCT vendor_id FROM ${S}.record_versions WHERE so_dinh_danh = $1 AND ($2::text IS NULL OR source = $2) ORDER BY vendor_id`,

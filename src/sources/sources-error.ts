@@ -14,9 +14,12 @@ import { GatewayError } from '../errors.js';
  * - sources.mapping_missing: an entry without a mapping, or whose mapping does not exist;
  * - sources.url_duplicate: two sources reading the same database (URLs compared normalised).
  * A stored problem and a refusal: `sources.source_removed` marks the versions a source left
- * queued when it was removed from the file, held instead of sent (removed-sources.ts), and
+ * queued when it was removed from the file, held instead of sent (removed-source.ts), and
  * refuses (409) an operator's action that would act for a removed source (a re-send of a
  * person it speaks for, a `prefer` naming it): nothing more is sent for it.
+ * `sources.source_unavailable` (503, retryable): a listed source's database cannot be opened or
+ * read right now for a read that needs it (a person explained from that source); the
+ * database's own error is kept as the cause, for the log, not put in the answer.
  */
 export type SourcesProblemCode =
   | 'sources.unreadable'
@@ -28,7 +31,10 @@ export type SourcesProblemCode =
   | 'sources.mapping_missing'
   | 'sources.url_duplicate';
 
-export type SourcesErrorCode = 'sources.invalid_file' | 'sources.unknown_source' | 'sources.source_removed';
+export type SourcesErrorCode = 'sources.invalid_file' | 'sources.unknown_source' | 'sources.source_removed' | 'sources.source_unavailable';
+
+/** The code of a removed source's held versions and refused actions, as stored and as answered. */
+export const SOURCE_REMOVED = 'sources.source_removed' satisfies SourcesErrorCode;
 
 export interface SourcesProblem {
   code: SourcesProblemCode;
@@ -40,7 +46,7 @@ export interface SourcesProblem {
 export class SourcesError extends GatewayError {
   declare readonly code: SourcesErrorCode;
 
-  constructor(code: SourcesErrorCode, message: string, options: { status?: number; details?: { path: string; message: string }[] } = {}) {
+  constructor(code: SourcesErrorCode, message: string, options: { status?: number; details?: { path: string; message: string }[]; retryable?: boolean; cause?: unknown } = {}) {
     super(code, message, { retryable: false, ...options });
   }
 }
@@ -60,7 +66,14 @@ export function unknownSource(name: string, known: readonly string[]): SourcesEr
 
 /** An operator's action for a source no longer in the sources file: refused, nothing sent for it. */
 export function sourceRemoved(name: string, action: string): SourcesError {
-  return new SourcesError('sources.source_removed',
+  return new SourcesError(SOURCE_REMOVED,
     `source '${name}' was removed from the sources file: ${action} is refused, nothing more is sent for it (nguồn '${name}' đã bị gỡ khỏi tệp nguồn: thao tác bị từ chối)`,
     { status: 409 });
+}
+
+/** A listed source whose database cannot be opened or read right now: 503, try again. */
+export function sourceUnavailable(name: string, cause: unknown): SourcesError {
+  return new SourcesError('sources.source_unavailable',
+    `source '${name}' cannot be reached right now; try again later (nguồn '${name}' hiện không kết nối được; thử lại sau)`,
+    { status: 503, retryable: true, cause });
 }

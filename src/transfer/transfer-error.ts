@@ -30,7 +30,9 @@ export type TransferErrorCode =
   | 'transfer.national_unavailable'
   | 'transfer.staging_unmapped'
   | 'transfer.in_progress'
-  | 'transfer.interrupted';
+  | 'transfer.interrupted'
+  | 'transfer.not_cancellable'
+  | 'transfer.unknown_id';
 
 const STATUS: Readonly<Record<TransferErrorCode, number>> = {
   'transfer.bad_identity': 400,
@@ -62,6 +64,11 @@ const STATUS: Readonly<Record<TransferErrorCode, number>> = {
   'transfer.in_progress': 409,
   // The pull lost its transfer to recovery (its claim expired): recovery finished or rolled it back.
   'transfer.interrupted': 503,
+  // Only an open transfer whose source was removed from the sources file is cancelled by an operator:
+  // one of a listed source closes when the vendor's software takes the staged row in or declines it.
+  'transfer.not_cancellable': 409,
+  // No transfer has this id (not the national side's "no record": transfer.not_found).
+  'transfer.unknown_id': 404,
 };
 
 export class TransferError extends GatewayError {

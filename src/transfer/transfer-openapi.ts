@@ -49,6 +49,27 @@ export const transferOpenApi: OpenApiFragment = {
         },
       },
     },
+    '/api/transfers/{id}/cancel': {
+      post: {
+        operationId: 'cancelTransfer',
+        summary: "Close, as cancelled, an open transfer whose source was removed from the sources file (a merged province): its staged row is no longer read, so it never closes on its own",
+        'x-required-role': 'operator',
+        security: [{ operatorToken: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{1,18}$' }, description: "the transfer's id" }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1 } } } } },
+        },
+        responses: {
+          '200': { description: 'cancelled; the reason is in the audit log (transfer.cancel)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Transfer' } } } },
+          '400': errorAnswer('transfer.bad_request: no reason'),
+          '401': errorAnswer('no bearer token'),
+          '403': errorAnswer('the token is not an operator'),
+          '404': errorAnswer('transfer.unknown_id: no transfer with this id'),
+          '409': errorAnswer('transfer.not_cancellable: the transfer is closed, or its source is listed (it closes when the vendor\'s software answers)'),
+        },
+      },
+    },
   },
   schemas: {
     TransferError: {
@@ -86,7 +107,7 @@ export const transferOpenApi: OpenApiFragment = {
         source: { type: 'string', description: 'a merged province only: the source the record is staged in' },
         decision: { type: 'object', properties: { so: { type: 'string' }, ngayHieuLuc: { type: 'string', format: 'date' } } },
         deadline: { type: 'string', format: 'date' },
-        status: { enum: ['requested', 'staged', 'failed', 'taken_in', 'declined'] },
+        status: { enum: ['requested', 'staged', 'failed', 'taken_in', 'declined', 'cancelled'] },
         overdue: { type: 'boolean' },
         workingDaysLeft: { type: 'integer' },
         requestedBy: { type: 'object', properties: { kind: { type: 'string' }, name: { type: 'string' } } },
@@ -99,6 +120,10 @@ export const transferOpenApi: OpenApiFragment = {
         format: { enum: ['json', 'xml'] },
         warnings: { type: 'array', items: { type: 'object' } },
         error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+        stalled: {
+          type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } },
+          description: 'an open transfer that cannot move on its own: sources.source_removed, its source is no longer in the sources file (its staged row is not read); an operator cancels it',
+        },
       },
     },
     TransferPullOutcome: {

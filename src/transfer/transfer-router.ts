@@ -7,12 +7,13 @@ import type { CallContext, TransferService } from './transfer-service.js';
 
 /**
  * POST /api/transfers (operator): pull a transferee; GET /api/transfers[?overdue=true]
- * (auditor): the transfers and their deadlines. Described in transfer-openapi.ts. The service
+ * (auditor): the transfers and their deadlines; POST /api/transfers/{id}/cancel (operator): close
+ * a transfer whose source was removed from the sources file. Described in transfer-openapi.ts. The service
  * audits what it is asked; the refusals made here, before it (a role, a body of the wrong
  * shape), are audited here, so every request leaves its entry.
  */
 export interface TransferRouterDeps {
-  service: Pick<TransferService, 'pull' | 'list'>;
+  service: Pick<TransferService, 'pull' | 'list' | 'cancel'>;
   audit: AuditLog;
 }
 
@@ -63,6 +64,13 @@ export function transferRouter(deps: TransferRouterDeps): Router {
     }
     const transfers = await deps.service.list({ overdue: overdue === 'true' }, context(req, res));
     res.json({ transfers });
+  });
+
+  // A transfer whose source was removed from the sources file, closed by an operator (transfer-service.ts `cancel`).
+  router.post('/api/transfers/:id/cancel', role('operator', 'transfer.cancel'), async (req, res) => {
+    const body = req.body as { reason?: unknown } | undefined;
+    const reason = typeof body?.reason === 'string' ? body.reason : '';
+    res.json(await deps.service.cancel(req.params.id as string, reason, context(req, res)));
   });
 
   return router;

@@ -19,12 +19,14 @@ import { stagedRecordHash } from './staged-record-hash.js';
 import { activeIn, locateReceivingUnit, type PullSource, type ReceivingPlace } from './pull-sources.js';
 import { stageRecord, stagingStates } from './staging-writer.js';
 import { DEFAULT_SOURCE } from '../sources/sources-file.js';
+import { SOURCE_REMOVED } from '../sources/sources-error.js';
+import { storableText } from '../audit/storable-text.js';
 import { TransferError } from './transfer-error.js';
 import { checkPullRequest, purposeOf, transferDeadline, type PullRequest } from './transfer-request.js';
 import { isSoDinhDanh } from '../contract/so-dinh-danh.js';
 import type { OnProgress } from '../progress/progress.js';
 import {
-  countOverdue, listTransfers, markClosed, markFailed, markStaged, openTransfer, recordPending, stagedOpenTransfers, type TransferRow,
+  countOverdue, listTransfers, markCancelled, markClosed, markFailed, markStaged, openTransfer, recordPending, stagedOpenTransfers, transferById, type TransferRow,
 } from './transfer-store.js';
 
 /**
@@ -90,6 +92,11 @@ export interface CallContext {
 export interface TransferView extends Omit<TransferRow, 'source'> {
   /** The source the record is staged in: a merged province's only (a one-database province's transfers look as before). */
   source?: string;
+  /**
+   * Why an open transfer cannot move on its own: `sources.source_removed`, its source is no
+   * longer in the sources file, so its staged row is not read; an operator cancels it.
+   */
+  stalled?: { code: string; message: string };
   overdue: boolean;
   /** Working days from today to the deadline (negative once past) for an open transfer with a deadline. */
   workingDaysLeft: number | undefined;
@@ -127,9 +134,15 @@ export function createTransferService(deps: TransferServiceDeps) {
   function view(full: TransferRow, today: string): TransferView {
     const { source: _source, ...rest } = full;
     const row: Omit<TransferRow, 'source'> & { source?: string } = merged ? full : rest;
-    const open = row.status === 'requested' || row.status === 'staged' || row.status === 'failed';
+    const open = isOpen(full);
     const left = open && row.deadline !== undefined ? workingDaysBetween(today, row.deadline, deps.calendar) : undefined;
-    return { ...row, overdue: open && row.deadline !== undefined && row.deadline < today, workingDaysLeft: left };
+    const stalled = open && isRemoved(full) ? { stalled: removedStall(full.source) } : {};
+    return { ...row, overdue: open && row.deadline !== undefined && row.deadline < today, workingDaysLeft: left, ...stalled };
+  }
+
+  /** A merged province's transfer whose source the sources file no longer lists: nobody reads its staged row. */
+  function isRemoved(row: TransferRow): boolean {
+    return merged && sourceNamed(row.source) === undefined;
   }
 
   async function appendRefusal(ctx: CallContext, entry: Omit<AuditEntryInput, 'actor' | 'outcome'>, err: unknown): Promise<void> {
@@ -279,6 +292,41 @@ export function createTransferService(deps: TransferServiceDeps) {
       }
     },
 
+    /**
+     * Closes, as `cancelled`, an open transfer whose source was removed from the sources file:
+     * its staged row lives in a database the gateway no longer reads, so it would never close
+     * otherwise. The row keeps `sources.source_removed`; the change and its `transfer.cancel`
+     * entry (with the reason and the source) commit together. A transfer of a listed source
+     * closes as the vendor's software answers, and is refused (`transfer.not_cancellable`).
+     */
+    async cancel(id: string, reason: string, ctx: CallContext): Promise<TransferView> {
+      const why = typeof reason === 'string' ? storableText(reason.trim()) : '';
+      const entry: Omit<AuditEntryInput, 'actor' | 'outcome'> & { people: string[] } = { action: 'transfer.cancel', purpose: why, people: [] };
+      try {
+        if (why === '') throw new TransferError('transfer.bad_request', 'cancelling a transfer needs a reason (kept in the audit log)');
+        const row = await transferById(deps.store, id);
+        if (!row) throw new TransferError('transfer.unknown_id', `no transfer ${id} (không có yêu cầu tiếp nhận ${id})`);
+        entry.people = [row.soDinhDanh];
+        if (merged || row.source !== DEFAULT_SOURCE) entry.source = row.source;
+        if (!isOpen(row)) throw new TransferError('transfer.not_cancellable', `transfer ${id} is ${row.status}: it is closed already (đã đóng)`);
+        if (!isRemoved(row)) {
+          throw new TransferError('transfer.not_cancellable',
+            `transfer ${id} is staged in a source the gateway reads: it closes when the vendor's software takes the staged row in or declines it (nguồn vẫn đang được đọc)`);
+        }
+        const stall = removedStall(row.source);
+        const closed = await deps.store.transaction(async (tx) => {
+          const done = await markCancelled(tx, id, stall);
+          if (!done) throw new TransferError('transfer.not_cancellable', `transfer ${id} closed meanwhile (đã đóng)`);
+          await deps.audit.appendWithin(tx, { ...entry, actor: ctx.actor, ...(ctx.requestId ? { requestId: ctx.requestId } : {}), outcome: 'ok' });
+          return done;
+        });
+        return view(closed, today());
+      } catch (err) {
+        await appendRefusal(ctx, entry, err);
+        throw err;
+      }
+    },
+
     /** Finishes or rolls back every pull a dead process left, and any whose claim expired; run at start-up. */
     recover(): Promise<RecoveryOutcome> {
       return recoverPulls(recovery);
@@ -335,6 +383,17 @@ export function createTransferService(deps: TransferServiceDeps) {
 }
 
 export type TransferService = ReturnType<typeof createTransferService>;
+
+function isOpen(row: TransferRow): boolean {
+  return row.status === 'requested' || row.status === 'staged' || row.status === 'failed';
+}
+
+function removedStall(source: string): { code: string; message: string } {
+  return {
+    code: SOURCE_REMOVED,
+    message: `its source '${source}' is no longer in the sources file: the staged row is not read, so the transfer does not close on its own; cancel it (nguồn '${source}' đã bị gỡ khỏi tệp nguồn)`,
+  };
+}
 
 /** A pull that failed after its transfer was opened: its entry is already written with the transfer's change. */
 class PullFailure extends Error {

@@ -6,7 +6,7 @@ import type { AuditActor } from '../audit/audit-entry.js';
  * receiving unit, moving requested -> staged | failed, and closed as taken_in or declined
  * once the vendor's software has dealt with the staged row. SQL only; the service decides.
  */
-export type TransferStatus = 'requested' | 'staged' | 'failed' | 'taken_in' | 'declined';
+export type TransferStatus = 'requested' | 'staged' | 'failed' | 'taken_in' | 'declined' | 'cancelled';
 
 export const OPEN_STATUSES: readonly TransferStatus[] = ['requested', 'staged', 'failed'];
 
@@ -207,6 +207,26 @@ export async function markClosed(q: Queryable, id: string, status: 'taken_in' | 
      WHERE id = $1 AND status IN ('requested', 'staged', 'failed')`,
     [id, status],
   );
+}
+
+/** One transfer by id, or undefined. */
+export async function transferById(q: Queryable, id: string): Promise<TransferRow | undefined> {
+  if (!/^[0-9]{1,18}$/.test(id)) return undefined;
+  const res = await q.query(`SELECT ${COLUMNS} FROM csdl_gateway.transfers WHERE id = $1`, [id]);
+  const row = res.rows[0] as Row | undefined;
+  return row ? toTransfer(row) : undefined;
+}
+
+/** Closes an open transfer as `cancelled`, keeping why; undefined when it is no longer open. */
+export async function markCancelled(q: Queryable, id: string, why: { code: string; message: string }): Promise<TransferRow | undefined> {
+  const res = await q.query(
+    `UPDATE csdl_gateway.transfers SET status = 'cancelled', closed_at = now(), updated_at = now(), error_code = $2, error_message = $3,
+       claimed_by = NULL, claim_expires = NULL, pending = NULL
+     WHERE id = $1 AND status IN ('requested', 'staged', 'failed') RETURNING ${COLUMNS}`,
+    [id, why.code, why.message],
+  );
+  const row = res.rows[0] as Row | undefined;
+  return row ? toTransfer(row) : undefined;
 }
 
 /** Every transfer, newest first; with `overdueOn`, only the open ones whose deadline is before that date. */

@@ -136,6 +136,45 @@ describe('merged province: a source removed from the sources file', function () 
     expect(verify.code, verify.stdout + verify.stderr).to.equal(0);
   });
 
+  it('refuses a re-send for it before opening any source: it is refused so while the listed sources are down', async function () {
+    const resends = async () => (await w.store.db.query<{ outcome: string; code: string | null; source: string | null }>(
+      "SELECT outcome, code, source FROM csdl_gateway.audit_log WHERE action = 'ops.person.resend' ORDER BY seq")).rows;
+    const before = (await resends()).length;
+    // tinh-a is still listed, but its database answers nowhere (nothing listens on port 1).
+    writeFileSync(w.sourcesFile, JSON.stringify([{ name: 'tinh-a', databaseUrl: 'postgres://gw@127.0.0.1:1/qlcb', mapping: 'mappings/qlcb' }]));
+    try {
+      const resend = await w.cli(['tx', 'resend', person, '--reason', 'Bộ báo mất hồ sơ']);
+      expect(resend.code, resend.stderr).to.equal(1);
+      expect(resend.stderr).to.contain('sources.source_removed').and.not.contain('db.unreachable').and.not.contain('no_source_reachable');
+      // prefer reads no source either: its own refusal, not the unreachable source's.
+      const prefer = await w.cli(['tx', 'prefer', person, '--source', 'tinh-b', '--reason', 'hồ sơ ở tỉnh B']);
+      expect(prefer.code, prefer.stderr).to.equal(1);
+      expect(prefer.stderr).to.contain('sources.source_removed').and.not.contain('no_source_reachable');
+
+      // Over HTTP, the re-send's deps do not open the speaking (or first) source either.
+      const config = loadConfig(w.env);
+      const edges = await openSyncEdges(config, silentLogger(), { national: false, sourcesWhenNeeded: true });
+      const audit = await openAuditLog(edges.store.db, edges.signer, silentLogger());
+      const api = await startApiApp(w.store.db, { routers: [opsActionsRouter(composeOpsActions(composeSync(config, { ...edges, logger: silentLogger() }), edges.store, audit, config.sources))], openApi: [opsActionsOpenApi] });
+      try {
+        const r = await fetch(`${api.base}/api/ops/people/${person}/resend`, {
+          method: 'POST', headers: { authorization: `Bearer ${api.tokens.operator}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'Bộ báo mất hồ sơ' }),
+        });
+        expect(r.status).to.equal(409);
+        expect(((await r.json()) as { code: string }).code).to.equal('sources.source_removed');
+      } finally {
+        await api.close();
+        await audit.close();
+        await edges.close();
+      }
+    } finally {
+      writeFileSync(w.sourcesFile, JSON.stringify([{ name: 'tinh-a', databaseUrl: w.qlcb.url, mapping: 'mappings/qlcb' }]));
+    }
+    const removedEntry = { outcome: 'refused', code: 'sources.source_removed', source: 'tinh-b' };
+    expect((await resends()).slice(before)).to.deep.equal([removedEntry, removedEntry]);
+    expect(await acceptances(person)).to.equal(1);
+  });
+
   it('listed again, the held version goes back to the queue and is sent', async function () {
     w.writeSources();
     const run = await w.cli(['sync', '--json']);

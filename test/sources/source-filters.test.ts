@@ -3,6 +3,9 @@ import type { Server } from 'node:http';
 import { openAuditLog } from '../../src/compose/audit-log.js';
 import { composeOps } from '../../src/compose/ops-compose.js';
 import { sourceHandles } from '../../src/compose/source-handles.js';
+import { openNamedSource } from '../../src/compose/databases.js';
+import { createDb } from '../../src/db/db.js';
+import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config/config.js';
 import { createHttpApp } from '../../src/http/http-app.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -152,5 +155,138 @@ describe('merged province: mapping gaps and tx person by source', function () {
       ['refused', 'sources.unknown_source', 'tinh-z'], ['ok', null, 'tinh-b'],
     ]);
     expect((await entries())[4]!.people).to.deep.equal([bOnly]);
+  });
+  it('a listed source whose database is down: 503 sources.source_unavailable over HTTP and from tx person --source, never the driver\'s error, each audited', async function () {
+    const config = loadConfig(w.env);
+    const [tinhA] = sourceHandles(config, silentLogger());
+    const audit = await openAuditLog(w.store.db, undefined, silentLogger());
+    const tokens = createTokenService(createTokenStore(w.store.db));
+    const auditor = (await tokens.create({ name: 'down-auditor', role: 'auditor' })).token;
+    // tinh-b's database does not open (nothing listens on port 1); tinh-a's pool is open but has lost its server.
+    const gone = createDb('postgres://gw@127.0.0.1:1/qlcb', { max: 1 });
+    const listed = [
+      { name: 'tinh-a', mapping: tinhA!.mapping, db: async () => gone },
+      { name: 'tinh-b', mapping: tinhA!.mapping, db: () => openNamedSource(config, 'tinh-b', 'postgres://gw@127.0.0.1:1/nhansu').then((d) => d.db) },
+    ];
+    const ops = composeOps({ db: w.store.db, audit, workingDaysBetween: () => 0, sourceExplainers: listed });
+    const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: ops.routers, openApi: [ops.openApi], tokens });
+    const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+    const port = (server.address() as { port: number }).port;
+    const aOnly = (await w.store.db.query<{ sdd: string; vendor_id: string }>(
+      "SELECT so_dinh_danh AS sdd, vendor_id FROM csdl_gateway.record_versions WHERE source = 'tinh-a' AND so_dinh_danh IS NOT NULL LIMIT 1")).rows[0]!;
+    try {
+      const get = async (path: string) => {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${auditor}` } });
+        return { status: res.status, text: await res.text() };
+      };
+      for (const [source, by, key] of [['tinh-b', 'soDinhDanh', aOnly.sdd], ['tinh-a', 'vendorId', aOnly.vendor_id]] as const) {
+        const res = await get(`/api/ops/people/${key}/explain?by=${by}&source=${source}`);
+        expect(res.status, res.text).to.equal(503);
+        const body = JSON.parse(res.text) as { code: string; message: string };
+        expect(body.code).to.equal('sources.source_unavailable');
+        expect(body.message).to.contain(`source '${source}' cannot be reached`).and.contain('không kết nối được');
+        expect(res.text).not.to.match(/ECONNREFUSED|127\.0\.0\.1|connect/);
+      }
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await audit.close();
+      await tinhA!.close();
+      await gone.close();
+    }
+    const entries = (await w.store.db.query<{ outcome: string; code: string | null; source: string; people: string[] }>(
+      "SELECT outcome, code, source, people FROM csdl_gateway.audit_log WHERE action = 'ops.person.explain' AND actor_name = 'down-auditor' ORDER BY seq")).rows;
+    expect(entries.map((e) => [e.outcome, e.code, e.source])).to.deep.equal([
+      ['error', 'sources.source_unavailable', 'tinh-b'], ['error', 'sources.source_unavailable', 'tinh-a']]);
+    expect(entries[0]!.people).to.deep.equal([aOnly.sdd]);
+
+    // The CLI: the same code, one line, exit 1 as the pull's unavailable source; the read audited as the OS user.
+    writeFileSync(w.sourcesFile, JSON.stringify([
+      { name: 'tinh-a', databaseUrl: w.qlcb.url, mapping: 'mappings/qlcb' },
+      { name: 'tinh-b', databaseUrl: 'postgres://gw@127.0.0.1:1/nhansu', mapping: 'mappings/nhansu' }]));
+    try {
+      const cli = await w.cli(['tx', 'person', aOnly.sdd, '--source', 'tinh-b']);
+      expect(cli.code, cli.stderr).to.equal(1);
+      expect(cli.stderr).to.contain('sources.source_unavailable').and.contain("source 'tinh-b' cannot be reached").and.not.contain('ECONNREFUSED');
+    } finally {
+      w.writeSources();
+    }
+    const cliEntry = (await w.store.db.query<{ actor_kind: string; outcome: string; code: string | null; source: string }>(
+      "SELECT actor_kind, outcome, code, source FROM csdl_gateway.audit_log WHERE action = 'ops.person.explain' ORDER BY seq DESC LIMIT 1")).rows[0];
+    expect(cliEntry).to.deep.equal({ actor_kind: 'cli', outcome: 'error', code: 'sources.source_unavailable', source: 'tinh-b' });
+  });
+  it('tx person and explain without a source look a CMND up in every source, each through its own mapping, naming each hit\'s source; a source that is down is named and the others answer', async function () {
+    const CMND = '151234567';
+    const one = async (source: string) => (await w.store.db.query<{ vendor_id: string; sdd: string }>(
+      'SELECT vendor_id, so_dinh_danh AS sdd FROM csdl_gateway.record_versions WHERE source = $1 AND so_dinh_danh IS NOT NULL ORDER BY id LIMIT 1', [source])).rows[0]!;
+    const a = await one('tinh-a');
+    const b = await one('tinh-b');
+    const oldA = (await w.qlcb.db.query<{ v: string }>('SELECT so_cccd AS v FROM qlcb.can_bo WHERE id::text = $1', [a.vendor_id])).rows[0]!.v;
+    const oldB = (await w.nhansu.db.query<{ v: string }>('SELECT citizen_id AS v FROM nhansu.employee WHERE emp_id::text = $1', [b.vendor_id])).rows[0]!.v;
+    // The same old card number in both databases, each in its vendor's column (qlcb so_cccd, nhansu citizen_id).
+    await w.qlcb.db.query('UPDATE qlcb.can_bo SET so_cccd = $1 WHERE id::text = $2', [CMND, a.vendor_id]);
+    await w.nhansu.db.query('UPDATE nhansu.employee SET citizen_id = $1 WHERE emp_id::text = $2', [CMND, b.vendor_id]);
+    try {
+      const both = await w.cli(['tx', 'person', CMND, '--json']);
+      expect(both.code, both.stderr).to.equal(0);
+      const found = JSON.parse(both.stdout) as any;
+      expect(found.people.map((p: any) => [p.source, p.vendorId, p.soDinhDanh, p.inSource])).to.deep.equal([
+        ['tinh-a', a.vendor_id, a.sdd, true], ['tinh-b', b.vendor_id, b.sdd, true]]);
+      for (const p of found.people) expect(p.versions.every((v: any) => v.source === p.source)).to.equal(true);
+      expect(found.unavailable).to.equal(undefined);
+      const text = await w.cli(['tx', 'person', CMND]);
+      expect(text.stdout).to.contain(`vendor id tinh-a/${a.vendor_id}`).and.contain(`vendor id tinh-b/${b.vendor_id}`);
+
+      // Over HTTP, as start composes it: the same people.
+      const config = loadConfig(w.env);
+      const handles = sourceHandles(config, silentLogger());
+      const audit = await openAuditLog(w.store.db, undefined, silentLogger());
+      const tokens = createTokenService(createTokenStore(w.store.db));
+      const auditor = (await tokens.create({ name: 'every-source-auditor', role: 'auditor' })).token;
+      const ops = composeOps({ db: w.store.db, audit, workingDaysBetween: () => 0, sourceExplainers: handles });
+      const app = createHttpApp({ logger: silentLogger(), readiness: [], routers: ops.routers, openApi: [ops.openApi], tokens });
+      const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+      try {
+        const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/api/ops/people/${CMND}/explain?by=cmnd`, { headers: { authorization: `Bearer ${auditor}` } });
+        expect(res.status).to.equal(200);
+        expect(await res.json()).to.deep.equal(found);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await audit.close();
+        for (const h of handles) await h.close();
+      }
+
+      // tinh-b down: named, tinh-a still answers.
+      writeFileSync(w.sourcesFile, JSON.stringify([
+        { name: 'tinh-a', databaseUrl: w.qlcb.url, mapping: 'mappings/qlcb' },
+        { name: 'tinh-b', databaseUrl: 'postgres://gw@127.0.0.1:1/nhansu', mapping: 'mappings/nhansu' }]));
+      try {
+        const half = await w.cli(['tx', 'person', CMND, '--json']);
+        expect(half.code, half.stderr).to.equal(0);
+        const answered = JSON.parse(half.stdout) as any;
+        expect(answered.people.map((p: any) => [p.source, p.vendorId])).to.deep.equal([['tinh-a', a.vendor_id]]);
+        expect(answered.unavailable.map((u: any) => [u.source, u.code])).to.deep.equal([['tinh-b', 'sources.source_unavailable']]);
+        const halfText = await w.cli(['tx', 'person', CMND]);
+        expect(halfText.code).to.equal(0);
+        expect(halfText.stdout).to.contain(`vendor id tinh-a/${a.vendor_id}`).and.contain('source tinh-b could not be read').and.not.contain('ECONNREFUSED');
+        // Only in the source that is down: refused with its code, not "not found".
+        const bOnly = await w.cli(['tx', 'person', b.sdd]);
+        expect(bOnly.code).to.equal(1);
+        expect(bOnly.stderr).to.contain('sources.source_unavailable');
+      } finally {
+        w.writeSources();
+      }
+    } finally {
+      await w.qlcb.db.query('UPDATE qlcb.can_bo SET so_cccd = $1 WHERE id::text = $2', [oldA, a.vendor_id]);
+      await w.nhansu.db.query('UPDATE nhansu.employee SET citizen_id = $1 WHERE emp_id::text = $2', [oldB, b.vendor_id]);
+    }
+    const entries = (await w.store.db.query<{ actor_kind: string; outcome: string; code: string | null; source: string; people: string[] }>(
+      "SELECT actor_kind, outcome, code, source, people FROM csdl_gateway.audit_log WHERE action = 'ops.person.explain' ORDER BY seq DESC LIMIT 9")).rows.reverse();
+    // Each source read has its entry naming its people; the refusal names the number asked about.
+    expect(entries.map((e) => [e.actor_kind, e.outcome, e.code, e.source, e.people])).to.deep.equal([
+      ['cli', 'ok', null, 'tinh-a', [a.sdd, CMND]], ['cli', 'ok', null, 'tinh-b', [b.sdd, CMND]],
+      ['cli', 'ok', null, 'tinh-a', [a.sdd, CMND]], ['cli', 'ok', null, 'tinh-b', [b.sdd, CMND]],
+      ['token', 'ok', null, 'tinh-a', [a.sdd, CMND]], ['token', 'ok', null, 'tinh-b', [b.sdd, CMND]],
+      ['cli', 'ok', null, 'tinh-a', [a.sdd, CMND]], ['cli', 'ok', null, 'tinh-a', [a.sdd, CMND]],
+      ['cli', 'error', 'sources.source_unavailable', 'tinh-b', [b.sdd]]]);
   });
 });

@@ -55,7 +55,7 @@ describe('transfer start step', function () {
     const ctx = context(true, []);
     await transferStep(ctx);
     expect(ctx.routers).to.have.length(1);
-    expect(Object.keys(ctx.openApi[0]?.paths ?? {})).to.deep.equal(['/api/transfers']);
+    expect(Object.keys(ctx.openApi[0]?.paths ?? {})).to.deep.equal(['/api/transfers', '/api/transfers/{id}/cancel']);
     await w.hold(transferee(950));
     // Decided in 2025: long past its deadline on any real today.
     const out = await w.service.pull({ soDinhDanh: '026185000950', receivingUnit: UNIT, decision: { ngayHieuLuc: '2025-01-24' } }, { actor: { kind: 'cli', name: 't' } });

@@ -5,7 +5,8 @@ import { openMigratedStore, openNamedSource, openSourceDatabase } from '../../co
 import { loadConfig } from '../../config/config.js';
 import type { Db } from '../../db/db.js';
 import { createLogger } from '../../log/logger.js';
-import { opsService, personExplainer } from '../../compose/ops-compose.js';
+import { openedSource, opsService, personExplainer, personExplainerAcrossSources } from '../../compose/ops-compose.js';
+import { sourceExplainer } from '../../ops/person-explain-service.js';
 import type { Queryable } from '../../db/db.js';
 import { loadEffectiveMapping, loadMapping } from '../../mapping/mapping-loader.js';
 import type { Mapping } from '../../mapping/mapping-types.js';
@@ -30,9 +31,11 @@ export interface TxCommandDeps {
    */
   openSource?(name?: string): Promise<{ db: Queryable; close(): Promise<void> } | undefined>;
   mapping?(name?: string): Mapping | undefined;
+  /** A merged province's listed sources (SOURCES_FILE), in whose every one `tx person` looks without `--source`; undefined for one database. */
+  sourceNames?(): readonly string[] | undefined;
 }
 
-const defaults: TxCommandDeps = {
+const defaults: Required<TxCommandDeps> = {
   async openStore() {
     const { store } = await openMigratedStore(loadConfig(), { borrowRunning: true });
     return { db: store.db, close: () => store.close() };
@@ -54,6 +57,10 @@ const defaults: TxCommandDeps = {
     // Read-only: beside a running embedded gateway, through its own server (as the store).
     const source = await openSourceDatabase(config, { borrowRunning: true });
     return { db: source.db, close: () => source.close() };
+  },
+  sourceNames() {
+    const config = loadConfig();
+    return config.sources.fromFile ? config.sources.sources.map((s) => s.name) : undefined;
   },
   mapping(name) {
     const config = loadConfig();
@@ -102,10 +109,30 @@ export function createTxCommand(deps: TxCommandDeps): CliCommand {
             return {
               db: store.db, audit, ops: opsService(store.db, audit),
               async explainer(name) {
-                const source = await openSource(name);
-                if (source) closers.push(() => source.close());
-                const used = mapping(name);
-                return personExplainer(store.db, audit, source && used ? { db: source.db, mapping: used } : undefined, name);
+                const explainerOf = async (n?: string) => {
+                  // A listed source that does not open is refused with its own code (sources.source_unavailable), audited.
+                  const source = n === undefined ? await openSource(n) : await openedSource({ name: n, db: () => openSource(n) });
+                  if (source) closers.push(() => source.close());
+                  const used = mapping(n);
+                  return personExplainer(store.db, audit, source && used ? { db: source.db, mapping: used } : undefined, n);
+                };
+                const listed = name === undefined ? deps.sourceNames?.() : undefined;
+                if (listed) {
+                  // A merged province without --source: every source, each through its own database and mapping.
+                  return personExplainerAcrossSources(store.db, audit, listed.map((n) => ({
+                    name: n,
+                    mapping: () => mapping(n)!,
+                    async db() {
+                      const source = await openSource(n);
+                      if (!source) throw new Error(`source ${n} is not in the sources file`);
+                      closers.push(() => source.close());
+                      return source.db;
+                    },
+                  })));
+                }
+                if (name === undefined) return explainerOf();
+                const one = sourceExplainer(audit, explainerOf, []);
+                return { explain: (ctx, lookup) => one(ctx, lookup, name) };
               },
             };
           })();

@@ -33,7 +33,8 @@ export const openConfiguredActions: ActionsOpener = async (national) => {
   const config = loadConfig();
   // stdout holds the action's result (one JSON object with --json): log lines go to stderr.
   const logger = createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, format: config.logFormat, stream: process.stderr });
-  const edges = await openSyncEdges(config, logger, { national }).catch((err: unknown) => {
+  // A merged province's sources open when an action reads one (a re-send), not before.
+  const edges = await openSyncEdges(config, logger, { national, sourcesWhenNeeded: true }).catch((err: unknown) => {
     throw isGatewayError(err) && err.code === 'db.embedded_in_use' ? actThroughGateway(config.dataDir, config.port, err) : err;
   });
   try {

@@ -45,7 +45,7 @@ function printRefusal(ctx: TxContext, r: Refusal): void {
 
 function printPerson(ctx: TxContext, p: ExplainedPerson): void {
   // A merged province's versions name their source with the vendor id, as `tx records` shows them.
-  const source = p.versions[0]?.source;
+  const source = p.source ?? p.versions[0]?.source;
   const vendor = source === undefined || source === 'default' ? p.vendorId : `${source}/${p.vendorId}`;
   ctx.io.out(`${p.soDinhDanh ?? '(no số định danh)'} · vendor id ${vendor}: last accepted ${when(p.acceptedAt)}`);
   if (!p.inSource) ctx.io.out('  the vendor database no longer holds this person / CSDL của tỉnh không còn người này');
@@ -60,7 +60,7 @@ function printPerson(ctx: TxContext, p: ExplainedPerson): void {
 
 export const txPerson: TxSubcommand = {
   name: 'person',
-  usage: 'tx person SO|CMND [--vendor-id ID] [--source NAME] [--json]\n      a person by số định danh, CMND or vendor id: every version taken in, and each refusal with the vendor value, the rule and what to change;\n      --source: a merged province\'s one source (its versions, its database; a removed source: its stored versions)',
+  usage: 'tx person SO|CMND [--vendor-id ID] [--source NAME] [--json]\n      a person by số định danh, CMND or vendor id: every version taken in, and each refusal with the vendor value, the rule and what to change;\n      --source: a merged province\'s one source (its versions, its database; a removed source: its stored versions); without it, every source, each person named with their source',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv, options: { json: { type: 'boolean' }, 'vendor-id': { type: 'string' }, source: { type: 'string' } }, allowPositionals: true, strict: true,
@@ -77,6 +77,11 @@ export const txPerson: TxSubcommand = {
       if (i > 0) ctx.io.out('');
       printPerson(ctx, p);
     });
+    // A merged province looked up in every source: the sources that could not be read, by name.
+    for (const u of explained.unavailable ?? []) {
+      ctx.io.out('');
+      ctx.io.out(`source ${u.source} could not be read, its people are not shown / không đọc được nguồn ${u.source}: ${u.code}`);
+    }
     return 0;
   },
 };
