@@ -117,8 +117,10 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
 
   async function previewRun(runId: string, summary: SyncSummary, options: RunOptions): Promise<SourceFailure[]> {
     const previews = inFullPackets(shared.settings.maxRecords, async (vs) => {
-      summary.packetsBuilt += await packVersions(shared, vs, (p) =>
+      // Counted after the await: the sources add side by side.
+      const built = await packVersions(shared, vs, (p) =>
         shared.store.storePreview(runId, { packetId: p.packetId, format: shared.settings.format, envelope: p.envelope, recordCount: p.items.length }));
+      summary.packetsBuilt += built;
     });
     const failures = await collectAll(runId, summary, options, (source) => ({
       take: (vs) => previews.add(vs.map((v) => ({ ...v, source }))),
@@ -156,6 +158,9 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
             const { claimed, recorded, ownerRows } = gate.claim(source, vs);
             count(await deps.ownership.record(source, runId, recorded, gate.takenElsewhere(source, recorded)));
             if (ownerRows.length > 0) await deps.ownership.keepOwners(source, ownerRows);
+            // Two sources pack faster than one sender sends: wait for it rather than store
+            // packets whose bytes it would read back (sync-send.ts, `room`).
+            await sender.room();
             await packets.add(claimed);
           },
           finish: () => packets.flush(),

@@ -57,13 +57,15 @@ export async function packAndStore(ctx: PackContext, runId: string | undefined, 
   if (versions.length === 0) return;
   await ctx.signer.ready?.();
   const signer = ctx.signer.identity(ctx.now()).summary.subject;
-  summary.packetsBuilt += await packVersions(ctx, versions, async (p) => {
+  // Counted after the await: two sources pack side by side, and `a += await b` would add to the value read before it.
+  const built = await packVersions(ctx, versions, async (p) => {
     await ctx.store.storePacket(runId, {
       packetId: p.packetId, format: ctx.settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer,
       recordIds: p.items.flatMap((v) => (v.id === undefined ? [] : [v.id])), newVersions: p.items.filter((v) => v.id === undefined),
     });
     onStored(p.packetId, p.envelope);
   });
+  summary.packetsBuilt += built;
 }
 
 /**

@@ -55,12 +55,17 @@ export function createSender(ctx: SendContext, client: NdxpClient, summary: Sync
   let halted = false;
   let failure: unknown;
   let waiting = 0;
+  let roomMade: (() => void)[] = [];
   return {
     enqueue(packetId: string, envelope?: Buffer): void {
       waiting += 1;
-      const bytes = waiting <= 8 ? envelope : undefined;
+      const bytes = waiting <= CARRIED ? envelope : undefined;
       chain = chain.then(async () => {
         waiting -= 1;
+        if (waiting < CARRIED - ROOM) {
+          for (const made of roomMade) made();
+          roomMade = [];
+        }
         if (halted) {
           summary.packetsPending += 1;
           return;
@@ -76,9 +81,23 @@ export function createSender(ctx: SendContext, client: NdxpClient, summary: Sync
         failure ??= err;
       });
     },
+    /**
+     * Resolves once few enough packets wait that the next `ROOM` still travel with their bytes:
+     * a producer that outruns the sender (a merged province's sources packing side by side)
+     * waits here instead of storing packets whose bytes would then be read back.
+     */
+    room(): Promise<void> {
+      if (waiting < CARRIED - ROOM) return Promise.resolve();
+      return new Promise((resolve) => roomMade.push(resolve));
+    },
     async drain(): Promise<void> {
       await chain;
       if (failure) throw failure;
     },
   };
 }
+
+/** Packets waiting to be sent that keep their bytes in memory; beyond these, bytes are read back from the store. */
+const CARRIED = 8;
+/** How many packets a producer may add after `room()`: a chunk of mapped people fills at most a few. */
+const ROOM = 3;
