@@ -103,13 +103,39 @@ interface Thread {
 }
 
 function createPool(mapping: CompiledMapping, options: PersonMapperOptions): PersonMapper {
-  if (mapping.contract !== nationalContract()) throw new MappingError('mapping.contract_mismatch', 'mapping threads serve mappings compiled against the national contract');
-  const init: WorkerInit = { documents: mapping.documents, transport: flagsOf(options) };
-  const transport = transportOptions(mapping.contract, init.transport);
+  const shared = createSharedPool([mapping], options);
+  const one = shared.mapperFor(0);
+  return { ...one, close: () => shared.close() };
+}
+
+/**
+ * Mapping threads shared by several mappings (a merged province's sources, each with its own
+ * mapping): `threads` workers each compile every mapping, and each mapping's chunks go to the
+ * least busy one. One pool for all sources keeps the threads a machine has for mapping at what
+ * one source uses: a thread per source beside them only made every thread slower on the same
+ * cores. Closing a mapper of the pool does nothing; `close` ends the pool.
+ */
+export interface SharedPersonMappers {
+  mapperFor(index: number): PersonMapper;
+  close(): Promise<void>;
+}
+
+export function createSharedPersonMappers(mappings: CompiledMapping[], options: PersonMapperOptions): SharedPersonMappers {
+  if (options.threads <= 0) {
+    return { mapperFor: (i) => createInline(mappings[i]!, options), close: () => Promise.resolve() };
+  }
+  return createSharedPool(mappings, options);
+}
+
+function createSharedPool(mappings: CompiledMapping[], options: PersonMapperOptions): SharedPersonMappers {
+  const contract = nationalContract();
+  if (mappings.some((m) => m.contract !== contract)) throw new MappingError('mapping.contract_mismatch', 'mapping threads serve mappings compiled against the national contract');
+  const init: WorkerInit = { mappings: mappings.map((m) => m.documents), transport: flagsOf(options) };
+  const transport = transportOptions(contract, init.transport);
   const references = new WeakMap<ReferenceData, number>();
   let lastReference = 0;
-  /** The reference data every thread holds now. */
-  let lastSent = 0;
+  /** The reference data every thread holds now, per mapping. */
+  const lastSent = new Map<number, number>();
   let nextJob = 0;
   let broken: Error | undefined;
   let closing = false;
@@ -142,36 +168,41 @@ function createPool(mapping: CompiledMapping, options: PersonMapperOptions): Per
     thread.worker.postMessage(message);
   }
 
+  function map(index: number, raws: RawPerson[], reference: ReferenceData): Promise<MappedPerson[]> {
+    if (broken) return Promise.reject(broken);
+    if (closing) return Promise.reject(new MappingError('mapping.threads_closed', 'the mapping threads are closed'));
+    let referenceId = references.get(reference);
+    if (referenceId === undefined) {
+      referenceId = ++lastReference;
+      references.set(reference, referenceId);
+    }
+    if (referenceId !== lastSent.get(index)) {
+      for (const thread of threads) post(thread, { type: 'reference', mapping: index, referenceId, reference });
+      lastSent.set(index, referenceId);
+    }
+    const thread = threads.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+    if (options.callerShares === true && thread.jobs.size >= 2) {
+      try {
+        return Promise.resolve(mapRawChunk(mappings[index]!, raws, reference, transport));
+      } catch (err) {
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    const jobId = ++nextJob;
+    return new Promise<MappedPerson[]>((resolve, reject) => {
+      thread.jobs.set(jobId, { resolve, reject });
+      thread.worker.ref();
+      post(thread, { type: 'map', mapping: index, jobId, referenceId, raws });
+    });
+  }
+
   return {
-    threads: threads.length,
-    inFlight: inFlightFor(threads.length, options.callerShares === true),
-    map(raws, reference) {
-      if (broken) return Promise.reject(broken);
-      if (closing) return Promise.reject(new MappingError('mapping.threads_closed', 'the mapping threads are closed'));
-      let referenceId = references.get(reference);
-      if (referenceId === undefined) {
-        referenceId = ++lastReference;
-        references.set(reference, referenceId);
-      }
-      if (referenceId !== lastSent) {
-        for (const thread of threads) post(thread, { type: 'reference', referenceId, reference });
-        lastSent = referenceId;
-      }
-      const thread = threads.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
-      if (options.callerShares === true && thread.jobs.size >= 2) {
-        try {
-          return Promise.resolve(mapRawChunk(mapping, raws, reference, transport));
-        } catch (err) {
-          return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-        }
-      }
-      const jobId = ++nextJob;
-      return new Promise<MappedPerson[]>((resolve, reject) => {
-        thread.jobs.set(jobId, { resolve, reject });
-        thread.worker.ref();
-        post(thread, { type: 'map', jobId, referenceId, raws });
-      });
-    },
+    mapperFor: (index) => ({
+      threads: threads.length,
+      inFlight: inFlightFor(threads.length, options.callerShares === true),
+      map: (raws, reference) => map(index, raws, reference),
+      close: () => Promise.resolve(),
+    }),
     async close() {
       closing = true;
       await Promise.all(threads.map((t) => t.worker.terminate()));

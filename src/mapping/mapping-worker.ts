@@ -8,18 +8,20 @@ import type { ReferenceData } from './mapping-types.js';
 import { MappingError } from './mapping-error.js';
 
 /**
- * A mapping thread (mapping-pool.ts): compiles the same mapping documents, keeps the latest
- * reference data it was sent, and answers each chunk of raw persons with their MappedPerson,
- * in order. A chunk that throws (a row that is not JSON) is answered with the error.
+ * A mapping thread (mapping-pool.ts): compiles the mappings it serves (one, or one per source
+ * of a merged province), keeps the latest reference data it was sent for each, and answers
+ * each chunk of raw persons with their MappedPerson, in order, under the chunk's mapping. A
+ * chunk that throws (a row that is not JSON) is answered with the error.
  */
 export interface WorkerInit {
-  documents: MappingDocument[];
+  /** Each mapping's documents; a message names its mapping by index. */
+  mappings: MappingDocument[][];
   transport: TransportFlags;
 }
 
 export type ToWorker =
-  | { type: 'reference'; referenceId: number; reference: ReferenceData }
-  | { type: 'map'; jobId: number; referenceId: number; raws: RawPerson[] };
+  | { type: 'reference'; mapping: number; referenceId: number; reference: ReferenceData }
+  | { type: 'map'; mapping: number; jobId: number; referenceId: number; raws: RawPerson[] };
 
 export type FromWorker =
   | { jobId: number; results: MappedPerson[] }
@@ -29,20 +31,21 @@ const port = parentPort;
 if (!port) throw new MappingError('mapping.worker_misuse', 'mapping-worker.ts runs as a worker thread only');
 const init = workerData as WorkerInit;
 const contract = nationalContract();
-const mapping = compileMapping(init.documents, contract);
+const mappings = init.mappings.map((documents) => compileMapping(documents, contract));
 const options = transportOptions(contract, init.transport);
-let current: { id: number; reference: ReferenceData } | undefined;
+const current = new Map<number, { id: number; reference: ReferenceData }>();
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'reference') {
-    current = { id: message.referenceId, reference: message.reference };
+    current.set(message.mapping, { id: message.referenceId, reference: message.reference });
     return;
   }
   let answer: FromWorker;
   try {
-    if (current?.id !== message.referenceId) throw new MappingError('mapping.worker_misuse', `reference data ${message.referenceId} was not sent to this thread`);
-    const reference = current.reference;
-    answer = { jobId: message.jobId, results: mapRawChunk(mapping, message.raws, reference, options) };
+    const mapping = mappings[message.mapping];
+    const held = current.get(message.mapping);
+    if (!mapping || held?.id !== message.referenceId) throw new MappingError('mapping.worker_misuse', `reference data ${message.referenceId} of mapping ${message.mapping} was not sent to this thread`);
+    answer = { jobId: message.jobId, results: mapRawChunk(mapping, message.raws, held.reference, options) };
   } catch (err) {
     answer = { jobId: message.jobId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }

@@ -1,4 +1,6 @@
-import type { Db } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
+import type { CompiledMapping } from '../mapping/mapping-compiler.js';
+import { createSharedPersonMappers, type PersonMapper, type SharedPersonMappers } from '../mapping/mapping-pool.js';
 import { describeError } from '../errors.js';
 import { createOutboxStore } from '../outbox/outbox-store.js';
 import type { QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
@@ -56,11 +58,26 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
   async function collectAll(
     runId: string, summary: SyncSummary, options: RunOptions, sinkFor: (source: string, ctx: SyncContext) => SourceSink, gate?: StreamGate,
   ): Promise<SourceFailure[]> {
-    const collect = async (s: SyncSource): Promise<void> => {
+    // One set of mapping threads for every source, started with the first chunk to map.
+    const mappings = deps.sources.map((s) => s.mapping());
+    let threads: SharedPersonMappers | undefined;
+    const mapperFor = (i: number) => () => (threads ??= createSharedPersonMappers(mappings, { threads: shared.settings.mappingThreads ?? 0, hash: true })).mapperFor(i);
+    try {
+      return await collectEach(runId, summary, options, sinkFor, gate, mappings, mapperFor);
+    } finally {
+      await threads?.close();
+    }
+  }
+
+  async function collectEach(
+    runId: string, summary: SyncSummary, options: RunOptions, sinkFor: (source: string, ctx: SyncContext) => SourceSink, gate: StreamGate | undefined,
+    mappings: CompiledMapping[], mapperFor: (i: number) => () => PersonMapper,
+  ): Promise<SourceFailure[]> {
+    const collect = async (s: SyncSource, i: number): Promise<void> => {
       const started = performance.now();
       try {
         const db = await s.db();
-        const ctx: SyncContext = { ...shared, source: db, mapping: s.mapping(), store: createOutboxStore(deps.storeDb, s.name) };
+        const ctx: SyncContext = { ...shared, source: db, mapping: mappings[i]!, store: createOutboxStore(deps.storeDb, s.name) };
         // Each chunk is taken behind the source's collection (write-behind.ts), in order,
         // while its next chunks are read and mapped; a failed write is this source's failure.
         const behind = writeBehind(2);
@@ -70,7 +87,7 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
             // Something to send: the key is read while the rest is collected.
             if (vs.some((v) => v.status === 'queued')) shared.signer.ready?.().catch(() => undefined);
             return behind.push(() => sink.take(vs));
-          }, gate ? { readAhead: (tx, ids) => gate.arrive(s.name, tx, ctx.mapping, ids) } : {});
+          }, { mapper: mapperFor(i), ...(gate ? { readAhead: (tx: Queryable, ids: string[]) => gate.arrive(s.name, tx, ctx.mapping, ids) } : {}) });
           await behind.push(() => sink.finish());
         } catch (err) {
           await behind.drain().catch(() => undefined); // what was collected is recorded
@@ -85,7 +102,7 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
     let results: PromiseSettledResult<void>[];
     if (deps.oneAtATime) {
       results = [];
-      for (const s of deps.sources) results.push((await Promise.allSettled([collect(s)]))[0]!);
+      for (const [i, s] of deps.sources.entries()) results.push((await Promise.allSettled([collect(s, i)]))[0]!);
     } else {
       results = await Promise.allSettled(deps.sources.map(collect));
     }

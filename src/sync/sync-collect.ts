@@ -33,6 +33,8 @@ export interface CollectHooks {
    * (a merged sync reads their số định danh here: merged-sync-service.ts).
    */
   readAhead?: (tx: Queryable, dueIds: string[]) => Promise<void>;
+  /** Threads shared with other sources (merged-sync-service.ts), asked for when the first chunk is mapped, not closed here. */
+  mapper?: () => PersonMapper;
 }
 
 /** One page of due people: their vendor ids, in order, and their person states. */
@@ -115,7 +117,7 @@ export async function collectDue(
       let reference: ReturnType<typeof readReference> | undefined;
       const mapChunk = async ({ raws, states }: { raws: RawPerson[]; states: Map<string, PersonState> }) => {
         reference ??= readReference(tx, ctx.mapping);
-        mapper ??= createPersonMapper(ctx.mapping, { threads, hash: true });
+        mapper ??= hooks.mapper?.() ?? createPersonMapper(ctx.mapping, { threads, hash: true });
         return { mapped: await mapper.map(raws, await reference), states };
       };
       // The mapper is created on the first chunk; its depth rule is known before.
@@ -133,7 +135,7 @@ export async function collectDue(
       }
     }, { isolation: 'repeatable read', readOnly: true });
   } finally {
-    await mapper?.close();
+    if (!hooks.mapper) await mapper?.close();
   }
   ctx.logger.info('due records collected', { syncRunId: runId, due: summary.due, queued: summary.queued, unchanged: summary.unchanged, invalid: summary.invalid });
 }

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { decodePayload } from '../../src/encoding/payload-codec.js';
 import type { MappedPerson } from '../../src/mapping/mapped-person.js';
 import { loadMapping } from '../../src/mapping/mapping-loader.js';
-import { createPersonMapper, type PersonMapper } from '../../src/mapping/mapping-pool.js';
+import { createPersonMapper, createSharedPersonMappers, type PersonMapper } from '../../src/mapping/mapping-pool.js';
 import type { ReferenceData } from '../../src/mapping/mapping-types.js';
 import { mapPerson } from '../../src/mapping/person-mapper.js';
 import { parseSourcePerson, type RawPerson } from '../../src/mapping/raw-person.js';
@@ -193,6 +193,30 @@ describe('mapping threads on the sample people (pglite)', function () {
       expect(results).to.deep.equal(await Promise.all(inputs.map((raws) => inline.map(raws, reference))));
     } finally {
       await sharing.close();
+    }
+  });
+
+  it('serves several mappings on one set of threads, each chunk under its own mapping and reference data', async function () {
+    // A merged province: the qlcb mapping and the nhansu mapping on one thread, asked in turn.
+    // nhansu makes no record of a qlcb row, and says why: the same as it says on the calling thread.
+    const nhansu = loadMapping('mappings/nhansu');
+    const shared = createSharedPersonMappers([mapping, nhansu], { threads: 1, hash: true });
+    try {
+      const qlcbOnThread = shared.mapperFor(0);
+      const nhansuOnThread = shared.mapperFor(1);
+      expect(qlcbOnThread.threads).to.equal(1);
+      const other = withoutUnit2(reference);
+      const asked = await Promise.all(chunks.flatMap((raws) => [qlcbOnThread.map(raws, reference), nhansuOnThread.map(raws, other), qlcbOnThread.map(raws, other)]));
+      const qlcbInline = createPersonMapper(mapping, { threads: 0, hash: true });
+      const nhansuInline = createPersonMapper(nhansu, { threads: 0, hash: true });
+      const expected = await Promise.all(chunks.flatMap((raws) => [qlcbInline.map(raws, reference), nhansuInline.map(raws, other), qlcbInline.map(raws, other)]));
+      expect(asked).to.deep.equal(expected);
+      expect(asked[0]!.some((m) => m.ok), 'qlcb maps qlcb rows').to.equal(true);
+      expect(asked[1]!.every((m) => !m.ok), 'nhansu maps no qlcb row').to.equal(true);
+      await qlcbOnThread.close(); // a mapper of the pool: the threads go on
+      expect(await nhansuOnThread.map(chunks[0]!, other)).to.deep.equal(expected[1]);
+    } finally {
+      await shared.close();
     }
   });
 
