@@ -144,7 +144,7 @@ async function loadOnce(server: ShareServer, world: BenchWorld, storeUrl: string
 function describe(what: string, f: LoadFigures): string {
   const r = f.result;
   const us = (v: number | undefined) => (v === undefined ? '?' : `${v.toFixed(0)} µs`);
-  return `${what}: ${r.rps.toFixed(0)} requests/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.total} requests (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}); ` +
+  return `${what}: ${r.rps.toFixed(0)} requests/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.total} requests (non-2xx ${r.non2xx}${Object.keys(r.otherStatuses).length > 0 ? ` ${JSON.stringify(r.otherStatuses)}` : ''}, errors ${r.errors}, timeouts ${r.timeouts}); ` +
     `CPU per request: server ${us(f.serverCpuUs)}, PostgreSQL ${us(f.pgCpuUs)}${f.waits ? `; waits: ${f.waits}` : ''}; load ${load1()}`;
 }
 

@@ -23,6 +23,8 @@ export interface LoadResult {
   max: number;
   total: number;
   non2xx: number;
+  /** The statuses other than 2xx the load saw, with how many of each (a rare refusal is named, not just counted). */
+  otherStatuses: Record<string, number>;
   errors: number;
   timeouts: number;
 }
@@ -49,6 +51,8 @@ async function generate(spec: { base: string; pathsFile: string } & LoadSettings
   const out: LoadResult = {
     rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max,
     total: result.requests.total, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
+    otherStatuses: Object.fromEntries(Object.entries((result.statusCodeStats ?? {}) as Record<string, { count: number }>)
+      .filter(([status]) => !status.startsWith('2')).map(([status, { count }]) => [status, count])),
   };
   process.send!(out, () => process.exit(0));
 }
