@@ -6,7 +6,7 @@ import { createOutboxStore } from '../outbox/outbox-store.js';
 import type { QueuedVersion, RecordVersion } from '../outbox/outbox-types.js';
 import { collectDue } from './sync-collect.js';
 import { syncContext, type RunOptions, type SyncContext, type SyncDeps } from './sync-deps.js';
-import { packAndStore, packVersions, type OnStored } from './sync-pack.js';
+import { packAndStore, packVersions, storeBuilt, type OnStored } from './sync-pack.js';
 import { inFullPackets } from './sync-queue.js';
 import { landReceipts, receiptsAlong } from './sync-receipts.js';
 import { createSender } from './sync-send.js';
@@ -221,13 +221,7 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
         next = read(queued[queued.length - 1]!.id);
         await shared.signer.ready?.(); // a key read on first need (a run with nothing to send reads none)
         const signer = shared.signer.identity(shared.now()).summary.subject;
-        summary.packetsBuilt += await packVersions(shared, queued, (p) => behind.push(async () => {
-          await shared.store.storePacket(runId, {
-            packetId: p.packetId, format: shared.settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer,
-            recordIds: p.items.flatMap((v) => (v.id === undefined ? [] : [v.id])),
-          });
-          onStored(p.packetId, p.envelope);
-        }));
+        summary.packetsBuilt += await packVersions(shared, queued, (p) => behind.push(() => storeBuilt(shared, runId, signer, p, onStored)));
       }
     } catch (err) {
       await behind.drain().catch(() => undefined); // what was signed before the failure is stored, and sent

@@ -58,14 +58,20 @@ export async function packAndStore(ctx: PackContext, runId: string | undefined, 
   await ctx.signer.ready?.();
   const signer = ctx.signer.identity(ctx.now()).summary.subject;
   // Counted after the await: two sources pack side by side, and `a += await b` would add to the value read before it.
-  const built = await packVersions(ctx, versions, async (p) => {
-    await ctx.store.storePacket(runId, {
-      packetId: p.packetId, format: ctx.settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer,
-      recordIds: p.items.flatMap((v) => (v.id === undefined ? [] : [v.id])), newVersions: p.items.filter((v) => v.id === undefined),
-    });
-    onStored(p.packetId, p.envelope);
-  });
+  const built = await packVersions(ctx, versions, (p) => storeBuilt(ctx, runId, signer, p, onStored));
   summary.packetsBuilt += built;
+}
+
+/**
+ * Stores one signed packet with its records (those left queued by id, those new this run
+ * whole), then hands it on: a packet reaches `onStored` (the sender) only once stored.
+ */
+export async function storeBuilt(ctx: PackContext, runId: string | undefined, signer: string, p: BuiltPacket, onStored: OnStored): Promise<void> {
+  await ctx.store.storePacket(runId, {
+    packetId: p.packetId, format: ctx.settings.format, envelope: p.envelope, payloadSha256: p.sha, payloadBytes: p.bytes, signer,
+    recordIds: p.items.flatMap((v) => (v.id === undefined ? [] : [v.id])), newVersions: p.items.filter((v) => v.id === undefined),
+  });
+  onStored(p.packetId, p.envelope);
 }
 
 /**
