@@ -157,7 +157,6 @@ export function createMergedSyncService(deps: MergedSyncDeps) {
     for (const packet of await shared.store.packetsIn('pending')) sender.enqueue(packet.packetId);
     const gate = deps.oneAtATime ? undefined : createStreamGate(deps.sources.map((s) => s.name), deps.ownership.streamable, (m, meta) => deps.logger.warn(m, meta));
     const count = (counts: Awaited<ReturnType<OwnershipDecisions['record']>>): void => {
-      if (!counts) return;
       summary.conflicts = (summary.conflicts ?? 0) + counts.conflicts;
       summary.held = (summary.held ?? 0) + counts.held;
       summary.moved = (summary.moved ?? 0) + counts.moved;

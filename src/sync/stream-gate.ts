@@ -2,7 +2,8 @@ import type { Queryable } from '../db/db.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
 import type { RecordVersion } from '../outbox/outbox-types.js';
 import { readIdentities } from '../source/person-reader.js';
-import type { OwnershipDecisions, PersonOwner } from './sync-sources.js';
+import type { Owner } from '../sources/ownership-rule.js';
+import type { OwnershipDecisions } from './sync-sources.js';
 
 /**
  * Where a merged sync's sources meet before reading documents (docs/merged-province.md,
@@ -24,7 +25,7 @@ export interface StreamGate {
   /** Of a source's collected versions, those to stream (claimed), those to record (the rest), and the claimed ones whose owner row follows them. */
   claim(source: string, versions: RecordVersion[]): { claimed: RecordVersion[]; recorded: RecordVersion[]; ownerRows: RecordVersion[] };
   /** The people of `versions` (about to be recorded by `source`) whom another source took this run, as their owners. */
-  takenElsewhere(source: string, versions: RecordVersion[]): Map<string, PersonOwner>;
+  takenElsewhere(source: string, versions: RecordVersion[]): Map<string, Owner>;
 }
 
 export function createStreamGate(sources: readonly string[], decide: OwnershipDecisions['streamable'], warn: (message: string, meta: object) => void): StreamGate {
@@ -41,12 +42,12 @@ export function createStreamGate(sources: readonly string[], decide: OwnershipDe
   const streamed = new Map<string, ReadonlyMap<string, string>>();
   let owned: ReadonlySet<string> = new Set();
   /** Who took each person this run: streamed, or recorded to be sent. */
-  const taken = new Map<string, PersonOwner>();
+  const taken = new Map<string, Owner>();
   const left = (source: string): void => {
     waiting.delete(source);
     if (waiting.size === 0) allIn();
   };
-  const other = (source: string, v: RecordVersion): PersonOwner | undefined => {
+  const other = (source: string, v: RecordVersion): Owner | undefined => {
     const t = v.soDinhDanh === undefined ? undefined : taken.get(v.soDinhDanh);
     return t && (t.source !== source || t.vendorId !== v.vendorId) ? t : undefined;
   };
@@ -75,7 +76,7 @@ export function createStreamGate(sources: readonly string[], decide: OwnershipDe
       return { claimed, recorded, ownerRows: claimed.filter((v) => owned.has(v.soDinhDanh!)) };
     },
     takenElsewhere(source, versions) {
-      const found = new Map<string, PersonOwner>();
+      const found = new Map<string, Owner>();
       for (const v of versions) {
         if (v.status !== 'queued' || v.soDinhDanh === undefined) continue;
         const t = other(source, v);

@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
 import type { RecordVersion } from '../outbox/outbox-types.js';
+import type { Owner } from '../sources/ownership-rule.js';
 
 /**
  * One provincial database of a merged province, as the sync reads it: its name (stored with
@@ -21,20 +22,13 @@ export interface SourceFailure {
 }
 
 /**
- * How the versions a source collected are recorded: as they are (one source), or through the
- * ownership of each số định danh across sources (ownership.ts), which holds a person two
- * sources approve.
+ * How the versions a source of a merged province collected are recorded: through the
+ * ownership of each số định danh across sources (ownership-store.ts), which holds a person two
+ * sources approve; `claimed`, people another source took this run (stream-gate.ts).
  */
 export type RecordCollected = (
-  source: string, runId: string, versions: RecordVersion[], claimed?: ReadonlyMap<string, PersonOwner>,
-) => Promise<{ conflicts: number; held: number; moved: number } | void>;
-
-/** The source (and its vendor id) that speaks for a person nationally; `departed` when its last word was that they left. */
-export interface PersonOwner {
-  source: string;
-  vendorId: string;
-  departed: boolean;
-}
+  source: string, runId: string, versions: RecordVersion[], claimed?: ReadonlyMap<string, Owner>,
+) => Promise<{ conflicts: number; held: number; moved: number }>;
 
 /**
  * Who speaks for each person across sources (src/sources/ownership-store.ts), as the merged
