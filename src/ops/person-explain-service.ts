@@ -106,13 +106,7 @@ export type SourceExplainer = (ctx: ReadContext, lookup: PersonLookup, source: s
  */
 export function sourceExplainer(audit: AuditLog, explainer: (name: string) => Promise<PersonExplainer | undefined>, known: readonly string[]): SourceExplainer {
   return async (ctx, lookup, name) => {
-    const refuse = async (err: GatewayError): Promise<never> => {
-      await audit.append({
-        actor: ctx.actor, action: ACTION, people: lookup.by === 'vendorId' ? [] : [lookup.value], source: name,
-        ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...failedOutcome(err),
-      });
-      throw err;
-    };
+    const refuse = (err: GatewayError): Promise<never> => refuseLookup(audit, ctx, lookup, err, name);
     let one: PersonExplainer | undefined;
     try {
       one = await explainer(name);
@@ -124,6 +118,18 @@ export function sourceExplainer(audit: AuditLog, explainer: (name: string) => Pr
     if (one) return one.explain(ctx, lookup);
     return refuse(unknownSource(name, known));
   };
+}
+
+/**
+ * Audits a refused look-up and throws its error. The number asked about is worth a trace even
+ * when it names nobody (a vendor id names no one outside its database, so it is left out).
+ */
+async function refuseLookup(audit: AuditLog, ctx: ReadContext, lookup: PersonLookup, err: GatewayError, source: string | undefined): Promise<never> {
+  await audit.append({
+    actor: ctx.actor, action: ACTION, people: lookup.by === 'vendorId' ? [] : [lookup.value],
+    ...(source !== undefined ? { source } : {}), ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...failedOutcome(err),
+  });
+  throw err;
 }
 
 /** A failure reading the provincial database because it cannot be reached (not a wrong statement). */
@@ -139,11 +145,7 @@ export function createPersonExplainer(deps: PersonExplainerDeps): PersonExplaine
     ...(sourceName !== undefined ? { source: sourceName } : {}), ...rest,
   });
 
-  async function refused(ctx: ReadContext, lookup: PersonLookup, err: GatewayError): Promise<never> {
-    // The number asked about is worth a trace even when it names nobody.
-    await audit.append(entry(ctx, { people: lookup.by === 'vendorId' ? [] : [lookup.value], ...failedOutcome(err) }));
-    throw err;
-  }
+  const refused = (ctx: ReadContext, lookup: PersonLookup, err: GatewayError): Promise<never> => refuseLookup(audit, ctx, lookup, err, sourceName);
 
   /** A read of the provincial database; one that cannot reach it is refused (503) with the source's code. */
   async function fromSource<T>(read: () => Promise<T>): Promise<T> {
@@ -273,9 +275,7 @@ export function acrossSourcesExplainer(audit: AuditLog, listed: readonly SourceF
         const err = unavailable.length > 0
           ? sourceUnavailable(unavailable.map((u) => u.source).join(', '), undefined)
           : refusals.find((r) => r.code === 'ops.person_not_found') ?? refusals[0] ?? new OpsActionError('ops.person_not_found', 'no source holds this person / không nguồn nào có người này');
-        const one = unavailable.length === 1 ? { source: unavailable[0]!.source } : {};
-        await audit.append({ ...base, ...one, people: lookup.by === 'vendorId' ? [] : [lookup.value], ...failedOutcome(err) });
-        throw err;
+        return refuseLookup(audit, ctx, lookup, err, unavailable.length === 1 ? unavailable[0]!.source : undefined);
       }
       // One entry per source read that named someone: who read which source's people.
       for (const a of answers) {
