@@ -23,6 +23,26 @@ import { startMergedWorld, type MergedWorld } from './merged-world.js';
  * `sources.source_removed`, readable by `tx records --source tinh-b`, and none of its people is
  * archived nationally. Listed again, the held version goes back to the queue and is sent.
  */
+/**
+ * The operators' actions API composed as the running gateway composes it, for `use`, which
+ * posts as an operator; closed after.
+ */
+async function withActionsApi(w: MergedWorld, options: { sourcesWhenNeeded?: boolean }, use: (post: (path: string, body: unknown) => Promise<Response>) => Promise<void>): Promise<void> {
+  const config = loadConfig(w.env);
+  const edges = await openSyncEdges(config, silentLogger(), { national: false, ...options });
+  const audit = await openAuditLog(edges.store.db, edges.signer, silentLogger());
+  const api = await startApiApp(w.store.db, { routers: [opsActionsRouter(composeOpsActions(composeSync(config, { ...edges, logger: silentLogger() }), edges.store, audit, config.sources))], openApi: [opsActionsOpenApi] });
+  try {
+    await use((path, body) => fetch(`${api.base}${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${api.tokens.operator}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    }));
+  } finally {
+    await api.close();
+    await audit.close();
+    await edges.close();
+  }
+}
+
 describe('merged province: a source removed from the sources file', function () {
   this.timeout(300_000);
   let w: MergedWorld;
@@ -105,25 +125,14 @@ describe('merged province: a source removed from the sources file', function () 
     expect(unknown.stderr).to.contain('ops.conflict_not_found');
 
     // Over HTTP, composed as the running gateway composes it: 409 with the code.
-    const config = loadConfig(w.env);
-    const edges = await openSyncEdges(config, silentLogger(), { national: false });
-    const audit = await openAuditLog(edges.store.db, edges.signer, silentLogger());
-    const api = await startApiApp(w.store.db, { routers: [opsActionsRouter(composeOpsActions(composeSync(config, { ...edges, logger: silentLogger() }), edges.store, audit, config.sources))], openApi: [opsActionsOpenApi] });
-    try {
-      const post = (path: string, body: unknown) => fetch(`${api.base}${path}`, {
-        method: 'POST', headers: { authorization: `Bearer ${api.tokens.operator}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-      });
+    await withActionsApi(w, {}, async (post) => {
       const r1 = await post(`/api/ops/people/${person}/resend`, { reason: 'Bộ báo mất hồ sơ' });
       expect(r1.status).to.equal(409);
       expect(((await r1.json()) as { code: string }).code).to.equal('sources.source_removed');
       const r2 = await post(`/api/ops/people/${person}/prefer`, { reason: 'hồ sơ ở tỉnh B', source: 'tinh-b' });
       expect(r2.status).to.equal(409);
       expect(((await r2.json()) as { code: string }).code).to.equal('sources.source_removed');
-    } finally {
-      await api.close();
-      await audit.close();
-      await edges.close();
-    }
+    });
 
     // Nothing queued or sent for the person; each refusal has its entry naming the removed source.
     expect(await versions()).to.equal(before);
@@ -152,21 +161,11 @@ describe('merged province: a source removed from the sources file', function () 
       expect(prefer.stderr).to.contain('sources.source_removed').and.not.contain('no_source_reachable');
 
       // Over HTTP, the re-send's deps do not open the speaking (or first) source either.
-      const config = loadConfig(w.env);
-      const edges = await openSyncEdges(config, silentLogger(), { national: false, sourcesWhenNeeded: true });
-      const audit = await openAuditLog(edges.store.db, edges.signer, silentLogger());
-      const api = await startApiApp(w.store.db, { routers: [opsActionsRouter(composeOpsActions(composeSync(config, { ...edges, logger: silentLogger() }), edges.store, audit, config.sources))], openApi: [opsActionsOpenApi] });
-      try {
-        const r = await fetch(`${api.base}/api/ops/people/${person}/resend`, {
-          method: 'POST', headers: { authorization: `Bearer ${api.tokens.operator}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'Bộ báo mất hồ sơ' }),
-        });
+      await withActionsApi(w, { sourcesWhenNeeded: true }, async (post) => {
+        const r = await post(`/api/ops/people/${person}/resend`, { reason: 'Bộ báo mất hồ sơ' });
         expect(r.status).to.equal(409);
         expect(((await r.json()) as { code: string }).code).to.equal('sources.source_removed');
-      } finally {
-        await api.close();
-        await audit.close();
-        await edges.close();
-      }
+      });
     } finally {
       writeFileSync(w.sourcesFile, JSON.stringify([{ name: 'tinh-a', databaseUrl: w.qlcb.url, mapping: 'mappings/qlcb' }]));
     }
