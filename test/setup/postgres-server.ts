@@ -55,6 +55,9 @@ function run(bin: string, args: string[], asUser: string | undefined): void {
 /**
  * `durable`: fsync, synchronous commit and full-page writes on, as a production server runs
  * (a commit waits for its WAL flush); off by default, which is what tests want.
+ * PG_EXTRA_OPTS adds server settings for a measurement, e.g. `-c
+ * shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all` to see what a
+ * bench's statements cost (docs/decisions/sync-throughput.md).
  */
 export async function startThrowawayPostgres(options: { durable?: boolean } = {}): Promise<ThrowawayPostgres> {
   const bin = findPostgresBin();
@@ -73,7 +76,7 @@ export async function startThrowawayPostgres(options: { durable?: boolean } = {}
   const port = await freePort();
   const durability = options.durable ? 'on' : 'off';
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${durability} -c synchronous_commit=${durability} ` +
-    `-c full_page_writes=${durability} -c max_connections=200`;
+    `-c full_page_writes=${durability} -c max_connections=200${process.env.PG_EXTRA_OPTS ? ` ${process.env.PG_EXTRA_OPTS}` : ''}`;
   run(join(bin, 'pg_ctl'), ['-D', dataDir, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], asUser);
   let stopped = false;
   const pgCtl = join(bin, 'pg_ctl');

@@ -1,0 +1,20 @@
+-- What a first sync's writes cost PostgreSQL (issue 26, docs/decisions/sync-throughput.md,
+-- "The outbox's indexes"). Every record version is inserted once and updated once (its
+-- receipt); neither update can be HOT (status is indexed), so each row pays one entry in every
+-- index it satisfies, twice.
+--
+-- record_versions_by_person (source, vendor_id, approval_id, resend) is the same index as the
+-- UNIQUE constraint record_versions_version_key, which serves every look-up it served.
+DROP INDEX csdl_gateway.record_versions_by_person;
+
+-- The status index held every version, most of them accepted or in a packet, states nobody
+-- looks up by index (a count by state reads the table). The states an operator lists by
+-- (rejected, invalid, stale, queued, unchanged) stay indexed.
+DROP INDEX csdl_gateway.record_versions_status;
+CREATE INDEX record_versions_status ON csdl_gateway.record_versions (status)
+  WHERE status <> 'accepted' AND status <> 'in_packet';
+
+-- A person's state is inserted with the packet and updated with its receipt (accepted_hash,
+-- accepted_at, updated_at: no indexed column). Room left on each page lets that update stay on
+-- the page (HOT) instead of adding an entry to both indexes.
+ALTER TABLE csdl_gateway.person_state SET (fillfactor = 80);
