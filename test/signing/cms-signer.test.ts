@@ -81,6 +81,18 @@ describe('signing: detached CMS signer', function () {
     }
   });
 
+  it('writes a payload of many base64 slices, and one that ends on a slice or just past it, as JSON.stringify does', function () {
+    const at = new Date('2026-03-04T05:06:07Z');
+    const signer = createCmsSigner(identity, () => at);
+    const slice = 3 * 16 * 1024;
+    for (const size of [0, 1, slice - 1, slice, slice + 1, slice + 2, 3 * slice + 7, 1_250_000]) {
+      const large = Buffer.alloc(size);
+      for (let i = 0; i < size; i += 1) large[i] = (i * 31 + 7) & 0xff;
+      const bytes = envelopeBytes('json', large, signer);
+      expect(bytes.toString('utf8'), `${size} bytes`).to.equal(JSON.stringify(buildEnvelope('json', large, signer)));
+    }
+  });
+
   it('signs through a key ring with the identity valid at signing time', function () {
     const now = new Date();
     const next = makeLeaf(ca, { ou: PROVINCE, keyIndex: 2, notBefore: new Date(now.getTime() + 2 * DAY), notAfter: new Date(now.getTime() + 400 * DAY) });
