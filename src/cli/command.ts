@@ -25,6 +25,8 @@ export interface LazyCommand {
   name: string;
   summary: string;
   load(): Promise<CliCommand>;
+  /** Run from the command line on a worker thread with this young generation (src/cli/command-thread.ts). */
+  thread?: { youngGenerationMb: number };
 }
 
 export const consoleIo: CliIo = {

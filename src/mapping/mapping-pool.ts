@@ -1,12 +1,10 @@
-import { dirname, extname, join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { nationalContract } from '../contract/national-contract.js';
 import type { RawPerson } from './raw-person.js';
 import { mapRawChunk, transportOptions, type MappedPerson, type TransportFlags } from './mapped-person.js';
 import type { CompiledMapping } from './mapping-compiler.js';
 import { MappingError } from './mapping-error.js';
+import { spawnModuleWorker } from '../threads/module-worker.js';
 import type { ReferenceData } from './mapping-types.js';
 import type { FromWorker, ToWorker, WorkerInit } from './mapping-worker.js';
 
@@ -76,20 +74,8 @@ function createInline(mapping: CompiledMapping, options: PersonMapperOptions): P
  */
 const THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 } as const;
 
-/**
- * The worker's module beside this one: .js when built; .ts when running from source under tsx
- * (tests, benchmarks). A worker thread does not inherit tsx's loader on Node 20, so there a
- * small script registers it first and then imports the module.
- */
 function spawnWorker(init: WorkerInit): Worker {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./mapping-worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(url, { workerData: init, resourceLimits: THREAD_LIMITS });
-  // tsx/esm/api's ESM build (its CommonJS build registers a wrong path from a worker).
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsx = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
-  const script = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(script, { eval: true, workerData: init, resourceLimits: THREAD_LIMITS });
+  return spawnModuleWorker(import.meta.url, 'mapping-worker', init, THREAD_LIMITS);
 }
 
 interface Job {

@@ -1,0 +1,41 @@
+import { spawnModuleWorker } from '../threads/module-worker.js';
+
+/** What a command's thread is told: its command line, and what the process's streams are. */
+export interface CommandThreadData {
+  argv: string[];
+  stdout: StreamShape;
+  stderr: StreamShape;
+}
+
+/** A worker's stdout and stderr are pipes into the process's own: this says what those are. */
+export interface StreamShape {
+  isTTY: boolean;
+  columns?: number;
+}
+
+const shapeOf = (stream: NodeJS.WriteStream): StreamShape =>
+  (stream.isTTY ? { isTTY: true, columns: stream.columns } : { isTTY: false });
+
+/**
+ * Runs the command line `argv` on a worker thread whose young generation is capped at
+ * `youngGenerationMb`, and resolves with its exit status; the process's own thread only waits.
+ * A sync's main thread left to V8 grew its young generation to 32 MB and its old generation
+ * after it: the flag that caps it (--max-semi-space-size) takes effect only on the command line,
+ * a thread's resourceLimits at its start (docs/decisions/sync-throughput.md).
+ */
+export function runInCommandThread(argv: string[], youngGenerationMb: number): Promise<number> {
+  const data: CommandThreadData = { argv, stdout: shapeOf(process.stdout), stderr: shapeOf(process.stderr) };
+  const worker = spawnModuleWorker(import.meta.url, 'command-thread-main', data, { maxYoungGenerationSizeMb: youngGenerationMb });
+  return new Promise((resolve) => {
+    let status: number | undefined;
+    worker.on('message', (message: { exitCode: number }) => {
+      status = message.exitCode;
+    });
+    // What runCli did not catch (the thread out of memory, say): one line and exit 1, as runCli would.
+    worker.once('error', (err) => {
+      process.stderr.write(`csdl-gateway ${argv[0] ?? ''}: ${err.message}\n`);
+      status = 1;
+    });
+    worker.once('exit', (code) => resolve(status ?? (code === 0 ? 0 : 1)));
+  });
+}
