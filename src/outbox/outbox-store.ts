@@ -239,22 +239,22 @@ export function createOutboxStore(db: Db, source: string = DEFAULT_SOURCE) {
       await db.transaction(async (tx) => {
         await saveReceipt(tx, packetId, 'done', receipt);
         // A result names its record by số định danh and approvedAt (a person may have two
-        // versions in one packet after a failed receipt put one back in the queue).
+        // versions in one packet after a failed receipt put one back in the queue). The
+        // versions this receipt accepted set their persons' accepted hash in the same
+        // statement, from what the UPDATE returns rather than by reading the packet again.
         await tx.query(
-          `UPDATE ${S}.record_versions v SET status = r.status, errors = r.errors, updated_at = now()
-             FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS r(so_dinh_danh, status, errors, approved_at)
-            WHERE v.packet_id = $1 AND v.so_dinh_danh = r.so_dinh_danh AND v.status = 'in_packet'
-              AND (r.approved_at IS NULL OR v.approved_at = r.approved_at)`,
+          `WITH settled AS (
+             UPDATE ${S}.record_versions v SET status = r.status, errors = r.errors, updated_at = now()
+               FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS r(so_dinh_danh, status, errors, approved_at)
+              WHERE v.packet_id = $1 AND v.so_dinh_danh = r.so_dinh_danh AND v.status = 'in_packet'
+                AND (r.approved_at IS NULL OR v.approved_at = r.approved_at)
+             RETURNING v.source, v.vendor_id, v.record_hash, v.status)
+           UPDATE ${S}.person_state s SET accepted_hash = a.record_hash, accepted_at = now(), updated_at = now()
+             FROM settled a WHERE a.status = 'accepted' AND s.source = a.source AND s.vendor_id = a.vendor_id`,
           [packetId, results.map((r) => r.soDinhDanh), results.map((r) => r.status),
             results.map((r) => (r.errors ? JSON.stringify(r.errors) : null)),
             // An empty approvedAt, like none, names no time.
             results.map((r) => r.approvedAt || null)],
-        );
-        await tx.query(
-          `UPDATE ${S}.person_state s SET accepted_hash = v.record_hash, accepted_at = now(), updated_at = now()
-             FROM ${S}.record_versions v
-            WHERE v.packet_id = $1 AND v.status = 'accepted' AND s.source = v.source AND s.vendor_id = v.vendor_id`,
-          [packetId],
         );
         await tx.query(`UPDATE ${S}.packets SET status = 'done', completed_at = now() WHERE packet_id = $1`, [packetId]);
       });
