@@ -13,7 +13,8 @@ export const commands: LazyCommand[] = [
   lazy('start', 'Run the gateway: HTTP server, scheduled sync, and the embedded default when unconfigured',
     async () => (await import('./start-command.js')).startCommand),
   // A first sync's main thread on a young generation of 8 MB, as a mapping thread's: its peak
-  // RSS 363 -> 319 MiB at 100,000 people, as fast (docs/decisions/sync-throughput.md).
+  // RSS 363 -> 319 MiB at 100,000 people, as fast; the thread's start and end cost a sync with
+  // nothing to do about 50 ms (docs/decisions/sync-throughput.md).
   { ...lazy('sync', 'Run one sync now: approved changes to the national side, signed, with receipts',
     async () => (await import('./sync-command.js')).syncCommand), thread: { youngGenerationMb: 8 } },
   lazy('tx', 'Inspect the outbox: summary, packets, records, a packet, its envelope, a person',

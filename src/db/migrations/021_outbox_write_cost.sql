@@ -1,5 +1,5 @@
 -- What a first sync's writes cost PostgreSQL (issue 26, docs/decisions/sync-throughput.md,
--- "The outbox's indexes"). Every record version is inserted once and updated once (its
+-- "What a first sync costs PostgreSQL"). Every record version is inserted once and updated once (its
 -- receipt); neither update can be HOT (status is indexed), so each row pays one entry in every
 -- index it satisfies, twice.
 --
