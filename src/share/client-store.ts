@@ -90,8 +90,15 @@ function grantsParser(): (text: string) => GrantRow[] {
  * planning it took as long as running it (0.2 ms each, EXPLAIN ANALYZE), and it runs on every
  * request. Inside a transaction (a plain Queryable) it is sent as is.
  */
-async function prepared<R extends object>(db: Queryable | Db, name: string, text: string, values: unknown[]): Promise<R[]> {
-  if ('withClient' in db) return db.withClient(async (client) => (await client.query<R>({ name, text, values })).rows);
+/** `sending` is called just before the statement goes out, once a connection is held. */
+async function prepared<R extends object>(db: Queryable | Db, name: string, text: string, values: unknown[], sending?: () => void): Promise<R[]> {
+  if ('withClient' in db) {
+    return db.withClient(async (client) => {
+      sending?.();
+      return (await client.query<R>({ name, text, values })).rows;
+    });
+  }
+  sending?.();
   return (await db.query<R>(text, values)).rows;
 }
 
@@ -188,7 +195,7 @@ export function createClientStore(db: Queryable | Db) {
      * only moves forward: a statement whose clock reading is older than the row's window (it
      * waited for the lock across a second) is granted nothing and asks again.
      */
-    async leaseRate(agencyCode: string, want: number, limit: number): Promise<LeaseAnswer> {
+    async leaseRate(agencyCode: string, want: number, limit: number, sending?: () => void): Promise<LeaseAnswer> {
       const rows = await prepared<{ granted: number; count: number; window_start: string; now: number }>(db, 'share_lease_rate',
         `INSERT INTO ${S}.share_rate AS r (agency_code, slot, window_start, count, granted)
          VALUES ($1, ${RATE_SLOT}, floor(extract(epoch FROM clock_timestamp()))::bigint, least($2::int, $3::int), least($2::int, $3::int))
@@ -201,7 +208,7 @@ export function createClientStore(db: Queryable | Db) {
                           ELSE 0 END,
            window_start = greatest(r.window_start, EXCLUDED.window_start)
          RETURNING granted, count, window_start::text, extract(epoch FROM clock_timestamp())::float8 AS now`,
-        [agencyCode, want, limit],
+        [agencyCode, want, limit], sending,
       );
       const row = rows[0]!;
       return { granted: row.granted, count: row.count, windowStart: Number(row.window_start), now: row.now };

@@ -7,7 +7,7 @@
  * together, never exceed what was leased in it, which never exceeds the limit.
  *
  * A slice is valid only while the database's window lasts, judged on this process's monotonic
- * clock from the moment the lease statement was SENT: the database's time then was at most the
+ * clock from the moment the lease statement was SENT on its connection: the database's time then was at most the
  * time it reports (evaluated later), so the slice ends no later than its window does whatever the
  * two wall clocks say. A slice is at most a twentieth of the limit, so at most that much per
  * process goes unused when a window ends (fewer admitted, never more); a limit under 20 leases
@@ -25,8 +25,11 @@ export interface LeaseAnswer {
   now: number;
 }
 
-/** Takes up to `want` of `agencyCode`'s budget of `limit` in the database's current window. */
-export type LeaseStatement = (agencyCode: string, want: number, limit: number) => Promise<LeaseAnswer>;
+/**
+ * Takes up to `want` of `agencyCode`'s budget of `limit` in the database's current window;
+ * calls `sending` just before the statement goes out on its connection, after any wait for one.
+ */
+export type LeaseStatement = (agencyCode: string, want: number, limit: number, sending: () => void) => Promise<LeaseAnswer>;
 
 export interface RateLeasesOptions {
   /** Monotonic milliseconds; default performance.now. */
@@ -58,8 +61,13 @@ export function createRateLeases(lease: LeaseStatement, options: RateLeasesOptio
   const clients = new Map<string, ClientState>();
 
   async function renew(agencyCode: string, state: ClientState, limit: number): Promise<void> {
-    const sent = clock();
-    const answer = await lease(agencyCode, sliceOf(limit), limit);
+    // When the statement left, not when it was asked for: a wait for a pooled connection
+    // under load shortened every slice by that wait, and three void in a row refused a
+    // client far under its rate (429).
+    let sent = clock();
+    const answer = await lease(agencyCode, sliceOf(limit), limit, () => {
+      sent = clock();
+    });
     const until = sent + (answer.windowStart + 1 - answer.now) * 1000;
     if (answer.granted > 0) state.slice = { left: answer.granted, until, spent: false };
     else if (answer.count >= limit) state.slice = { left: 0, until, spent: true };

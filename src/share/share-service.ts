@@ -48,7 +48,7 @@ const invalidToken = () => new ShareError('share.token_invalid', 'the token is u
 export function createShareService(options: ShareServiceOptions) {
   const clients = createClientStore(options.db);
   // This process's slices of each client's rate budget (rate-leases.ts): one per service, as one per process.
-  const leases = createRateLeases((agencyCode, want, limit) => clients.leaseRate(agencyCode, want, limit));
+  const leases = createRateLeases((agencyCode, want, limit, sending) => clients.leaseRate(agencyCode, want, limit, sending));
   const records = createSharedRecordStore(options.db);
   const ttl = options.tokenTtlSeconds ?? 3600;
   const minCell = options.statisticsMinCell ?? DEFAULT_MIN_CELL;

@@ -10,8 +10,9 @@ import { createRateLeases, sliceOf, type LeaseAnswer, type LeaseStatement } from
 function fakeStore(now: () => number) {
   const rows = new Map<string, { window: number; count: number }>();
   const calls: { agencyCode: string; want: number }[] = [];
-  const lease: LeaseStatement = async (agencyCode, want, limit) => {
+  const lease: LeaseStatement = async (agencyCode, want, limit, sending) => {
     calls.push({ agencyCode, want });
+    sending();
     await Promise.resolve();
     const t = now() / 1000;
     const window = Math.floor(t);
@@ -90,9 +91,10 @@ describe('share: rate leases (a process answers from its slice of the budget)', 
   it('a slice ends no later than its window on the store\'s clock, judged from when the statement was sent', async function () {
     let t = 50_900; // 100 ms before the window ends
     const store = fakeStore(() => t);
-    const slow: LeaseStatement = async (code, want, limit) => {
+    const slow: LeaseStatement = async (code, want, limit, sending) => {
+      sending();
       t += 20; // the statement takes 20 ms: the store reads its clock at 50.920, after the process sent it at 50.900
-      return store.lease(code, want, limit);
+      return store.lease(code, want, limit, () => undefined);
     };
     const leases = createRateLeases(slow, { clock: () => t });
     expect(await leases.admit('A', 1000)).to.equal(true);
@@ -104,6 +106,23 @@ describe('share: rate leases (a process answers from its slice of the budget)', 
     expect(await leases.admit('A', 1000)).to.equal(true);
     expect(store.calls).to.have.length(2);
     expect(store.rows.get('A')).to.deep.equal({ window: 51, count: 50 });
+  });
+
+  it('a wait for a pooled connection before the statement goes out does not shorten the slice (no 429 far under the rate)', async function () {
+    let t = 70_200;
+    const store = fakeStore(() => t);
+    const pooled: LeaseStatement = async (code, want, limit, sending) => {
+      t += 950; // 950 ms waiting for a connection: the statement goes out at 71.150
+      return store.lease(code, want, limit, sending);
+    };
+    const leases = createRateLeases(pooled, { clock: () => t });
+    // Judged from 70.200, the slice of window 71 would end at 71.050, before it arrived: void,
+    // and so would the next two, each sent a second late; the request was refused.
+    expect(await leases.admit('A', 1000)).to.equal(true);
+    expect(store.calls).to.have.length(1);
+    t = 71_900;
+    expect(await leases.admit('A', 1000)).to.equal(true);
+    expect(store.calls).to.have.length(1);
   });
 
   it('a statement that comes after its window grants nothing and is asked again; never more than three per request', async function () {
