@@ -1,10 +1,10 @@
 import type { Worker } from 'node:worker_threads';
 import { nationalContract } from '../contract/national-contract.js';
+import { spawnModuleWorker } from '../threads/module-worker.js';
 import type { RawPerson } from './raw-person.js';
 import { mapRawChunk, transportOptions, type MappedPerson, type TransportFlags } from './mapped-person.js';
 import type { CompiledMapping } from './mapping-compiler.js';
 import { MappingError } from './mapping-error.js';
-import { spawnModuleWorker } from '../threads/module-worker.js';
 import type { ReferenceData } from './mapping-types.js';
 import type { FromWorker, ToWorker, WorkerInit } from './mapping-worker.js';
 
@@ -74,10 +74,6 @@ function createInline(mapping: CompiledMapping, options: PersonMapperOptions): P
  */
 const THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 } as const;
 
-function spawnWorker(init: WorkerInit): Worker {
-  return spawnModuleWorker(import.meta.url, 'mapping-worker', init, THREAD_LIMITS);
-}
-
 interface Job {
   resolve: (results: MappedPerson[]) => void;
   reject: (err: Error) => void;
@@ -127,7 +123,7 @@ function createSharedPool(mappings: CompiledMapping[], options: PersonMapperOpti
   let closing = false;
 
   const threads: Thread[] = Array.from({ length: options.threads }, () => {
-    const thread: Thread = { worker: spawnWorker(init), jobs: new Map() };
+    const thread: Thread = { worker: spawnModuleWorker(import.meta.url, 'mapping-worker', init, THREAD_LIMITS), jobs: new Map() };
     // A thread with nothing to do never keeps the process alive.
     thread.worker.unref();
     thread.worker.on('message', (answer: FromWorker) => {

@@ -88,9 +88,9 @@ function grantsParser(): (text: string) => GrantRow[] {
 /**
  * Runs the per-request statement as a named prepared statement where the pool allows it:
  * planning it took as long as running it (0.2 ms each, EXPLAIN ANALYZE), and it runs on every
- * request. Inside a transaction (a plain Queryable) it is sent as is.
+ * request. Inside a transaction (a plain Queryable) it is sent as is. `sending` is called just
+ * before the statement goes out, once a connection is held.
  */
-/** `sending` is called just before the statement goes out, once a connection is held. */
 async function prepared<R extends object>(db: Queryable | Db, name: string, text: string, values: unknown[], sending?: () => void): Promise<R[]> {
   if ('withClient' in db) {
     return db.withClient(async (client) => {
