@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { holdTransaction, type HeldTransaction } from '../db/held-transaction.js';
 import { mapAhead } from '../mapping/map-ahead.js';
 import { createPersonMapper, inFlightFor, type PersonMapper } from '../mapping/mapping-pool.js';
 import type { PersonState, RecordVersion } from '../outbox/outbox-types.js';
@@ -43,6 +44,25 @@ interface DuePage {
   states: Map<string, PersonState>;
 }
 
+/** A page of approval heads after `after`; awaited later (a page left unread when the run stops early is not an unhandled rejection). */
+function headsPage(ctx: Pick<SyncContext, 'mapping'>, tx: Queryable, after: string | undefined): Promise<ApprovedHeadsPage> {
+  const read = approvedHeads(tx, ctx.mapping.source, after, HEAD_PAGE);
+  read.catch(() => undefined);
+  return read;
+}
+
+/** A run's snapshot of its source, its first page of heads already asked for. */
+export type DueSnapshot = HeldTransaction<Promise<ApprovedHeadsPage>>;
+
+/**
+ * Begins the snapshot collectDue reads in and asks for its first page of heads at once. A sync
+ * begins it before its own bookkeeping in the store (the run's row, packets and versions an
+ * earlier run left), so the heads, a no-change sync's longest wait, are read meanwhile.
+ */
+export function beginDueSnapshot(ctx: Pick<SyncContext, 'source' | 'mapping'>): DueSnapshot {
+  return holdTransaction(ctx.source, { isolation: 'repeatable read', readOnly: true }, (tx) => headsPage(ctx, tx, undefined));
+}
+
 /**
  * The due people of one snapshot, a page at a time: pages of approval heads, each narrowed
  * in the store's SQL to the people who may be due (dueAmong) and then filtered by the rule
@@ -50,13 +70,8 @@ interface DuePage {
  * refused by the gateway under another mapping; with their person states (for the unchanged
  * check). The next page of heads is read while the store answers for this one.
  */
-async function* duePages(ctx: CollectContext, tx: Queryable, options: RunOptions, found: DueFound): AsyncGenerator<DuePage> {
-  const page = (after: string | undefined): Promise<ApprovedHeadsPage> => {
-    const read = approvedHeads(tx, ctx.mapping.source, after, HEAD_PAGE);
-    read.catch(() => undefined); // awaited below; a page left unread when the run stops early is not an unhandled rejection
-    return read;
-  };
-  let next: Promise<ApprovedHeadsPage> | undefined = page(undefined);
+async function* duePages(ctx: CollectContext, tx: Queryable, options: RunOptions, found: DueFound, first: Promise<ApprovedHeadsPage>): AsyncGenerator<DuePage> {
+  let next: Promise<ApprovedHeadsPage> | undefined = first;
   let taken = 0;
   while (next) {
     const heads: ApprovedHeadsPage = await next;
@@ -65,7 +80,7 @@ async function* duePages(ctx: CollectContext, tx: Queryable, options: RunOptions
       return;
     }
     const more = heads.count === HEAD_PAGE && heads.last !== undefined && (options.limit === undefined || taken < options.limit);
-    next = more ? page(heads.last) : undefined;
+    next = more ? headsPage(ctx, tx, heads.last) : undefined;
     // The page goes to the store as read; what comes back is in the page's order.
     const { candidates, states } = await ctx.store.dueAmong(heads);
     let due = candidates.filter((h) => isDue(h, states.get(h.vendorId), ctx.mapping.fingerprint));
@@ -81,9 +96,9 @@ async function* duePages(ctx: CollectContext, tx: Queryable, options: RunOptions
 
 /** The due people's documents, unparsed, in chunks, with their person states; with `readAhead`, called before the first is read. */
 async function* dueChunks(
-  ctx: CollectContext, tx: Queryable, options: RunOptions, found: DueFound, readAhead: CollectHooks['readAhead'],
+  ctx: CollectContext, tx: Queryable, options: RunOptions, found: DueFound, readAhead: CollectHooks['readAhead'], first: Promise<ApprovedHeadsPage>,
 ): AsyncGenerator<{ raws: RawPerson[]; states: Map<string, PersonState> }> {
-  let pages: AsyncIterable<DuePage> | DuePage[] = duePages(ctx, tx, options, found);
+  let pages: AsyncIterable<DuePage> | DuePage[] = duePages(ctx, tx, options, found, first);
   if (readAhead) {
     const all: DuePage[] = [];
     for await (const p of pages) all.push(p);
@@ -101,17 +116,18 @@ async function* dueChunks(
 /**
  * The due people, mapped and pre-validated, handed to `sink` as versions (which records or
  * previews them). Reading, mapping (on the mapping threads) and `sink` overlap: the next
- * chunks are read and mapped while the sink stores the last one.
+ * chunks are read and mapped while the sink stores the last one. All of it in `snapshot`, which
+ * the caller may have begun earlier (beginDueSnapshot) and which ends here.
  */
 export async function collectDue(
   ctx: CollectContext, runId: string, summary: SyncSummary, options: RunOptions, sink: (v: RecordVersion[]) => Promise<void>,
-  hooks: CollectHooks = {},
+  hooks: CollectHooks = {}, snapshot: DueSnapshot = beginDueSnapshot(ctx),
 ): Promise<void> {
   const threads = ctx.settings.mappingThreads ?? 0;
   const found: DueFound = { due: 0, complete: false, onDue: hooks.onDue };
   let mapper: PersonMapper | undefined;
   try {
-    await ctx.source.transaction(async (tx) => {
+    await snapshot.use(async (tx, first) => {
       // The reference data (units, code tables) is read with the first chunk to map: a run
       // with nobody due reads only the heads.
       let reference: ReturnType<typeof readReference> | undefined;
@@ -121,7 +137,7 @@ export async function collectDue(
         return { mapped: await mapper.map(raws, await reference), states };
       };
       // The mapper is created on the first chunk; its depth rule is known before.
-      for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options, found, hooks.readAhead), mapChunk, inFlightFor(threads))) {
+      for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options, found, hooks.readAhead, first), mapChunk, inFlightFor(threads))) {
         const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId), ctx.mapping.fingerprint));
         for (const v of versions) summary[v.status === 'queued' || v.status === 'held' ? 'queued' : v.status] += 1;
         summary.due += versions.length;
@@ -133,7 +149,7 @@ export async function collectDue(
           break;
         }
       }
-    }, { isolation: 'repeatable read', readOnly: true });
+    });
   } finally {
     if (!hooks.mapper) await mapper?.close();
   }

@@ -1,4 +1,4 @@
-import { collectDue } from './sync-collect.js';
+import { beginDueSnapshot, collectDue, type DueSnapshot } from './sync-collect.js';
 import { syncContext, type RunOptions, type SyncContext, type SyncDeps } from './sync-deps.js';
 import { packAndStore, packQueued, packVersions } from './sync-pack.js';
 import { inFullPackets } from './sync-queue.js';
@@ -22,16 +22,22 @@ export function createSyncService(deps: SyncDeps) {
 
   async function runUnlocked(options: RunOptions): Promise<SyncSummary> {
     const summary = emptySummary();
-    const runId = await ctx.store.startRun(options.dryRun === true);
+    // The source's heads are read while the run's own rows are written and looked up.
+    const snapshot = beginDueSnapshot(ctx);
     try {
-      if (options.dryRun) await previewRun(ctx, runId, summary, options);
-      else await sendingRun(ctx, runId, summary, options);
-      await ctx.store.finishRun(runId, 'finished', summary);
-      ctx.logger.child({ syncRunId: runId }).info('sync finished', { ...summary });
-      return summary;
-    } catch (err) {
-      await ctx.store.finishRun(runId, 'failed', summary, String(err)).catch(() => undefined);
-      throw err;
+      const runId = await ctx.store.startRun(options.dryRun === true);
+      try {
+        if (options.dryRun) await previewRun(ctx, runId, summary, options, snapshot);
+        else await sendingRun(ctx, runId, summary, options, snapshot);
+        await ctx.store.finishRun(runId, 'finished', summary);
+        ctx.logger.child({ syncRunId: runId }).info('sync finished', { ...summary });
+        return summary;
+      } catch (err) {
+        await ctx.store.finishRun(runId, 'failed', summary, String(err)).catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      await snapshot.end();
     }
   }
 
@@ -45,16 +51,16 @@ export function createSyncService(deps: SyncDeps) {
 }
 
 /** A dry run: collect and pack as a sync would, storing previews; nothing is recorded or sent. */
-async function previewRun(ctx: SyncContext, runId: string, summary: SyncSummary, options: RunOptions): Promise<void> {
+async function previewRun(ctx: SyncContext, runId: string, summary: SyncSummary, options: RunOptions, snapshot: DueSnapshot): Promise<void> {
   const previews = inFullPackets(ctx.settings.maxRecords, async (vs) => {
     summary.packetsBuilt += await packVersions(ctx, vs, (p) =>
       ctx.store.storePreview(runId, { packetId: p.packetId, format: ctx.settings.format, envelope: p.envelope, recordCount: p.items.length }));
   });
-  await collectDue(ctx, runId, summary, options, previews.add);
+  await collectDue(ctx, runId, summary, options, previews.add, {}, snapshot);
   await previews.flush();
 }
 
-async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary, options: RunOptions): Promise<void> {
+async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary, options: RunOptions, snapshot: DueSnapshot): Promise<void> {
   const client = ctx.client;
   if (!client) throw new SyncError('sync.no_national_client', 'no national client configured');
   const receipts = receiptsAlong(ctx, client, summary);
@@ -77,7 +83,7 @@ async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary,
       // A key read on first need begins loading once people are found due, while they are
       // read and mapped; packing waits for it (and reports a bad key).
       onDue: () => void ctx.signer.ready?.().catch(() => undefined),
-    });
+    }, snapshot);
     await behind.push(() => packets.flush());
     // The last chunks' packing (and signing) fails here, if at all: still inside, so what
     // was stored before the failure is sent before the run lets go of the lock.
