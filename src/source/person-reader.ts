@@ -51,6 +51,10 @@ function listed(ids: string[]): string {
   return ids.length > 20 ? `${ids.slice(0, 20).join(', ')} and ${ids.length - 20} more` : ids.join(', ');
 }
 
+let numericOrder: Intl.Collator | undefined;
+/** Vendor ids in numeric-aware order ('9' before '10'); the collator is made once, on first use. */
+const idOrder = (): ((a: string, b: string) => number) => (numericOrder ??= new Intl.Collator('en', { numeric: true })).compare;
+
 /**
  * Chunks on a connection the caller holds (already in its transaction), each person unparsed.
  * Pages are cut on the chosen ids, never on how many documents came back.
@@ -60,8 +64,10 @@ export async function* readRawPersonChunks(
 ): AsyncGenerator<RawPerson[]> {
   const approvedOnly = filter.approvedOnly === true;
   if ('vendorIds' in filter) {
+    // None: no query, and no collator (making the first one loads ICU's data: ~20 ms of a sync with nothing due).
+    if (filter.vendorIds.length === 0) return;
     // In id order, each once, like the keyset pages.
-    const ids = [...new Set(filter.vendorIds)].sort(new Intl.Collator('en', { numeric: true }).compare);
+    const ids = [...new Set(filter.vendorIds)].sort(idOrder());
     for (let i = 0; i < ids.length; i += chunkSize) {
       const selection: Selection = { ids: ids.slice(i, i + chunkSize) };
       const { text: sql, values } = personQuery(mapping.source, selection, approvedOnly);
