@@ -61,15 +61,12 @@ export interface StoredPacket {
   recordCount: number;
 }
 
-/**
- * A page of approval heads (each approved person's latest approval id), in person order, as
- * two PostgreSQL array literals of equal length (text[]: vendor ids; bigint[]: approval ids):
- * read so by the provincial database and handed to the store's due scan as they are.
- */
-export interface HeadsArrays {
-  count: number;
-  vendorIds: string;
-  approvalIds: string;
+/** What the due scan needs of a person the gateway took in (outbox-store.ts, takenIn). */
+export type TakenHead = Pick<PersonState, 'lastApprovalId' | 'refusedUnder'>;
+
+/** Everyone of a source the gateway took in, by vendor id. */
+export interface TakenIn {
+  get(vendorId: string): TakenHead | undefined;
 }
 
 export interface PersonState {

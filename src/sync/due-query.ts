@@ -1,5 +1,4 @@
 import type { Queryable } from '../db/db.js';
-import type { HeadsArrays } from '../outbox/outbox-types.js';
 import type { SourceSpec } from '../mapping/mapping-types.js';
 import { personsFrom } from '../source/person-queries.js';
 import { SyncError } from './sync-error.js';
@@ -16,15 +15,17 @@ export interface ApprovedHead {
   approvalId: string;
 }
 
-/** A page of heads, as the store's due scan takes them; `last` is the page's last vendor id (the next page's keyset). */
-export interface ApprovedHeadsPage extends HeadsArrays {
+/** A page of heads, in person order; `last` is the page's last vendor id (the next page's keyset). */
+export interface ApprovedHeadsPage {
+  count: number;
+  vendorIds: string[];
+  approvalIds: string[];
   last: string | undefined;
 }
 
 /**
- * One page of heads, aggregated in the provincial database into two array literals (text):
- * 20,000 heads are two values the gateway passes to the store without parsing them, instead
- * of 20,000 rows parsed here and escaped again into two array parameters.
+ * One page of heads, aggregated in the provincial database into two JSON arrays (text) the
+ * gateway parses natively: 20,000 heads are two values, not 20,000 rows to parse one by one.
  */
 export async function approvedHeads(
   q: Queryable, source: SourceSpec, after: string | undefined, limit: number,
@@ -37,9 +38,9 @@ export async function approvedHeads(
   // The page's rows come out of the subquery in id order and are aggregated in that order (an
   // ordered subquery feeds an aggregate in its order: PostgreSQL's documentation of aggregate
   // expressions); no second sort per array, and the keyset is the page's largest id. Half the
-  // time of the same page aggregated with ORDER BY inside each array_agg.
+  // time of the same page aggregated with ORDER BY inside each aggregate.
   const res = await q.query<{ n: number; vendor_ids: string | null; approval_ids: string | null; last: string | null }>(
-    `SELECT count(*)::int AS n, array_agg(page.k)::text AS vendor_ids, array_agg(page.approval_id)::text AS approval_ids, max(page.k)::text AS last
+    `SELECT count(*)::int AS n, json_agg(page.k::text)::text AS vendor_ids, json_agg(page.approval_id::text)::text AS approval_ids, max(page.k)::text AS last
        FROM (SELECT p.${persons.id} AS k, a.id AS approval_id
                FROM ${personsFrom(source)}
                JOIN LATERAL (SELECT x.${approval.order} AS id, x.${approval.status} AS status
@@ -51,6 +52,6 @@ export async function approvedHeads(
     values,
   );
   const row = res.rows[0];
-  if (!row || row.n === 0 || row.vendor_ids === null || row.approval_ids === null) return { count: 0, vendorIds: '{}', approvalIds: '{}', last: undefined };
-  return { count: row.n, vendorIds: row.vendor_ids, approvalIds: row.approval_ids, last: row.last ?? undefined };
+  if (!row || row.n === 0 || row.vendor_ids === null || row.approval_ids === null) return { count: 0, vendorIds: [], approvalIds: [], last: undefined };
+  return { count: row.n, vendorIds: JSON.parse(row.vendor_ids) as string[], approvalIds: JSON.parse(row.approval_ids) as string[], last: row.last ?? undefined };
 }

@@ -1,4 +1,4 @@
-import type { PersonState } from '../outbox/outbox-types.js';
+import type { TakenHead } from '../outbox/outbox-types.js';
 import type { ApprovedHead } from './due-query.js';
 
 /**
@@ -9,7 +9,7 @@ import type { ApprovedHead } from './due-query.js';
  * never wrong: waiting for a new approval would lose the record. A version the national side
  * rejected is not due again on its own (an operator re-sends it). Pure.
  */
-export function isDue(head: ApprovedHead, state: PersonState | undefined, fingerprint: string): boolean {
+export function isDue(head: ApprovedHead, state: TakenHead | undefined, fingerprint: string): boolean {
   if (state === undefined) return true;
   const headId = BigInt(head.approvalId);
   const seen = BigInt(state.lastApprovalId);

@@ -64,13 +64,16 @@ export function beginDueSnapshot(ctx: Pick<SyncContext, 'source' | 'mapping'>): 
 }
 
 /**
- * The due people of one snapshot, a page at a time: pages of approval heads, each narrowed
- * in the store's SQL to the people who may be due (dueAmong) and then filtered by the rule
- * (due-rule.ts): their latest approval is newer than what was last sent, or their version was
- * refused by the gateway under another mapping; with their person states (for the unchanged
- * check). The next page of heads is read while the store answers for this one.
+ * The due people of one snapshot, a page at a time: pages of approval heads, each compared
+ * with what the gateway took in (read once, beside the first page: outbox-store.ts takenIn)
+ * by the rule (due-rule.ts): their latest approval is newer than what was last sent, or their
+ * version was refused by the gateway under another mapping; with the person states of those
+ * the gateway knows (for the unchanged check). The next page of heads is read while this one
+ * is looked at.
  */
 async function* duePages(ctx: CollectContext, tx: Queryable, options: RunOptions, found: DueFound, first: Promise<ApprovedHeadsPage>): AsyncGenerator<DuePage> {
+  const takenIn = ctx.store.takenIn();
+  takenIn.catch(() => undefined); // awaited with the first page
   let next: Promise<ApprovedHeadsPage> | undefined = first;
   let taken = 0;
   while (next) {
@@ -81,15 +84,20 @@ async function* duePages(ctx: CollectContext, tx: Queryable, options: RunOptions
     }
     const more = heads.count === HEAD_PAGE && heads.last !== undefined && (options.limit === undefined || taken < options.limit);
     next = more ? headsPage(ctx, tx, heads.last) : undefined;
-    // The page goes to the store as read; what comes back is in the page's order.
-    const { candidates, states } = await ctx.store.dueAmong(heads);
-    let due = candidates.filter((h) => isDue(h, states.get(h.vendorId), ctx.mapping.fingerprint));
+    const known = await takenIn;
+    let due: string[] = [];
+    for (let i = 0; i < heads.count; i += 1) {
+      const head = { vendorId: heads.vendorIds[i]!, approvalId: heads.approvalIds[i]! };
+      if (isDue(head, known.get(head.vendorId), ctx.mapping.fingerprint)) due.push(head.vendorId);
+    }
     if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - taken));
+    const seen = due.filter((id) => known.get(id) !== undefined);
+    const states = seen.length > 0 ? await ctx.store.personStates(seen) : new Map<string, PersonState>();
     taken += due.length;
     found.due = taken;
     if (due.length > 0) found.onDue?.();
     found.complete = next === undefined;
-    yield { ids: due.map((h) => h.vendorId), states };
+    yield { ids: due, states };
     if (options.limit !== undefined && taken >= options.limit) return;
   }
 }

@@ -28,14 +28,14 @@ describe('re-evaluation: the due rule', function () {
   const head = { vendorId: '1', approvalId: '7' };
   it('is due for a new approval, and for a refused version under another mapping only', function () {
     expect(isDue(head, undefined, A)).to.equal(true);
-    expect(isDue(head, { lastApprovalId: '6', acceptedHash: undefined }, A)).to.equal(true);
-    expect(isDue(head, { lastApprovalId: '7', acceptedHash: undefined }, A)).to.equal(false);
-    expect(isDue(head, { lastApprovalId: '7', acceptedHash: undefined, refusedUnder: A }, A)).to.equal(false);
-    expect(isDue(head, { lastApprovalId: '7', acceptedHash: undefined, refusedUnder: B }, A)).to.equal(true);
+    expect(isDue(head, { lastApprovalId: '6' }, A)).to.equal(true);
+    expect(isDue(head, { lastApprovalId: '7' }, A)).to.equal(false);
+    expect(isDue(head, { lastApprovalId: '7', refusedUnder: A }, A)).to.equal(false);
+    expect(isDue(head, { lastApprovalId: '7', refusedUnder: B }, A)).to.equal(true);
     // Refused before fingerprints were kept: mapped again once.
-    expect(isDue(head, { lastApprovalId: '7', acceptedHash: undefined, refusedUnder: '' }, A)).to.equal(true);
+    expect(isDue(head, { lastApprovalId: '7', refusedUnder: '' }, A)).to.equal(true);
     // A newer approval was taken in since: the old head is not due.
-    expect(isDue(head, { lastApprovalId: '8', acceptedHash: undefined, refusedUnder: B }, A)).to.equal(false);
+    expect(isDue(head, { lastApprovalId: '8', refusedUnder: B }, A)).to.equal(false);
   });
 });
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { migrate } from '../../src/db/migrate.js';
 import { OutboxError } from '../../src/outbox/outbox-error.js';
 import { createOutboxStore, type OutboxStore } from '../../src/outbox/outbox-store.js';
-import type { HeadsArrays, QueuedVersion, RecordVersion } from '../../src/outbox/outbox-types.js';
+import type { QueuedVersion, RecordVersion } from '../../src/outbox/outbox-types.js';
 import { BACKENDS, freshDatabase, type TestDatabase } from '../setup/databases.js';
 
 /**
@@ -16,12 +16,6 @@ function version(vendorId: string, approvalId: string, extra: Partial<RecordVers
     approvedByUnit: '000.00.05.H62', status: 'queued', recordHash: `hash-${vendorId}-${approvalId}`,
     recordJson: JSON.stringify({ soDinhDanh, hoTen: `Người ${vendorId}` }), errors: undefined, ...extra,
   };
-}
-
-/** Heads as approvedHeads hands them on: two PostgreSQL array literals. */
-function headsArrays(heads: { vendorId: string; approvalId: string }[]): HeadsArrays {
-  const literal = (values: string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
-  return { count: heads.length, vendorIds: literal(heads.map((h) => h.vendorId)), approvalIds: literal(heads.map((h) => h.approvalId)) };
 }
 
 const PACKET = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -71,28 +65,35 @@ for (const backend of BACKENDS) {
       ]);
     });
 
-    it('dueAmong leaves out in SQL the people whose approval did not move, and gives the others with their state', async function () {
+    it('takenIn gives every person taken in with the approval taken, and the mapping that refused it', async function () {
+      const ids = ['1', '2', '3', '5', 'a,"b\\', '__proto__', 'toString', '9'];
+      const lookUp = async (store: OutboxStore) => {
+        const taken = await store.takenIn();
+        return Object.fromEntries(ids.map((id) => [id, taken.get(id)]));
+      };
+      expect(Object.values(await lookUp(store)).every((v) => v === undefined)).to.equal(true);
       await store.recordVersions(runId, [
         version('1', '10', { status: 'unchanged', recordJson: undefined }),
         version('2', '20', { status: 'unchanged', recordJson: undefined }),
         version('3', '30', { status: 'invalid', recordHash: undefined, recordJson: undefined, errors: [{ code: 'x' }], mappingFingerprint: 'old' }),
+        version('5', '50', { status: 'invalid', recordHash: undefined, recordJson: undefined, errors: [{ code: 'x' }], mappingFingerprint: 'old' }),
+        version('a,"b\\', '1', { status: 'unchanged', recordJson: undefined }), // an id JSON must escape
+        version('__proto__', '7', { status: 'unchanged', recordJson: undefined }), // a key an object must hold as its own
       ]);
-      const { candidates, states } = await store.dueAmong(headsArrays([
-        { vendorId: '4', approvalId: '40' }, // never taken in
-        { vendorId: '1', approvalId: '10' }, // taken in: not a candidate
-        { vendorId: '2', approvalId: '21' }, // approval moved on
-        { vendorId: '3', approvalId: '30' }, // refused by the gateway: mapped again after a mapping change
-        { vendorId: 'a,"b\\', approvalId: '1' }, // never taken in; an id an array literal must quote
-      ]));
-      // In the heads' order, with the approval each was given.
-      expect(candidates).to.deep.equal([
-        { vendorId: '4', approvalId: '40' }, { vendorId: '2', approvalId: '21' }, { vendorId: '3', approvalId: '30' }, { vendorId: 'a,"b\\', approvalId: '1' },
-      ]);
-      expect(states.get('2')).to.deep.equal({ lastApprovalId: '20', acceptedHash: undefined });
-      expect(states.get('3')).to.deep.equal({ lastApprovalId: '30', acceptedHash: undefined, refusedUnder: 'old' });
-      expect(states.has('1')).to.equal(false);
-      expect(states.has('4')).to.equal(false);
-      expect(await store.dueAmong(headsArrays([]))).to.deep.equal({ candidates: [], states: new Map() });
+      // Person 5's refused approval is not the one taken in last: not refused any more.
+      await store.recordVersions(runId, [version('5', '51', { status: 'unchanged', recordJson: undefined })]);
+      expect(await lookUp(store)).to.deep.equal({
+        '1': { lastApprovalId: '10' },
+        '2': { lastApprovalId: '20' },
+        '3': { lastApprovalId: '30', refusedUnder: 'old' },
+        '5': { lastApprovalId: '51' },
+        'a,"b\\': { lastApprovalId: '1' },
+        ['__proto__']: { lastApprovalId: '7' }, // computed: a literal '__proto__' key would set the prototype
+        toString: undefined, // never taken in, though every object inherits one
+        '9': undefined,
+      });
+      // Another source's store sees none of them.
+      expect(Object.values(await lookUp(createOutboxStore(t.db, 'other'))).every((v) => v === undefined)).to.equal(true);
     });
 
     it('gives the queue in the order versions were recorded (numeric id order, past 10)', async function () {
