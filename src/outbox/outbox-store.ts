@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../db/db.js';
 import type { RecordResult } from '../ndxp/receipt-shape.js';
 import { packetNotFound, recordsChanged } from './outbox-error.js';
 import type {
-  AttemptRow, PersonState, QueuedVersion, TakenIn, RecordVersion, ReturnedRecord, StoredPacket,
+  AttemptRow, PersonState, QueuedVersion, RecordVersion, ReturnedRecord, StoredPacket, TakenIn,
 } from './outbox-types.js';
 import { requeueRecords } from './requeue-records.js';
 
