@@ -76,6 +76,7 @@ export function syncDepsFrom(config: Config, edges: SyncEdgesIn, mapping: Compil
       chunkSize: 500,
       mappingThreads: config.mappingThreads,
       receiptWaitMs: config.receiptWaitMs,
+      headsAhead: !edges.source.embedded,
     },
   };
 }

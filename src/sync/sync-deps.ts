@@ -38,6 +38,13 @@ export interface SyncSettings {
   /** Worker threads mapping people (mapping-pool.ts); 0 or unset maps on this thread. */
   mappingThreads?: number;
   receiptWaitMs: number;
+  /**
+   * Begin the source's snapshot and its first heads query as the run starts, while the store
+   * does the run's bookkeeping (sync-service.ts), rather than when collecting begins. Off for a
+   * source with one connection (embedded PGlite): held from the start, it would keep a pull's
+   * staging or an operator's read waiting while packets an earlier run left are sent.
+   */
+  headsAhead?: boolean;
 }
 
 export interface RunOptions {

@@ -22,8 +22,9 @@ export function createSyncService(deps: SyncDeps) {
 
   async function runUnlocked(options: RunOptions): Promise<SyncSummary> {
     const summary = emptySummary();
-    // The source's heads are read while the run's own rows are written and looked up.
-    const snapshot = beginDueSnapshot(ctx);
+    // The source's heads are read while the run's own rows are written and looked up (not on
+    // a one-connection source: collectDue then begins its snapshot itself).
+    const snapshot = ctx.settings.headsAhead === false ? undefined : beginDueSnapshot(ctx);
     try {
       const runId = await ctx.store.startRun(options.dryRun === true);
       try {
@@ -37,7 +38,7 @@ export function createSyncService(deps: SyncDeps) {
         throw err;
       }
     } finally {
-      await snapshot.end();
+      await snapshot?.end();
     }
   }
 
@@ -51,7 +52,7 @@ export function createSyncService(deps: SyncDeps) {
 }
 
 /** A dry run: collect and pack as a sync would, storing previews; nothing is recorded or sent. */
-async function previewRun(ctx: SyncContext, runId: string, summary: SyncSummary, options: RunOptions, snapshot: DueSnapshot): Promise<void> {
+async function previewRun(ctx: SyncContext, runId: string, summary: SyncSummary, options: RunOptions, snapshot: DueSnapshot | undefined): Promise<void> {
   const previews = inFullPackets(ctx.settings.maxRecords, async (vs) => {
     summary.packetsBuilt += await packVersions(ctx, vs, (p) =>
       ctx.store.storePreview(runId, { packetId: p.packetId, format: ctx.settings.format, envelope: p.envelope, recordCount: p.items.length }));
@@ -60,7 +61,7 @@ async function previewRun(ctx: SyncContext, runId: string, summary: SyncSummary,
   await previews.flush();
 }
 
-async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary, options: RunOptions, snapshot: DueSnapshot): Promise<void> {
+async function sendingRun(ctx: SyncContext, runId: string, summary: SyncSummary, options: RunOptions, snapshot: DueSnapshot | undefined): Promise<void> {
   const client = ctx.client;
   if (!client) throw new SyncError('sync.no_national_client', 'no national client configured');
   const receipts = receiptsAlong(ctx, client, summary);
