@@ -85,19 +85,20 @@ async function* duePages(ctx: CollectContext, tx: Queryable, options: RunOptions
     const more = heads.count === HEAD_PAGE && heads.last !== undefined && (options.limit === undefined || taken < options.limit);
     next = more ? headsPage(ctx, tx, heads.last) : undefined;
     const known = await takenIn;
-    let due: string[] = [];
+    let due: { vendorId: string; seen: boolean }[] = [];
     for (let i = 0; i < heads.count; i += 1) {
       const head = { vendorId: heads.vendorIds[i]!, approvalId: heads.approvalIds[i]! };
-      if (isDue(head, known.get(head.vendorId), ctx.mapping.fingerprint)) due.push(head.vendorId);
+      const state = known.get(head.vendorId);
+      if (isDue(head, state, ctx.mapping.fingerprint)) due.push({ vendorId: head.vendorId, seen: state !== undefined });
     }
     if (options.limit !== undefined) due = due.slice(0, Math.max(0, options.limit - taken));
-    const seen = due.filter((id) => known.get(id) !== undefined);
+    const seen = due.filter((d) => d.seen).map((d) => d.vendorId);
     const states = seen.length > 0 ? await ctx.store.personStates(seen) : new Map<string, PersonState>();
     taken += due.length;
     found.due = taken;
     if (due.length > 0) found.onDue?.();
     found.complete = next === undefined;
-    yield { ids: due, states };
+    yield { ids: due.map((d) => d.vendorId), states };
     if (options.limit !== undefined && taken >= options.limit) return;
   }
 }
