@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import type { ChainedEntry } from './audit-chain.js';
 import type { AuditActorKind, AuditOutcome } from './audit-entry.js';
 
@@ -72,7 +73,8 @@ export async function lockChainHead(tx: Queryable): Promise<ChainHead> {
 
 /**
  * The whole batch as one JSON parameter and one INSERT: a round trip per batch, not per
- * entry, whatever its size (json_to_recordset turns JSON arrays into text[]).
+ * entry, whatever its size (json_to_recordset turns JSON arrays into text[]). A named
+ * prepared statement: planned once per connection, not once per batch.
  */
 export async function insertEntries(tx: Queryable, entries: readonly ChainedEntry[]): Promise<void> {
   const rows = JSON.stringify(entries.map((e) => ({
@@ -80,7 +82,7 @@ export async function insertEntries(tx: Queryable, entries: readonly ChainedEntr
     people: e.people, packet_id: e.packetId, unit: e.unit, field_groups: e.fieldGroups, purpose: e.purpose,
     outcome: e.outcome, code: e.code, request_id: e.requestId, prev_hash: e.prevHash, hash: e.hash, source: e.source ?? 'default',
   })));
-  await tx.query(
+  await preparedQuery(tx, 'audit_insert_batch',
     `INSERT INTO ${S}.audit_log (${ENTRY_COLUMNS})
      SELECT ${ENTRY_COLUMNS} FROM json_to_recordset($1::json) AS r(
        seq bigint, at timestamptz, actor_kind text, actor_name text, action text, people text[], packet_id text,

@@ -16,7 +16,8 @@ import type { PGlite } from '@electric-sql/pglite';
  *
  * What one backend cannot give: session state is shared (session-level advisory locks, SET,
  * named prepared statements); the gateway's code uses none across connections but the sync
- * lock, which the CLI does not take on a borrowed store (src/compose/databases.ts).
+ * lock, which the CLI does not take on a borrowed store (src/compose/databases.ts), and its
+ * prepared statements are named per connection (src/db/prepared-query.ts).
  */
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;

@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '../db/db.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import type { Grant } from './grant-policy.js';
 import type { LeaseAnswer } from './rate-leases.js';
 import type { ServedEntry } from './served-cache.js';
@@ -85,23 +86,6 @@ function grantsParser(): (text: string) => GrantRow[] {
   };
 }
 
-/**
- * Runs the per-request statement as a named prepared statement where the pool allows it:
- * planning it took as long as running it (0.2 ms each, EXPLAIN ANALYZE), and it runs on every
- * request. Inside a transaction (a plain Queryable) it is sent as is. `sending` is called just
- * before the statement goes out, once a connection is held.
- */
-async function prepared<R extends object>(db: Queryable | Db, name: string, text: string, values: unknown[], sending?: () => void): Promise<R[]> {
-  if ('withClient' in db) {
-    return db.withClient(async (client) => {
-      sending?.();
-      return (await client.query<R>({ name, text, values })).rows;
-    });
-  }
-  sending?.();
-  return (await db.query<R>(text, values)).rows;
-}
-
 export function createClientStore(db: Queryable | Db) {
   const grantsOf = grantsParser();
   return {
@@ -172,7 +156,7 @@ export function createClientStore(db: Queryable | Db) {
      * is `knownVersion` (the caller holds that one).
      */
     async authenticate(tokenHash: string, alsoRead?: string, knownVersion?: string): Promise<Authenticated | undefined> {
-      const rows = await prepared<AuthRow>(db, 'share_authenticate',
+      const rows = await preparedQuery<AuthRow>(db, 'share_authenticate',
         `SELECT k.agency_code,
                 COALESCE((SELECT json_agg(g) FROM ${S}.share_grants g
                            WHERE g.agency_code = k.agency_code AND g.revoked_at IS NULL AND g.expires_at > now()), '[]')::text AS grants,
@@ -196,7 +180,7 @@ export function createClientStore(db: Queryable | Db) {
      * waited for the lock across a second) is granted nothing and asks again.
      */
     async leaseRate(agencyCode: string, want: number, limit: number, sending?: () => void): Promise<LeaseAnswer> {
-      const rows = await prepared<{ granted: number; count: number; window_start: string; now: number }>(db, 'share_lease_rate',
+      const rows = await preparedQuery<{ granted: number; count: number; window_start: string; now: number }>(db, 'share_lease_rate',
         `INSERT INTO ${S}.share_rate AS r (agency_code, slot, window_start, count, granted)
          VALUES ($1, ${RATE_SLOT}, floor(extract(epoch FROM clock_timestamp()))::bigint, least($2::int, $3::int), least($2::int, $3::int))
          ON CONFLICT (agency_code, slot) DO UPDATE SET
