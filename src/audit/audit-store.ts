@@ -1,5 +1,4 @@
 import type { Queryable } from '../db/db.js';
-import { preparedQuery } from '../db/prepared-query.js';
 import type { ChainedEntry } from './audit-chain.js';
 import type { AuditActorKind, AuditOutcome } from './audit-entry.js';
 
@@ -73,8 +72,9 @@ export async function lockChainHead(tx: Queryable): Promise<ChainHead> {
 
 /**
  * The whole batch as one JSON parameter and one INSERT: a round trip per batch, not per
- * entry, whatever its size (json_to_recordset turns JSON arrays into text[]). A named
- * prepared statement: planned once per connection, not once per batch.
+ * entry, whatever its size (json_to_recordset turns JSON arrays into text[]). Not a named
+ * prepared statement: prepared, it cost PostgreSQL less alone but far more CPU per sharing
+ * request under load (docs/decisions/audit-log.md).
  */
 export async function insertEntries(tx: Queryable, entries: readonly ChainedEntry[]): Promise<void> {
   const rows = JSON.stringify(entries.map((e) => ({
@@ -82,7 +82,7 @@ export async function insertEntries(tx: Queryable, entries: readonly ChainedEntr
     people: e.people, packet_id: e.packetId, unit: e.unit, field_groups: e.fieldGroups, purpose: e.purpose,
     outcome: e.outcome, code: e.code, request_id: e.requestId, prev_hash: e.prevHash, hash: e.hash, source: e.source ?? 'default',
   })));
-  await preparedQuery(tx, 'audit_insert_batch',
+  await tx.query(
     `INSERT INTO ${S}.audit_log (${ENTRY_COLUMNS})
      SELECT ${ENTRY_COLUMNS} FROM json_to_recordset($1::json) AS r(
        seq bigint, at timestamptz, actor_kind text, actor_name text, action text, people text[], packet_id text,

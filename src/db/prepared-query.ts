@@ -3,11 +3,10 @@ import pg from 'pg';
 import type { Db, Queryable } from './db.js';
 
 /**
- * Runs a statement that is sent again and again (a sharing read's token check, an audit batch)
- * as a named prepared statement wherever the connection allows it: PostgreSQL parses and plans
- * it once per connection, not at every call. Planning the token check took as long as running
- * it (0.2 ms each, EXPLAIN ANALYZE); planning the audit batch's INSERT cost 80-240 µs of
- * PostgreSQL's CPU per batch, as much as writing five entries (docs/decisions/audit-log.md).
+ * Runs a statement that is sent on every request (the sharing read's token check, a rate
+ * lease) as a named prepared statement wherever the connection allows it: PostgreSQL parses and
+ * plans it once per connection, not at every call; planning the token check took as long as
+ * running it (0.2 ms each, EXPLAIN ANALYZE).
  * On a pool (`Db`) it holds a connection for the statement; on a pg connection (a
  * transaction's) it names the statement there; anything else (a test's stand-in) gets the plain
  * text. `sending` is called just before the statement goes out, once a connection is held.

@@ -4,7 +4,7 @@ import { exportCheckpoint } from '../../src/audit/audit-checkpoint.js';
 import { createAuditLog } from '../../src/audit/audit-log.js';
 import { auditStats, listCheckpoints, listEntries, personEntries } from '../../src/audit/audit-store.js';
 import { verifyAuditLog } from '../../src/audit/audit-verify.js';
-import { createDb, type Db } from '../../src/db/db.js';
+import type { Db } from '../../src/db/db.js';
 import { BACKENDS, type TestDatabase } from '../setup/databases.js';
 import { auditPki, codeOf, migratedStore, person, settleAfterError, shareRead } from './audit-fixture.js';
 
@@ -105,21 +105,6 @@ for (const backend of BACKENDS) {
       expect(await codeOf(log.append(shareRead(1)))).to.equal('audit.closed');
     });
 
-    it('inserts each batch through a statement prepared once on its connection', async function () {
-      // One connection, so the session that wrote the batches is the one asked.
-      const db = backend === 'postgres' ? createDb(t.url, { max: 1 }) : t.db;
-      try {
-        const log = createAuditLog(db);
-        await Promise.all(Array.from({ length: 3 }, (_, i) => log.append(shareRead(200 + i))));
-        await log.append(shareRead(203));
-        await log.close();
-        const prepared = await db.withClient((c) => c.query<{ name: string }>('SELECT name FROM pg_prepared_statements'));
-        // PostgreSQL: this connection's one; the embedded PGlite shares one session, so earlier connections' too.
-        expect(prepared.rows.filter((r) => r.name.startsWith('audit_insert_batch_')).length).to.be.at.least(1);
-      } finally {
-        if (db !== t.db) await db.close();
-      }
-    });
   });
 }
 
