@@ -104,7 +104,6 @@ for (const backend of BACKENDS) {
       await log.close();
       expect(await codeOf(log.append(shareRead(1)))).to.equal('audit.closed');
     });
-
   });
 }
 
