@@ -126,14 +126,13 @@ async function* dueChunks(
  * The due people, mapped and pre-validated, handed to `sink` as versions (which records or
  * previews them). Reading, mapping (on the mapping threads) and `sink` overlap: the next
  * chunks are read and mapped while the sink stores the last one. All of it in one snapshot of
- * the source: `begun`, when the caller began it earlier (beginDueSnapshot), else one begun
+ * the source: `snapshot`, when the caller began it earlier (beginDueSnapshot), else one begun
  * now; it ends here.
  */
 export async function collectDue(
   ctx: CollectContext, runId: string, summary: SyncSummary, options: RunOptions, sink: (v: RecordVersion[]) => Promise<void>,
-  hooks: CollectHooks = {}, begun?: DueSnapshot,
+  hooks: CollectHooks = {}, snapshot: DueSnapshot = beginDueSnapshot(ctx),
 ): Promise<void> {
-  const snapshot = begun ?? beginDueSnapshot(ctx);
   const threads = ctx.settings.mappingThreads ?? 0;
   const found: DueFound = { due: 0, complete: false, onDue: hooks.onDue };
   let mapper: PersonMapper | undefined;
