@@ -25,8 +25,15 @@ export interface LazyCommand {
   name: string;
   summary: string;
   load(): Promise<CliCommand>;
-  /** Run from the command line on a worker thread with this young generation (src/cli/command-thread.ts). */
-  thread?: { youngGenerationMb: number };
+  /** Run from the command line on a worker thread sized so (src/cli/command-thread.ts). */
+  thread?: ThreadHeap;
+}
+
+/** How a command's thread's heap is sized (src/cli/command-thread.ts). */
+export interface ThreadHeap {
+  youngGenerationMb: number;
+  /** How far V8 lets the old generation grow past what the last full GC kept, in percent (V8's default adapts, up to 300). */
+  heapGrowingPercent?: number;
 }
 
 export const consoleIo: CliIo = {

@@ -10,7 +10,7 @@ const argv = process.argv.slice(2);
 const thread = commands.find((c) => c.name === argv[0])?.thread;
 if (thread && !argv.includes('--help') && !argv.includes('-h')) {
   const { runInCommandThread } = await import('./command-thread.js');
-  process.exitCode = await runInCommandThread(argv, thread.youngGenerationMb);
+  process.exitCode = await runInCommandThread(argv, thread);
 } else {
   process.exitCode = await runCli(argv, commands, consoleIo);
 }

@@ -14,9 +14,10 @@ export const commands: LazyCommand[] = [
     async () => (await import('./start-command.js')).startCommand),
   // A first sync's main thread on a young generation of 8 MB, as a mapping thread's: its peak
   // RSS 363 -> 319 MiB at 100,000 people, as fast; the thread's start and end cost a sync with
-  // nothing to do about 50 ms (docs/decisions/sync-throughput.md).
+  // nothing to do about 50 ms. Its old generation grows at most 150% past what a full GC kept:
+  // peak RSS at 20,000 people 303-307 -> 231-238 MiB, CPU alike (docs/decisions/sync-throughput.md).
   { ...lazy('sync', 'Run one sync now: approved changes to the national side, signed, with receipts',
-    async () => (await import('./sync-command.js')).syncCommand), thread: { youngGenerationMb: 8 } },
+    async () => (await import('./sync-command.js')).syncCommand), thread: { youngGenerationMb: 8, heapGrowingPercent: 150 } },
   lazy('tx', 'Inspect the outbox: summary, packets, records, a packet, its envelope, a person',
     async () => (await import('./tx-command.js')).txCommand),
   lazy('tokens', 'Create, list and revoke the API tokens of operators and auditors',
