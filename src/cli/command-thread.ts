@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { spawnModuleWorker } from '../threads/module-worker.js';
-import type { ThreadHeap } from './command.js';
+import type { CommandThreadSettings } from './command.js';
 
 /** What a command's thread is told: its command line, and what the process's streams are. */
 export interface CommandThreadData {
@@ -30,7 +30,7 @@ const shapeOf = (stream: NodeJS.WriteStream): StreamShape =>
   (stream.isTTY ? { isTTY: true, columns: stream.columns } : { isTTY: false });
 
 /**
- * Runs the command line `argv` on a worker thread whose heap is sized by `heap`, and resolves
+ * Runs the command line `argv` on a worker thread set up by `settings`, and resolves
  * with its exit status; the process's own thread only waits. A sync's main thread left to V8
  * grew its young generation to 32 MB and its old generation after it: the flag that caps the
  * young generation (--max-semi-space-size) takes effect only on the command line, a thread's
@@ -39,10 +39,10 @@ const shapeOf = (stream: NodeJS.WriteStream): StreamShape =>
  * a sync's thread let ~33 MB live grow to ~100 MB before each full GC
  * (docs/decisions/sync-throughput.md).
  */
-export function runInCommandThread(argv: string[], heap: ThreadHeap): Promise<number> {
-  if (heap.heapGrowingPercent !== undefined) setFlagsFromString(`--heap-growing-percent=${heap.heapGrowingPercent}`);
+export function runInCommandThread(argv: string[], settings: CommandThreadSettings): Promise<number> {
+  if (settings.heapGrowingPercent !== undefined) setFlagsFromString(`--heap-growing-percent=${settings.heapGrowingPercent}`);
   const data: CommandThreadData = { argv, stdout: shapeOf(process.stdout), stderr: shapeOf(process.stderr) };
-  const worker = spawnModuleWorker(threadModulesFrom(), 'command-thread-main', data, { maxYoungGenerationSizeMb: heap.youngGenerationMb });
+  const worker = spawnModuleWorker(threadModulesFrom(), 'command-thread-main', data, { maxYoungGenerationSizeMb: settings.youngGenerationMb }, settings.execArgv);
   return new Promise((resolve) => {
     let status: number | undefined;
     worker.on('message', (message: { exitCode: number }) => {

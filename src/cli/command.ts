@@ -25,15 +25,17 @@ export interface LazyCommand {
   name: string;
   summary: string;
   load(): Promise<CliCommand>;
-  /** Run from the command line on a worker thread sized so (src/cli/command-thread.ts). */
-  thread?: ThreadHeap;
+  /** Run from the command line on a worker thread set up so (src/cli/command-thread.ts). */
+  thread?: CommandThreadSettings;
 }
 
-/** How a command's thread's heap is sized (src/cli/command-thread.ts). */
-export interface ThreadHeap {
+/** How a command's thread is set up (src/cli/command-thread.ts). */
+export interface CommandThreadSettings {
   youngGenerationMb: number;
   /** How far V8 lets the old generation grow past what the last full GC kept, in percent (V8's default adapts, up to 300). */
   heapGrowingPercent?: number;
+  /** Node options of the thread alone (a Worker's execArgv). */
+  execArgv?: string[];
 }
 
 export const consoleIo: CliIo = {

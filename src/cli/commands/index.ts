@@ -15,9 +15,13 @@ export const commands: LazyCommand[] = [
   // A first sync's main thread on a young generation of 8 MB, as a mapping thread's: its peak
   // RSS 363 -> 319 MiB at 100,000 people, as fast; the thread's start and end cost a sync with
   // nothing to do about 50 ms. Its old generation grows at most 150% past what a full GC kept:
-  // peak RSS at 20,000 people 303-307 -> 231-238 MiB, CPU alike (docs/decisions/sync-throughput.md).
+  // peak RSS at 20,000 people 303-307 -> 231-238 MiB, CPU alike. The sync speaks HTTP through
+  // axios's http adapter and never uses fetch: without Node's fetch globals, the thread does not
+  // load undici (~30-50 ms) when pg, as it loads, looks for a Cloudflare `Response`
+  // (docs/decisions/sync-throughput.md).
   { ...lazy('sync', 'Run one sync now: approved changes to the national side, signed, with receipts',
-    async () => (await import('./sync-command.js')).syncCommand), thread: { youngGenerationMb: 8, heapGrowingPercent: 150 } },
+    async () => (await import('./sync-command.js')).syncCommand),
+    thread: { youngGenerationMb: 8, heapGrowingPercent: 150, execArgv: ['--no-experimental-fetch'] } },
   lazy('tx', 'Inspect the outbox: summary, packets, records, a packet, its envelope, a person',
     async () => (await import('./tx-command.js')).txCommand),
   lazy('tokens', 'Create, list and revoke the API tokens of operators and auditors',
