@@ -33,16 +33,16 @@ const started = Date.now();
 if (!force) console.error(built ? 'sources changed since the last build: building dist/' : 'no build yet: building dist/ (once)');
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-// The sync's thread starts from a bundle of its own modules (src/cli/command-thread.ts): a thread
-// loading some 110 separate ESM files cost a sync with nothing to do about 50 ms more, a twelfth
-// of its time (docs/decisions/sync-throughput.md). Packages stay outside the bundle, loaded
-// from node_modules as before; a module imported on demand becomes a chunk of its own, loaded
-// on demand. The mapping threads the sync starts come from the same bundle.
+// The sync loads its modules from a bundle (src/cli/command-runtime.ts): loading some 110
+// separate ESM files cost a sync with nothing to do about 50 ms more, a twelfth of its time
+// (docs/decisions/sync-throughput.md). Packages stay outside the bundle, loaded from
+// node_modules as before; a module imported on demand becomes a chunk of its own, loaded on
+// demand. The mapping threads the sync starts come from the same bundle.
 const { build } = await import('esbuild');
 const bundle = join(root, 'dist', 'bundle');
 rmSync(bundle, { recursive: true, force: true });
 await build({
-  entryPoints: ['cli/command-thread-main.js', 'mapping/mapping-worker.js'].map((entry) => join(root, 'dist', entry)),
+  entryPoints: ['cli/bundled-cli.js', 'mapping/mapping-worker.js'].map((entry) => join(root, 'dist', entry)),
   outdir: bundle, entryNames: '[name]', bundle: true, splitting: true, format: 'esm', platform: 'node',
   packages: 'external', logLevel: 'warning',
 });

@@ -25,17 +25,16 @@ export interface LazyCommand {
   name: string;
   summary: string;
   load(): Promise<CliCommand>;
-  /** Run from the command line on a worker thread set up so (src/cli/command-thread.ts). */
-  thread?: CommandThreadSettings;
+  /** Run from the command line with the process set up so first (src/cli/command-runtime.ts). */
+  runtime?: CommandRuntime;
 }
 
-/** How a command's thread is set up (src/cli/command-thread.ts). */
-export interface CommandThreadSettings {
-  youngGenerationMb: number;
-  /** How far V8 lets the old generation grow past what the last full GC kept, in percent (V8's default adapts, up to 300). */
-  heapGrowingPercent?: number;
-  /** Node options of the thread alone (a Worker's execArgv). */
-  execArgv?: string[];
+/** How the process is set up for a command run from the command line (src/cli/command-runtime.ts). */
+export interface CommandRuntime {
+  /** V8 flags, each set with v8.setFlagsFromString before the command's modules load. */
+  v8Flags: string[];
+  /** The command never uses fetch: Node's fetch globals are removed. */
+  withoutFetch?: boolean;
 }
 
 export const consoleIo: CliIo = {

@@ -1,8 +1,7 @@
 // Preloaded into a CLI child (NODE_OPTIONS=--import): at exit, writes the npm packages the
 // process loaded through require (CommonJS, as winston, node-forge and cli-progress are) to
 // the file LOADED_PACKAGES_FILE names, one JSON array. Each thread has its own module cache
-// and runs this at its own exit (a sync runs on a thread of its own): each adds its packages
-// to those the file already holds.
+// and runs this at its own exit: each adds its packages to those the file already holds.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import process from 'node:process';

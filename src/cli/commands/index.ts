@@ -12,16 +12,16 @@ const lazy = (name: string, summary: string, load: () => Promise<CliCommand>): L
 export const commands: LazyCommand[] = [
   lazy('start', 'Run the gateway: HTTP server, scheduled sync, and the embedded default when unconfigured',
     async () => (await import('./start-command.js')).startCommand),
-  // A first sync's main thread on a young generation of 8 MB, as a mapping thread's: its peak
-  // RSS 363 -> 319 MiB at 100,000 people, as fast; the thread's start and end cost a sync with
-  // nothing to do about 50 ms. Its old generation grows at most 150% past what a full GC kept:
-  // peak RSS at 20,000 people 303-307 -> 231-238 MiB, CPU alike. The sync speaks HTTP through
-  // axios's http adapter and never uses fetch: without Node's fetch globals, the thread does not
-  // load undici (~30-50 ms) when pg, as it loads, looks for a Cloudflare `Response`
+  // A sync lets its old generation grow at most 150% past what a full GC kept: left to V8,
+  // ~33 MB live grew to ~100 MB before each full GC; peak RSS at 20,000 people ~300 -> ~255 MiB,
+  // CPU alike. It speaks HTTP through axios's http adapter and never uses fetch: without Node's
+  // fetch globals, pg, as it loads, no longer loads undici (30-50 ms) to look for a Cloudflare
+  // `Response`. Set in the process itself: the worker thread it ran on before, for a young
+  // generation capped at 8 MB, cost a sync with nothing to do 90-120 ms and saved no CPU
   // (docs/decisions/sync-throughput.md).
   { ...lazy('sync', 'Run one sync now: approved changes to the national side, signed, with receipts',
     async () => (await import('./sync-command.js')).syncCommand),
-    thread: { youngGenerationMb: 8, heapGrowingPercent: 150, execArgv: ['--no-experimental-fetch'] } },
+    runtime: { v8Flags: ['--heap-growing-percent=150'], withoutFetch: true } },
   lazy('tx', 'Inspect the outbox: summary, packets, records, a packet, its envelope, a person',
     async () => (await import('./tx-command.js')).txCommand),
   lazy('tokens', 'Create, list and revoke the API tokens of operators and auditors',
