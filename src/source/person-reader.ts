@@ -64,7 +64,7 @@ export async function* readRawPersonChunks(
 ): AsyncGenerator<RawPerson[]> {
   const approvedOnly = filter.approvedOnly === true;
   if ('vendorIds' in filter) {
-    // None: no query, and no collator (making the first one loads ICU's data: 7 ms in a bare process, 23 ms in a profile of the sync's thread).
+    // None: no query, and no collator (making the first one loads ICU's data: 7 ms in a bare process, 23 ms in a profile of the sync on its former thread).
     if (filter.vendorIds.length === 0) return;
     // In id order, each once, like the keyset pages.
     const ids = [...new Set(filter.vendorIds)].sort(idOrder());
