@@ -31,7 +31,9 @@ function where(conditions: [string | undefined, unknown][]): Where {
 
 export function recordWhere(f: RecordFilter): Where {
   return where([
-    ['v.status = $?', f.state],
+    // The states an operator lists by are found through the status index (migration 022);
+    // accepted and in a packet, most versions, by reading the table.
+    [f.state === 'accepted' || f.state === 'in_packet' ? 'v.status = $?' : 'v.listed_status = $?', f.state],
     [`EXISTS (SELECT 1 FROM ${S}.failing_versions f WHERE f.id = v.id)`, f.failing],
     // Containment uses the value's shape, so a code never matches a message or a path.
     // (errors IS NOT NULL lets the partial GIN index of migration 005 serve it.)

@@ -125,7 +125,7 @@ export function createOutboxActionsStore(db: Db) {
 
     /** Versions waiting in the queue for a packet. */
     async queuedCount(): Promise<number> {
-      const res = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${S}.record_versions WHERE status = 'queued'`);
+      const res = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${S}.record_versions WHERE listed_status = 'queued'`);
       return res.rows[0]?.n ?? 0;
     },
 

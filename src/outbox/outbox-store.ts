@@ -80,7 +80,7 @@ export function createOutboxStore(db: Db, source: string = DEFAULT_SOURCE) {
         `SELECT (SELECT coalesce(json_object_agg(s.vendor_id, s.last_approval_id::text), '{}')
                    FROM ${S}.person_state s WHERE s.source = $1)::text AS taken,
                 (SELECT coalesce(json_agg(json_build_array(i.vendor_id, i.approval_id::text, coalesce(i.mapping_fingerprint, ''))), '[]')
-                   FROM ${S}.record_versions i WHERE i.source = $1 AND i.status = 'invalid')::text AS refused`,
+                   FROM ${S}.record_versions i WHERE i.source = $1 AND i.listed_status = 'invalid')::text AS refused`,
         [source],
       );
       const row = res.rows[0]!;
@@ -121,7 +121,7 @@ export function createOutboxStore(db: Db, source: string = DEFAULT_SOURCE) {
         approved_at: Date; approved_by_unit: string | null; record_hash: string; record_json: string;
       }>(
         `SELECT id::text, source, vendor_id, approval_id::text, so_dinh_danh, operation, approved_at, approved_by_unit, record_hash, record::text AS record_json
-           FROM ${S}.record_versions v WHERE status = 'queued' AND v.id > $2::bigint ORDER BY v.id LIMIT $1`,
+           FROM ${S}.record_versions v WHERE listed_status = 'queued' AND v.id > $2::bigint ORDER BY v.id LIMIT $1`,
         [limit, after ?? '0'],
       );
       return res.rows.map((r) => ({

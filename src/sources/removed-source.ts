@@ -36,14 +36,14 @@ export async function holdRemovedSources(q: Queryable, configured: readonly stri
   const held = await q.query<{ source: string; n: number }>(
     `WITH h AS (
        UPDATE ${S}.record_versions SET status = 'held', errors = $2::jsonb, updated_at = now()
-        WHERE status = 'queued' AND NOT (source = ANY($1::text[]))
+        WHERE listed_status = 'queued' AND NOT (source = ANY($1::text[]))
         RETURNING source)
      SELECT source, count(*)::int AS n FROM h GROUP BY source`,
     [configured, problem],
   );
   const released = await q.query(
     `UPDATE ${S}.record_versions SET status = 'queued', errors = NULL, updated_at = now()
-      WHERE status = 'held' AND source = ANY($1::text[]) AND errors @> $2::jsonb`,
+      WHERE listed_status = 'held' AND source = ANY($1::text[]) AND errors @> $2::jsonb`,
     [configured, JSON.stringify([{ code: SOURCE_REMOVED }])],
   );
   return { held: Object.fromEntries(held.rows.map((r) => [r.source, r.n])), released: released.rowCount ?? 0 };
