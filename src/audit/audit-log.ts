@@ -6,6 +6,7 @@ import { signCheckpoint, type SignedCheckpoint } from './audit-checkpoint.js';
 import type { ActionAuditLog, AuditEntryInput } from './audit-entry.js';
 import { AuditError } from './audit-errors.js';
 import { insertCheckpoint, insertEntries, lockChainHead } from './audit-store.js';
+import { recentRequestIds } from './recent-request-ids.js';
 import { storableText } from './storable-text.js';
 
 /**
@@ -122,11 +123,9 @@ export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLogS
   const now = options.now ?? (() => new Date());
   const { signer, logger } = options;
   let queue: Pending[] = [];
-  const recent = new Set<string>();
+  const recent = recentRequestIds(10_000);
   const remember = (input: AuditEntryInput): void => {
-    if (input.requestId === undefined) return;
-    recent.add(input.requestId);
-    if (recent.size > 10_000) recent.delete(recent.values().next().value as string);
+    if (input.requestId !== undefined) recent.add(input.requestId);
   };
   let writing: Promise<void> | undefined;
   let closed = false;
