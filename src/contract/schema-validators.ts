@@ -39,7 +39,14 @@ export interface SchemaValidators {
    * string: the checks on the packet as a whole (see packet-checks.ts).
    */
   packetShell: SchemaCheck;
+  /**
+   * Compiles a check now rather than at its first use: for a thread that waits for its first
+   * work meanwhile (mapping-worker.ts compiles `official` while its first chunk is read).
+   */
+  prepare(name: SchemaName): void;
 }
+
+export type SchemaName = Exclude<keyof SchemaValidators, 'prepare'>;
 
 // ajv and ajv-formats are loaded when the first check is compiled, not with this module
 // (~60 ms of every command's start, most of which never validate a record on their main
@@ -155,17 +162,23 @@ export function createSchemaValidators(contract: NationalContract): SchemaValida
     ajv.addSchema(packet);
     return ajv;
   };
-  const lazy = (schema: () => Record<string, unknown>): SchemaCheck => {
+  const compilers = new Map<SchemaName, () => SchemaCheck>();
+  const lazy = (name: SchemaName, schema: () => Record<string, unknown>): SchemaCheck => {
     let compiledCheck: SchemaCheck | undefined;
-    return (value) => (compiledCheck ??= check(instance().compile(schema())))(value);
+    const compile = (): SchemaCheck => (compiledCheck ??= check(instance().compile(schema())));
+    compilers.set(name, compile);
+    return (value) => compile()(value);
   };
   const validators: SchemaValidators = {
-    official: lazy(() => official),
-    packet: lazy(() => packet),
-    envelope: lazy(() => envelope),
-    receipt: lazy(() => receipt),
-    pushRecord: lazy(() => ({ $ref: `${idOf(packet)}#/properties/records/items` })),
-    packetShell: lazy(() => packetShellSchema(packet)),
+    official: lazy('official', () => official),
+    packet: lazy('packet', () => packet),
+    envelope: lazy('envelope', () => envelope),
+    receipt: lazy('receipt', () => receipt),
+    pushRecord: lazy('pushRecord', () => ({ $ref: `${idOf(packet)}#/properties/records/items` })),
+    packetShell: lazy('packetShell', () => packetShellSchema(packet)),
+    prepare: (name) => {
+      compilers.get(name)?.();
+    },
   };
   compiled.set(contract, validators);
   return validators;

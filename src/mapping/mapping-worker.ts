@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { nationalContract } from '../contract/national-contract.js';
+import { createSchemaValidators } from '../contract/schema-validators.js';
 import type { RawPerson } from './raw-person.js';
 import { mapRawChunk, transportOptions, type MappedPerson, type TransportFlags } from './mapped-person.js';
 import { compileMapping } from './mapping-compiler.js';
@@ -32,6 +33,9 @@ if (!port) throw new MappingError('mapping.worker_misuse', 'mapping-worker.ts ru
 const init = workerData as WorkerInit;
 const contract = nationalContract();
 const mappings = init.mappings.map((documents) => compileMapping(documents, contract));
+// The record schema's check is compiled now (~0.2 s), while the first chunk is being read, not
+// when the first chunk arrives (docs/decisions/sync-throughput.md, fifth stop).
+createSchemaValidators(contract).prepare('official');
 const options = transportOptions(contract, init.transport);
 const current = new Map<number, { id: number; reference: ReferenceData }>();
 

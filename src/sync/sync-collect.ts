@@ -34,7 +34,7 @@ export interface CollectHooks {
    * (a merged sync reads their số định danh here: merged-sync-service.ts).
    */
   readAhead?: (tx: Queryable, dueIds: string[]) => Promise<void>;
-  /** Threads shared with other sources (merged-sync-service.ts), asked for when the first chunk is mapped, not closed here. */
+  /** Threads shared with other sources (merged-sync-service.ts), asked for once someone is found due, not closed here. */
   mapper?: () => PersonMapper;
 }
 
@@ -134,8 +134,18 @@ export async function collectDue(
   hooks: CollectHooks = {}, snapshot: DueSnapshot = beginDueSnapshot(ctx),
 ): Promise<void> {
   const threads = ctx.settings.mappingThreads ?? 0;
-  const found: DueFound = { due: 0, complete: false, onDue: hooks.onDue };
   let mapper: PersonMapper | undefined;
+  // The mapping threads start once someone is found due, not when the first chunk is read: a
+  // thread takes ~0.4 s to start and compile the mapping, which then overlaps the first read
+  // (docs/decisions/sync-throughput.md, fifth stop). A run with nobody due starts none.
+  const startMapper = (): PersonMapper => (mapper ??= hooks.mapper?.() ?? createPersonMapper(ctx.mapping, { threads, hash: true }));
+  const found: DueFound = {
+    due: 0, complete: false,
+    onDue: () => {
+      hooks.onDue?.();
+      startMapper();
+    },
+  };
   try {
     await snapshot.use(async (tx, first) => {
       // The reference data (units, code tables) is read with the first chunk to map: a run
@@ -143,8 +153,7 @@ export async function collectDue(
       let reference: ReturnType<typeof readReference> | undefined;
       const mapChunk = async ({ raws, states }: { raws: RawPerson[]; states: Map<string, PersonState> }) => {
         reference ??= readReference(tx, ctx.mapping);
-        mapper ??= hooks.mapper?.() ?? createPersonMapper(ctx.mapping, { threads, hash: true });
-        return { mapped: await mapper.map(raws, await reference), states };
+        return { mapped: await startMapper().map(raws, await reference), states };
       };
       // The mapper is created on the first chunk; its depth rule is known before.
       for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options, found, hooks.readAhead, first), mapChunk, inFlightFor(threads))) {

@@ -61,6 +61,15 @@ describe('contract: schema validators', function () {
     expect(v.packetShell(packet)).to.deep.equal([{ path: '/records/0/soDinhDanh', message: 'required property is missing', rule: 'required' }]);
   });
 
+  it('compiles a check when prepared, not only at its first use', function () {
+    // A receipt schema ajv refuses (strict mode: an unknown type) shows when it is compiled.
+    const contract = loadNationalContract();
+    const broken = { ...contract, schemas: { ...contract.schemas, receipt: { $id: 'urn:test:receipt', type: 'nonsense' } } };
+    const validators = createSchemaValidators(broken);
+    expect(() => validators.prepare('official')).not.to.throw();
+    expect(() => validators.prepare('receipt')).to.throw(/nonsense|type/);
+  });
+
   it('compiles once per contract', function () {
     const contract = loadNationalContract();
     expect(createSchemaValidators(contract)).to.equal(createSchemaValidators(contract));
