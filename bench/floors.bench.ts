@@ -9,6 +9,7 @@ import { gatewayEnv, runGatewayChild, storeAccepted, summaryOf, type ChildRun, t
 import { machineCheckLine } from './support/machine-check.js';
 import { postgresCpuMs } from './support/postgres-cpu.js';
 import { processCpuMs, sampleWaits } from './support/server-probes.js';
+import { settleServer } from './support/settle-server.js';
 import { runShareLoad, type LoadResult } from './support/share-load.js';
 import { startGatewayServer, startShareFloor, type ShareServer } from './support/share-servers.js';
 
@@ -22,7 +23,8 @@ import { startGatewayServer, startShareFloor, type ShareServer } from './support
  * - no-change sync: the same command again, process start to exit, against nochange-floor.mjs;
  * - sharing: `csdl-gateway start` serving the records its sync had accepted (GET
  *   /share/v1/officials/{id}, audited) against share-floor.mjs, the same autocannon settings
- *   from a third process, requests/s and p99;
+ *   from a third process, requests/s and p99; the server is vacuumed first, so autovacuum of
+ *   the sync runs' stores does not fall on one side's loads (settle-server.ts);
  * - peak RSS of the first sync at the bench's size and at each `--rss-people` size.
  *
  * Targets (issue of the floors): first sync <= 1.5x, no-change <= 1.5x, sharing >= 0.6x the
@@ -156,6 +158,8 @@ async function sharing(world: BenchWorld, env: NodeJS.ProcessEnv, accepted: numb
     floor = await startShareFloor(shared, storeUrl, gateway.paths.length);
     log(`sharing: gateway serves ${gateway.paths.length} people; the floor ${floor.paths.length}; autocannon -c ${load.connections} -d ${load.seconds} from a third process`);
     const file = join(world.tempDir, 'share-paths.json');
+    // The earlier phases' writes vacuumed now, not by autovacuum during the loads (settle-server.ts).
+    log(`sharing: server vacuumed and analysed in ${sec(await settleServer(world.server.url))}`);
     // A short warm-up of each (JIT, connection pools), not counted.
     for (const server of [floor, gateway]) await runShareLoad(server.base, server.paths, file, { connections: load.connections, seconds: 2, headers: server.headers });
     for (let n = 1; n <= runs; n += 1) {
