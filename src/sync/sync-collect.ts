@@ -155,7 +155,7 @@ export async function collectDue(
         reference ??= readReference(tx, ctx.mapping);
         return { mapped: await startMapper().map(raws, await reference), states };
       };
-      // The mapper is created on the first chunk; its depth rule is known before.
+      // The mapper may not be started yet (nobody found due so far); its depth rule is known before.
       for await (const { mapped, states } of mapAhead(dueChunks(ctx, tx, options, found, hooks.readAhead, first), mapChunk, inFlightFor(threads))) {
         const versions = mapped.map((m) => toRecordVersion(m, states.get(m.vendorId), ctx.mapping.fingerprint));
         for (const v of versions) summary[v.status === 'queued' || v.status === 'held' ? 'queued' : v.status] += 1;

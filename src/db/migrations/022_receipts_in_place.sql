@@ -1,8 +1,8 @@
 -- A receipt's update of a record version and of its person, kept on the row's own page (a HOT
 -- update: no new entry in any index), issue 26 and docs/decisions/sync-throughput.md, "The
 -- receipt's update in place". Before, each accepted version cost a new entry in six indexes
--- and its person a new entry in two: the receipt's statement took ~1 s of PostgreSQL's CPU in
--- a first sync of 16,000 versions; in place it takes ~0.3 s.
+-- and its person a new entry in two: the receipt's statement took 1.0-1.3 s of PostgreSQL's
+-- time in a first sync of 16,000 versions; in place it takes 0.29-0.35 s.
 --
 -- PostgreSQL keeps an update in place only when no column that an index reads (in its keys or
 -- in its predicate) changes, and when the row's page has room for the new row.
