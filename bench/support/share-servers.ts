@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createDb } from '../../src/db/db.js';
 import { freePort } from '../../test/setup/postgres-server.js';
@@ -52,7 +53,11 @@ export async function startGatewayServer(cliPath: string, env: NodeJS.ProcessEnv
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
   try {
     await firstLine(child, 'csdl-gateway start').catch((err: Error) => { throw new Error(`${err.message}: ${stderr}`); });
-    child.stdout!.resume();
+    // BENCH_GATEWAY_STDOUT=file keeps what the gateway prints after its first line (e.g. with
+    // BENCH_GATEWAY_NODE_ARGS='--trace-gc-nvp', each collection's pause and bytes promoted).
+    const keep = process.env.BENCH_GATEWAY_STDOUT;
+    if (keep) child.stdout!.pipe(createWriteStream(keep));
+    else child.stdout!.resume();
     const started = performance.now();
     for (;;) {
       // Served, or withheld by the mapping's person filter (docs/decisions/sharing.md): both were taken in.
