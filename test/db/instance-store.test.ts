@@ -1,21 +1,12 @@
 import { expect } from 'chai';
 import { GatewayError } from '../../src/errors.js';
 import { bindInstance } from '../../src/db/instance-store.js';
-import { migrate } from '../../src/db/migrate.js';
-import { BACKENDS, freshDatabase, type TestDatabase } from '../setup/databases.js';
+import { BACKENDS, migratedDatabase } from '../setup/databases.js';
 
 for (const backend of BACKENDS) {
   describe(`db: bindInstance (${backend})`, function () {
     this.timeout(60_000);
-    let t: TestDatabase;
-
-    before(async function () {
-      t = await freshDatabase(backend);
-      await migrate(t.db);
-    });
-    after(async function () {
-      await t?.drop();
-    });
+    const t = migratedDatabase(backend);
 
     it('binds the store to the first sender code and accepts it again', async function () {
       await bindInstance(t.db, '000.00.00.H62');

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import type { Db, Queryable } from '../../src/db/db.js';
-import { migrate } from '../../src/db/migrate.js';
 import { createOutboxStore } from '../../src/outbox/outbox-store.js';
 import type { QueuedVersion } from '../../src/outbox/outbox-types.js';
-import { BACKENDS, freshDatabase, type TestDatabase } from '../setup/databases.js';
+import { BACKENDS, migratedDatabase } from '../setup/databases.js';
 
 /**
  * A receipt that accepts its records rewrites each version and each person in place: a HOT
@@ -35,15 +34,7 @@ function within(tx: Queryable): Db {
 for (const backend of BACKENDS) {
   describe(`outbox: a receipt's update in place (${backend})`, function () {
     this.timeout(60_000);
-    let t: TestDatabase;
-
-    before(async function () {
-      t = await freshDatabase(backend);
-      await migrate(t.db);
-    });
-    after(async function () {
-      await t?.drop();
-    });
+    const t = migratedDatabase(backend);
 
     it('accepts a packet of new versions with every version and every person updated in place', async function () {
       const counts = await t.db.transaction(async (tx) => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createDb, type Db } from '../../src/db/db.js';
 import { EMBEDDED_POOL, startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
+import { migrate } from '../../src/db/migrate.js';
 import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from './postgres-server.js';
 
 /**
@@ -75,4 +76,25 @@ async function freshPglite(): Promise<TestDatabase> {
 
 export function freshDatabase(backend: Backend): Promise<TestDatabase> {
   return backend === 'postgres' ? freshPostgres() : freshPglite();
+}
+
+/**
+ * In a describe: a fresh database of `backend` with the gateway's migrations applied, made
+ * before its tests and dropped after them. Its `db` is there once `before` has run.
+ */
+export function migratedDatabase(backend: Backend): { readonly db: Db } {
+  let t: TestDatabase | undefined;
+  before(async function () {
+    t = await freshDatabase(backend);
+    await migrate(t.db);
+  });
+  after(async function () {
+    await t?.drop();
+  });
+  return {
+    get db(): Db {
+      if (!t) throw new Error('the migrated database is made in the describe\'s before hook');
+      return t.db;
+    },
+  };
 }
