@@ -19,9 +19,13 @@ export const commands: LazyCommand[] = [
   // `Response`. Set in the process itself: the worker thread it ran on before, for a young
   // generation capped at 8 MB, cost a sync with nothing to do 90-120 ms and saved no CPU
   // (docs/decisions/sync-throughput.md).
+  // --no-turbo-inlining: V8's optimising compiler inlines no function into another. With
+  // inlining, a first sync kept its compile threads busy ~2.1 s (the record check's ajv function
+  // alone ~0.5 s), on the cores the sync and PostgreSQL need; without, ~1.3-1.5 s, and the
+  // process's user CPU fell ~0.3-0.5 s at 20,000 people and ~1.5 s at 100,000 (alternated runs).
   { ...lazy('sync', 'Run one sync now: approved changes to the national side, signed, with receipts',
     async () => (await import('./sync-command.js')).syncCommand),
-    runtime: { v8Flags: ['--heap-growing-percent=150'], withoutFetch: true } },
+    runtime: { v8Flags: ['--heap-growing-percent=150', '--no-turbo-inlining'], withoutFetch: true } },
   lazy('tx', 'Inspect the outbox: summary, packets, records, a packet, its envelope, a person',
     async () => (await import('./tx-command.js')).txCommand),
   lazy('tokens', 'Create, list and revoke the API tokens of operators and auditors',
