@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { databaseUrl } from '../../test/setup/postgres-server.js';
 
 /**
  * Vacuums and analyses every database of the bench's server, so the next measurement does not
@@ -20,9 +21,7 @@ export async function settleServer(adminUrl: string): Promise<number> {
     await admin.end();
   }
   for (const name of names) {
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const client = new pg.Client({ connectionString: url.toString() });
+    const client = new pg.Client({ connectionString: databaseUrl(adminUrl, name) });
     await client.connect();
     try {
       await client.query('VACUUM (ANALYZE)');

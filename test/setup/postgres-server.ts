@@ -115,7 +115,12 @@ export async function createDatabase(adminUrl: string, name: string): Promise<st
   } finally {
     await admin.end();
   }
-  const url = new URL(adminUrl);
+  return databaseUrl(adminUrl, name);
+}
+
+/** The URL of database `name` on the server that `serverUrl` reaches. */
+export function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
